@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set up textmine in ./.venv with Python 3.11 and pip alone (no torch, no CUDA).
+# Idempotent: a second run only checks that everything is installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY="${PYTHON:-python3.11}"
+command -v "$PY" >/dev/null 2>&1 || PY=python3
+"$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
+  || { echo "textmine needs Python >= 3.11 (found: $("$PY" --version 2>&1))" >&2; exit 1; }
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev,sav]"
+# BERTopic without its sentence-transformers requirement (would pull torch);
+# its runtime packages are declared in pyproject.toml.
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "bertopic==0.17.4"
+echo "textmine set up in .venv ($(.venv/bin/textmine --version 2>/dev/null || echo 'textmine installed'))"

@@ -1,0 +1,178 @@
+"""Command line: parse, call the API, render with rich. No logic lives here."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from rich.console import Console
+
+from . import __version__
+from .errors import InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="textmine: survey exports in, coded and counted evidence out.")
+schema_app = typer.Typer(no_args_is_help=True, help="Survey schemas: check or draft one.")
+app.add_typer(schema_app, name="schema")
+console = Console()
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+def input_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Bad input: one line on stderr and exit code 2, never a traceback."""
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
+            raise typer.Exit(2) from None
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"textmine {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                      help="Show the version and exit.")) -> None:
+    pass
+
+
+def _emit(text: str, out: Optional[Path]) -> None:
+    if out:
+        out.write_text(text, encoding="utf-8")
+        err.print(f"written: {out}")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command("ingest")
+@input_errors
+def ingest_cmd(
+    export: Path = typer.Argument(..., help="Survey export: .csv, .xlsx or .sav."),
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory (created if new)."),
+    schema: Path = typer.Option(..., "--schema", "-s", help="Survey schema (YAML)."),
+    wave: str = typer.Option(..., "--wave", "-w", help="Wave label, e.g. 2025."),
+    replace: bool = typer.Option(False, "--replace", help="Replace the wave if it is already in the project."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name (default: the first)."),
+    population: Optional[int] = typer.Option(None, "--population",
+                                             help="Units in the population for this wave (default: the schema's)."),
+) -> None:
+    """Read a survey export into the project (all or nothing)."""
+    from .ingest import ingest
+    from .schema import load_schema
+
+    report, data = ingest(export, load_schema(schema), project, wave, replace=replace, sheet=sheet,
+                          population=population)
+    verb = "replaced" if report.replaced else "ingested"
+    console.print(f"[green]{verb}[/green] {report.survey} wave {report.wave}: {report.respondents} respondents, "
+                  f"{report.open_answers} open answers ({data.table.encoding or 'xlsx'}"
+                  f"{', delimiter ' + repr(data.table.delimiter) if data.table.delimiter else ''})")
+    if report.replaced:
+        console.print(f"human codes kept: {report.kept_human_codes}; became stale (answer text changed, "
+                      f"kept in history): {report.stale_human_codes}")
+    for unit, suggestions in sorted(data.unmatched_units.items()):
+        hint = f" — did you mean {', '.join(suggestions)}?" if suggestions else ""
+        console.print(f"[yellow]unit not in the municipality list:[/yellow] {unit}{hint}")
+
+
+@app.command("tally")
+@input_errors
+def tally_cmd(
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey."),
+    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    question: Optional[str] = typer.Option(None, "--question", "-q", help="Only this question."),
+    by: Optional[str] = typer.Option(None, "--by", help="Crosstab by a closed question or province / size_class."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+) -> None:
+    """Closed-question tallies: counts, valid-base %, Likert splits, medians, margin of error."""
+    from .export import to_csv, write_xlsx
+    from .render import print_tallies
+    from .store import Store
+    from .tally import TALLY_COLUMNS, tally, tally_rows
+
+    with Store(project) as store:
+        results = tally(store, survey, wave, question, by)
+    if fmt is Format.json:
+        _emit(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=1), out)
+    elif fmt is Format.csv:
+        _emit(to_csv(tally_rows(results), TALLY_COLUMNS), out)
+    elif fmt is Format.xlsx:
+        if not out:
+            raise InputError("--format xlsx needs --out FILE.xlsx")
+        rows = tally_rows(results)
+        write_xlsx(out, {"tallies": (TALLY_COLUMNS, ([r.get(c) for c in TALLY_COLUMNS] for r in rows))})
+        err.print(f"written: {out}")
+    elif out:
+        with out.open("w", encoding="utf-8") as fh:
+            print_tallies(results, Console(file=fh, width=120))
+        err.print(f"written: {out}")
+    else:
+        print_tallies(results, console)
+
+
+@schema_app.command("infer")
+@input_errors
+def schema_infer_cmd(
+    export: Path = typer.Argument(..., help="Survey export to draft a schema from."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the draft YAML here."),
+    survey: str = typer.Option("survey", "--survey", help="Name of the questionnaire."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name."),
+) -> None:
+    """Draft a schema from an export, for staff to correct."""
+    from .infer import draft_to_yaml, infer_schema
+    from .ingest import read_table
+
+    table = read_table(export, sheet)
+    _emit(draft_to_yaml(infer_schema(table.headers, table.rows, survey), export.name), out)
+
+
+@schema_app.command("check")
+@input_errors
+def schema_check_cmd(schema: Path = typer.Argument(..., help="Schema file to validate.")) -> None:
+    """Validate a schema file."""
+    from .schema import load_schema
+
+    s = load_schema(schema)
+    console.print(f"[green]ok[/green] {s.survey}: {len(s.questions)} questions "
+                  f"({', '.join(sorted({q.type for q in s.questions}))})")
+
+
+@app.command("demo")
+@input_errors
+def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Output directory.")) -> None:
+    """Run the whole flow on the bundled synthetic sample."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from .demo import run_demo
+    from .render import print_tallies
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("demo", total=None)
+        result = run_demo(out, step=lambda msg: progress.update(task, description=msg))
+    for report in result.ingested:
+        console.print(f"ingested {report.survey} {report.wave}: {report.respondents} respondents, "
+                      f"{report.open_answers} open answers")
+    print_tallies([t for t in result.tallies if t["wave"] == "2025"], console)
+    console.print(f"[bold]project:[/bold] {result.project}")
+    for name, path in result.files.items():
+        console.print(f"[bold]{name}:[/bold] {path}")

@@ -1,0 +1,55 @@
+"""The main job on the bundled sample: every stage of the flow, end to end."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .export import write_xlsx
+from .ingest import ingest
+from .paths import data_dir
+from .schema import load_schema
+from .store import SaveReport, Store
+from .tally import TALLY_COLUMNS, tally, tally_rows
+
+# (survey, wave, export file, population of that wave: 300 municipalities before the 2025 mergers)
+SAMPLE_WAVES = [
+    ("lmb", "2022", "lmb_2022_SYNTHETIC.csv", 300),
+    ("lmb", "2025", "lmb_2025_SYNTHETIC.csv", 285),
+    ("sdg", "2022", "sdg_2022_SYNTHETIC.csv", 300),
+    ("sdg", "2025", "sdg_2025_SYNTHETIC.csv", 285),
+]
+
+
+@dataclass
+class DemoResult:
+    project: Path
+    ingested: list[SaveReport] = field(default_factory=list)
+    tallies: list[dict] = field(default_factory=list)
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: None) -> DemoResult:
+    """Ingest every sample wave into ``out_dir/project`` and write the tallies next to it."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    result = DemoResult(project=out / "project")
+    sample, schemas = data_dir() / "sample", data_dir() / "schemas"
+    for survey, wave, file, population in SAMPLE_WAVES:
+        step(f"ingest {survey} {wave}")
+        report, _ = ingest(sample / file, load_schema(schemas / f"{survey}.yaml"), result.project, wave,
+                           replace=True, population=population)
+        result.ingested.append(report)
+    step("tallies")
+    with Store(result.project) as store:
+        result.tallies = tally(store)
+    result.files["tallies_json"] = out / "tallies.json"
+    result.files["tallies_json"].write_text(json.dumps(result.tallies, ensure_ascii=False, indent=1),
+                                            encoding="utf-8")
+    result.files["tallies_xlsx"] = out / "tallies.xlsx"
+    rows = tally_rows(result.tallies)
+    write_xlsx(result.files["tallies_xlsx"],
+               {"tallies": (TALLY_COLUMNS, ([r.get(c) for c in TALLY_COLUMNS] for r in rows))})
+    return result

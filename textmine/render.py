@@ -1,0 +1,113 @@
+"""Terminal views with rich: tables that read like the survey report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+
+BAR_WIDTH = 24
+
+
+def _fmt(x: float | None, digits: int = 1) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.{digits}f}"
+
+
+def _bar(percent: float | None) -> str:
+    if percent is None:
+        return ""
+    full = round(BAR_WIDTH * percent / 100)
+    return "█" * full + "·" * (BAR_WIDTH - full)
+
+
+def _ci(ci: list[float] | None) -> str:
+    return f"{ci[0]:.1f}–{ci[1]:.1f}" if ci else "–"
+
+
+def _choice_table(entry: dict[str, Any], title: str) -> Table:
+    t = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    t.add_column("answer")
+    t.add_column("n", justify="right")
+    t.add_column("%", justify="right")
+    t.add_column("95% CI", justify="right", style="dim")
+    t.add_column("", no_wrap=True)
+    for option, count in entry["counts"].items():
+        pct = entry["percent"].get(option)
+        t.add_row(option, str(count), _fmt(pct), _ci(entry["ci95"].get(option)),
+                  _bar(pct) if pct is not None else "[dim]not in base[/dim]")
+    for name, s in (entry.get("summary") or {}).items():
+        label = {"agree": "(helemaal) eens", "neutral": "neutraal", "disagree": "(helemaal) oneens"}[name]
+        t.add_row(f"[italic]{label}[/italic]", str(s["count"]), _fmt(s["percent"]), _ci(s["ci95"]),
+                  _bar(s["percent"]), style="cyan")
+    return t
+
+
+def _caption(entry: dict[str, Any]) -> str:
+    if entry["type"] in ("single", "likert", "multi"):
+        extra = ""
+        if entry.get("excluded_from_base"):
+            extra = f", not in base: {sum(entry['excluded_from_base'].values())}"
+        if "mean_score" in entry:
+            extra += f", mean score {entry['mean_score']:.2f} ({entry['scale']})"
+        return f"base n = {entry['base']}, missing {entry['missing']}{extra}"
+    if entry["type"] == "numeric":
+        return f"n = {entry['n']}, missing {entry['missing']}"
+    return f"answered {entry['answered']}, missing {entry['missing']}"
+
+
+def question_view(entry: dict[str, Any]) -> Any:
+    title = f"[bold]{entry['id']}[/bold] {entry.get('label') or ''} [dim]({entry['type']})[/dim]"
+    if entry["type"] in ("single", "likert", "multi"):
+        table = _choice_table(entry, title)
+        table.caption = _caption(entry)
+        table.caption_justify = "left"
+        return table
+    if entry["type"] == "numeric":
+        t = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+        for col in ("n", "mean", "median", "q1", "q3", "min", "max"):
+            t.add_column(col, justify="right")
+        if entry["n"]:
+            t.add_row(str(entry["n"]), *(f"{entry[k]:.3g}" for k in ("mean", "median", "q1", "q3", "min", "max")))
+        else:
+            t.add_row("0", *("–" for _ in range(6)))
+        t.caption, t.caption_justify = _caption(entry), "left"
+        return t
+    t = Table(title=title, title_justify="left", show_edge=False, pad_edge=False)
+    t.add_column("open answers", justify="right")
+    t.add_column("missing", justify="right")
+    t.add_row(str(entry["answered"]), str(entry["missing"]))
+    return t
+
+
+def wave_header(res: dict[str, Any]) -> Panel:
+    lines = [f"respondents [bold]{res['respondents']}[/bold]"]
+    if res.get("population"):
+        lines.append(f"population {res['population']} · response rate {res['response_rate']:.1f}%")
+    lines.append(f"margin of error ±{res['margin_of_error']:.1f} points (95%, p = 0.5"
+                 f"{', finite population' if res.get('population') else ''})")
+    lines.append(f"needed for ±5%: {res['required_sample']} respondents")
+    if res.get("unmatched_units"):
+        lines.append(f"[yellow]units not in the municipality list: {', '.join(res['unmatched_units'][:8])}"
+                     f"{' …' if len(res['unmatched_units']) > 8 else ''}[/yellow]")
+    return Panel("\n".join(lines), title=f"[bold]{res['survey']} · wave {res['wave']}[/bold]",
+                 title_align="left", expand=False)
+
+
+def print_tallies(results: list[dict[str, Any]], console: Console) -> None:
+    for res in results:
+        console.print(wave_header(res))
+        for entry in res["questions"]:
+            console.print(question_view(entry))
+            if entry.get("by"):
+                for grp in entry["by"]["groups"]:
+                    grp_title = dict(grp, label=f"— {entry['by']['question']} = {grp['group']}")
+                    console.print(question_view(grp_title))
+                test = entry["by"].get("test")
+                if test:
+                    console.print(f"[dim]χ² = {test['chi2']:.2f}, df = {test['df']}, "
+                                  f"p = {test['p_value']:.3g}{' — ' + test['warning'] if test['warning'] else ''}[/dim]")
+            console.print()

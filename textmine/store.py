@@ -1,0 +1,310 @@
+"""The project on disk: one SQLite file, written in transactions.
+
+This is the only module that speaks SQL. Everything else asks it for frames
+and hands it rows.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pandas as pd
+
+from . import __version__
+from .errors import InputError
+from .schema import Schema
+
+DB_NAME = "textmine.sqlite"
+STORE_VERSION = 1
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS waves (
+    survey TEXT NOT NULL, wave TEXT NOT NULL,
+    schema_json TEXT NOT NULL, schema_hash TEXT NOT NULL, population INTEGER,
+    source_file TEXT, source_sha256 TEXT, ingested_at TEXT NOT NULL,
+    textmine_version TEXT NOT NULL,
+    PRIMARY KEY (survey, wave));
+CREATE TABLE IF NOT EXISTS respondents (
+    survey TEXT NOT NULL, wave TEXT NOT NULL, respondent_id TEXT NOT NULL,
+    unit TEXT, municipality TEXT, nis TEXT, province TEXT, size_class TEXT,
+    source_row INTEGER,
+    PRIMARY KEY (survey, wave, respondent_id));
+-- Closed answers: single/likert/numeric one row (option ''), multi one row per
+-- option column the respondent filled in (value '1' chosen, '0' explicitly not).
+CREATE TABLE IF NOT EXISTS answers (
+    survey TEXT NOT NULL, wave TEXT NOT NULL, question TEXT NOT NULL,
+    respondent_id TEXT NOT NULL, option TEXT NOT NULL DEFAULT '',
+    value TEXT, number REAL,
+    PRIMARY KEY (survey, wave, question, respondent_id, option)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS open_answers (
+    answer_id INTEGER PRIMARY KEY,
+    survey TEXT NOT NULL, wave TEXT NOT NULL, question TEXT NOT NULL,
+    respondent_id TEXT NOT NULL, text TEXT NOT NULL, text_hash TEXT NOT NULL,
+    UNIQUE (survey, wave, question, respondent_id));
+CREATE INDEX IF NOT EXISTS open_answers_hash ON open_answers (text_hash);
+-- NLP results, keyed by text and pipeline so unchanged answers are never redone.
+CREATE TABLE IF NOT EXISTS cleaned (
+    text_hash TEXT NOT NULL, pipeline TEXT NOT NULL, pipeline_version TEXT NOT NULL,
+    data_json TEXT NOT NULL, created_at TEXT NOT NULL,
+    PRIMARY KEY (text_hash, pipeline, pipeline_version));
+-- Codes: human and machine, never overwritten. A newer human code supersedes an
+-- older one; a changed answer text makes its codes stale. Both stay as history.
+CREATE TABLE IF NOT EXISTS codes (
+    code_id INTEGER PRIMARY KEY,
+    survey TEXT NOT NULL, wave TEXT NOT NULL, question TEXT NOT NULL,
+    respondent_id TEXT NOT NULL, theme TEXT NOT NULL, applies INTEGER NOT NULL,
+    source TEXT NOT NULL CHECK (source IN ('human', 'machine')),
+    coder TEXT NOT NULL, run_id INTEGER, score REAL, text_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL, note TEXT,
+    status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current', 'superseded', 'stale')));
+CREATE INDEX IF NOT EXISTS codes_answer ON codes (survey, wave, question, respondent_id);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id INTEGER PRIMARY KEY, kind TEXT NOT NULL,
+    started_at TEXT NOT NULL, finished_at TEXT, textmine_version TEXT NOT NULL,
+    settings_json TEXT NOT NULL DEFAULT '{}', provenance_json TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE IF NOT EXISTS topics (
+    run_id INTEGER NOT NULL, topic_id INTEGER NOT NULL, label TEXT,
+    keywords_json TEXT, size INTEGER, is_new INTEGER, data_json TEXT,
+    PRIMARY KEY (run_id, topic_id));
+CREATE TABLE IF NOT EXISTS topic_members (
+    run_id INTEGER NOT NULL, topic_id INTEGER NOT NULL,
+    survey TEXT NOT NULL, wave TEXT NOT NULL, question TEXT NOT NULL,
+    respondent_id TEXT NOT NULL, probability REAL);
+"""
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass
+class WaveInfo:
+    survey: str
+    wave: str
+    schema: Schema
+    population: int | None
+    respondents: int
+    source_file: str | None
+    ingested_at: str
+
+
+@dataclass
+class SaveReport:
+    survey: str
+    wave: str
+    respondents: int
+    open_answers: int
+    replaced: bool
+    stale_human_codes: int = 0
+    kept_human_codes: int = 0
+
+
+class Store:
+    """A textmine project directory and its SQLite database."""
+
+    def __init__(self, project_dir: str | Path, *, create: bool = False) -> None:
+        self.dir = Path(project_dir)
+        self.path = self.dir / DB_NAME
+        if not self.path.exists():
+            if not create:
+                raise InputError("no textmine project here (run 'textmine ingest' first)",
+                                 file=self.dir)
+            if self.dir.exists() and not self.dir.is_dir():
+                raise InputError("project path exists and is not a directory", file=self.dir)
+            self.dir.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: transactions are explicit (see ``transaction``).
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            self.db.executescript(_DDL)
+            version = self.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise InputError(f"not a textmine project database ({exc})", file=self.path) from None
+        if version is None:
+            self.db.execute("INSERT INTO meta VALUES ('store_version', ?)", (str(STORE_VERSION),))
+        elif int(version[0]) > STORE_VERSION:
+            raise InputError(f"project was written by a newer textmine (store version {version[0]})",
+                             file=self.path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """All or nothing: any exception rolls every write back."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- waves ----------------------------------------------------------------
+
+    def save_wave(
+        self,
+        schema: Schema,
+        wave: str,
+        *,
+        population: int | None,
+        source_file: str,
+        source_sha256: str,
+        respondents: Iterable[tuple],
+        answers: Iterable[tuple],
+        open_answers: Iterable[tuple],
+        replace: bool = False,
+    ) -> SaveReport:
+        """Write one wave in one transaction.
+
+        ``respondents``: (respondent_id, unit, municipality, nis, province, size_class, row);
+        ``answers``: (question, respondent_id, option, value, number);
+        ``open_answers``: (question, respondent_id, text, text_hash).
+        Replacing keeps human codes whose answer text is unchanged and marks the
+        others stale (kept as history, never deleted).
+        """
+        s = schema.survey
+        with self.transaction() as db:
+            exists = db.execute("SELECT 1 FROM waves WHERE survey=? AND wave=?", (s, wave)).fetchone()
+            if exists and not replace:
+                raise InputError(f"wave '{wave}' of survey '{s}' is already in the project; "
+                                 "use --replace to replace it (human codes of unchanged answers are kept)",
+                                 file=self.dir)
+            for table in ("answers", "open_answers", "respondents", "waves"):
+                db.execute(f"DELETE FROM {table} WHERE survey=? AND wave=?", (s, wave))
+            db.execute(
+                "INSERT INTO waves VALUES (?,?,?,?,?,?,?,?,?)",
+                (s, wave, schema.to_json(), schema.hash, population, source_file, source_sha256,
+                 now(), __version__))
+            db.executemany("INSERT INTO respondents VALUES (?,?,?,?,?,?,?,?,?)",
+                           ((s, wave, *r) for r in respondents))
+            db.executemany("INSERT INTO answers VALUES (?,?,?,?,?,?,?)",
+                           ((s, wave, *a) for a in answers))
+            db.executemany(
+                "INSERT INTO open_answers (survey, wave, question, respondent_id, text, text_hash) "
+                "VALUES (?,?,?,?,?,?)", ((s, wave, *o) for o in open_answers))
+            # Codes whose answer text changed or vanished become stale.
+            stale_sql = """
+                FROM codes c WHERE c.survey=? AND c.wave=? AND c.status='current'
+                AND NOT EXISTS (SELECT 1 FROM open_answers o WHERE o.survey=c.survey
+                    AND o.wave=c.wave AND o.question=c.question
+                    AND o.respondent_id=c.respondent_id AND o.text_hash=c.text_hash)"""
+            stale = db.execute(f"SELECT count(*) {stale_sql} AND c.source='human'", (s, wave)).fetchone()[0]
+            db.execute(f"UPDATE codes SET status='stale' WHERE code_id IN (SELECT c.code_id {stale_sql})",
+                       (s, wave))
+            kept = db.execute("SELECT count(*) FROM codes WHERE survey=? AND wave=? AND source='human' "
+                              "AND status='current'", (s, wave)).fetchone()[0]
+            n_resp = db.execute("SELECT count(*) FROM respondents WHERE survey=? AND wave=?",
+                                (s, wave)).fetchone()[0]
+            n_open = db.execute("SELECT count(*) FROM open_answers WHERE survey=? AND wave=?",
+                                (s, wave)).fetchone()[0]
+        return SaveReport(s, wave, n_resp, n_open, bool(exists), stale, kept)
+
+    def waves(self, survey: str | None = None, wave: str | None = None) -> list[WaveInfo]:
+        rows = self.db.execute(
+            "SELECT w.survey, w.wave, w.schema_json, w.population, w.source_file, w.ingested_at, "
+            "(SELECT count(*) FROM respondents r WHERE r.survey=w.survey AND r.wave=w.wave) "
+            "FROM waves w WHERE (?1 IS NULL OR w.survey=?1) AND (?2 IS NULL OR w.wave=?2) "
+            "ORDER BY w.survey, w.wave", (survey, wave)).fetchall()
+        return [WaveInfo(r[0], r[1], Schema.from_dict(json.loads(r[2])), r[3], r[6], r[4], r[5])
+                for r in rows]
+
+    def respondents(self, survey: str, wave: str) -> pd.DataFrame:
+        return pd.read_sql_query(
+            "SELECT respondent_id, unit, municipality, nis, province, size_class, source_row "
+            "FROM respondents WHERE survey=? AND wave=? ORDER BY source_row",
+            self.db, params=(survey, wave))
+
+    def unmatched_units(self, survey: str, wave: str) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT unit FROM respondents WHERE survey=? AND wave=? AND unit IS NOT NULL "
+            "AND unit != '' AND municipality IS NULL ORDER BY unit", (survey, wave)).fetchall()
+        return [r[0] for r in rows]
+
+    def answers(self, survey: str, wave: str, questions: list[str] | None = None) -> pd.DataFrame:
+        """Closed answers in long form: respondent_id, question, option, value, number."""
+        sql = ("SELECT respondent_id, question, option, value, number FROM answers "
+               "WHERE survey=? AND wave=?")
+        params: list[Any] = [survey, wave]
+        if questions:
+            sql += f" AND question IN ({','.join('?' * len(questions))})"
+            params += questions
+        return pd.read_sql_query(sql, self.db, params=params)
+
+    def open_answers(self, survey: str, wave: str | None = None,
+                     question: str | None = None) -> pd.DataFrame:
+        return pd.read_sql_query(
+            "SELECT answer_id, survey, wave, question, respondent_id, text, text_hash FROM open_answers "
+            "WHERE survey=?1 AND (?2 IS NULL OR wave=?2) AND (?3 IS NULL OR question=?3) "
+            "ORDER BY survey, wave, question, answer_id", self.db, params=(survey, wave, question))
+
+    # --- codes ----------------------------------------------------------------
+
+    def add_codes(self, rows: Iterable[dict[str, Any]], *, source: str, coder: str,
+                  run_id: int | None = None) -> int:
+        """Add codes for answers; a human code supersedes the same coder's earlier one.
+
+        Each row: survey, wave, question, respondent_id, theme, applies, and
+        optionally score and note. The answer must exist (its text hash is stored).
+        """
+        n = 0
+        with self.transaction() as db:
+            for r in rows:
+                key = (r["survey"], r["wave"], r["question"], r["respondent_id"])
+                found = db.execute("SELECT text_hash FROM open_answers WHERE survey=? AND wave=? "
+                                   "AND question=? AND respondent_id=?", key).fetchone()
+                if found is None:
+                    raise InputError(f"no open answer for respondent {key[3]} to question "
+                                     f"'{key[2]}' in {key[0]} {key[1]}")
+                if source == "human":
+                    db.execute("UPDATE codes SET status='superseded' WHERE survey=? AND wave=? "
+                               "AND question=? AND respondent_id=? AND theme=? AND source='human' "
+                               "AND coder=? AND status='current'", (*key, r["theme"], coder))
+                db.execute(
+                    "INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, "
+                    "coder, run_id, score, text_hash, created_at, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (*key, r["theme"], int(bool(r.get("applies", 1))), source, coder, run_id,
+                     r.get("score"), found[0], now(), r.get("note")))
+                n += 1
+        return n
+
+    def codes(self, survey: str, wave: str | None = None, question: str | None = None,
+              *, source: str | None = None, status: str | None = "current") -> pd.DataFrame:
+        return pd.read_sql_query(
+            "SELECT code_id, survey, wave, question, respondent_id, theme, applies, source, coder, "
+            "run_id, score, text_hash, created_at, note, status FROM codes "
+            "WHERE survey=?1 AND (?2 IS NULL OR wave=?2) AND (?3 IS NULL OR question=?3) "
+            "AND (?4 IS NULL OR source=?4) AND (?5 IS NULL OR status=?5) ORDER BY code_id",
+            self.db, params=(survey, wave, question, source, status))
+
+    # --- runs -----------------------------------------------------------------
+
+    def start_run(self, kind: str, settings: dict[str, Any] | None = None,
+                  provenance: dict[str, Any] | None = None) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO runs (kind, started_at, textmine_version, settings_json, provenance_json) "
+                "VALUES (?,?,?,?,?)", (kind, now(), __version__, json.dumps(settings or {}, sort_keys=True),
+                                       json.dumps(provenance or {}, sort_keys=True)))
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE runs SET finished_at=? WHERE run_id=?", (now(), run_id))
+
+    def runs(self, kind: str | None = None) -> pd.DataFrame:
+        return pd.read_sql_query("SELECT * FROM runs WHERE (?1 IS NULL OR kind=?1) ORDER BY run_id",
+                                 self.db, params=(kind,))

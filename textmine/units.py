@@ -1,0 +1,88 @@
+"""Responding units: match municipality names to the reference list.
+
+The list (data/municipalities) gives province and inhabitants; pre-2025 names
+of merged municipalities map to the merged one, so older waves match too.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import process
+
+from .paths import data_dir
+
+# Size classes by inhabitants (2020 population of the 2025 territory).
+SIZE_CLASSES = [(10_000, "< 10.000"), (20_000, "10.000-19.999"), (50_000, "20.000-49.999"),
+                (100_000, "50.000-99.999"), (float("inf"), ">= 100.000")]
+_PREFIX = re.compile(r"^(stad|gemeente|lokaal bestuur|ocmw|stadsbestuur|gemeentebestuur|"
+                     r"lokaal bestuur van|stad en ocmw|gemeente en ocmw)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class Municipality:
+    name: str
+    nis: str
+    province: str
+    inhabitants: int
+
+    @property
+    def size_class(self) -> str:
+        return next(label for limit, label in SIZE_CLASSES if self.inhabitants < limit)
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    unit: str
+    municipality: Municipality | None
+    suggestions: tuple[str, ...] = ()
+
+
+def normalise_name(name: str) -> str:
+    s = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    s = " ".join(s.replace("-", " ").replace("'", " ").split()).casefold()
+    while True:
+        stripped = _PREFIX.sub("", s)
+        if stripped == s:
+            return s
+        s = stripped
+
+
+@lru_cache(maxsize=1)
+def _reference() -> tuple[dict[str, Municipality], list[str]]:
+    by_key: dict[str, Municipality] = {}
+    names: list[str] = []
+    path = data_dir() / "municipalities" / "flemish_municipalities_2025.csv"
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            m = Municipality(row["municipality_NL"], row["NIS_2025"], row["province_NL"],
+                             int(row["inhabitants_2020_sum"]))
+            names.append(m.name)
+            by_key[normalise_name(m.name)] = m
+            for old in filter(None, (row.get("merged_from") or "").split(";")):
+                by_key.setdefault(normalise_name(old), m)
+    return by_key, names
+
+
+def municipality_names() -> list[str]:
+    """The 285 municipality names of 2025."""
+    return list(_reference()[1])
+
+
+def match_unit(unit: str) -> UnitMatch:
+    """Exact match after normalisation (case, accents, hyphens, 'Stad'/'Gemeente' prefixes).
+
+    Close matches are only suggested, never assigned: a wrong province is worse
+    than a missing one.
+    """
+    by_key, _ = _reference()
+    key = normalise_name(unit)
+    if key in by_key:
+        return UnitMatch(unit, by_key[key])
+    hits = process.extract(key, list(by_key), limit=3, score_cutoff=80)
+    suggestions = tuple(dict.fromkeys(by_key[k].name for k, _score, _ in hits))
+    return UnitMatch(unit, None, suggestions)
