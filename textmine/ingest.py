@@ -310,6 +310,7 @@ def validate(table: Table, schema: Schema) -> WaveData:
     data = WaveData(schema, table)
     seen: dict[str, int] = {}
     unit_cache: dict[str, UnitMatch] = {}
+    memos: dict[str, dict[str, str | None]] = {q.id: {} for q in schema.questions}
     for cells, row in zip(table.rows, table.row_numbers):
         rid = cells[id_col].strip()
         if not rid:
@@ -332,13 +333,15 @@ def validate(table: Table, schema: Schema) -> WaveData:
         data.respondents.append((rid, unit or None, m.name if m else None, m.nis if m else None,
                                  m.province if m else None, m.size_class if m else None, row))
         for q, cols in q_cols:
-            _read_answer(q, cols, cells, rid, row, f, data, problems)
+            _read_answer(q, cols, cells, rid, row, f, data, problems, memos[q.id])
     problems.raise_if_any()
+    # In primary-key order: SQLite then appends instead of splitting B-tree pages.
+    data.answers.sort(key=lambda a: (a[0], a[1], a[2]))
     return data
 
 
 def _read_answer(q: Question, cols: list[tuple[str, int]], cells: list[str], rid: str, row: int,
-                 f: str, data: WaveData, problems: _Problems) -> None:
+                 f: str, data: WaveData, problems: _Problems, memo: dict[str, str | None]) -> None:
     if q.type == "multi":
         for opt, i in cols:
             v = cells[i].strip()
@@ -346,30 +349,33 @@ def _read_answer(q: Question, cols: list[tuple[str, int]], cells: list[str], rid
                 chosen = "0" if v.casefold() in _NOT_CHOSEN else "1"
                 data.answers.append((q.id, rid, opt, chosen, None))
         return
-    (_, i), = cols
-    raw = cells[i]
-    if is_blank(raw):
+    raw = cells[cols[0][1]]
+    stripped = raw.strip()
+    if not stripped:
         return
     column = q.column
     if q.type == "open":
         data.open_answers.append((q.id, rid, raw, text_hash(raw)))
     elif q.type == "numeric":
-        number = parse_number(raw)
+        number = parse_number(stripped)
         if number is None:
-            problems.add(InputError(f"'{raw.strip()}' is not a number (question '{q.id}')",
+            problems.add(InputError(f"'{stripped}' is not a number (question '{q.id}')",
                                     file=f, row=row, column=column))
         elif (q.min is not None and number < q.min) or (q.max is not None and number > q.max):
-            problems.add(InputError(f"{number:g} is outside {q.min:g}..{q.max:g} (question '{q.id}')"
-                                    if q.min is not None and q.max is not None else
-                                    f"{number:g} is out of bounds (question '{q.id}')",
+            lo = f"{q.min:g}" if q.min is not None else "-inf"
+            hi = f"{q.max:g}" if q.max is not None else "inf"
+            problems.add(InputError(f"{number:g} is outside {lo}..{hi} (question '{q.id}')",
                                     file=f, row=row, column=column))
         else:
-            data.answers.append((q.id, rid, "", raw.strip(), number))
+            data.answers.append((q.id, rid, "", stripped, number))
     else:
-        option = q.match_option(raw)
+        # Exports repeat the same few spellings: match each once per question.
+        if stripped not in memo:
+            memo[stripped] = q.match_option(stripped)
+        option = memo[stripped]
         if option is None:
             shown = ", ".join(q.all_options[:8]) + (", ..." if len(q.all_options) > 8 else "")
-            problems.add(InputError(f"'{raw.strip()}' is not an option of '{q.id}' ({shown})",
+            problems.add(InputError(f"'{stripped}' is not an option of '{q.id}' ({shown})",
                                     file=f, row=row, column=column))
         else:
             data.answers.append((q.id, rid, "", option, None))

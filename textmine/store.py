@@ -244,6 +244,24 @@ class Store:
             params += questions
         return pd.read_sql_query(sql, self.db, params=params)
 
+    def answer_counts(self, survey: str, wave: str) -> pd.DataFrame:
+        """Counted in SQLite, for tallies without crosstabs: question, option, value, count, respondents."""
+        return pd.read_sql_query(
+            "SELECT question, option, value, count(*) AS count FROM answers WHERE survey=? AND wave=? "
+            "AND number IS NULL GROUP BY question, option, value", self.db, params=(survey, wave))
+
+    def answered_counts(self, survey: str, wave: str) -> dict[str, int]:
+        """Respondents with any answer, per question (closed and open)."""
+        rows = self.db.execute(
+            "SELECT question, count(DISTINCT respondent_id) FROM answers WHERE survey=?1 AND wave=?2 "
+            "GROUP BY question UNION ALL SELECT question, count(*) FROM open_answers "
+            "WHERE survey=?1 AND wave=?2 GROUP BY question", (survey, wave)).fetchall()
+        return {q: n for q, n in rows}
+
+    def numbers(self, survey: str, wave: str) -> pd.DataFrame:
+        return pd.read_sql_query("SELECT question, number FROM answers WHERE survey=? AND wave=? "
+                                 "AND number IS NOT NULL", self.db, params=(survey, wave))
+
     def open_answers(self, survey: str, wave: str | None = None,
                      question: str | None = None) -> pd.DataFrame:
         return pd.read_sql_query(

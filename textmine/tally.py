@@ -9,6 +9,7 @@ intervals, with the finite-population correction when the population is known.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -72,6 +73,26 @@ def likert_groups(scale: list[str]) -> tuple[list[str], list[str], list[str]]:
 
 # --- per question ---------------------------------------------------------------
 
+@dataclass
+class QuestionData:
+    """What a tally needs of one question's answers, however it was counted."""
+    counts: dict[str, int]        # single/likert: per value; multi: per chosen option
+    answered: int                 # respondents with any answer to the question
+    numbers: np.ndarray           # numeric answers
+
+    @classmethod
+    def from_rows(cls, q: Question, rows: pd.DataFrame) -> "QuestionData":
+        """From per-respondent rows (respondent_id, option, value, number)."""
+        if q.type == "multi":
+            counts = rows.loc[rows["value"] == "1", "option"].value_counts()
+        elif q.type in ("single", "likert"):
+            counts = rows["value"].value_counts()
+        else:
+            counts = pd.Series(dtype=int)
+        numbers = rows["number"].dropna().to_numpy(dtype=float) if q.type == "numeric" else np.empty(0)
+        return cls({str(k): int(v) for k, v in counts.items()}, int(rows["respondent_id"].nunique()), numbers)
+
+
 def _shares(counts: dict[str, int], base: int, population: int | None, include: list[str]) -> dict[str, Any]:
     return {
         "percent": {o: (100 * counts[o] / base if base else None) for o in include},
@@ -79,15 +100,11 @@ def _shares(counts: dict[str, int], base: int, population: int | None, include: 
     }
 
 
-def tally_question(q: Question, answers: pd.DataFrame, respondent_ids: pd.Index,
-                   population: int | None) -> dict[str, Any]:
-    """Tally one question over the given respondents; ``answers`` holds its rows only."""
-    answers = answers[answers["respondent_id"].isin(respondent_ids)]
-    n_resp = len(respondent_ids)
+def tally_question(q: Question, data: QuestionData, n_resp: int, population: int | None) -> dict[str, Any]:
+    """Tally one question answered by ``data`` among ``n_resp`` respondents."""
     out: dict[str, Any] = {"id": q.id, "label": q.label, "type": q.type}
     if q.type in ("single", "likert"):
-        vc = answers["value"].value_counts()
-        counts = {o: int(vc.get(o, 0)) for o in q.all_options}
+        counts = {o: int(data.counts.get(o, 0)) for o in q.all_options}
         answered = int(sum(counts.values()))
         in_base = [o for o in q.all_options if q.in_base(o)]
         base = sum(counts[o] for o in in_base)
@@ -108,15 +125,13 @@ def tally_question(q: Question, answers: pd.DataFrame, respondent_ids: pd.Index,
                 out["mean_score"] = sum((i + 1) * counts[o] for i, o in enumerate(q.options)) / scale_n
                 out["scale"] = f"1 = {q.options[0]} ... {len(q.options)} = {q.options[-1]}"
     elif q.type == "multi":
-        answered_ids = answers["respondent_id"].unique()
-        base = len(answered_ids)
-        chosen = answers[answers["value"] == "1"]["option"].value_counts()
-        counts = {o: int(chosen.get(o, 0)) for o in q.all_options}
+        base = data.answered
+        counts = {o: int(data.counts.get(o, 0)) for o in q.all_options}
         out.update(base=base, missing=n_resp - base, counts=counts)
         out.update(_shares(counts, base, population, q.all_options))
         out["note"] = "percent of respondents who answered the question; several options per respondent"
     elif q.type == "numeric":
-        x = answers["number"].dropna().to_numpy(dtype=float)
+        x = data.numbers
         out.update(n=int(x.size), missing=n_resp - int(x.size))
         if x.size:
             q1, med, q3 = np.percentile(x, [25, 50, 75])  # linear interpolation
@@ -124,8 +139,7 @@ def tally_question(q: Question, answers: pd.DataFrame, respondent_ids: pd.Index,
                        min=float(x.min()), max=float(x.max()),
                        sd=float(x.std(ddof=1)) if x.size > 1 else None, sum=float(x.sum()))
     elif q.type == "open":
-        answered = int(answers["respondent_id"].nunique())
-        out.update(answered=answered, missing=n_resp - answered)
+        out.update(answered=data.answered, missing=n_resp - data.answered)
     return out
 
 
@@ -172,8 +186,6 @@ def tally_wave(store: Store, info: WaveInfo, question: str | None = None,
                by: str | None = None) -> dict[str, Any]:
     schema, population = info.schema, info.population
     respondents = store.respondents(info.survey, info.wave)
-    answers = store.answers(info.survey, info.wave)
-    opens = store.open_answers(info.survey, info.wave)
     n = len(respondents)
     questions = schema.questions
     if question:
@@ -189,31 +201,58 @@ def tally_wave(store: Store, info: WaveInfo, question: str | None = None,
         "required_sample": required_sample(population),
         "unmatched_units": store.unmatched_units(info.survey, info.wave),
     }
-    by_answers = answers.groupby("question")
-    empty = answers.iloc[0:0]
-    ids = pd.Index(respondents["respondent_id"])
-    group_order, group_of = (None, None)
     if by:
-        group_order, group_of = _groups(by, schema, respondents, answers)
         out["by"] = by
+        out["questions"] = _crosstabs(store, info, questions, by, respondents)
+        return out
+    # Without crosstabs, SQLite does the counting: fast on 100k respondents.
+    counts = store.answer_counts(info.survey, info.wave)
+    answered = store.answered_counts(info.survey, info.wave)
+    numbers = store.numbers(info.survey, info.wave).groupby("question")["number"]
+    result = []
+    for q in questions:
+        rows = counts[counts["question"] == q.id]
+        if q.type == "multi":
+            rows = rows[rows["value"] == "1"]
+            keys = rows["option"]
+        else:
+            keys = rows["value"]
+        nums = numbers.get_group(q.id).to_numpy(dtype=float) if q.type == "numeric" and \
+            q.id in numbers.groups else np.empty(0)
+        data = QuestionData({str(k): int(c) for k, c in zip(keys, rows["count"])}, answered.get(q.id, 0), nums)
+        result.append(tally_question(q, data, n, population))
+    out["questions"] = result
+    return out
+
+
+def _crosstabs(store: Store, info: WaveInfo, questions: list[Question], by: str,
+               respondents: pd.DataFrame) -> list[dict[str, Any]]:
+    schema, population = info.schema, info.population
+    answers = store.answers(info.survey, info.wave)
+    opens = store.open_answers(info.survey, info.wave)[["question", "respondent_id"]]
+    group_order, group_of = _groups(by, schema, respondents, answers)
+    by_question = dict(tuple(answers.groupby("question")))
+    empty = answers.iloc[0:0]
     result = []
     for q in questions:
         if q.type == "open":
-            rows = opens[opens["question"] == q.id][["respondent_id"]]
+            rows = opens[opens["question"] == q.id].assign(option="", value=None, number=None)
         else:
-            rows = by_answers.get_group(q.id) if q.id in by_answers.groups else empty
-        entry = tally_question(q, rows, ids, population)
-        if by and q.id != by:
-            entry["by"] = {"question": by, "groups": [
-                {"group": g, "respondents": int((group_of == g).sum()),
-                 **tally_question(q, rows, pd.Index(group_of.index[group_of == g]), population)}
-                for g in group_order]}
+            rows = by_question.get(q.id, empty)
+        entry = tally_question(q, QuestionData.from_rows(q, rows), len(respondents), population)
+        if q.id != by:
+            groups = []
+            for g in group_order:
+                members = group_of.index[group_of == g]
+                sub = rows[rows["respondent_id"].isin(members)]
+                groups.append({"group": g, "respondents": len(members),
+                               **tally_question(q, QuestionData.from_rows(q, sub), len(members), population)})
+            entry["by"] = {"question": by, "groups": groups}
             test = _independence_test(q, rows, group_of)
             if test:
                 entry["by"]["test"] = test
         result.append(entry)
-    out["questions"] = result
-    return out
+    return result
 
 
 def tally(store: Store, survey: str | None = None, wave: str | None = None,
