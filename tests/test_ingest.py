@@ -196,3 +196,25 @@ def test_replace_keeps_human_codes_of_unchanged_answers(populated: Path, fixture
         everything = store.codes("lmb", "2022", "trots", status=None)
     assert list(current.respondent_id) == ["R1"]
     assert sorted(everything.status) == ["current", "stale"]  # nothing deleted
+
+
+def test_spss_sav(tmp_path: Path, fixture_schema: Path):
+    pyreadstat = pytest.importorskip("pyreadstat")
+    import pandas as pd
+    from conftest import FIXTURES as F
+    table = read_table(F / "valid" / "cp1252_semicolon.csv")
+    frame = pd.DataFrame(table.rows, columns=table.headers)
+    frame["VTE voor LMB"] = pd.to_numeric(frame["VTE voor LMB"].str.replace(",", "."), errors="coerce")
+    # SPSS variable names cannot hold spaces: a schema for .sav names the variables.
+    names = {h: f"v{i}" for i, h in enumerate(table.headers)}
+    pyreadstat.write_sav(frame.rename(columns=names), str(tmp_path / "e.sav"))
+    text = fixture_schema.read_text(encoding="utf-8")
+    for header, var in names.items():
+        text = text.replace(f'"{header}"', var).replace(f": {header}\n", f": {var}\n")
+    (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
+    report, _ = ingest(tmp_path / "e.sav", load_schema(tmp_path / "s.yaml"), tmp_path / "p", "1")
+    assert report.respondents == 4 and report.open_answers == 3
+    with Store(tmp_path / "p") as store:
+        (res,) = tally(store)
+    q = {e["id"]: e for e in res["questions"]}
+    assert q["voert_lmb"]["counts"] == {"Ja": 3, "Nee": 1} and q["vte"]["n"] == 3
