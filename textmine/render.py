@@ -60,7 +60,13 @@ def _caption(entry: dict[str, Any]) -> str:
 
 
 def question_view(entry: dict[str, Any]) -> Any:
-    title = f"[bold]{entry['id']}[/bold] {entry.get('label') or ''} [dim]({entry['type']})[/dim]"
+    # The title goes above the table: as a table title it would wrap to the table's width.
+    heading = f"[bold]{entry['id']}[/bold] {entry.get('label') or ''} [dim]({entry['type']})[/dim]"
+    return Group(heading, _question_table(entry))
+
+
+def _question_table(entry: dict[str, Any]) -> Any:
+    title = None
     if entry["type"] in ("single", "likert", "multi"):
         table = _choice_table(entry, title)
         table.caption = _caption(entry)
