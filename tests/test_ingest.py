@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, dump_db
+from tm_testutil import FIXTURES, dump_db
 from textmine.ingest import ingest, read_table
 from textmine.schema import load_schema
 from textmine.store import Store
@@ -201,7 +201,7 @@ def test_replace_keeps_human_codes_of_unchanged_answers(populated: Path, fixture
 def test_spss_sav(tmp_path: Path, fixture_schema: Path):
     pyreadstat = pytest.importorskip("pyreadstat")
     import pandas as pd
-    from conftest import FIXTURES as F
+    F = FIXTURES
     table = read_table(F / "valid" / "cp1252_semicolon.csv")
     frame = pd.DataFrame(table.rows, columns=table.headers)
     frame["VTE voor LMB"] = pd.to_numeric(frame["VTE voor LMB"].str.replace(",", "."), errors="coerce")

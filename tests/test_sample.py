@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from tm_testutil import REPO
 from textmine.demo import SAMPLE_WAVES
 from textmine.ingest import ingest
 from textmine.schema import load_schema

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import FIXTURES
+from tm_testutil import FIXTURES
 from textmine.errors import InputError
 from textmine.infer import infer_schema
 from textmine.ingest import read_table

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import FIXTURES
+from tm_testutil import FIXTURES
 from textmine.export import safe_text, to_csv
 from textmine.ingest import ingest
 from textmine.schema import load_schema

@@ -65,6 +65,16 @@ CREATE TABLE IF NOT EXISTS codes (
     created_at TEXT NOT NULL, note TEXT,
     status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current', 'superseded', 'stale')));
 CREATE INDEX IF NOT EXISTS codes_answer ON codes (survey, wave, question, respondent_id);
+-- Flags and cleaned-text pointer per answer from the latest cleaning run
+-- (per answer, because "duplicate" depends on the respondent's other answers).
+CREATE TABLE IF NOT EXISTS answer_flags (
+    survey TEXT NOT NULL, wave TEXT NOT NULL, question TEXT NOT NULL,
+    respondent_id TEXT NOT NULL, text_hash TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    flags_json TEXT NOT NULL, run_id INTEGER,
+    PRIMARY KEY (survey, wave, question, respondent_id));
+CREATE TABLE IF NOT EXISTS embeddings (
+    text_hash TEXT NOT NULL, backend TEXT NOT NULL, vector BLOB NOT NULL,
+    PRIMARY KEY (text_hash, backend));
 CREATE TABLE IF NOT EXISTS runs (
     run_id INTEGER PRIMARY KEY, kind TEXT NOT NULL,
     started_at TEXT NOT NULL, finished_at TEXT, textmine_version TEXT NOT NULL,
@@ -268,6 +278,55 @@ class Store:
             "SELECT answer_id, survey, wave, question, respondent_id, text, text_hash FROM open_answers "
             "WHERE survey=?1 AND (?2 IS NULL OR wave=?2) AND (?3 IS NULL OR question=?3) "
             "ORDER BY survey, wave, question, answer_id", self.db, params=(survey, wave, question))
+
+    # --- cleaned text (NLP cache) --------------------------------------------------
+
+    def cleaned(self, text_hashes: Iterable[str], fingerprint: str) -> dict[str, str]:
+        """Cached cleaning results (JSON) for these texts under this pipeline fingerprint."""
+        wanted = list(dict.fromkeys(text_hashes))
+        found: dict[str, str] = {}
+        for i in range(0, len(wanted), 900):  # SQLite's bound-parameter limit
+            chunk = wanted[i:i + 900]
+            rows = self.db.execute(
+                f"SELECT text_hash, data_json FROM cleaned WHERE pipeline_version=? "
+                f"AND text_hash IN ({','.join('?' * len(chunk))})", (fingerprint, *chunk)).fetchall()
+            found.update(rows)
+        return found
+
+    def save_cleaned(self, rows: Iterable[tuple[str, str]], pipeline: str, fingerprint: str) -> None:
+        """rows: (text_hash, data_json)."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO cleaned VALUES (?,?,?,?,?)",
+                           ((h, pipeline, fingerprint, data, now()) for h, data in rows))
+
+    def save_answer_flags(self, rows: Iterable[tuple], fingerprint: str, run_id: int | None) -> None:
+        """rows: (survey, wave, question, respondent_id, text_hash, flags_json)."""
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO answer_flags VALUES (?,?,?,?,?,?,?,?)",
+                           ((s, w, q, rid, h, fingerprint, flags, run_id) for s, w, q, rid, h, flags in rows))
+
+    def answer_flags(self, survey: str, wave: str | None = None, question: str | None = None) -> pd.DataFrame:
+        return pd.read_sql_query(
+            "SELECT survey, wave, question, respondent_id, text_hash, fingerprint, flags_json, run_id "
+            "FROM answer_flags WHERE survey=?1 AND (?2 IS NULL OR wave=?2) AND (?3 IS NULL OR question=?3)",
+            self.db, params=(survey, wave, question))
+
+    # --- embeddings (cache) ---------------------------------------------------------
+
+    def embeddings(self, text_hashes: Iterable[str], backend: str) -> dict[str, bytes]:
+        wanted = list(dict.fromkeys(text_hashes))
+        found: dict[str, bytes] = {}
+        for i in range(0, len(wanted), 900):
+            chunk = wanted[i:i + 900]
+            found.update(self.db.execute(
+                f"SELECT text_hash, vector FROM embeddings WHERE backend=? "
+                f"AND text_hash IN ({','.join('?' * len(chunk))})", (backend, *chunk)).fetchall())
+        return found
+
+    def save_embeddings(self, rows: Iterable[tuple[str, bytes]], backend: str) -> None:
+        with self.transaction() as db:
+            db.executemany("INSERT OR REPLACE INTO embeddings VALUES (?,?,?)",
+                           ((h, backend, v) for h, v in rows))
 
     # --- codes ----------------------------------------------------------------
 

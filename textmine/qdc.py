@@ -1,0 +1,254 @@
+"""REFI-QDA codebooks (.qdc): exchange themes with NVivo, ATLAS.ti, MAXQDA, QualCoder.
+
+Export writes ``CodeBook > Codes > Code`` in the ``urn:QDA-XML:codebook:1.0``
+namespace, children nested in their parent. GUIDs are uuid5 of the survey,
+question and theme id, so exporting again gives the same file. The CodeBook's
+``origin`` attribute carries survey, question and label. The codebook
+standard has no place for keywords or examples, so they travel at the end of
+the Description, after a line ``[textmine]``::
+
+    Wat hoort erbij, wat niet.
+
+    [textmine]
+    id: financiele_steun
+    exclusive: true
+    keywords: stedenband; fair trade; wereldwinkel
+    pattern: \\bsdg\\s*\\d+
+    example: We steunen een waterproject in Benin.
+
+Other tools show this as plain text and keep it; import reads it back. Import
+is lenient: any codebook namespace (ATLAS.ti 9 writes ``...codebook:0:4``), a
+``Project`` root (Project.xml of a .qdpx), names as labels with ids slugged
+from them, Sets ignored with a note.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.parsers import expat
+
+from .codebook import ID_PATTERN, Codebook, Theme, ThemeProblem, slugify, validate_themes
+from .errors import InputError
+
+NAMESPACE = "urn:QDA-XML:codebook:1.0"
+ORIGIN = "textmine"
+MARKER = "[textmine]"
+# Fixed namespace for textmine's GUIDs: uuid5(NAMESPACE_URL, "urn:textmine:codebook").
+_GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:textmine:codebook")
+_MARKER_LINE = re.compile(r"^[ \t]*\[textmine\][ \t]*$", re.MULTILINE)
+
+
+def theme_guid(codebook: Codebook, theme_id: str) -> str:
+    """Stable GUID of a theme: the same codebook exports the same GUIDs."""
+    name = f"{codebook.survey or ''}/{codebook.question or ''}/{theme_id}"
+    return str(uuid.uuid5(_GUID_NAMESPACE, name))
+
+
+# --- export ------------------------------------------------------------------
+
+def export_qdc(codebook: Codebook, path: str | Path) -> Path:
+    """Write the codebook as a REFI-QDA Codebook (.qdc); returns the path."""
+    path = Path(path)
+    root = ET.Element("CodeBook", {"xmlns": NAMESPACE, "origin": origin_text(codebook)})
+    codes = ET.SubElement(root, "Codes")
+
+    def add(parent: ET.Element, theme: Theme) -> None:
+        el = ET.SubElement(parent, "Code", {"guid": theme_guid(codebook, theme.id),
+                                            "name": theme.label, "isCodable": "true"})
+        ET.SubElement(el, "Description").text = description_text(theme)
+        for child in codebook.children(theme.id):
+            add(el, child)
+
+    for theme in codebook.themes:
+        if theme.parent is None:
+            add(codes, theme)
+    ET.indent(root, space="  ")
+    data = ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+    path.write_bytes(data)
+    return path
+
+
+def origin_text(codebook: Codebook) -> str:
+    """The CodeBook's origin: textmine, plus what the standard has no place for
+    (survey, question, label), so that a round trip keeps them and the GUIDs."""
+    parts = [ORIGIN]
+    for key in ("survey", "question", "label"):  # label last: it may hold anything
+        if getattr(codebook, key):
+            parts.append(f"{key}={getattr(codebook, key)}")
+    return "; ".join(parts)
+
+
+_ORIGIN = re.compile(r"^textmine(?:; survey=(?P<survey>\w+))?(?:; question=(?P<question>\w+))?"
+                     r"(?:; label=(?P<label>.*))?$")
+
+
+def description_text(theme: Theme) -> str:
+    """The Description of a code: the theme's description, then textmine's block."""
+    block = [MARKER, f"id: {theme.id}"]
+    if theme.exclusive:
+        block.append("exclusive: true")
+    if theme.keywords:
+        block.append("keywords: " + "; ".join(theme.keywords))
+    block += [f"pattern: {p}" for p in theme.patterns]
+    block += [f"example: {e}" for e in theme.examples]
+    head = theme.description + "\n\n" if theme.description else ""
+    return head + "\n".join(block)
+
+
+def parse_description(text: str) -> tuple[str, dict]:
+    """Split a Description into free text and textmine's fields (if any).
+    Unknown lines in the block are ignored, so hand edits do not break import."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    found = list(_MARKER_LINE.finditer(text))
+    if not found:
+        return text.strip(), {}
+    last = found[-1]
+    fields: dict = {"keywords": [], "patterns": [], "examples": []}
+    for line in text[last.end():].split("\n"):
+        key, sep, value = line.partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if not sep or not value:
+            continue
+        if key == "id":
+            fields["id"] = value
+        elif key == "exclusive":
+            fields["exclusive"] = value.lower() in ("true", "ja", "yes", "1")
+        elif key == "keywords":
+            fields["keywords"] += [k.strip() for k in value.split(";") if k.strip()]
+        elif key == "pattern":
+            fields["patterns"].append(value)
+        elif key == "example":
+            fields["examples"].append(value)
+    return text[:last.start()].strip(), fields
+
+
+# --- import ------------------------------------------------------------------
+
+@dataclass
+class _Node:
+    tag: str  # local name, namespace dropped
+    attrs: dict[str, str]
+    line: int
+    children: list[_Node] = field(default_factory=list)
+    text: list[str] = field(default_factory=list)
+
+    def find(self, tag: str) -> _Node | None:
+        return next((c for c in self.children if c.tag == tag), None)
+
+    def findall(self, tag: str) -> list[_Node]:
+        return [c for c in self.children if c.tag == tag]
+
+
+def _parse(data: bytes, file: str) -> _Node:
+    """Parse XML keeping each element's line (ElementTree does not keep them)."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+    stack: list[_Node] = []
+    roots: list[_Node] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        node = _Node(name.rsplit(" ", 1)[-1], {k.rsplit(" ", 1)[-1]: v for k, v in attrs.items()},
+                     parser.CurrentLineNumber)
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+
+    def end(name: str) -> None:
+        stack.pop()
+
+    def chars(text: str) -> None:
+        if stack:
+            stack[-1].text.append(text)
+
+    def no_entities(*args: object) -> None:
+        # Entity declarations are how XML bombs work; a codebook never needs them.
+        raise InputError("entity declarations are not allowed in a codebook", file=file,
+                         row=parser.CurrentLineNumber)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.EntityDeclHandler = no_entities
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise InputError(f"not valid XML: {expat.ErrorString(exc.code)}", file=file,
+                         row=exc.lineno) from None
+    return roots[0]
+
+
+def import_qdc(path: str | Path, *, survey: str | None = None, question: str | None = None,
+               label: str | None = None) -> Codebook:
+    """Read a REFI-QDA codebook (.qdc, or a .qdpx's Project.xml) as a Codebook."""
+    path = Path(path)
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("codebook file not found", file=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read codebook: {exc}", file=path) from None
+    root = _parse(data, file)
+    book = root if root.tag == "CodeBook" else root.find("CodeBook") if root.tag == "Project" else None
+    if book is None and root.tag == "Project":
+        raise InputError("the project has no <CodeBook>", file=file, row=root.line)
+    if book is None:
+        raise InputError(f"not a REFI-QDA codebook: the root element is <{root.tag}>, "
+                         "expected <CodeBook>", file=file, row=root.line)
+    codes = book.find("Codes")
+    if codes is None or not codes.findall("Code"):
+        raise InputError("the codebook has no codes", file=file, row=book.line)
+
+    themes: list[Theme] = []
+    lines: list[int] = []
+    notes: list[str] = []
+    not_codable: list[str] = []
+
+    def visit(node: _Node, parent: str | None) -> None:
+        name = " ".join(node.attrs.get("name", "").split())
+        if not name:
+            raise InputError("<Code> without a name", file=file, row=node.line)
+        desc_node = node.find("Description")
+        description, extra = parse_description(
+            "".join(desc_node.text) if desc_node is not None else "")
+        taken = [t.id for t in themes]
+        theme_id = extra.get("id")
+        if not theme_id or not ID_PATTERN.match(theme_id) or theme_id in taken:
+            if theme_id:
+                notes.append(f"line {node.line}: id '{theme_id}' unusable, slugged from the name")
+            theme_id = slugify(name, taken)
+        if node.attrs.get("isCodable", "true").strip().lower() in ("false", "0"):
+            not_codable.append(name)
+        themes.append(Theme(id=theme_id, label=name, description=description,
+                            keywords=tuple(extra.get("keywords", ())),
+                            patterns=tuple(extra.get("patterns", ())),
+                            examples=tuple(extra.get("examples", ())),
+                            parent=parent, exclusive=extra.get("exclusive", False)))
+        lines.append(node.line)
+        for child in node.findall("Code"):
+            visit(child, theme_id)
+
+    for code in codes.findall("Code"):
+        visit(code, None)
+    try:
+        validate_themes(themes)
+    except ThemeProblem as p:
+        row = lines[p.index] if p.index is not None else book.line
+        raise InputError(p.message, file=file, row=row) from None
+
+    sets = book.find("Sets")
+    if sets is not None and sets.findall("Set"):
+        names = ", ".join(s.attrs.get("name", "?") for s in sets.findall("Set"))
+        notes.append(f"{len(sets.findall('Set'))} set(s) ignored, textmine codebooks have "
+                     f"no sets: {names}")
+    if not_codable:
+        notes.append("codes marked not codable imported as themes (parents): "
+                     + ", ".join(not_codable))
+    meta = _ORIGIN.match(book.attrs.get("origin", "").strip())
+    meta_dict = meta.groupdict() if meta else {}
+    return Codebook(themes=tuple(themes), survey=survey or meta_dict.get("survey"),
+                    question=question or meta_dict.get("question"),
+                    label=label or meta_dict.get("label") or "", path=file,
+                    notes=tuple(notes))
