@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
+import warnings
 from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -51,7 +53,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                       help="Show the version and exit.")) -> None:
-    pass
+    # Commands report warnings themselves, once, in one line each.
+    logging.getLogger("textmine").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module=r"textmine\..*")
 
 
 def _emit(text: str, out: Optional[Path]) -> None:
@@ -127,6 +131,48 @@ def tally_cmd(
         err.print(f"written: {out}")
     else:
         print_tallies(results, console)
+
+
+@app.command("clean")
+@input_errors
+def clean_cmd(
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey."),
+    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    question: Optional[str] = typer.Option(None, "--question", "-q", help="Only this open question."),
+    n_process: Optional[int] = typer.Option(None, "--n-process", help="spaCy worker processes (default: project setting, 1)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+) -> None:
+    """Clean open answers with the Dutch pipeline: lemmas, entities, flags, PII redaction (cached)."""
+    from .clean import clean_project
+    from .config import load_config
+    from .export import to_csv
+    from .render import clean_table, progress_bar
+    from .store import Store
+
+    settings = load_config(project).nlp
+    if n_process:
+        settings.n_process = n_process
+    with Store(project) as store, progress_bar(err, "cleaning answers") as update:
+        run = clean_project(store, survey=survey, wave=wave, question=question, settings=settings,
+                            progress=update)
+    err.print(f"pipeline {run.pipeline['name']} {run.pipeline['version']} ({run.pipeline['level']}): "
+              f"{run.processed} answers processed, {run.cached} from cache")
+    for warning in run.warnings:
+        err.print(f"[yellow]warning:[/yellow] {warning}")
+    if fmt is Format.json:
+        _emit(json.dumps(run.answers, ensure_ascii=False, indent=1), out)
+    elif fmt is Format.csv:
+        rows = [dict(a, lemmas=" ".join(a["lemmas"]), flags=" ".join(a["flags"]),
+                     entities="; ".join(f"{e['label']}:{e['text']}" for e in a["entities"]),
+                     key_phrases="; ".join(a["key_phrases"])) for a in run.answers]
+        _emit(to_csv(rows, ["survey", "wave", "question", "respondent_id", "redacted_text", "lemmas",
+                            "key_phrases", "entities", "flags", "language"]), out)
+    elif fmt is Format.xlsx:
+        raise InputError("clean writes table, json or csv")
+    else:
+        (Console(file=out.open("w", encoding="utf-8"), width=140) if out else console).print(clean_table(run.answers))
 
 
 @schema_app.command("infer")

@@ -9,10 +9,10 @@ _REPO = Path(__file__).resolve().parent.parent
 
 
 def data_dir() -> Path:
-    """The bundled data/ folder (override with TEXTMINE_DATA)."""
-    return Path(os.environ.get("TEXTMINE_DATA", _REPO / "data"))
+    """The bundled data/ folder (override with TEXTMINE_DATA_DIR)."""
+    return Path(os.environ.get("TEXTMINE_DATA_DIR") or _REPO / "data")
 
 
 def models_dir() -> Path:
-    """The shipped models/ folder (override with TEXTMINE_MODELS)."""
-    return Path(os.environ.get("TEXTMINE_MODELS", _REPO / "models"))
+    """The shipped models/ folder (override with TEXTMINE_MODELS_DIR)."""
+    return Path(os.environ.get("TEXTMINE_MODELS_DIR") or _REPO / "models")

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
 from rich.console import Console, Group
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.panel import Panel
 from rich.table import Table
 
@@ -117,3 +121,32 @@ def print_tallies(results: list[dict[str, Any]], console: Console) -> None:
                     console.print(f"[dim]χ² = {test['chi2']:.2f}, df = {test['df']}, "
                                   f"p = {test['p_value']:.3g}{' — ' + test['warning'] if test['warning'] else ''}[/dim]")
             console.print()
+
+
+@contextmanager
+def progress_bar(console: Console, description: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar driven by update(done, total) calls; invisible when nothing is done."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task(description, total=None, visible=False)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total, visible=total > 0)
+        yield update
+
+
+def clean_table(answers: list[dict[str, Any]], limit: int = 200) -> Table:
+    t = Table(title=f"cleaned answers ({len(answers)})", title_justify="left", show_lines=False)
+    t.add_column("respondent", no_wrap=True)
+    t.add_column("question", no_wrap=True)
+    t.add_column("answer (redacted)", ratio=4, overflow="fold")
+    t.add_column("entities", ratio=2, overflow="fold")
+    t.add_column("flags", ratio=1, overflow="fold")
+    for a in answers[:limit]:
+        text = a["redacted_text"]
+        t.add_row(str(a["respondent_id"]), a["question"], text if len(text) <= 160 else text[:157] + "...",
+                  ", ".join(f"{e['text']} [dim]{e['label']}[/dim]" for e in a["entities"]),
+                  " ".join(a["flags"]))
+    if len(answers) > limit:
+        t.caption = f"first {limit} of {len(answers)}; use --format json or csv for all"
+    return t

@@ -1,0 +1,169 @@
+"""The cleaning stage: run the Dutch pipeline over a project's open answers.
+
+Results are cached in the store by text hash and a fingerprint of everything
+that shapes them (pipeline name and version, textmine's NLP code and data
+files, settings), so a re-run on unchanged answers does no spaCy work at all:
+not even a model load.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any, Callable
+
+import spacy
+
+from . import __version__
+from .config import NlpSettings
+from .store import Store
+
+ProgressFn = Callable[[int, int], None]
+
+
+def _files_digest(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for path in sorted(paths):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def fingerprint(pipeline: str, version: str, settings: NlpSettings) -> str:
+    """What the cached results depend on; any change invalidates the cache."""
+    from .nlp import resources
+
+    data = resources.data_dir()
+    code = Path(__file__).parent / "nlp"
+    parts = {
+        "pipeline": pipeline, "version": version, "spacy": spacy.__version__, "textmine": __version__,
+        "code": _files_digest(list(code.glob("*.py"))),
+        "data": _files_digest(list((data / "gazetteers").glob("*")) + [data / "stopwords_nl_domain.txt"]),
+        "settings": {"extra_stopwords": sorted(settings.extra_stopwords),
+                     "very_long_words": settings.very_long_words},
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def component_config(settings: NlpSettings) -> dict[str, dict[str, Any]]:
+    return {"textmine_flags": {"very_long_words": settings.very_long_words},
+            "textmine_clean": {"extra_stop_words": list(settings.extra_stopwords)}}
+
+
+def original_offsets(original: str, normalized: str) -> Callable[[int, int], tuple[int, int]]:
+    """Map a (start, end) span of the normalised text back onto the original text."""
+    if original == normalized:
+        return lambda s, e: (s, e)
+    ops = SequenceMatcher(None, normalized, original, autojunk=False).get_opcodes()
+
+    def point(p: int, end: bool) -> int:
+        for tag, n1, n2, o1, o2 in ops:
+            if n1 <= p < n2 or (end and n1 < p <= n2):
+                return o1 + (p - n1) if tag == "equal" else (o2 if end else o1)
+        return len(original) if p >= len(normalized) else 0
+    return lambda s, e: (point(s, False), point(e, True))
+
+
+@dataclass
+class CleanRun:
+    answers: list[dict[str, Any]]
+    pipeline: dict[str, Any]
+    fingerprint: str
+    processed: int = 0   # texts that went through spaCy in this run
+    cached: int = 0      # texts served from the store
+    run_id: int | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def clean_project(store: Store, *, survey: str | None = None, wave: str | None = None,
+                  question: str | None = None, settings: NlpSettings | None = None,
+                  progress: ProgressFn | None = None, pipeline: Any = None) -> CleanRun:
+    """Clean every selected open answer (cached), store flags per answer, return plain rows.
+
+    ``pipeline``: an already loaded ``(nlp, PipelineInfo)`` from ``load_pipeline`` with
+    ``component_config(settings)``; loaded here (only when something is not cached) otherwise.
+    """
+    from .nlp import clean_answers  # noqa: F401  (imports register the components)
+    from .nlp.answers import doc_to_answer
+    from .nlp.flags import DUPLICATE, find_duplicates
+    from .nlp.loader import describe_pipeline, load_pipeline
+
+    settings = settings or NlpSettings()
+    surveys = sorted({w.survey for w in store.waves(survey, wave)})
+    # Every open answer of the selected waves: "duplicate" looks across questions.
+    everything = [r for s in surveys for r in store.open_answers(s, wave).to_dict("records")]
+    rows = [r for r in everything if question is None or r["question"] == question]
+
+    if pipeline is not None:
+        name, version, level = pipeline[1].name, pipeline[1].version, pipeline[1].level
+    else:
+        name, version, level = describe_pipeline(settings.pipeline)
+    fp = fingerprint(name, version, settings)
+    hashes = list(dict.fromkeys(r["text_hash"] for r in rows))
+    cached = store.cleaned(hashes, fp)
+    missing = [h for h in hashes if h not in cached]
+    info: dict[str, Any] = {"name": name, "version": version, "level": level, "spacy_version": spacy.__version__}
+    processed = 0
+    if missing:
+        nlp, pinfo = pipeline or load_pipeline(settings.pipeline, config=component_config(settings))
+        info = pinfo.to_dict()
+        actual = fingerprint(pinfo.name, pinfo.version, settings)
+        if actual != fp:  # e.g. the shipped model failed to load and the blank one was used
+            fp = actual
+            cached = store.cleaned(hashes, fp)
+            missing = [h for h in hashes if h not in cached]
+        text_of = {r["text_hash"]: r["text"] for r in rows}
+        texts = [text_of[h] for h in missing]
+        done = []
+        if progress:
+            progress(0, len(texts))
+        for i, doc in enumerate(nlp.pipe(texts, batch_size=settings.batch_size, n_process=settings.n_process)):
+            done.append((missing[i], json.dumps(doc_to_answer(doc, texts[i]).to_dict(), ensure_ascii=False)))
+            if progress and (i + 1) % 25 == 0:
+                progress(i + 1, len(texts))
+        if progress:
+            progress(len(texts), len(texts))
+        store.save_cleaned(done, info["name"], fp)
+        cached.update(done)
+        processed = len(done)
+
+    run_id = store.start_run("clean", settings={"survey": survey, "wave": wave, "question": question,
+                                                "nlp": settings.__dict__},
+                             provenance={"pipeline": info, "fingerprint": fp, "processed": processed,
+                                         "cached": len(hashes) - processed})
+    # "duplicate" depends on the respondent's other answers in the wave: per answer, not per text.
+    by_wave: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    # answer_id follows the export: respondent by respondent, questions in schema order
+    for r in sorted(everything, key=lambda r: r["answer_id"]):
+        by_wave.setdefault((r["survey"], r["wave"]), []).append(r)
+    duplicates: set[int] = set()
+    for group in by_wave.values():
+        for r, earlier in zip(group, find_duplicates((g["respondent_id"], g["text"]) for g in group)):
+            if earlier is not None:
+                duplicates.add(r["answer_id"])
+    out, flag_rows = [], []
+    for r in rows:
+        data = json.loads(cached[r["text_hash"]])
+        flags = list(data["flags"])
+        if r["answer_id"] in duplicates:
+            flags.append(DUPLICATE)
+        to_original = original_offsets(r["text"], data["normalized_text"])
+        entities = []
+        for ent in data["entities"]:
+            start, end = to_original(ent["start"], ent["end"])
+            entities.append({"text": r["text"][start:end], "label": ent["label"], "start": start, "end": end,
+                             "id": ent.get("id")})
+        out.append({"survey": r["survey"], "wave": r["wave"], "respondent_id": r["respondent_id"],
+                    "question": r["question"], "text": r["text"], "normalized_text": data["normalized_text"],
+                    "redacted_text": data["redacted_text"], "lemmas": data["lemmas"],
+                    "content_lemmas": data["content_lemmas"], "key_phrases": data["key_phrases"],
+                    "entities": entities, "pii": [p["kind"] for p in data["pii"]], "flags": flags,
+                    "language": data.get("language")})
+        flag_rows.append((r["survey"], r["wave"], r["question"], r["respondent_id"], r["text_hash"],
+                          json.dumps(flags)))
+    store.save_answer_flags(flag_rows, fp, run_id)
+    store.finish_run(run_id)
+    return CleanRun(out, info, fp, processed, len(hashes) - processed, run_id, list(info.get("warnings", [])))

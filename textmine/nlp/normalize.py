@@ -1,0 +1,108 @@
+"""Text normalisation for open answers, run before tokenisation.
+
+Survey exports carry Word/Excel/phone artefacts: curly quotes, en/em dashes,
+non-breaking and zero-width spaces, full-width or ligature characters, emoji.
+They split the vocabulary ("fair-trade" vs "fair–trade") and emoji would
+become tokens and lemmas. ``normalize_text`` fixes these; ``NormalizingTokenizer``
+wraps any spaCy tokenizer so ``nlp(text)`` and ``nlp.pipe(texts)`` normalise
+too, keeping the original text on ``doc._.raw_text`` and the removed emoji on
+``doc._.emoji``.
+
+We use NFKC rather than NFC: it also folds compatibility characters
+(ligatures such as "ﬁ", full-width letters, superscripts, "…") that NFC keeps,
+and survey answers have no use for the distinction. Offsets of entities and
+PII refer to the normalised text (``doc.text``).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from spacy.tokens import Doc
+
+from textmine.nlp.extensions import register_extensions
+
+_TRANSLATE = str.maketrans({
+    # quotes
+    "‘": "'", "’": "'", "‚": "'", "‛": "'", "′": "'", "`": "'", "´": "'",
+    "“": '"', "”": '"', "„": '"', "‟": '"', "″": '"', "«": '"', "»": '"',
+    # dashes and minus signs
+    "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-", "―": "-", "−": "-", "﹘": "-",
+    "\u2044": "/",  # fraction slash, which NFKC produces for "½"
+    # bullets become list dashes
+    "•": "-", "▪": "-", "◦": "-", "‣": "-", "⁃": "-", "·": "-",
+    # zero-width characters, soft hyphen, BOM
+    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
+})
+# Emoji and pictographs (plus their modifiers) — removed so they never become
+# tokens or lemmas. Kept separately on doc._.emoji.
+_EMOJI = re.compile(
+    "[\U0001F1E6-\U0001F1FF]{2}|"  # flags are pairs of regional indicators
+    "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u231A\u231B\u23E9-\u23FA\u203C\u2049"
+    "\u3030\u303D\u3297\u3299\U000E0020-\U000E007F]"
+    "[\uFE0E\uFE0F\u20E3\U0001F3FB-\U0001F3FF\U000E0020-\U000E007F]*"
+)
+_VARIATION = re.compile("[\uFE0E\uFE0F\u20E3]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r" ?\n[ \n]*")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    text: str
+    emoji: list[str] = field(default_factory=list)
+
+
+def normalize_text(text: str | None) -> Normalized:
+    """Normalise one answer (see module doc); ``None`` gives an empty text."""
+    if not text:
+        return Normalized("")
+    text = _NEWLINES.sub("\n", str(text))
+    emoji = [m.group(0) for m in _EMOJI.finditer(text)]
+    if emoji:
+        text = _EMOJI.sub(" ", text)
+    text = _VARIATION.sub("", text)
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    text = _CONTROL.sub(" ", text.replace("\t", " "))
+    text = _SPACES.sub(" ", text)
+    text = _BLANK_LINES.sub("\n", text)  # one line break between lines
+    return Normalized(text.strip(), emoji)
+
+
+class NormalizingTokenizer:
+    """Wrap a spaCy tokenizer so that it normalises its input first.
+
+    Delegates serialisation to the wrapped tokenizer, so a pipeline saved with
+    ``nlp.to_disk`` keeps its ordinary tokenizer settings.
+    """
+
+    def __init__(self, tokenizer: Callable[[str], Doc]) -> None:
+        register_extensions()
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        norm = normalize_text(text)
+        doc = self.tokenizer(norm.text)
+        doc._.raw_text = text
+        doc._.emoji = list(norm.emoji)
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str) -> Any:
+        # explain(), vocab, rules, to_disk/from_disk/to_bytes/from_bytes, ...
+        if name == "tokenizer":
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
+
+
+def install_normalizer(nlp: Any) -> None:
+    """Make ``nlp`` normalise text before tokenising (idempotent)."""
+    if not isinstance(nlp.tokenizer, NormalizingTokenizer):
+        nlp.tokenizer = NormalizingTokenizer(nlp.tokenizer)
