@@ -209,7 +209,7 @@ def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Out
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .demo import run_demo
-    from .render import print_tallies
+    from .render import cleaning_view, print_tallies
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
@@ -219,6 +219,7 @@ def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Out
         console.print(f"ingested {report.survey} {report.wave}: {report.respondents} respondents, "
                       f"{report.open_answers} open answers")
     print_tallies([t for t in result.tallies if t["wave"] == "2025"], console)
+    console.print(cleaning_view(result.cleaning))
     console.print(f"[bold]project:[/bold] {result.project}")
     for name, path in result.files.items():
         console.print(f"[bold]{name}:[/bold] {path}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .clean import clean_project
 from .export import write_xlsx
 from .ingest import ingest
 from .paths import data_dir
@@ -28,6 +29,7 @@ class DemoResult:
     project: Path
     ingested: list[SaveReport] = field(default_factory=list)
     tallies: list[dict] = field(default_factory=list)
+    cleaning: dict = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
 
 
@@ -52,4 +54,32 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
     rows = tally_rows(result.tallies)
     write_xlsx(result.files["tallies_xlsx"],
                {"tallies": (TALLY_COLUMNS, ([r.get(c) for c in TALLY_COLUMNS] for r in rows))})
+    step("cleaning open answers")
+    with Store(result.project) as store:
+        run = clean_project(store)
+    result.cleaning = {"pipeline": run.pipeline, "processed": run.processed, "cached": run.cached,
+                       "summary": cleaning_summary(run.answers)}
+    # Public-safe: redacted text only, no original answers.
+    result.files["cleaned_json"] = out / "cleaned_answers.json"
+    result.files["cleaned_json"].write_text(json.dumps(
+        [{k: a[k] for k in ("survey", "wave", "question", "respondent_id", "redacted_text", "content_lemmas",
+                            "key_phrases", "flags")} | {"entities": [(e["label"], e["id"]) for e in a["entities"]]}
+         for a in run.answers], ensure_ascii=False, indent=1), encoding="utf-8")
     return result
+
+
+def cleaning_summary(answers: list[dict]) -> list[dict]:
+    """Per survey, wave and question: answers, flags, and the entities named most."""
+    from collections import Counter
+
+    groups: dict[tuple, list[dict]] = {}
+    for a in answers:
+        groups.setdefault((a["survey"], a["wave"], a["question"]), []).append(a)
+    rows = []
+    for (survey, wave, question), items in sorted(groups.items()):
+        flags = Counter(f for a in items for f in a["flags"])
+        places = Counter(e["id"] or e["text"] for a in items for e in a["entities"] if e["label"] in ("LAND", "STAD"))
+        orgs = Counter(e["id"] or e["text"] for a in items for e in a["entities"] if e["label"] == "ORGANISATIE")
+        rows.append({"survey": survey, "wave": wave, "question": question, "answers": len(items),
+                     "flags": dict(flags), "places": places.most_common(5), "organisations": orgs.most_common(5)})
+    return rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Callable, Iterator
 
 from rich.console import Console, Group
@@ -149,4 +150,19 @@ def clean_table(answers: list[dict[str, Any]], limit: int = 200) -> Table:
                   " ".join(a["flags"]))
     if len(answers) > limit:
         t.caption = f"first {limit} of {len(answers)}; use --format json or csv for all"
+    return t
+
+
+def cleaning_view(cleaning: dict[str, Any]) -> Table:
+    p = cleaning["pipeline"]
+    t = Table(title=f"open answers cleaned with {Path(p['name']).name} {p['version']} ({p['level']}): "
+                    f"{cleaning['processed']} processed, {cleaning['cached']} from cache",
+              title_justify="left")
+    for col in ("survey", "wave", "question", "answers", "flags", "places named most", "organisations"):
+        t.add_column(col, overflow="fold")
+    for r in cleaning["summary"]:
+        t.add_row(r["survey"], r["wave"], r["question"], str(r["answers"]),
+                  ", ".join(f"{k} {v}" for k, v in sorted(r["flags"].items())),
+                  ", ".join(f"{k} ({v})" for k, v in r["places"]),
+                  ", ".join(f"{k} ({v})" for k, v in r["organisations"]))
     return t
