@@ -358,6 +358,28 @@ class Store:
                 n += 1
         return n
 
+    def save_machine_codes(self, rows: Iterable[dict[str, Any]], *, coder: str, run_id: int) -> int:
+        """Replace the current machine codes of these answers by a new run's.
+
+        Each row: survey, wave, question, respondent_id, theme, applies, score.
+        Earlier machine codes of the same answers become 'superseded' (kept);
+        human codes are never touched.
+        """
+        rows = list(rows)
+        answers = {(r["survey"], r["wave"], r["question"], r["respondent_id"]) for r in rows}
+        with self.transaction() as db:
+            db.executemany("UPDATE codes SET status='superseded' WHERE survey=? AND wave=? AND question=? "
+                           "AND respondent_id=? AND source='machine' AND status='current'", sorted(answers))
+            hashes = dict(((s, w, q, r), h) for s, w, q, r, h in db.execute(
+                "SELECT survey, wave, question, respondent_id, text_hash FROM open_answers"))
+            db.executemany(
+                "INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, coder, run_id, "
+                "score, text_hash, created_at) VALUES (?,?,?,?,?,?,'machine',?,?,?,?,?)",
+                ((r["survey"], r["wave"], r["question"], r["respondent_id"], r["theme"], int(bool(r["applies"])),
+                  coder, run_id, r.get("score"),
+                  hashes[(r["survey"], r["wave"], r["question"], r["respondent_id"])], now()) for r in rows))
+        return len(rows)
+
     def codes(self, survey: str, wave: str | None = None, question: str | None = None,
               *, source: str | None = None, status: str | None = "current") -> pd.DataFrame:
         return pd.read_sql_query(
