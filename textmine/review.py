@@ -281,3 +281,23 @@ def _workbook_coder(wb: Any) -> str:
         if row and _cell(row[0]) == CODER_LABEL:
             return _cell(row[1] if len(row) > 1 else "")
     return ""
+
+
+def workbook_question(path: str | Path) -> tuple[str, str]:
+    """(survey, question) a review workbook is about, from its first answer key."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise InputError(f"not a readable review workbook: {exc}", file=path) from None
+    try:
+        if SHEET not in wb.sheetnames:
+            raise InputError(f"no sheet '{SHEET}': is this a textmine review workbook?", file=path)
+        for row in wb[SHEET].iter_rows(min_row=2, values_only=True):
+            parts = _cell(row[0] if row else "").split("|")
+            if len(parts) == 4:
+                return parts[0], parts[2]
+    finally:
+        wb.close()
+    raise InputError("the review sheet holds no answers", file=path, row=2)

@@ -1,0 +1,158 @@
+"""KeywordCoder: the codebook's keywords and patterns as rules.
+
+Per theme, an answer collects evidence from
+
+* single-word keywords, matched against the answer's lemmas and its
+  lowercase words (accents folded: ``financiele`` = ``financiële``); with
+  ``compounds`` also as the first or last part of a Dutch compound of at
+  least ``min_compound_len`` letters (``subsidie`` in ``projectsubsidies``,
+  ``fairtrade`` in ``fairtradekoffie``);
+* multi-word keywords, matched as a lemma sequence and as a phrase in the
+  lowercase text (a plural ``-s``/``-n``/``-en`` on the last word allowed);
+* the theme's regular expressions, on the text (case-insensitive).
+
+Each distinct keyword found counts ``1 / (number of themes listing it)`` (a
+keyword two themes share is half the evidence), each pattern that matches
+counts 1. The score is ``1 - 2 ** -evidence``: one clear hit gives 0.5, two
+give 0.75, three 0.875. The default threshold, 0.5, codes a theme on one
+clear hit. A theme with neither keywords nor patterns uses its label as a
+phrase (``use_label``), so a bare list of labels still does something.
+
+No labels needed: ``fit(X=None, Y=None)``. With labels, per-theme thresholds
+are learned (the scores do not depend on the labels, so in-sample).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from textmine.codebook import Codebook
+
+from .base import Batch, BaseCoder, fold
+
+_PLURAL = r"(?:s|n|en|'s)?"
+
+
+def _variants(token: str) -> list[str]:
+    """The token and its likely singulars (enough for compound heads)."""
+    out = [token]
+    if token.endswith("en") and len(token) > 4:
+        out.append(token[:-2])
+    if token.endswith(("s", "n")) and len(token) > 3:
+        out.append(token[:-1])
+    return out
+
+
+class KeywordCoder(BaseCoder, BaseEstimator):
+    """Rule-based coder from the codebook's keywords and patterns.
+
+    Parameters: ``codebook``; ``compounds`` (match keywords inside compounds),
+    ``min_compound_len`` (shortest keyword matched that way: short ones like
+    ``gift`` would hit ``vergiftiging``); ``use_label`` (label as keyword for
+    themes without keywords/patterns); ``threshold`` ('auto' = 0.5 unless
+    labels teach otherwise, or a number) and ``min_threshold_pos`` (positives
+    a theme needs before its threshold is learned).
+
+    Fitted: ``theme_ids_``, ``thresholds_``, ``keyword_weights_`` (per theme:
+    keyword -> weight)."""
+
+    default_threshold = 0.5
+
+    def __init__(self, codebook: Codebook, compounds: bool = True, min_compound_len: int = 6,
+                 use_label: bool = True, threshold: Any = "auto", min_threshold_pos: int = 5) -> None:
+        self.codebook = codebook
+        self.compounds = compounds
+        self.min_compound_len = min_compound_len
+        self.use_label = use_label
+        self.threshold = threshold
+        self.min_threshold_pos = min_threshold_pos
+
+    def _fit(self, batch: Batch, Y: np.ndarray | None, ids: list[str]) -> None:
+        themes = list(self.codebook.themes)
+        self.theme_ids_ = [t.id for t in themes]
+        kw_lists: list[list[str]] = []
+        for t in themes:
+            kws = [fold(k) for k in t.keywords]
+            if not kws and not t.patterns and self.use_label:
+                kws = [fold(t.label)]
+            kw_lists.append(list(dict.fromkeys(k for k in kws if k)))
+        listed: dict[str, int] = {}
+        for kws in kw_lists:
+            for k in kws:
+                listed[k] = listed.get(k, 0) + 1
+        self.keyword_weights_ = [{k: 1.0 / listed[k] for k in kws} for kws in kw_lists]
+        # single words: word -> [(theme index, weight)]; compounds the same for long words
+        self._words: dict[str, list[int]] = {}
+        self._compound_words: dict[str, list[int]] = {}
+        self._phrases: list[re.Pattern[str] | None] = []
+        self._phrase_weight: list[dict[str, float]] = []
+        for j, kws in enumerate(kw_lists):
+            phrases = []
+            for k in kws:
+                if " " in k or not re.fullmatch(r"\w+", k):
+                    phrases.append(k)
+                else:
+                    self._words.setdefault(k, []).append(j)
+                    if self.compounds and len(k) >= self.min_compound_len:
+                        self._compound_words.setdefault(k, []).append(j)
+            if phrases:
+                alts = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+                self._phrases.append(re.compile(rf"(?<!\w)({alts}){_PLURAL}(?!\w)"))
+            else:
+                self._phrases.append(None)
+        self._regexes = [t.regexes for t in themes]
+
+    def _evidence(self, text: str, lemmas: tuple[str, ...]) -> np.ndarray:
+        k = len(self.theme_ids_)
+        found: list[set[str]] = [set() for _ in range(k)]
+        ftext = fold(text)
+        flemmas = [fold(x) for x in lemmas]
+        tokens = set(re.findall(r"\w+", ftext)) | set(flemmas)
+        m = self.min_compound_len
+        for tok in tokens:
+            for v in _variants(tok):  # the word and its likely singulars
+                for j in self._words.get(v, ()):
+                    found[j].add(v)
+                if not self._compound_words or len(v) <= m:
+                    continue
+                for cut in range(m, len(v)):  # first or last part of a compound
+                    for part in (v[:cut], v[-cut:]):
+                        for j in self._compound_words.get(part, ()):
+                            found[j].add(part)
+        lemma_text = " ".join(flemmas)
+        for j, rx in enumerate(self._phrases):
+            if rx is None:
+                continue
+            for source in (ftext, lemma_text):
+                for mt in rx.finditer(source):
+                    found[j].add(mt.group(1))
+        ev = np.zeros(k)
+        for j in range(k):
+            w = self.keyword_weights_[j]
+            ev[j] = sum(w.get(x, 0.0) for x in found[j])
+            ev[j] += sum(1.0 for rx in self._regexes[j] if rx.search(text))
+        return ev
+
+    def evidence(self, X: Any) -> np.ndarray:
+        """Raw evidence per answer and theme (weighted hit counts)."""
+        from .base import as_batch
+        self._check_fitted()
+        b = as_batch(X)
+        return np.array([self._evidence(t, lem) for t, lem in zip(b.texts, b.lemmas)]).reshape(
+            len(b), len(self.theme_ids_))
+
+    def matches(self, text: str, lemmas: tuple[str, ...] | None = None) -> dict[str, float]:
+        """Evidence per theme for one text (themes with none left out): to show
+        reviewers why an answer got its keyword codes."""
+        from .base import simple_lemmas
+        self._check_fitted()
+        ev = self._evidence(text, tuple(lemmas) if lemmas else simple_lemmas(text))
+        return {t: float(e) for t, e in zip(self.theme_ids_, ev) if e > 0}
+
+    def _scores(self, batch: Batch) -> np.ndarray:
+        ev = np.array([self._evidence(t, lem) for t, lem in zip(batch.texts, batch.lemmas)])
+        ev = ev.reshape(len(batch), len(self.theme_ids_))
+        return 1.0 - np.power(2.0, -ev)

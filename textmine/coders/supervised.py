@@ -1,0 +1,185 @@
+"""SupervisedCoder: learns the themes from coded answers.
+
+Features: the answer's sentence vector (centred on the training answers'
+mean, then unit length), optionally next to a TF-IDF of its lemma unigrams
+and bigrams (``use_tfidf``; unit length, scaled by ``tfidf_weight``). One ``LogisticRegression(class_weight='balanced')`` per
+theme (one-vs-rest, so an answer can get several themes).
+
+Calibration rule (``calibrate=True``): a theme with at least
+``min_calibration_pos`` positive *and* as many negative training answers gets
+``CalibratedClassifierCV(method='sigmoid', cv=3)`` (Platt scaling on
+held-out folds, so its score is a probability that respects how common the
+theme is); below that, three folds would hold two or three positives each,
+too few to fit a sigmoid on, and the raw LR probability is used (with
+balanced class weights it is centred on the balanced decision boundary, not
+on the theme's base rate; per-theme thresholds absorb the difference).
+
+Themes with fewer than 2 positive (or 2 negative) training answers get no
+model: their score comes from the codebook (keyword + zero-shot, see
+``CombinedCoder``) when a ``codebook`` is given, else from the share of
+positives among the training answers (0 for a theme never seen).
+
+With a ``codebook`` and ``use_examples``, the codebook's example answers are
+added to the training answers (positive for their theme, negative for the
+others), so a theme can be learned from its examples before anyone codes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator
+
+from textmine.codebook import Codebook
+
+from .base import Batch, BaseCoder, fit_embedder, resolve_embedder, simple_lemmas
+
+
+def _lemma_analyzer(lemmas: Any) -> list[str]:
+    """Unigrams and bigrams of a lemma list (punctuation dropped)."""
+    toks = [t for t in lemmas if any(c.isalnum() for c in t)]
+    return toks + [f"{a} {b}" for a, b in zip(toks, toks[1:])]
+
+
+class SupervisedCoder(BaseCoder, BaseEstimator):
+    """One-vs-rest logistic regression on sentence vectors (+ lemma TF-IDF).
+
+    Parameters: ``embedder`` (backend name, ``None`` for textmine.embed's
+    default, or an Embedder); ``use_tfidf``; ``codebook`` (optional: theme
+    ids, examples and the fallback for themes without enough labels);
+    ``use_examples``; ``C`` (inverse regularisation of the LR);
+    ``tfidf_weight``; ``calibrate`` and ``min_calibration_pos`` (rule above);
+    ``threshold`` ('auto' or a number), ``min_threshold_pos``.
+
+    Fitted: ``theme_ids_``, ``models_`` (per theme: estimator or None),
+    ``calibrated_`` (bool per theme), ``n_positive_`` (human-coded positives
+    per theme), ``thresholds_``, ``embedder_``; ``vectorizer_`` with TF-IDF."""
+
+    default_threshold = 0.5
+    needs_oof_for_thresholds = True
+
+    def __init__(self, embedder: Any = None, use_tfidf: bool = True, codebook: Codebook | None = None,
+                 use_examples: bool = True, C: float = 4.0, tfidf_weight: float = 1.0,
+                 calibrate: bool = True, min_calibration_pos: int = 10, threshold: Any = "auto",
+                 min_threshold_pos: int = 5) -> None:
+        self.embedder = embedder
+        self.use_tfidf = use_tfidf
+        self.codebook = codebook
+        self.use_examples = use_examples
+        self.C = C
+        self.tfidf_weight = tfidf_weight
+        self.calibrate = calibrate
+        self.min_calibration_pos = min_calibration_pos
+        self.threshold = threshold
+        self.min_threshold_pos = min_threshold_pos
+
+    def _fresh(self, **overrides: Any) -> Any:
+        # folds share the fitted embedder: vectors already on the batch stay valid
+        overrides.setdefault("embedder", getattr(self, "embedder_", self.embedder))
+        return super()._fresh(**overrides)
+
+    # -- features --
+    def _features(self, V: np.ndarray, lemmas: list[tuple[str, ...]]) -> Any:
+        V = V - self.center_
+        norms = np.linalg.norm(V, axis=1, keepdims=True)
+        V = V / np.where(norms > 0, norms, 1.0)
+        if not self.use_tfidf:
+            return V
+        T = self.vectorizer_.transform(lemmas) * float(self.tfidf_weight)
+        return sparse.hstack([sparse.csr_matrix(V), T], format="csr")
+
+    def _fit(self, batch: Batch, Y: np.ndarray | None, ids: list[str]) -> None:
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
+        cb = self.codebook
+        if Y is None and cb is None:
+            raise ValueError("SupervisedCoder needs labels (Y), or a codebook to learn its examples from")
+        self.theme_ids_ = list(ids)
+        k = len(self.theme_ids_)
+        keep = ~batch.non_answer
+        texts = [t for t, ok in zip(batch.texts, keep) if ok]
+        lemmas = [lm for lm, ok in zip(batch.lemmas, keep) if ok]
+        Yt = (Y[keep] if Y is not None else np.zeros((0, k), int)).astype(int)
+        self.n_positive_ = Yt.sum(0) if len(Yt) else np.zeros(k, int)
+        ex_texts: list[str] = []
+        ex_rows: list[np.ndarray] = []
+        if cb is not None and self.use_examples:
+            for j, tid in enumerate(self.theme_ids_):
+                if tid in cb:
+                    for e in cb.theme(tid).examples:
+                        row = np.zeros(k, int)
+                        row[j] = 1
+                        ex_texts.append(e)
+                        ex_rows.append(row)
+        emb = resolve_embedder(self.embedder)
+        fit_embedder(emb, list(batch.texts) + ex_texts)
+        self.embedder_ = emb
+        V = batch.ensure_vectors(emb)[keep] if len(batch) else np.zeros((0, 0), np.float32)
+        if ex_texts:
+            from .base import encode
+            Ve = encode(emb, ex_texts)
+            V = Ve if len(V) == 0 else np.vstack([V, Ve])
+            lemmas = lemmas + [simple_lemmas(e) for e in ex_texts]
+            Yt = np.vstack([Yt, np.array(ex_rows)]) if len(Yt) else np.array(ex_rows)
+        if self.use_tfidf:
+            self.vectorizer_ = TfidfVectorizer(analyzer=_lemma_analyzer, sublinear_tf=True, min_df=1)
+            self.vectorizer_.fit(lemmas if lemmas else [["-"]])
+        # Centre the vectors on the training mean and make them unit length
+        # again: backends such as e5 put all texts in a narrow cone (cosines
+        # 0.8-0.9), which would leave the TF-IDF part to dominate.
+        self.center_ = V.mean(0) if len(V) else 0.0
+        n = len(Yt)
+        self.base_rate_ = Yt.mean(0) if n else np.zeros(k)
+        self.models_: list[Any] = [None] * k
+        self.calibrated_ = [False] * k
+        if n == 0:
+            self.fallback_ = self._make_fallback(batch)
+            return
+        F = self._features(V, lemmas)
+        for j in range(k):
+            pos = int(Yt[:, j].sum())
+            neg = n - pos
+            if pos < 2 or neg < 2:
+                continue
+            lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
+            if self.calibrate and min(pos, neg) >= self.min_calibration_pos:
+                model = CalibratedClassifierCV(lr, method="sigmoid", cv=3)
+                self.calibrated_[j] = True
+            else:
+                model = lr
+            self.models_[j] = model.fit(F, Yt[:, j])
+        self.fallback_ = self._make_fallback(batch) if any(m is None for m in self.models_) else None
+
+    def _make_fallback(self, batch: Batch) -> Any:
+        if self.codebook is None:
+            return None
+        from .combined import CodebookScorer
+        return CodebookScorer(self.codebook, self.embedder_).fit_batch(batch)
+
+    def model_scores(self, batch: Batch) -> np.ndarray:
+        """Probabilities of the themes that have a model; NaN columns for the others."""
+        k = len(self.theme_ids_)
+        S = np.full((len(batch), k), np.nan)
+        todo = [j for j, m in enumerate(self.models_) if m is not None]
+        if todo and len(batch):
+            F = self._features(batch.ensure_vectors(self.embedder_), batch.lemmas)
+            for j in todo:
+                S[:, j] = self.models_[j].predict_proba(F)[:, 1]
+        return S
+
+    def _scores(self, batch: Batch) -> np.ndarray:
+        S = self.model_scores(batch)
+        missing = [j for j, m in enumerate(self.models_) if m is None]
+        if missing and len(batch):
+            if self.fallback_ is not None:
+                fb = self.fallback_.scores(batch)
+                cols = {t: i for i, t in enumerate(self.fallback_.theme_ids)}
+                for j in missing:
+                    tid = self.theme_ids_[j]
+                    S[:, j] = fb[:, cols[tid]] if tid in cols else self.base_rate_[j]
+            else:
+                S[:, missing] = self.base_rate_[missing]
+        return S
