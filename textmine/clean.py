@@ -22,6 +22,7 @@ from .config import NlpSettings
 from .store import Store
 
 ProgressFn = Callable[[int, int], None]
+SAVE_EVERY = 2000  # answers per store transaction while cleaning
 
 
 def _files_digest(paths: list[Path]) -> str:
@@ -117,18 +118,23 @@ def clean_project(store: Store, *, survey: str | None = None, wave: str | None =
             missing = [h for h in hashes if h not in cached]
         text_of = {r["text_hash"]: r["text"] for r in rows}
         texts = [text_of[h] for h in missing]
-        done = []
         if progress:
             progress(0, len(texts))
+        batch: list[tuple[str, str]] = []
         for i, doc in enumerate(nlp.pipe(texts, batch_size=settings.batch_size, n_process=settings.n_process)):
-            done.append((missing[i], json.dumps(doc_to_answer(doc, texts[i]).to_dict(), ensure_ascii=False)))
+            data = json.dumps(doc_to_answer(doc, texts[i]).to_dict(), ensure_ascii=False)
+            batch.append((missing[i], data))
+            cached[missing[i]] = data
+            # Saved as it goes: an interrupted run keeps what it did.
+            if len(batch) >= SAVE_EVERY:
+                store.save_cleaned(batch, info["name"], fp)
+                batch = []
             if progress and (i + 1) % 25 == 0:
                 progress(i + 1, len(texts))
+        store.save_cleaned(batch, info["name"], fp)
         if progress:
             progress(len(texts), len(texts))
-        store.save_cleaned(done, info["name"], fp)
-        cached.update(done)
-        processed = len(done)
+        processed = len(texts)
 
     run_id = store.start_run("clean", settings={"survey": survey, "wave": wave, "question": question,
                                                 "nlp": settings.__dict__},
