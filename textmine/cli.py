@@ -21,6 +21,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="textmine: survey exports in, coded and counted evidence out.")
 schema_app = typer.Typer(no_args_is_help=True, help="Survey schemas: check or draft one.")
 app.add_typer(schema_app, name="schema")
+codebook_app = typer.Typer(no_args_is_help=True, help="Codebooks: check, convert (YAML <-> REFI-QDA .qdc).")
+app.add_typer(codebook_app, name="codebook")
 review_app = typer.Typer(no_args_is_help=True, help="Review workbooks: staff check and correct the codes.")
 app.add_typer(review_app, name="review")
 console = Console()
@@ -258,6 +260,32 @@ def evaluate_cmd(
         (Console(file=out.open("w", encoding="utf-8"), width=140) if out else console).print(evaluation_view(result))
 
 
+@codebook_app.command("check")
+@input_errors
+def codebook_check_cmd(codebook: Path = typer.Argument(..., help="Codebook: YAML, .qdc or one label per line.")) -> None:
+    """Validate a codebook and list its themes."""
+    from .codebook import load_codebook
+
+    book = load_codebook(codebook)
+    console.print(f"[green]ok[/green] {book.title}: {len(book)} themes, hash {book.hash}")
+    for t in book:
+        console.print(f"  {t.id}: {t.label}" + (f" (under {t.parent})" if t.parent else "")
+                      + (" [exclusive]" if t.exclusive else ""))
+
+
+@codebook_app.command("convert")
+@input_errors
+def codebook_convert_cmd(
+    source: Path = typer.Argument(..., help="Codebook to read: YAML, REFI-QDA .qdc or one label per line."),
+    target: Path = typer.Argument(..., help="File to write: .yaml, or .qdc for NVivo, ATLAS.ti, MAXQDA, QualCoder."),
+) -> None:
+    """Convert a codebook, e.g. to REFI-QDA .qdc for QDA software, or from a .qdc to YAML."""
+    from .codebook import load_codebook
+
+    written = load_codebook(source).save(target)
+    console.print(f"written: {written}")
+
+
 @review_app.command("export")
 @input_errors
 def review_export_cmd(
@@ -339,7 +367,7 @@ def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Out
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .demo import run_demo
-    from .render import cleaning_view, print_tallies
+    from .render import cleaning_view, coding_view, print_tallies
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
@@ -350,6 +378,7 @@ def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Out
                       f"{report.open_answers} open answers")
     print_tallies([t for t in result.tallies if t["wave"] == "2025"], console)
     console.print(cleaning_view(result.cleaning))
+    console.print(coding_view(result.coding))
     console.print(f"[bold]project:[/bold] {result.project}")
     for name, path in result.files.items():
         console.print(f"[bold]{name}:[/bold] {path}")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from .clean import clean_project
+from .coding import code_question
 from .export import write_xlsx
 from .ingest import ingest
 from .paths import data_dir
@@ -30,6 +31,7 @@ class DemoResult:
     ingested: list[SaveReport] = field(default_factory=list)
     tallies: list[dict] = field(default_factory=list)
     cleaning: dict = field(default_factory=dict)
+    coding: list = field(default_factory=list)  # per (survey, question): theme counts per wave
     files: dict[str, Path] = field(default_factory=dict)
 
 
@@ -65,7 +67,38 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
         [{k: a[k] for k in ("survey", "wave", "question", "respondent_id", "redacted_text", "content_lemmas",
                             "key_phrases", "flags")} | {"entities": [(e["label"], e["id"]) for e in a["entities"]]}
          for a in run.answers], ensure_ascii=False, indent=1), encoding="utf-8")
+    step("coding open answers with the codebooks")
+    coded = []
+    with Store(result.project) as store:
+        for survey, question in _coded_questions(store):
+            run = code_question(store, question, survey=survey)
+            coded.append({"survey": survey, "question": question, "embedder": run.embedder,
+                          "answers": [{k: a[k] for k in ("wave", "respondent_id", "redacted_text", "themes",
+                                                         "source")} for a in run.answers]})
+            result.coding.append({"survey": survey, "question": question, "codebook": run.codebook_hash,
+                                  "counts": _theme_counts(run.answers)})
+    result.files["themes_json"] = out / "themes.json"
+    result.files["themes_json"].write_text(json.dumps(coded, ensure_ascii=False, indent=1), encoding="utf-8")
     return result
+
+
+def _coded_questions(store: Store) -> list[tuple[str, str]]:
+    """Open questions that have a bundled codebook."""
+    found = []
+    for info in store.waves():
+        for q in info.schema.questions:
+            if q.type == "open" and (data_dir() / "codebooks" / f"{info.survey}_{q.id}.yaml").exists():
+                found.append((info.survey, q.id))
+    return list(dict.fromkeys(found))
+
+
+def _theme_counts(answers: list[dict]) -> dict[str, dict[str, int]]:
+    from collections import Counter
+
+    by_wave: dict[str, Counter] = {}
+    for a in answers:
+        by_wave.setdefault(a["wave"], Counter()).update(a["themes"])
+    return {w: dict(c.most_common()) for w, c in sorted(by_wave.items())}
 
 
 def cleaning_summary(answers: list[dict]) -> list[dict]:

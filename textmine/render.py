@@ -210,3 +210,14 @@ def evaluation_view(result: dict[str, Any]) -> Group:
         lines.append(f"human vs human ({' and '.join(h['coders'])}, {h['answers']} answers): "
                      f"mean kappa {f(h['mean_kappa'])}, alpha {f(h['alpha'])}")
     return Group(*lines)
+
+
+def coding_view(coding: list[dict[str, Any]]) -> Table:
+    t = Table(title="themes per open question (codebook only until staff review; counts per wave)",
+              title_justify="left")
+    for col in ("survey", "question", "wave", "themes (n)"):
+        t.add_column(col, overflow="fold")
+    for q in coding:
+        for wave, counts in q["counts"].items():
+            t.add_row(q["survey"], q["question"], wave, ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return t
