@@ -62,6 +62,25 @@ def main(version: bool = typer.Option(False, "--version", callback=_version, is_
     warnings.filterwarnings("ignore", module=r"textmine\..*")
 
 
+def _output(fmt: "Format", out: Optional[Path], *, data: Any, rows: list[dict[str, Any]],
+            columns: list[str], view: Callable[[], Any], command: str) -> None:
+    """Render a command's result as JSON, CSV or a rich view (file or terminal)."""
+    from .export import to_csv
+
+    if fmt is Format.json:
+        _emit(json.dumps(data, ensure_ascii=False, indent=1, default=float), out)
+    elif fmt is Format.csv:
+        _emit(to_csv(rows, columns), out)
+    elif fmt is Format.xlsx:
+        raise InputError(f"{command} writes table, json or csv")
+    elif out:
+        with out.open("w", encoding="utf-8") as fh:
+            Console(file=fh, width=140).print(view())
+        err.print(f"written: {out}")
+    else:
+        console.print(view())
+
+
 def _emit(text: str, out: Optional[Path]) -> None:
     if out:
         out.write_text(text, encoding="utf-8")
@@ -151,7 +170,6 @@ def clean_cmd(
     """Clean open answers with the Dutch pipeline: lemmas, entities, flags, PII redaction (cached)."""
     from .clean import clean_project
     from .config import load_config
-    from .export import to_csv
     from .render import clean_table, progress_bar
     from .store import Store
 
@@ -165,18 +183,12 @@ def clean_cmd(
               f"{run.processed} answers processed, {run.cached} from cache")
     for warning in run.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}")
-    if fmt is Format.json:
-        _emit(json.dumps(run.answers, ensure_ascii=False, indent=1), out)
-    elif fmt is Format.csv:
-        rows = [dict(a, lemmas=" ".join(a["lemmas"]), flags=" ".join(a["flags"]),
-                     entities="; ".join(f"{e['label']}:{e['text']}" for e in a["entities"]),
-                     key_phrases="; ".join(a["key_phrases"])) for a in run.answers]
-        _emit(to_csv(rows, ["survey", "wave", "question", "respondent_id", "redacted_text", "lemmas",
-                            "key_phrases", "entities", "flags", "language"]), out)
-    elif fmt is Format.xlsx:
-        raise InputError("clean writes table, json or csv")
-    else:
-        (Console(file=out.open("w", encoding="utf-8"), width=140) if out else console).print(clean_table(run.answers))
+    rows = [dict(a, lemmas=" ".join(a["lemmas"]), flags=" ".join(a["flags"]),
+                 entities="; ".join(f"{e['label']}:{e['text']}" for e in a["entities"]),
+                 key_phrases="; ".join(a["key_phrases"])) for a in run.answers]
+    _output(fmt, out, data=run.answers, rows=rows, command="clean",
+            columns=["survey", "wave", "question", "respondent_id", "redacted_text", "lemmas", "key_phrases",
+                     "entities", "flags", "language"], view=lambda: clean_table(run.answers))
 
 
 @app.command("code")
@@ -193,16 +205,13 @@ def code_cmd(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
 ) -> None:
     """Code the answers of an open question to the codebook's themes (human codes always win)."""
-    from .codebook import load_codebook
-    from .coding import code_question, import_training_codes, open_question_survey, resolve_codebook
+    from .coding import code_question, import_training_codes, question_codebook
     from .config import load_config
-    from .export import to_csv
     from .render import coding_table, progress_bar
     from .store import Store
 
     with Store(project) as store:
-        survey = open_question_survey(store, question, survey)
-        book = load_codebook(codebook) if codebook else resolve_codebook(store, survey, question)
+        survey, book = question_codebook(store, question, survey, codebook)
         if train:
             n = import_training_codes(store, book, survey, question, train, wave)
             err.print(f"imported {n} human codes from {train}")
@@ -213,16 +222,10 @@ def code_cmd(
               f"trained on {result.human_coded} human-coded answers; codebook {result.codebook_hash}")
     rows = [{k: a[k] for k in ("respondent_id", "text", "themes", "scores", "source")} | {"wave": a["wave"]}
             for a in result.answers]
-    if fmt is Format.json:
-        _emit(json.dumps(rows, ensure_ascii=False, indent=1), out)
-    elif fmt is Format.csv:
-        flat = [dict(r, themes=";".join(r["themes"]), scores=json.dumps(r["scores"])) for r in rows]
-        _emit(to_csv(flat, ["wave", "respondent_id", "text", "themes", "source", "scores"]), out)
-    elif fmt is Format.xlsx:
-        raise InputError("code writes table, json or csv (review workbooks: 'textmine review export')")
-    else:
-        (Console(file=out.open("w", encoding="utf-8"), width=140) if out else console).print(
-            coding_table(result.answers, book))
+    _output(fmt, out, data=rows, command="code",
+            rows=[dict(r, themes=";".join(r["themes"]), scores=json.dumps(r["scores"])) for r in rows],
+            columns=["wave", "respondent_id", "text", "themes", "source", "scores"],
+            view=lambda: coding_table(result.answers, book))
 
 
 @app.command("evaluate")
@@ -237,27 +240,18 @@ def evaluate_cmd(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
 ) -> None:
     """Cross-validated precision/recall/F1 per theme, kappa and alpha, coverage at precision 0.9."""
-    from .codebook import load_codebook
-    from .coding import evaluate_question, open_question_survey, resolve_codebook
+    from .coding import evaluate_question, question_codebook
     from .config import load_config
-    from .export import to_csv
     from .render import evaluation_view
     from .store import Store
 
     with Store(project) as store:
-        survey = open_question_survey(store, question, survey)
-        book = load_codebook(codebook) if codebook else resolve_codebook(store, survey, question)
+        survey, book = question_codebook(store, question, survey, codebook)
         result = evaluate_question(store, question, survey=survey, codebook=book, embedder=embedder,
                                    settings=load_config(project).nlp)
-    if fmt is Format.json:
-        _emit(json.dumps(result, ensure_ascii=False, indent=1, default=float), out)
-    elif fmt is Format.csv:
-        rows = result["cross_validated"]["per_theme"]
-        _emit(to_csv(rows, list(rows[0])), out)
-    elif fmt is Format.xlsx:
-        raise InputError("evaluate writes table, json or csv")
-    else:
-        (Console(file=out.open("w", encoding="utf-8"), width=140) if out else console).print(evaluation_view(result))
+    rows = result["cross_validated"]["per_theme"]
+    _output(fmt, out, data=result, rows=rows, columns=list(rows[0]), command="evaluate",
+            view=lambda: evaluation_view(result))
 
 
 @codebook_app.command("check")
@@ -297,14 +291,12 @@ def review_export_cmd(
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
 ) -> None:
     """Write a review workbook: least certain answers first, ja/nee per theme."""
-    from .codebook import load_codebook
-    from .coding import open_question_survey, resolve_codebook
+    from .coding import question_codebook
     from .review import export_review
     from .store import Store
 
     with Store(project) as store:
-        survey = open_question_survey(store, question, survey)
-        book = load_codebook(codebook) if codebook else resolve_codebook(store, survey, question)
+        survey, book = question_codebook(store, question, survey, codebook)
         n = export_review(store, book, survey, question, out, wave)
     console.print(f"written: {out} ({n} answers, least certain first)")
 
@@ -318,14 +310,13 @@ def review_import_cmd(
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
 ) -> None:
     """Store the reviewed rows of a workbook as human codes (importing twice changes nothing)."""
-    from .codebook import load_codebook
     from .coding import resolve_codebook
     from .review import SHEET, import_review, workbook_question
     from .store import Store
 
     survey, question = workbook_question(workbook)
     with Store(project) as store:
-        book = load_codebook(codebook) if codebook else resolve_codebook(store, survey, question)
+        book = resolve_codebook(store, survey, question, codebook)
         report = import_review(store, book, workbook, coder)
     console.print(f"{report.coder}: {report.reviewed} of {report.rows} rows reviewed; "
                   f"{report.codes_added} human codes stored, {report.unchanged} already there")

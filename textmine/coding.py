@@ -44,6 +44,13 @@ def resolve_codebook(store: Store, survey: str, question: str, path: str | Path 
                      f"(YAML, .qdc or one label per line)")
 
 
+def question_codebook(store: Store, question: str, survey: str | None,
+                      path: str | Path | None = None) -> tuple[str, Codebook]:
+    """The survey that has this open question, and the codebook to code it with."""
+    survey = open_question_survey(store, question, survey)
+    return survey, resolve_codebook(store, survey, question, path)
+
+
 def open_question_survey(store: Store, question: str, survey: str | None) -> str:
     """The survey that has this open question (must be unambiguous)."""
     surveys = sorted({w.survey for w in store.waves(survey)
