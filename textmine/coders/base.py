@@ -52,7 +52,10 @@ def simple_lemmas(text: str) -> tuple[str, ...]:
 
 def fold(text: str) -> str:
     """Lowercase, accents removed, single spaces: the form keywords are matched in."""
-    s = unicodedata.normalize("NFKD", str(text).lower())
+    s = str(text).lower()
+    if s.isascii():
+        return " ".join(s.split())
+    s = unicodedata.normalize("NFKD", s)
     s = "".join(c for c in s if not unicodedata.combining(c))
     return " ".join(s.split())
 

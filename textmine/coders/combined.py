@@ -5,10 +5,10 @@ Codebook score (no labels needed), per theme::
     codebook = keyword_weight * keyword_score + (1 - keyword_weight) * zero_shot_score
 
 (KeywordCoder and ZeroShotCoder scores, both in [0, 1]). With the default
-0.5 the two sources must roughly agree: one clear keyword hit (0.5) plus a
-fair zero-shot score (0.3), or a very strong zero-shot score (0.8) alone, or
-two keyword hits (0.75) alone reach the codebook-only threshold of 0.4. A
-lone generic keyword ("steun", "concreet") does not.
+0.5 the two sources must roughly agree to reach the codebook-only threshold
+of 0.3: one clear keyword hit (0.5) plus some zero-shot support (0.1), or a
+strong zero-shot score (0.6) alone, or two keyword hits (0.75) alone. A lone
+generic keyword ("steun", "concreet") without semantic support does not.
 
 With human codes, a ``SupervisedCoder`` is trained on them (plus the
 codebook's examples) and mixed in per theme::
@@ -22,7 +22,7 @@ give 0.91; a theme with fewer than 2 coded answers keeps w = 0. So the
 codebook alone decides at the start, and the coded answers take over as they
 accumulate, theme by theme.
 
-Thresholds: 0.4 without labels; per theme learned on out-of-fold scores once
+Thresholds: 0.3 without labels; per theme learned on out-of-fold scores once
 a theme has ``min_threshold_pos`` coded answers.
 """
 from __future__ import annotations
@@ -79,7 +79,7 @@ class CombinedCoder(BaseCoder, BaseEstimator):
     Fitted: ``theme_ids_``, ``codebook_scorer_``, ``supervised_`` (None
     without labels), ``weights_`` (w per theme), ``thresholds_``, ``embedder_``."""
 
-    default_threshold = 0.4
+    default_threshold = 0.3
     needs_oof_for_thresholds = True
 
     def __init__(self, codebook: Codebook, embedder: Any = None, keyword_weight: float = 0.5,

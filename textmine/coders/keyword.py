@@ -109,7 +109,7 @@ class KeywordCoder(BaseCoder, BaseEstimator):
         k = len(self.theme_ids_)
         found: list[set[str]] = [set() for _ in range(k)]
         ftext = fold(text)
-        flemmas = [fold(x) for x in lemmas]
+        flemmas = fold(" ".join(lemmas)).split()
         tokens = set(re.findall(r"\w+", ftext)) | set(flemmas)
         m = self.min_compound_len
         for tok in tokens:

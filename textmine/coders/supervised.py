@@ -6,13 +6,16 @@ and bigrams (``use_tfidf``; unit length, scaled by ``tfidf_weight``). One ``Logi
 theme (one-vs-rest, so an answer can get several themes).
 
 Calibration rule (``calibrate=True``): a theme with at least
-``min_calibration_pos`` positive *and* as many negative training answers gets
-``CalibratedClassifierCV(method='sigmoid', cv=3)`` (Platt scaling on
-held-out folds, so its score is a probability that respects how common the
-theme is); below that, three folds would hold two or three positives each,
-too few to fit a sigmoid on, and the raw LR probability is used (with
-balanced class weights it is centred on the balanced decision boundary, not
-on the theme's base rate; per-theme thresholds absorb the difference).
+``min_calibration_pos`` (25) positive *and* as many negative training answers
+gets ``CalibratedClassifierCV(method='sigmoid', cv=3, ensemble=False)``: the
+LR is fitted on all answers and Platt's sigmoid on its 3-fold out-of-fold
+decision values (each fold then holds 8 or more positives). Below that, the
+raw LR probability is used: with balanced class weights it is centred on the
+balanced decision boundary rather than on the theme's base rate, and the
+per-theme thresholds absorb the difference. Calibration serves the
+probabilities (mixing with codebook scores, review order, coverage curves),
+not the ranking: on the Chamber questions it cost 1-5 points of top-theme
+macro-F1 (see scripts/eval_coding_results.md), hence the high minimum.
 
 Themes with fewer than 2 positive (or 2 negative) training answers get no
 model: their score comes from the codebook (keyword + zero-shot, see
@@ -61,7 +64,7 @@ class SupervisedCoder(BaseCoder, BaseEstimator):
 
     def __init__(self, embedder: Any = None, use_tfidf: bool = True, codebook: Codebook | None = None,
                  use_examples: bool = True, C: float = 4.0, tfidf_weight: float = 1.0,
-                 calibrate: bool = True, min_calibration_pos: int = 10, threshold: Any = "auto",
+                 calibrate: bool = True, min_calibration_pos: int = 25, threshold: Any = "auto",
                  min_threshold_pos: int = 5) -> None:
         self.embedder = embedder
         self.use_tfidf = use_tfidf
@@ -146,7 +149,7 @@ class SupervisedCoder(BaseCoder, BaseEstimator):
                 continue
             lr = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
             if self.calibrate and min(pos, neg) >= self.min_calibration_pos:
-                model = CalibratedClassifierCV(lr, method="sigmoid", cv=3)
+                model = CalibratedClassifierCV(lr, method="sigmoid", cv=3, ensemble=False)
                 self.calibrated_[j] = True
             else:
                 model = lr

@@ -1,0 +1,368 @@
+"""Coders: estimator contract, keyword rules, zero-shot, supervised, combined,
+thresholds, exclusive themes, overig and non-answers. A small hashing
+bag-of-words embedder stands in for the real backends (fast, deterministic:
+texts that share words are similar)."""
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.metrics import f1_score, make_scorer
+from sklearn.model_selection import GridSearchCV
+
+from textmine.codebook import NON_ANSWER, OVERIG, Codebook, Theme
+from textmine.coders import (Answer, CombinedCoder, KeywordCoder, SupervisedCoder, ZeroShotCoder,
+                             as_batch, assign_themes, bare_codebook, best_f1_threshold,
+                             learn_thresholds, make_answers)
+
+
+class HashEmbedder:
+    """Stand-in embedder: the sum of a fixed random vector per lowercase word."""
+
+    dim = 64
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def _word(self, w: str) -> np.ndarray:
+        return np.random.default_rng(zlib.crc32(w.encode())).standard_normal(self.dim)
+
+    def encode(self, texts):
+        self.calls += 1
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            for w in t.lower().replace(".", " ").replace(",", " ").split():
+                out[i] += self._word(w)
+        n = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(n > 0, n, 1)
+
+    def __deepcopy__(self, memo):  # a loaded model is shared, not copied
+        return self
+
+
+class CorpusEmbedder(HashEmbedder):
+    """Stand-in for a backend that learns from a corpus (like tfidf-char)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.vocab: set[str] | None = None
+
+    @property
+    def is_fitted(self) -> bool:
+        return self.vocab is not None
+
+    def fit(self, corpus):
+        self.vocab = {w for t in corpus for w in t.lower().split()}
+        return self
+
+    def __deepcopy__(self, memo):
+        new = CorpusEmbedder()
+        new.vocab = None if self.vocab is None else set(self.vocab)
+        return new
+
+
+EMB = HashEmbedder()
+
+
+@pytest.fixture(scope="module")
+def codebook() -> Codebook:
+    return Codebook(themes=(
+        Theme(id="partner", label="Stedenband en partnergemeente",
+              description="Een stedenband met een partnergemeente in het Zuiden. Hoort er niet bij: markt.",
+              keywords=("stedenband", "partnergemeente", "projectsubsidie", "financiële steun"),
+              patterns=(r"\bsteden\s*band\w*",),
+              examples=("stedenband met partnergemeente in Peru", "bezoek aan onze partnergemeente")),
+        Theme(id="fair", label="Fair trade gemeente",
+              description="Fair trade producten en de campagne faire gemeente.",
+              keywords=("fairtrade", "faire gemeente", "eerlijke handel", "steun"),
+              examples=("fairtrade koffie op het gemeentehuis", "we zijn faire gemeente")),
+        Theme(id="event", label="Evenement op de markt",
+              description="Een feest, markt of festival in de gemeente.",
+              keywords=("markt", "festival", "feest", "steun"),
+              examples=("wereldfeest op de markt", "festival met muziek")),
+        Theme(id="niets", label="Nog geen project", exclusive=True,
+              description="Nog niets concreets, nieuw in de job.",
+              keywords=("nieuw", "niets"),
+              examples=("nog niets, ik ben nieuw",)),
+    ))
+
+
+TOY = {
+    "partner": ["stedenband met partnergemeente", "bezoek partnergemeente Peru", "onze stedenband loopt goed",
+                "delegatie van de partnergemeente", "partnergemeente waterproject stedenband",
+                "stedenband school partnergemeente", "uitwisseling stedenband jongeren",
+                "partnergemeente bezoek burgemeester"],
+    "fair": ["fairtrade koffie gemeentehuis", "faire gemeente titel behaald", "fairtrade ontbijt school",
+             "eerlijke handel fairtrade winkel", "faire gemeente campagne fairtrade",
+             "fairtrade chocolade personeel", "faire gemeente derde ster", "fairtrade bananen markt"],
+    "event": ["wereldfeest op de markt", "festival met muziek en eten", "feest op het plein met dans",
+              "markt met wereldkeuken", "festival wereldmuziek park", "feest buurt wereld",
+              "markt en festival zomer", "feest met muziek plein"],
+}
+
+
+def toy_data(per_theme: int = 8):
+    texts, Y = [], []
+    for j, (_, items) in enumerate(TOY.items()):
+        for t in items[:per_theme]:
+            texts.append(t)
+            row = [0, 0, 0, 0]
+            row[j] = 1
+            Y.append(row)
+    return make_answers(texts), np.array(Y)
+
+
+# --- the estimator contract -------------------------------------------------------
+
+def all_coders(cb):
+    return [KeywordCoder(cb), ZeroShotCoder(cb, EMB), SupervisedCoder(EMB, codebook=cb), CombinedCoder(cb, EMB)]
+
+
+def test_estimator_contract(codebook):
+    X, Y = toy_data()
+    for coder in all_coders(codebook):
+        params = coder.get_params()
+        c2 = clone(coder)
+        assert c2.get_params().keys() == params.keys()
+        assert not hasattr(c2, "thresholds_")
+        c2.set_params(threshold=0.3)
+        assert c2.threshold == 0.3 and coder.threshold == "auto"
+        with pytest.raises(NotFittedError):
+            c2.predict(X)
+        assert c2.fit(X, Y) is c2
+        P, S = c2.predict(X), c2.predict_proba(X)
+        assert P.shape == S.shape == (len(X), len(codebook))
+        assert set(np.unique(P)) <= {0, 1}
+        assert S.min() >= 0 and S.max() <= 1
+        assert c2.theme_ids_ == codebook.ids
+        assert len(c2.thresholds_) == len(codebook)
+        # codebook coders need no labels
+        if not isinstance(coder, SupervisedCoder):
+            assert clone(coder).fit(X).predict(X).shape == P.shape
+
+
+def test_grid_search_and_deterministic(codebook):
+    X, Y = toy_data()
+    scorer = make_scorer(f1_score, average="micro", zero_division=0)
+    gs = GridSearchCV(SupervisedCoder(EMB, use_tfidf=True, threshold=0.5), {"C": [0.5, 4.0]},
+                      scoring=scorer, cv=2).fit(X, Y[:, :3])
+    assert gs.best_params_["C"] in (0.5, 4.0)
+    a = CombinedCoder(codebook, EMB).fit(X, Y).predict_proba(X)
+    b = CombinedCoder(codebook, EMB).fit(X, Y).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_input_forms(codebook):
+    texts = ["Onze stedenbanden", "nvt"]
+    df = pd.DataFrame({"text": texts, "lemmas": [["onze", "stedenband"], ["nvt"]],
+                       "non_answer": [False, True]})
+    coder = KeywordCoder(codebook).fit()
+    assert coder.code(df) == [["partner"], [NON_ANSWER]]
+
+    class Cleaned:  # what textmine.nlp.clean_answers returns
+        def __init__(self, text, lemmas, flags):
+            self.text = self.normalized_text = text
+            self.lemmas, self.flags = lemmas, flags
+    cleaned = [Cleaned("Onze stedenbanden", ["onze", "stedenband"], []), Cleaned("nvt", ["nvt"], ["non_answer"])]
+    assert coder.code(cleaned) == [["partner"], [NON_ANSWER]]
+    assert coder.code(["een festival", "iets anders"]) == [["event"], [OVERIG]]
+    b = as_batch([Answer("x", vector=np.ones(3)), Answer("y", vector=np.zeros(3))])
+    assert b.vectors.shape == (2, 3)
+
+
+# --- keyword rules ----------------------------------------------------------------
+
+def test_keyword_lemmas_phrases_patterns(codebook):
+    kw = KeywordCoder(codebook).fit()
+    # a lemma that the surface text does not show
+    assert kw.matches("Onze zustersteden", ("onze", "stedenband")) == {"partner": 1.0}
+    # a phrase as lowercase text, with a plural, and accents folded
+    assert kw.matches("Wij zijn een Faire Gemeenten!") == {"fair": 1.0}
+    assert kw.matches("Financiele steun voor Peru").get("partner") == 1.0
+    # a phrase as a lemma sequence
+    assert "fair" in kw.matches("de gemeenten zijn fair", ("de", "faire", "gemeente", "zijn"))
+    # a pattern (no keyword): "steden band"
+    assert kw.matches("een steden band") == {"partner": 1.0}
+    # a plural; a compound (projectsubsidie at the end of waterprojectsubsidies, stedenband
+    # at the start of stedenbandwerking, where the pattern also matches)
+    assert kw.matches("de projectsubsidies") == {"partner": 1.0}
+    assert kw.matches("de waterprojectsubsidies") == {"partner": 1.0}
+    assert kw.matches("stedenbandwerking") == {"partner": 2.0}
+    assert KeywordCoder(codebook, compounds=False).fit().matches("de waterprojectsubsidies") == {}
+    # a keyword listed by two themes counts half for each
+    ev = kw.matches("steun")
+    assert ev == {"fair": 0.5, "event": 0.5}
+    # scores: one clear hit = 0.5, two = 0.75
+    S = kw.predict_proba(["stedenband", "stedenband partnergemeente festival"])
+    assert S[0, 0] == pytest.approx(1 - 2 ** -2)  # keyword + pattern
+    assert S[1, 2] == pytest.approx(0.5)
+
+
+def test_bare_codebook_uses_labels():
+    cb = bare_codebook(["Mobiliteit", "Armoede bestrijden"])
+    assert cb.ids == ["mobiliteit", "armoede_bestrijden"]
+    kw = KeywordCoder(cb).fit()
+    assert kw.code(["Meer aandacht voor armoede bestrijden", "de mobiliteit", "iets"]) == \
+        [["armoede_bestrijden"], ["mobiliteit"], [OVERIG]]
+    assert KeywordCoder(cb, use_label=False).fit().code(["de mobiliteit"]) == [[OVERIG]]
+
+
+# --- assign_themes: exclusive, overig, non-answer ----------------------------------
+
+def test_assign_themes(codebook):
+    S = np.array([[0.9, 0.0, 0.6, 0.8],   # niets is exclusive: the others win
+                  [0.1, 0.0, 0.0, 0.7],   # only niets passes: niets alone
+                  [0.2, 0.1, 0.3, 0.2],   # nothing passes: overig
+                  [0.9, 0.9, 0.9, 0.9]])  # non-answer: not coded
+    codes = assign_themes(S, 0.5, codebook, non_answer=[False, False, False, True])
+    assert codes == [["partner", "event"], ["niets"], [OVERIG], [NON_ANSWER]]
+    # per-theme thresholds, order by score
+    assert assign_themes(np.array([[0.3, 0.45, 0.0, 0.0]]), [0.2, 0.4, 0.5, 0.5], codebook) == \
+        [["fair", "partner"]]
+    # two exclusive themes: the best one alone
+    cb2 = Codebook(themes=(Theme(id="a", label="A", exclusive=True), Theme(id="b", label="B", exclusive=True),
+                           Theme(id="c", label="C")))
+    assert assign_themes(np.array([[0.6, 0.7, 0.1]]), 0.5, cb2) == [["b"]]
+    assert assign_themes(np.array([[0.6, 0.7, 0.5]]), 0.5, cb2) == [["c"]]
+
+
+def test_non_answers_not_coded(codebook):
+    X, Y = toy_data()
+    na = [Answer("stedenband partnergemeente", non_answer=True), Answer("stedenband partnergemeente")]
+    for coder in all_coders(codebook):
+        coder.fit(X, Y)
+        assert coder.predict_proba(na)[0].sum() == 0
+        assert coder.predict(na)[0].sum() == 0
+        assert coder.code(na)[0] == [NON_ANSWER]
+        assert coder.code(na)[1] == ["partner"]
+        assert coder.top_theme(na) == [NON_ANSWER, "partner"]
+
+
+def test_exclusive_in_coder(codebook):
+    kw = KeywordCoder(codebook).fit()
+    assert kw.code(["ik ben nieuw", "ik ben nieuw maar we hebben een stedenband"]) == \
+        [["niets"], ["partner"]]
+
+
+# --- zero-shot --------------------------------------------------------------------
+
+def test_zero_shot_without_labels(codebook):
+    zs = ZeroShotCoder(codebook, EMB).fit()
+    assert zs.prototypes_.shape == (4, EMB.dim)
+    top = zs.top_theme(["stedenband partnergemeente Zuiden", "faire gemeente fair trade producten",
+                        "feest markt festival"])
+    assert top == ["partner", "fair", "event"]
+    S = zs.predict_proba(["stedenband partnergemeente Zuiden"])
+    assert S[0, 0] == S[0].max() and S[0, 0] > 0.5
+    # the description's "Hoort er niet bij" part is not in the prototype
+    from textmine.coders import theme_text
+    assert "markt" not in theme_text(codebook.theme("partner"))
+
+
+def test_corpus_embedder_is_fitted_and_not_shared(codebook):
+    proto = CorpusEmbedder()
+    zs = ZeroShotCoder(codebook, proto).fit(make_answers(["een stedenband", "een feest"]))
+    assert zs.embedder_.is_fitted and not proto.is_fitted  # the user's object is left alone
+    assert "stedenband" in zs.embedder_.vocab and "feest" in zs.embedder_.vocab
+
+
+# --- supervised -------------------------------------------------------------------
+
+def test_supervised_learns_separable_toy_set():
+    X, Y = toy_data()
+    train = [i for i in range(len(X)) if i % 4 != 0]
+    test = [i for i in range(len(X)) if i % 4 == 0]
+    for use_tfidf in (True, False):
+        sup = SupervisedCoder(EMB, use_tfidf=use_tfidf).fit([X[i] for i in train], Y[train][:, :3])
+        assert sup.theme_ids_ == ["0", "1", "2"]
+        pred = sup.predict_proba([X[i] for i in test]).argmax(1)
+        assert (pred == Y[test][:, :3].argmax(1)).all()
+    # column names from a DataFrame of labels
+    sup = SupervisedCoder(EMB).fit(X, pd.DataFrame(Y[:, :3], columns=["p", "f", "e"]))
+    assert sup.theme_ids_ == ["p", "f", "e"]
+
+
+def test_supervised_rare_themes_fall_back(codebook):
+    X, Y = toy_data()
+    Y = Y.copy()
+    Y[:, 3] = 0
+    Y[0, 3] = 1  # one positive only for 'niets'
+    sup = SupervisedCoder(EMB, codebook=codebook, use_examples=False).fit(X, Y)
+    assert sup.models_[3] is None and sup.models_[0] is not None
+    cb_scores = sup.fallback_.scores(as_batch(["ik ben nieuw, nog niets"]))
+    assert sup.predict_proba(["ik ben nieuw, nog niets"])[0, 3] == pytest.approx(cb_scores[0, 3])
+    # without a codebook: the base rate
+    sup2 = SupervisedCoder(EMB).fit(X, Y)
+    assert sup2.predict_proba(["iets"])[0, 3] == pytest.approx(1 / len(X))
+    # calibration rule: needs min_calibration_pos positives and negatives
+    sup3 = SupervisedCoder(EMB, min_calibration_pos=8).fit(X, Y)
+    assert sup3.calibrated_[:3] == [True, True, True]
+    assert SupervisedCoder(EMB, min_calibration_pos=9).fit(X, Y).calibrated_[:3] == [False] * 3
+
+
+def test_supervised_with_examples_needs_no_labels(codebook):
+    sup = SupervisedCoder(EMB, codebook=codebook).fit(None)
+    assert all(m is not None for m in sup.models_[:3])  # >= 2 examples each
+    assert sup.models_[3] is None  # one example: the codebook score
+    with pytest.raises(ValueError):
+        SupervisedCoder(EMB).fit(["x"])
+
+
+# --- combined ---------------------------------------------------------------------
+
+def test_combined_leans_on_supervised_as_labels_grow(codebook):
+    weights = []
+    for per_theme in (0, 2, 4, 8):
+        X, Y = toy_data(per_theme) if per_theme else ([], None)
+        coder = CombinedCoder(codebook, EMB, threshold=0.4).fit(X, Y)
+        weights.append(coder.weights_.copy())
+    assert (weights[0] == 0).all()
+    for a, b in zip(weights, weights[1:]):
+        assert (b[:3] >= a[:3]).all() and (b[:3] > a[:3]).any()
+    assert weights[-1][0] == pytest.approx(8 / (8 + 5))
+    assert weights[-1][3] == 0  # no coded answers for 'niets'
+    # with many labels the scores are close to the supervised part
+    X, Y = toy_data(8)
+    coder = CombinedCoder(codebook, EMB, prior_strength=0.01, threshold=0.4).fit(X, Y)
+    sup = coder.supervised_.model_scores(as_batch(X))
+    np.testing.assert_allclose(coder.predict_proba(X)[:, :3], sup[:, :3], atol=0.01)
+
+
+def test_combined_codebook_only(codebook):
+    coder = CombinedCoder(codebook, EMB).fit(make_answers(["nvt"]))
+    assert coder.supervised_ is None
+    assert coder.thresholds_.tolist() == [0.3] * 4 and coder.threshold_source_ == ["default"] * 4
+    codes = coder.code(["onze stedenband met de partnergemeente in Peru", "ik ben nieuw, nog niets",
+                        "blablabla"])
+    assert codes == [["partner"], ["niets"], [OVERIG]]
+
+
+# --- thresholds -------------------------------------------------------------------
+
+def test_best_f1_threshold_and_learning():
+    y = np.array([1, 1, 1, 0, 0, 0, 1, 0])
+    s = np.array([0.9, 0.8, 0.7, 0.6, 0.3, 0.2, 0.1, 0.05])
+    thr, f1 = best_f1_threshold(y, s)
+    assert thr == pytest.approx(0.65) and f1 == pytest.approx(2 * 3 / (3 + 4))
+    Y = np.c_[y, y, np.r_[1, np.zeros(7, int)]]
+    S = np.c_[s, s * 0.5, s]
+    t = learn_thresholds(Y, S, default=0.5, min_pos=3)
+    assert t[0] == pytest.approx(0.65) and t[1] == pytest.approx(0.325)
+    assert t[2] == 0.5  # one positive: the default
+
+
+def test_coder_learns_thresholds(codebook):
+    X, Y = toy_data(8)
+    coder = CombinedCoder(codebook, EMB, min_threshold_pos=5).fit(X, Y)
+    assert coder.threshold_source_[:3] == ["learned"] * 3 and coder.threshold_source_[3] == "default"
+    assert coder.thresholds_[3] == 0.3
+    assert ((coder.thresholds_ > 0) & (coder.thresholds_ < 1)).all()
+    # keyword scores do not depend on the labels: thresholds learned in-sample
+    kw = KeywordCoder(codebook, min_threshold_pos=5).fit(X, Y)
+    assert kw.threshold_source_[:3] == ["learned"] * 3
+    fixed = CombinedCoder(codebook, EMB, threshold=0.25).fit(X, Y)
+    assert fixed.thresholds_.tolist() == [0.25] * 4 and fixed.threshold_source_ == ["fixed"] * 4
