@@ -131,10 +131,10 @@ def tally_cmd(
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
 ) -> None:
     """Closed-question tallies: counts, valid-base %, Likert splits, medians, margin of error."""
-    from .export import to_csv, write_xlsx
+    from .export import to_csv
     from .render import print_tallies
     from .store import Store
-    from .tally import TALLY_COLUMNS, tally, tally_rows
+    from .tally import TALLY_COLUMNS, tally, tally_rows, write_tally_xlsx
 
     with Store(project) as store:
         results = tally(store, survey, wave, question, by)
@@ -145,8 +145,7 @@ def tally_cmd(
     elif fmt is Format.xlsx:
         if not out:
             raise InputError("--format xlsx needs --out FILE.xlsx")
-        rows = tally_rows(results)
-        write_xlsx(out, {"tallies": (TALLY_COLUMNS, ([r.get(c) for c in TALLY_COLUMNS] for r in rows))})
+        write_tally_xlsx(results, out)
         err.print(f"written: {out}")
     elif out:
         with out.open("w", encoding="utf-8") as fh:

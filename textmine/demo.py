@@ -9,12 +9,11 @@ from typing import Callable
 
 from .clean import clean_project
 from .coding import code_question
-from .export import write_xlsx
 from .ingest import ingest
 from .paths import data_dir
 from .schema import load_schema
 from .store import SaveReport, Store
-from .tally import TALLY_COLUMNS, tally, tally_rows
+from .tally import tally, write_tally_xlsx
 
 # (survey, wave, export file, population of that wave: 300 municipalities before the 2025 mergers)
 SAMPLE_WAVES = [
@@ -53,9 +52,7 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
     result.files["tallies_json"].write_text(json.dumps(result.tallies, ensure_ascii=False, indent=1),
                                             encoding="utf-8")
     result.files["tallies_xlsx"] = out / "tallies.xlsx"
-    rows = tally_rows(result.tallies)
-    write_xlsx(result.files["tallies_xlsx"],
-               {"tallies": (TALLY_COLUMNS, ([r.get(c) for c in TALLY_COLUMNS] for r in rows))})
+    write_tally_xlsx(result.tallies, result.files["tallies_xlsx"])
     step("cleaning open answers")
     with Store(result.project) as store:
         run = clean_project(store)

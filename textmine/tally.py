@@ -309,3 +309,11 @@ def tally_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for grp in (entry.get("by") or {}).get("groups", []):
                 rows += _question_rows(grp, {**base_row, "by": entry["by"]["question"], "group": grp["group"]})
     return rows
+
+
+def write_tally_xlsx(results: list[dict[str, Any]], path: Any) -> None:
+    """The flat tally rows as one sheet (spreadsheet-safe)."""
+    from .export import write_xlsx
+
+    rows = tally_rows(results)
+    write_xlsx(path, {"tallies": (TALLY_COLUMNS, ([r.get(c) for c in TALLY_COLUMNS] for r in rows))})
