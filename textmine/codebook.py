@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, yaml_error
 
 # Outcomes of coding that are not themes of the file: an answer with content
 # but no theme, and an answer without content ("nvt", "-", "geen idee").
@@ -369,10 +369,7 @@ def _from_yaml(text: str, file: str) -> Codebook:
             _walk(node, (), lines, file)
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"not valid YAML: {problem}", file=file,
-                         row=mark.line + 1 if mark else None) from None
+        raise yaml_error(exc, file) from None
     finally:
         loader.dispose()
 

@@ -196,9 +196,9 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
     X = _answers(target)
     scores = coder.predict_proba(X)
     themes = coder.code(X)
+    provenance = _provenance(codebook, emb.key, coder, len(train_keys))
     run_id = store.start_run("code", settings={"survey": survey, "question": question, "wave": wave,
-                                               "embedder": emb.key},
-                             provenance=_provenance(codebook, emb.key, coder, len(train_keys)))
+                                               "embedder": emb.key}, provenance=provenance)
     machine_rows = []
     for a, s, t in zip(target, scores, themes):
         if "non_answer" in a["flags"]:
@@ -222,7 +222,7 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
     path = save_coder(store.dir, survey, question, coder, codebook, emb.key, len(train_keys))
     store.finish_run(run_id)
     return CodingResult(survey, question, out, run_id, codebook.hash, emb.key, len(train_keys), path,
-                        _provenance(codebook, emb.key, coder, len(train_keys)))
+                        provenance)
 
 
 def _versions() -> dict[str, str]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, yaml_error
 
 CONFIG_NAME = "project.yaml"
 
@@ -44,9 +44,7 @@ def load_config(project_dir: str | Path) -> ProjectConfig:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=path,
-                         row=mark.line + 1 if mark else None) from None
+        raise yaml_error(exc, path) from None
     if not isinstance(raw, dict):
         raise InputError("project settings must be a mapping", file=path)
     unknown = set(raw) - {"nlp"}

@@ -41,3 +41,10 @@ class InputError(Exception):
             line += f" (and {self.more} more problem{'s' if self.more != 1 else ''})"
         # One line, always: multi-line cell values must not break the message.
         return " ".join(line.split())
+
+
+def yaml_error(exc: Exception, file: str | Path) -> InputError:
+    """A PyYAML parse error as one line naming the file and line."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    return InputError(f"not valid YAML: {problem}", file=file, row=mark.line + 1 if mark else None)

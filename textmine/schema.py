@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError
+from .errors import InputError, yaml_error
 
 QUESTION_TYPES = ("single", "multi", "likert", "numeric", "open")
 _QUESTION_KEYS = {
@@ -144,10 +144,7 @@ def load_schema(path: str | Path) -> Schema:
     try:
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"not valid YAML: {problem}", file=path,
-                         row=mark.line + 1 if mark else None) from None
+        raise yaml_error(exc, path) from None
     finally:
         loader.dispose()
     return _build(data, str(path), loader.lines)  # type: ignore[attr-defined]
