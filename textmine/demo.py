@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator, Sequence
 
 from .clean import clean_project
 from .coding import code_question
@@ -32,29 +34,44 @@ class DemoResult:
     cleaning: dict = field(default_factory=dict)
     coding: list = field(default_factory=list)  # per (survey, question): theme counts per wave
     files: dict[str, Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
+
+    @contextmanager
+    def stage(self, name: str, step: Callable[[str], None]) -> Iterator[None]:
+        """Announce a stage and add its wall time to ``timings`` (benchmarks read them)."""
+        step(name)
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
 
 
-def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: None) -> DemoResult:
-    """Ingest every sample wave into ``out_dir/project`` and write the tallies next to it."""
+def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: None,
+             waves: Sequence[tuple[str, str, str | Path, int | None]] = SAMPLE_WAVES) -> DemoResult:
+    """Run the whole flow into ``out_dir``: the project in ``out_dir/project``, the outputs beside it.
+
+    ``waves`` lists (survey, wave, export, population); exports are looked up in data/sample
+    unless given as paths (the end-to-end benchmark passes larger generated exports).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     result = DemoResult(project=out / "project")
     sample, schemas = data_dir() / "sample", data_dir() / "schemas"
-    for survey, wave, file, population in SAMPLE_WAVES:
-        step(f"ingest {survey} {wave}")
-        report, _ = ingest(sample / file, load_schema(schemas / f"{survey}.yaml"), result.project, wave,
-                           replace=True, population=population)
-        result.ingested.append(report)
-    step("tallies")
-    with Store(result.project) as store:
+    with result.stage("ingest", step):
+        for survey, wave, file, population in waves:
+            step(f"ingest {survey} {wave}")
+            report, _ = ingest(sample / file, load_schema(schemas / f"{survey}.yaml"), result.project, wave,
+                               replace=True, population=population)
+            result.ingested.append(report)
+    with result.stage("tallies", step), Store(result.project) as store:
         result.tallies = tally(store)
     result.files["tallies_json"] = out / "tallies.json"
     result.files["tallies_json"].write_text(json.dumps(result.tallies, ensure_ascii=False, indent=1),
                                             encoding="utf-8")
     result.files["tallies_xlsx"] = out / "tallies.xlsx"
     write_tally_xlsx(result.tallies, result.files["tallies_xlsx"])
-    step("cleaning open answers")
-    with Store(result.project) as store:
+    with result.stage("cleaning open answers", step), Store(result.project) as store:
         run = clean_project(store)
     result.cleaning = {"pipeline": run.pipeline, "processed": run.processed, "cached": run.cached,
                        "summary": cleaning_summary(run.answers)}
@@ -64,9 +81,8 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
         [{k: a[k] for k in ("survey", "wave", "question", "respondent_id", "redacted_text", "content_lemmas",
                             "key_phrases", "flags")} | {"entities": [(e["label"], e["id"]) for e in a["entities"]]}
          for a in run.answers], ensure_ascii=False, indent=1), encoding="utf-8")
-    step("coding open answers with the codebooks")
     coded = []
-    with Store(result.project) as store:
+    with result.stage("coding open answers with the codebooks", step), Store(result.project) as store:
         for survey, question in _coded_questions(store):
             run = code_question(store, question, survey=survey)
             coded.append({"survey": survey, "question": question, "embedder": run.embedder,
