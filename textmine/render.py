@@ -221,3 +221,98 @@ def coding_view(coding: list[dict[str, Any]]) -> Table:
         for wave, counts in q["counts"].items():
             t.add_row(q["survey"], q["question"], wave, ", ".join(f"{k} {v}" for k, v in counts.items()))
     return t
+
+
+def _p(p: float | None) -> str:
+    return "–" if p is None else ("<0.001" if p < 0.001 else f"{p:.3f}")
+
+
+def compare_view(rows: list[dict[str, Any]], wave_a: str, wave_b: str) -> Group:
+    """Wave comparison: per question, both waves' shares, the difference and its test."""
+    from rich.markup import escape
+
+    parts: list[Any] = []
+    for qid in dict.fromkeys(r["question"] for r in rows):
+        items = [r for r in rows if r["question"] == qid and r["kind"] != "topic"]
+        topics = [r for r in rows if r["question"] == qid and r["kind"] == "topic"]
+        first = (items or topics)[0]
+        parts.append(f"[bold]{qid}[/bold] {escape(first['question_label']) if first['question_label'] != qid else ''}"
+                     f" [dim]({'themes' if first['kind'] == 'theme' else first['kind']})[/dim]")
+        tested = [r for r in items if r["option"] is not None]
+        if tested:
+            t = Table(show_edge=False, pad_edge=False)
+            t.add_column("answer / theme", min_width=12, ratio=1, overflow="fold")
+            for w in (wave_a, wave_b):
+                bases = {(r["waves"].get(w) or {}).get("n") for r in tested} - {None}
+                t.add_column(f"{w} % (95% CI)" + (f"\nn = {bases.pop()}" if len(bases) == 1 else ""),
+                             justify="right", no_wrap=True)
+            for col in ("Δ", "p Holm", "test", ""):
+                t.add_column(col, justify="right", no_wrap=True)
+            for r in tested:
+                cells = [escape(r["label"])]
+                for w in (wave_a, wave_b):
+                    s = r["waves"].get(w)
+                    ci = s and s["ci95"]
+                    cells.append(f"{_fmt(s['percent'])} [dim]({ci[0]:.0f}–{ci[1]:.0f})[/dim]" if ci
+                                 else (_fmt(s["percent"]) if s else "–"))
+                diff = "–" if r["difference"] is None else f"{r['difference']:+.1f}"
+                cells += [diff, _p(r["p_adjusted"]), {"z": "z", "fisher": "Fisher"}.get(r["test"], "–"),
+                          "[bold green]*[/bold green]" if r["significant"] else ""]
+                t.add_row(*cells, style="bold" if r["significant"] else ("cyan" if r["option"] == "agree" else None))
+            parts.append(t)
+        for note in dict.fromkeys(r["note"] for r in items if r.get("note")):
+            parts.append(f"[yellow]{escape(note)}[/yellow]")
+        for r in topics:
+            counts = ", ".join(f"{w}: {s['count']}" if s else f"{w}: –" for w, s in r["waves"].items())
+            parts.append(f"  topic {r['change']} ({counts} answers): {escape(r['label'])}")
+        parts.append("")
+    if not rows:
+        parts.append("nothing to compare")
+    parts.append(f"[dim]% of the base n, 95% Wilson interval; Δ = {wave_b} − {wave_a} in percentage points; "
+                 "two-sided pooled z-test, Fisher's exact test when an expected count is below 5; "
+                 "p Holm-adjusted within each question; * = significant change (p (Holm) < 0.05)[/dim]")
+    return Group(*parts)
+
+
+def topics_rows(clusters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Flat rows of a topics run (CSV)."""
+    import json
+
+    return [{"id": c["id"], "label": c["label"], "size": c["size"], "new": c["new"],
+             "keywords": "; ".join(c["keywords"]),
+             "coverage": json.dumps({k: v for k, v in c["coverage"].items() if v}, ensure_ascii=False),
+             "waves": json.dumps(c["waves"], ensure_ascii=False), "quotes": " | ".join(c["quotes"])}
+            for c in clusters]
+
+
+def topics_view(clusters: list[dict[str, Any]], codebook: Any, changes: dict[tuple[str, str], dict]) -> Group:
+    """Topics with keywords, best-covering theme, shares per wave; new ones first and marked."""
+    waves = sorted({w for c in clusters for w in c["waves"]})
+    t = Table(title=f"topics ({len(clusters)}); [bold yellow]NEW[/bold yellow] = not covered by the codebook",
+              title_justify="left")
+    t.add_column("id", justify="right")
+    t.add_column("topic", ratio=2, overflow="fold")
+    t.add_column("n", justify="right")
+    t.add_column("keywords", ratio=2, overflow="fold")
+    t.add_column("best theme (coverage)", ratio=2, overflow="fold")
+    for w in waves:
+        t.add_column(f"% {w}", justify="right")
+    t.add_column("quote", ratio=3, overflow="fold")
+    for c in sorted(clusters, key=lambda c: (not c["new"], c["id"])):
+        best = max(c["coverage"].items(), key=lambda kv: kv[1], default=None)
+        theme = f"{codebook.label_of(best[0])} ({100 * best[1]:.0f}%)" if best and best[1] > 0 else "–"
+        quote = c["quotes"][0] if c["quotes"] else ""
+        t.add_row(str(c["id"]), ("[bold yellow]NEW[/bold yellow] " if c["new"] else "") + c["label"],
+                  str(c["size"]), ", ".join(c["keywords"][:6]), theme,
+                  *(f"{100 * c['waves'][w]['share']:.1f}" if w in c["waves"] else "–" for w in waves),
+                  quote if len(quote) <= 140 else quote[:137] + "...")
+    parts: list[Any] = [t]
+    for (a, b), ch in changes.items():
+        for kind, word in (("appeared", f"appeared in {b} (near zero in {a})"),
+                           ("vanished", f"vanished in {b} (present in {a})")):
+            for c in ch[kind]:
+                parts.append(f"topic {c['id']} {word}: {c['label']} "
+                             f"({c['waves'][a]['count']} → {c['waves'][b]['count']} answers)")
+        if not ch["appeared"] and not ch["vanished"]:
+            parts.append(f"{a} → {b}: no topic appeared or vanished")
+    return Group(*parts)
