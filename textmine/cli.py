@@ -554,6 +554,10 @@ def export_qdpx_cmd(
         console.print(f"[yellow]note:[/yellow] {note}")
 
 
+# The BRIEF's headline comparison, always shown by the demo.
+DEMO_HEADLINES = {"internationale_samenwerking"}
+
+
 @app.command("demo")
 @input_errors
 def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Output directory.")) -> None:
@@ -561,7 +565,7 @@ def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Out
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .demo import run_demo
-    from .render import cleaning_view, coding_view, print_tallies
+    from .render import cleaning_view, coding_view, compare_view, print_tallies
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
@@ -573,6 +577,13 @@ def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Out
     print_tallies([t for t in result.tallies if t["wave"] == "2025"], console)
     console.print(cleaning_view(result.cleaning))
     console.print(coding_view(result.coding))
+    for survey, comparison in result.comparison.items():
+        rows = comparison["rows"]
+        shown = [r for r in rows if r["significant"] or r["kind"] == "topic" or r["question"] in DEMO_HEADLINES]
+        console.print(f"[bold]{survey}: waves {' vs '.join(comparison['waves'])}[/bold] — "
+                      f"{sum(r['p_value'] is not None for r in rows)} items tested, "
+                      f"{sum(bool(r['significant']) for r in rows)} significant after Holm (shown with the headline question)")
+        console.print(compare_view(shown, *comparison["waves"]))
     console.print(f"[bold]project:[/bold] {result.project}")
     for name, path in result.files.items():
         console.print(f"[bold]{name}:[/bold] {path}")

@@ -16,6 +16,7 @@ from .paths import data_dir
 from .schema import load_schema
 from .store import SaveReport, Store
 from .tally import tally, write_tally_xlsx
+from .waves import compare_waves
 
 # (survey, wave, export file, population of that wave: 300 municipalities before the 2025 mergers)
 SAMPLE_WAVES = [
@@ -33,6 +34,7 @@ class DemoResult:
     tallies: list[dict] = field(default_factory=list)
     cleaning: dict = field(default_factory=dict)
     coding: list = field(default_factory=list)  # per (survey, question): theme counts per wave
+    comparison: dict[str, dict] = field(default_factory=dict)  # survey -> {waves: [a, b], rows: compare_waves}
     files: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
 
@@ -92,7 +94,21 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
                                   "counts": _theme_counts(run.answers)})
     result.files["themes_json"] = out / "themes.json"
     result.files["themes_json"].write_text(json.dumps(coded, ensure_ascii=False, indent=1), encoding="utf-8")
+    with result.stage("comparing waves", step), Store(result.project) as store:
+        for survey, (first, last) in _wave_pairs(store).items():
+            result.comparison[survey] = {"waves": [first, last], "rows": compare_waves(store, survey, first, last)}
+    result.files["comparison_json"] = out / "comparison.json"
+    result.files["comparison_json"].write_text(json.dumps(result.comparison, ensure_ascii=False, indent=1),
+                                               encoding="utf-8")
     return result
+
+
+def _wave_pairs(store: Store) -> dict[str, tuple[str, str]]:
+    """Per survey with two or more waves: its first and last wave."""
+    waves: dict[str, list[str]] = {}
+    for info in store.waves():
+        waves.setdefault(info.survey, []).append(info.wave)
+    return {s: (min(w), max(w)) for s, w in waves.items() if len(w) > 1}
 
 
 def _coded_questions(store: Store) -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from xml.parsers import expat
 
 from .codebook import ID_PATTERN, Codebook, Theme, ThemeProblem, slugify, validate_themes
@@ -42,10 +43,14 @@ _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:textmine:codebook")
 _MARKER_LINE = re.compile(r"^[ \t]*\[textmine\][ \t]*$", re.MULTILINE)
 
 
+def code_guid(survey: str | None, question: str | None, theme_id: str) -> str:
+    """Stable GUID of a theme of a survey's question (shared by .qdc and .qdpx exports)."""
+    return str(uuid.uuid5(_GUID_NAMESPACE, f"{survey or ''}/{question or ''}/{theme_id}"))
+
+
 def theme_guid(codebook: Codebook, theme_id: str) -> str:
     """Stable GUID of a theme: the same codebook exports the same GUIDs."""
-    name = f"{codebook.survey or ''}/{codebook.question or ''}/{theme_id}"
-    return str(uuid.uuid5(_GUID_NAMESPACE, name))
+    return code_guid(codebook.survey, codebook.question, theme_id)
 
 
 # --- export ------------------------------------------------------------------
@@ -54,22 +59,34 @@ def export_qdc(codebook: Codebook, path: str | Path) -> Path:
     """Write the codebook as a REFI-QDA Codebook (.qdc); returns the path."""
     path = Path(path)
     root = ET.Element("CodeBook", {"xmlns": NAMESPACE, "origin": origin_text(codebook)})
-    codes = ET.SubElement(root, "Codes")
+    add_code_tree(ET.SubElement(root, "Codes"), codebook)
+    ET.indent(root, space="  ")
+    data = ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+    path.write_bytes(data)
+    return path
 
-    def add(parent: ET.Element, theme: Theme) -> None:
-        el = ET.SubElement(parent, "Code", {"guid": theme_guid(codebook, theme.id),
-                                            "name": theme.label, "isCodable": "true"})
+
+def add_code_tree(parent: ET.Element, codebook: Codebook, *,
+                  guid: Callable[[str], str] | None = None,
+                  name: Callable[[Theme], str] | None = None,
+                  color: Callable[[Theme], str | None] | None = None) -> None:
+    """Append the codebook's themes as nested ``Code`` elements (codebook or project
+    namespace: the element names are the same). ``guid``, ``name`` and ``color``
+    override the theme's GUID, shown name and colour (default: none)."""
+    guid = guid or (lambda theme_id: theme_guid(codebook, theme_id))
+
+    def add(into: ET.Element, theme: Theme) -> None:
+        attrs = {"guid": guid(theme.id), "name": name(theme) if name else theme.label, "isCodable": "true"}
+        if color and color(theme):
+            attrs["color"] = str(color(theme))
+        el = ET.SubElement(into, "Code", attrs)
         ET.SubElement(el, "Description").text = description_text(theme)
         for child in codebook.children(theme.id):
             add(el, child)
 
     for theme in codebook.themes:
         if theme.parent is None:
-            add(codes, theme)
-    ET.indent(root, space="  ")
-    data = ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
-    path.write_bytes(data)
-    return path
+            add(parent, theme)
 
 
 def origin_text(codebook: Codebook) -> str:
