@@ -450,7 +450,7 @@ def catalogue_cmd(
             err.print(f"[yellow]curation not applied:[/yellow] the answer of respondent {p['respondent_id']} "
                       f"({p['municipality'] or '?'}, {p['wave']}) changed since it was curated; curate it again")
     table = Table(title=f"catalogue {survey} {question}" + (f" {wave}" if wave else ""), title_justify="left")
-    for name in ("theme", "practices", "also listed", "in de kijker", "excluded"):
+    for name in ("theme", "practices", "also listed", "highlighted", "excluded"):
         table.add_column(name, justify="left" if name == "theme" else "right")
     for r in summary(practices):
         table.add_row(r["label"], str(r["main"]), str(r["cross_listed"]), str(r["highlighted"]), str(r["excluded"]))

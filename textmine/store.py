@@ -87,6 +87,14 @@ CREATE TABLE IF NOT EXISTS topic_members (
     run_id INTEGER NOT NULL, topic_id INTEGER NOT NULL,
     survey TEXT NOT NULL, wave TEXT NOT NULL, question TEXT NOT NULL,
     respondent_id TEXT NOT NULL, probability REAL);
+-- Staff curation of the inspiration catalogue, per answer; text_hash is the answer
+-- text it was made for, so a changed answer is reported instead of mis-curated.
+CREATE TABLE IF NOT EXISTS catalogue_curation (
+    survey TEXT NOT NULL, wave TEXT NOT NULL, question TEXT NOT NULL,
+    respondent_id TEXT NOT NULL, text_hash TEXT NOT NULL,
+    include INTEGER NOT NULL DEFAULT 1, title TEXT, highlight INTEGER NOT NULL DEFAULT 0,
+    source_file TEXT, updated_at TEXT NOT NULL,
+    PRIMARY KEY (survey, wave, question, respondent_id));
 """
 
 
@@ -407,3 +415,58 @@ class Store:
     def runs(self, kind: str | None = None) -> pd.DataFrame:
         return pd.read_sql_query("SELECT * FROM runs WHERE (?1 IS NULL OR kind=?1) ORDER BY run_id",
                                  self.db, params=(kind,))
+
+    # --- topics runs ----------------------------------------------------------------
+
+    def save_topic_run(self, run_id: int, clusters: list[dict[str, Any]], members: Iterable[tuple]) -> None:
+        """A topics run's clusters (the JSON dicts, kept whole) and members.
+
+        ``members``: (topic_id, survey, wave, question, respondent_id, probability)."""
+        with self.transaction() as db:
+            db.executemany("INSERT INTO topics VALUES (?,?,?,?,?,?,?)", (
+                (run_id, int(c["id"]), c["label"], json.dumps(c["keywords"], ensure_ascii=False),
+                 int(c["size"]), int(bool(c["new"])), json.dumps(c, ensure_ascii=False)) for c in clusters))
+            db.executemany("INSERT INTO topic_members VALUES (?,?,?,?,?,?,?)",
+                           ((run_id, *m) for m in members))
+
+    def latest_topic_run(self, survey: str, question: str) -> int | None:
+        """The newest finished topics run of this question (any wave), or None."""
+        row = self.db.execute(
+            "SELECT run_id FROM runs WHERE kind='topics' AND finished_at IS NOT NULL "
+            "AND json_extract(settings_json, '$.survey')=? AND json_extract(settings_json, '$.question')=? "
+            "ORDER BY run_id DESC LIMIT 1", (survey, question)).fetchone()
+        return int(row[0]) if row else None
+
+    def topic_clusters(self, survey: str, question: str) -> list[dict[str, Any]]:
+        """The cluster dicts of the latest topics run of this question, by topic id ([] if none)."""
+        run_id = self.latest_topic_run(survey, question)
+        if run_id is None:
+            return []
+        rows = self.db.execute("SELECT data_json FROM topics WHERE run_id=? ORDER BY topic_id",
+                               (run_id,)).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def topic_members(self, run_id: int) -> pd.DataFrame:
+        return pd.read_sql_query(
+            "SELECT topic_id, survey, wave, question, respondent_id, probability FROM topic_members "
+            "WHERE run_id=? ORDER BY topic_id, survey, wave, respondent_id", self.db, params=(run_id,))
+
+    # --- catalogue curation -----------------------------------------------------
+
+    def save_curation(self, rows: Iterable[dict[str, Any]], *, source_file: str | None = None) -> int:
+        """Upsert curation per answer. Each row: survey, wave, question, respondent_id,
+        text_hash, include (bool), title (str or None), highlight (bool)."""
+        rows = list(rows)
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO catalogue_curation VALUES (?,?,?,?,?,?,?,?,?,?)",
+                ((r["survey"], r["wave"], r["question"], r["respondent_id"], r["text_hash"],
+                  int(bool(r["include"])), r.get("title") or None, int(bool(r["highlight"])), source_file, now())
+                 for r in rows))
+        return len(rows)
+
+    def curation(self, survey: str, question: str, wave: str | None = None) -> pd.DataFrame:
+        return pd.read_sql_query(
+            "SELECT survey, wave, question, respondent_id, text_hash, include, title, highlight, source_file, "
+            "updated_at FROM catalogue_curation WHERE survey=?1 AND question=?2 AND (?3 IS NULL OR wave=?3) "
+            "ORDER BY wave, respondent_id", self.db, params=(survey, question, wave))

@@ -1,0 +1,147 @@
+"""Staff curation of the catalogue: an XLSX round trip into the project.
+
+The catalogue workbook (written by ``writers.write_xlsx_catalogue``) has per
+practice the columns Opnemen (ja/nee), Korte titel and In de kijker (ja/nee).
+``import_curation`` validates the whole sheet first (all or nothing), then
+stores what staff set in the project, keyed by survey, wave, question,
+respondent and the answer's text hash: later runs respect it without the file,
+and a row whose answer changed since the workbook was written is reported,
+never applied to the new text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..store import Store
+
+SHEET = "Catalogus"
+INFO_SHEET = "Info"
+KEY, HASH = "Sleutel", "Teksthash"
+INCLUDE, TITLE, HIGHLIGHT = "Opnemen", "Korte titel", "In de kijker"
+YES, NO = "ja", "nee"
+MAX_TITLE = 120  # a heading, not a paragraph
+
+
+def answer_key(survey: str, wave: str, question: str, respondent_id: str) -> str:
+    return f"{survey}|{wave}|{question}|{respondent_id}"
+
+
+@dataclass
+class CurationReport:
+    file: str
+    rows: int = 0          # practice rows in the workbook
+    stored: int = 0        # curation rows written (new or changed)
+    unchanged: int = 0     # already stored exactly like this
+    skipped: list[str] = field(default_factory=list)  # "row N: why", not imported
+
+
+def _cell(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN
+        return ""
+    return " ".join(str(value).split())
+
+
+def _yes_no(value: Any, default: bool, path: Path, row: int, column: str) -> bool:
+    v = _cell(value).casefold()
+    if v == "":
+        return default
+    if v in (YES, NO):
+        return v == YES
+    raise InputError(f"'{_cell(value)}' is not ja or nee", file=path, row=row, column=column)
+
+
+def import_curation(store: Store, path: str | Path, *, survey: str | None = None,
+                    question: str | None = None) -> CurationReport:
+    """Store the curation of a catalogue workbook in the project (importing twice changes nothing).
+
+    ``survey``/``question``: when given, every row must be about that question.
+    """
+    import openpyxl
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError("curation workbook not found", file=path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise InputError(f"not a readable catalogue workbook: {exc}", file=path) from None
+    try:
+        if SHEET not in wb.sheetnames:
+            raise InputError(f"no sheet '{SHEET}': is this a textmine catalogue workbook?", file=path)
+        rows = list(wb[SHEET].iter_rows(values_only=True))
+    finally:
+        wb.close()
+    if not rows:
+        raise InputError(f"sheet '{SHEET}' is empty", file=path)
+    headers = [_cell(h) for h in rows[0]]
+    col = {h.casefold(): i for i, h in enumerate(headers)}
+    for needed in (KEY, HASH, INCLUDE, TITLE, HIGHLIGHT):
+        if needed.casefold() not in col:
+            raise InputError(f"column '{needed}' is missing from sheet '{SHEET}'", file=path, row=1)
+    c_key, c_hash, c_inc, c_title, c_hl = (col[n.casefold()] for n in (KEY, HASH, INCLUDE, TITLE, HIGHLIGHT))
+
+    report = CurationReport(str(path))
+    parsed: list[tuple[int, dict[str, Any]]] = []
+    for n, values in enumerate(rows[1:], start=2):
+        values = list(values) + [None] * (len(headers) - len(values))
+        key = _cell(values[c_key])
+        if not key:
+            continue
+        parts = key.split("|")
+        if len(parts) != 4:
+            raise InputError(f"'{key}' is not a textmine answer key", file=path, row=n, column=KEY)
+        s, w, q, rid = parts
+        if (survey and s != survey) or (question and q != question):
+            raise InputError(f"this row is about question '{q}' of survey '{s}', not '{question}' of "
+                             f"'{survey}'", file=path, row=n, column=KEY)
+        title = _cell(values[c_title])
+        if len(title) > MAX_TITLE:
+            raise InputError(f"short title has {len(title)} characters (at most {MAX_TITLE})",
+                             file=path, row=n, column=TITLE)
+        parsed.append((n, {"survey": s, "wave": w, "question": q, "respondent_id": rid,
+                           "text_hash": _cell(values[c_hash]),
+                           "include": _yes_no(values[c_inc], True, path, n, INCLUDE),
+                           "title": title or None,
+                           "highlight": _yes_no(values[c_hl], False, path, n, HIGHLIGHT)}))
+    report.rows = len(parsed)
+
+    current: dict[tuple[str, str], dict[tuple[str, str], str]] = {}
+    stored: dict[tuple[str, str], dict[tuple[str, str], Any]] = {}
+    new = []
+    for n, r in parsed:
+        sq = (r["survey"], r["question"])
+        if sq not in current:
+            ans = store.open_answers(sq[0], None, sq[1])
+            current[sq] = {(a.wave, a.respondent_id): a.text_hash for a in ans.itertuples()}
+            stored[sq] = {(c.wave, c.respondent_id): c for c in store.curation(*sq).itertuples()}
+        wr = (r["wave"], r["respondent_id"])
+        now_hash = current[sq].get(wr)
+        if now_hash is None:
+            report.skipped.append(f"row {n}: respondent {r['respondent_id']} ({r['survey']} {r['wave']}, "
+                                  f"{r['question']}) is no longer in the project")
+            continue
+        if now_hash != r["text_hash"]:
+            report.skipped.append(f"row {n}: the answer of respondent {r['respondent_id']} ({r['wave']}) "
+                                  "changed since the workbook was written: curate it again in a new workbook")
+            continue
+        before = stored[sq].get(wr)
+        if before is None and is_default(r):
+            continue  # nothing curated: storing it would only add noise later
+        if before is not None and (before.text_hash, bool(before.include), _cell(before.title) or None,
+                                   bool(before.highlight)) == (r["text_hash"], r["include"], r["title"],
+                                                               r["highlight"]):
+            report.unchanged += 1
+            continue
+        new.append(r)
+    if new:
+        report.stored = store.save_curation(new, source_file=path.name)
+    return report
+
+
+def is_default(r: dict[str, Any]) -> bool:
+    """Curation that changes nothing: included, no title, not highlighted."""
+    return bool(r["include"]) and not r.get("title") and not r["highlight"]
