@@ -1,0 +1,85 @@
+"""Methode: response, margin of error, and why the sample is not representative."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scipy import stats
+
+from ..tally import margin_of_error, required_sample
+from ..units import SIZE_CLASSES, match_unit, municipality_names
+from .context import WaveContext
+from .evidence import Evidence
+
+UNKNOWN = "(onbekend)"
+# A group is called over- or under-represented when its share among respondents
+# differs from its share of all municipalities by at least this many points.
+THRESHOLD_POINTS = 3.0
+
+
+def population_groups() -> dict[str, dict[str, int]]:
+    """Municipalities of 2025 per province and per size class."""
+    out: dict[str, dict[str, int]] = {"province": {}, "size_class": {}}
+    for name in municipality_names():
+        m = match_unit(name).municipality
+        if m is None:
+            continue
+        out["province"][m.province] = out["province"].get(m.province, 0) + 1
+        out["size_class"][m.size_class] = out["size_class"].get(m.size_class, 0) + 1
+    return out
+
+
+def _order(attr: str, groups: list[str]) -> list[str]:
+    if attr == "size_class":
+        known = [label for _limit, label in SIZE_CLASSES]
+        return [g for g in known if g in groups] + sorted(g for g in groups if g not in known)
+    return sorted(groups, key=lambda g: (g == UNKNOWN, g))
+
+
+def representation(ctx: WaveContext, attr: str, evidence: Evidence | None = None) -> dict[str, Any]:
+    """Respondents against all municipalities for one unit attribute, with a goodness-of-fit test."""
+    pop = population_groups()[attr]
+    counts = ctx.respondents[attr].fillna(UNKNOWN).value_counts().to_dict()
+    n_known = sum(c for g, c in counts.items() if g != UNKNOWN)
+    n_pop = sum(pop.values())
+    rows = []
+    for g in _order(attr, list(set(pop) | set(counts))):
+        resp, units = int(counts.get(g, 0)), int(pop.get(g, 0))
+        share_resp = 100 * resp / n_known if n_known and g != UNKNOWN else None
+        share_pop = 100 * units / n_pop if units else None
+        diff = share_resp - share_pop if share_resp is not None and share_pop is not None else None
+        ids = ctx.respondents.loc[ctx.respondents[attr].fillna(UNKNOWN) == g, "respondent_id"].astype(str)
+        rows.append({"group": g, "respondents": resp, "population": units,
+                     "response_rate": 100 * resp / units if units else None,
+                     "share_respondents": share_resp, "share_population": share_pop, "difference": diff,
+                     "status": None if diff is None else "over" if diff >= THRESHOLD_POINTS
+                     else "under" if diff <= -THRESHOLD_POINTS else "ok",
+                     "anchor": evidence.add((ctx.survey, ctx.wave, "respons", attr, g),
+                                            f"Respondenten: {g} ({ctx.survey.upper()} {ctx.wave})",
+                                            [(ctx.name(r), "") for r in ids]) if evidence and resp else None})
+    test = None
+    known = [r for r in rows if r["group"] != UNKNOWN and r["population"]]
+    if n_known >= 10 and len(known) > 1:
+        observed = [r["respondents"] for r in known]
+        expected = [n_known * r["population"] / n_pop for r in known]
+        chi2, p = stats.chisquare(observed, expected)
+        test = {"chi2": float(chi2), "df": len(known) - 1, "p_value": float(p),
+                "small_expected": any(e < 5 for e in expected)}
+    return {"attribute": attr, "rows": rows, "test": test, "unknown": int(counts.get(UNKNOWN, 0))}
+
+
+def method_data(ctx: WaveContext, evidence: Evidence | None = None) -> dict[str, Any]:
+    n, population = len(ctx.respondents), ctx.info.population
+    return {
+        "respondents": n, "population": population,
+        "response_rate": 100 * n / population if population else None,
+        "margin_of_error": margin_of_error(n, population),
+        "margin_of_error_no_fpc": margin_of_error(n, None),
+        "required_sample": required_sample(population) if population else None,
+        "unmatched": ctx.store.unmatched_units(ctx.survey, ctx.wave),
+        "representation": [representation(ctx, "province", evidence),
+                           representation(ctx, "size_class", evidence)],
+        "anchor": evidence.add((ctx.survey, ctx.wave, "respons"), f"Alle respondenten ({ctx.survey.upper()} "
+                               f"{ctx.wave})", [(ctx.name(r), "") for r in ctx.names]) if evidence else None,
+        "population_is_2025": population == len(municipality_names()),
+    }

@@ -1,0 +1,150 @@
+"""Open questions: the themes of each answer (human codes win), counts, quotes.
+
+Only the redacted text of the cleaning step is used: the report is public.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+from typing import Any, Callable
+
+from ..codebook import NON_ANSWER, OVERIG, Codebook
+from ..errors import InputError
+from ..schema import Question
+from ..tally import wilson
+from .context import WaveContext
+from .evidence import Evidence
+
+Progress = Callable[[str, int, int], None]
+QUOTE_MIN, QUOTE_MAX = 40, 400   # characters: long enough to say something, short enough to quote
+
+
+def _settings(ctx: WaveContext) -> Any:
+    from ..config import load_config
+
+    return load_config(ctx.store.dir).nlp
+
+
+def cleaned_answers(ctx: WaveContext, q: Question, progress: Progress | None = None) -> list[dict[str, Any]]:
+    """The cleaning step's rows for this question and wave (cached in the store)."""
+    from ..clean import clean_project
+
+    key = ("cleaned", q.id)
+    if key not in ctx.cache:
+        step = (lambda d, t: progress(f"cleaning {ctx.survey} {q.id} {ctx.wave}", d, t)) if progress else None
+        ctx.cache[key] = clean_project(ctx.store, survey=ctx.survey, wave=ctx.wave, question=q.id,
+                                       settings=_settings(ctx), progress=step).answers
+    return ctx.cache[key]
+
+
+def coded_answers(ctx: WaveContext, q: Question, codebook: Codebook,
+                  progress: Progress | None = None) -> list[dict[str, Any]]:
+    """One row per answer of the wave: redacted text, themes, source, scores.
+
+    Codes come from the store, per answer a human code over a machine one;
+    answers without any code are coded first (``textmine code`` for this wave).
+    """
+    from ..coding import code_question
+
+    key = ("coded", q.id)
+    if key in ctx.cache:
+        return ctx.cache[key]
+    settings = _settings(ctx)
+    cleaned = cleaned_answers(ctx, q, progress)
+    substantive = {a["respondent_id"] for a in cleaned if NON_ANSWER not in a["flags"]}
+    codes = ctx.store.codes(ctx.survey, ctx.wave, q.id)
+    if substantive - set(codes["respondent_id"].astype(str)):
+        step = (lambda d, t: progress(f"coding {ctx.survey} {q.id} {ctx.wave}", d, t)) if progress else None
+        code_question(ctx.store, q.id, survey=ctx.survey, wave=ctx.wave, codebook=codebook,
+                      settings=settings, progress=step)
+        codes = ctx.store.codes(ctx.survey, ctx.wave, q.id)
+    codes = codes[codes["theme"].isin(codebook.ids)].sort_values("code_id")
+    human = codes[codes["source"] == "human"].groupby(["respondent_id", "theme"])["applies"].last()
+    machine = codes[codes["source"] == "machine"]
+    machine_themes = machine[machine["applies"] == 1].groupby("respondent_id")["theme"].apply(list).to_dict()
+    scores: dict[str, dict[str, float]] = {}
+    for rid, theme, score in zip(machine["respondent_id"].astype(str), machine["theme"], machine["score"]):
+        scores.setdefault(rid, {})[theme] = score
+    human_ids = set(human.index.get_level_values(0)) if len(human) else set()
+    out = []
+    for a in cleaned:
+        rid = str(a["respondent_id"])
+        if rid in human_ids:
+            themes = [t for t in codebook.ids if human.get((rid, t), 0) == 1] or [OVERIG]
+            source = "human"
+        elif NON_ANSWER in a["flags"]:
+            themes, source = [NON_ANSWER], "flag"
+        else:
+            themes, source = [t for t in codebook.ids if t in machine_themes.get(rid, [])] or [OVERIG], "machine"
+        out.append({"respondent_id": rid, "name": ctx.name(rid), "text": a["redacted_text"],
+                    "themes": themes, "source": source, "scores": scores.get(rid, {})})
+    ctx.cache[key] = out
+    return out
+
+
+def pick_quotes(rows: list[dict[str, Any]], theme: str, k: int, used: set[str]) -> list[dict[str, Any]]:
+    """The k answers that say the theme best: human-coded first, then by score; quotable length;
+    an answer already quoted for another theme only when nothing else is left."""
+    def rank(r: dict[str, Any]) -> tuple:
+        length_ok = QUOTE_MIN <= len(r["text"]) <= QUOTE_MAX
+        return (not length_ok, r["respondent_id"] in used, r["source"] != "human",
+                -float(r["scores"].get(theme) or 0.0), r["respondent_id"])
+    ranked = sorted(rows, key=rank)
+    picked: list[dict[str, Any]] = []
+    for r in ranked:  # skip near-copies of a quote already chosen: show the range of answers
+        if len(picked) == k:
+            break
+        if not any(_similar(r["text"], p["text"]) for p in picked):
+            picked.append(r)
+    picked += [r for r in ranked if r not in picked][: k - len(picked)]
+    used.update(r["respondent_id"] for r in picked)
+    return picked
+
+
+def _similar(a: str, b: str, threshold: float = 0.6) -> bool:
+    return SequenceMatcher(None, a.casefold()[:200], b.casefold()[:200]).ratio() >= threshold
+
+
+def open_question(ctx: WaveContext, evidence: Evidence, q: Question, codebook: Codebook, quotes: int,
+                  progress: Progress | None = None) -> dict[str, Any]:
+    rows = coded_answers(ctx, q, codebook, progress)
+    base_rows = [r for r in rows if r["themes"] != [NON_ANSWER]]
+    base = len(base_rows)
+    population = ctx.info.population
+    themes, used = [], set()
+    for tid in [*codebook.ids, OVERIG]:
+        members = [r for r in base_rows if tid in r["themes"]]
+        if tid == OVERIG and not members:
+            continue
+        label = codebook.label_of(tid)
+        anchor = register_theme(ctx, evidence, q, tid, label, members)
+        themes.append({"id": tid, "label": label, "count": len(members),
+                       "percent": 100 * len(members) / base if base else None,
+                       "ci95": wilson(len(members), base, population), "anchor": anchor,
+                       "quotes": pick_quotes(members, tid, quotes, used) if tid != OVERIG else []})
+    non_answers = [r for r in rows if r["themes"] == [NON_ANSWER]]
+    return {"question": q, "codebook": codebook, "answers": len(rows), "base": base, "themes": themes,
+            "non_answers": len(non_answers),
+            "anchor_non_answers": register_theme(ctx, evidence, q, NON_ANSWER, codebook.label_of(NON_ANSWER),
+                                                 non_answers),
+            "human": sum(r["source"] == "human" for r in rows),
+            "machine": sum(r["source"] == "machine" for r in rows)}
+
+
+def register_theme(ctx: WaveContext, evidence: Evidence, q: Question, theme: str, label: str,
+                   members: list[dict[str, Any]]) -> str:
+    return evidence.add((ctx.survey, ctx.wave, q.id, "theme", theme),
+                        f"{q.label or q.id}: {label} ({ctx.survey.upper()} {ctx.wave})",
+                        [(r["name"], r["text"]) for r in members], kind="answers")
+
+
+def codebook_for(ctx: WaveContext, q: Question) -> Codebook | None:
+    from ..coding import resolve_codebook
+
+    key = ("codebook", q.id)
+    if key not in ctx.cache:  # loaded once per report: parsing a codebook is not free
+        try:
+            ctx.cache[key] = resolve_codebook(ctx.store, ctx.survey, q.id)
+        except InputError:
+            ctx.cache[key] = None
+    return ctx.cache[key]
