@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up textmine in ./.venv with Python 3.11 and pip alone (no torch, no CUDA).
 # Idempotent: a second run only checks that everything is installed.
+# --test: also install Debian's chromium for the headless report test (scripts/setup_browser.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY="${PYTHON:-python3.11}"
@@ -13,4 +14,5 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 # BERTopic without its sentence-transformers requirement (would pull torch);
 # its runtime packages are declared in pyproject.toml.
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "bertopic==0.17.4"
+if [ "${1:-}" = "--test" ]; then bash scripts/setup_browser.sh; fi
 echo "textmine set up in .venv ($(.venv/bin/textmine --version 2>/dev/null || echo 'textmine installed'))"

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from .catalogue import build_catalogue, write_catalogue
 from .clean import clean_project
 from .coding import code_question
 from .ingest import ingest
 from .paths import data_dir
+from .qdpx import export_qdpx
+from .report import write_report
 from .schema import load_schema
 from .store import SaveReport, Store
 from .tally import tally, write_tally_xlsx
@@ -25,6 +28,9 @@ SAMPLE_WAVES = [
     ("sdg", "2022", "sdg_2022_SYNTHETIC.csv", 300),
     ("sdg", "2025", "sdg_2025_SYNTHETIC.csv", 285),
 ]
+
+# The questions whose answers are practices others can learn from.
+CATALOGUE_QUESTIONS = [("lmb", "trots"), ("sdg", "trots")]
 
 
 @dataclass
@@ -100,6 +106,18 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
     result.files["comparison_json"] = out / "comparison.json"
     result.files["comparison_json"].write_text(json.dumps(result.comparison, ensure_ascii=False, indent=1),
                                                encoding="utf-8")
+    with result.stage("report", step), Store(result.project) as store:
+        result.files["report_html"] = write_report(store, out / "report.html")
+    with result.stage("inspiration catalogue", step), Store(result.project) as store:
+        for survey, question in CATALOGUE_QUESTIONS:
+            practices = build_catalogue(store, survey, question)  # all waves; reuses the codes just made
+            for suffix in ("html", "md", "xlsx"):
+                name = f"catalogus_{survey}_{question}.{suffix}"
+                result.files[name] = write_catalogue(practices, out / name)
+    # The demo's output folder is meant to be shared: the QDA export holds redacted text.
+    with result.stage("REFI-QDA project export", step), Store(result.project) as store:
+        result.files["qdpx"] = out / "textmine.qdpx"
+        export_qdpx(store, result.files["qdpx"], redacted=True)
     return result
 
 
