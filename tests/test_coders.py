@@ -335,10 +335,14 @@ def test_combined_leans_on_supervised_as_labels_grow(codebook):
 def test_combined_codebook_only(codebook):
     coder = CombinedCoder(codebook, EMB).fit(make_answers(["nvt"]))
     assert coder.supervised_ is None
-    assert coder.thresholds_.tolist() == [0.3] * 4 and coder.threshold_source_ == ["default"] * 4
+    assert coder.thresholds_.tolist() == [0.4] * 4 and coder.threshold_source_ == ["default"] * 4
     codes = coder.code(["onze stedenband met de partnergemeente in Peru", "ik ben nieuw, nog niets",
                         "blablabla"])
     assert codes == [["partner"], ["niets"], [OVERIG]]
+    # the earlier rule is still there by name, with its own default cut
+    mean = CombinedCoder(codebook, EMB, combine="mean").fit(make_answers(["nvt"]))
+    assert mean.thresholds_.tolist() == [0.3] * 4
+    assert mean.code(["onze stedenband met de partnergemeente in Peru", "blablabla"]) == [["partner"], [OVERIG]]
 
 
 # --- thresholds -------------------------------------------------------------------
@@ -359,10 +363,172 @@ def test_coder_learns_thresholds(codebook):
     X, Y = toy_data(8)
     coder = CombinedCoder(codebook, EMB, min_threshold_pos=5).fit(X, Y)
     assert coder.threshold_source_[:3] == ["learned"] * 3 and coder.threshold_source_[3] == "default"
-    assert coder.thresholds_[3] == 0.3
+    assert coder.thresholds_[3] == coder.default_threshold == 0.4
     assert ((coder.thresholds_ > 0) & (coder.thresholds_ < 1)).all()
     # keyword scores do not depend on the labels: thresholds learned in-sample
     kw = KeywordCoder(codebook, min_threshold_pos=5).fit(X, Y)
     assert kw.threshold_source_[:3] == ["learned"] * 3
     fixed = CombinedCoder(codebook, EMB, threshold=0.25).fit(X, Y)
     assert fixed.thresholds_.tolist() == [0.25] * 4 and fixed.threshold_source_ == ["fixed"] * 4
+
+
+# --- codebook-alone coding: example pooling, order of codes, secondary codes ----------
+
+def test_zero_shot_max_pooling_follows_the_closest_example(codebook):
+    # one example of 'partner' is about a visit: an answer close to that example
+    # scores higher on 'partner' with max pooling than with the blurred centroid
+    answer = ["bezoek aan onze partnergemeente"]
+    mx = ZeroShotCoder(codebook, EMB, example_pooling="max").fit()
+    ce = ZeroShotCoder(codebook, EMB, example_pooling="centroid").fit()
+    assert mx.similarities(as_batch(answer))[0, 0] > ce.similarities(as_batch(answer))[0, 0]
+    assert mx.example_vectors_.shape == (7, EMB.dim) and mx.example_owner_.tolist() == [0, 0, 1, 1, 2, 2, 3]
+    with pytest.raises(ValueError, match="example_pooling"):
+        ZeroShotCoder(codebook, EMB, example_pooling="median").fit()
+    # a theme whose only example is left out (reference sims) falls back to its description
+    loo = mx._mixed(mx.example_vectors_, exclude=np.arange(7))
+    assert np.isfinite(loo).all()
+
+
+def test_first_positions(codebook):
+    kw = KeywordCoder(codebook).fit()
+    pos = kw.first_positions(["een festival en onze stedenband", "niets te melden"])
+    assert 0 < pos[0, 2] < pos[0, 0] < 1 and np.isinf(pos[0, 1])
+    assert pos[1, 3] == 0.0 and np.isinf(pos[1, :3]).all()
+
+
+def test_assign_themes_rank_orders_but_does_not_select():
+    ids = ["a", "b", "c"]
+    S = np.array([[0.9, 0.6, 0.1]])
+    assert assign_themes(S, 0.5, ids=ids) == [["a", "b"]]
+    assert assign_themes(S, 0.5, ids=ids, rank=np.array([[0.1, 0.9, 5.0]])) == [["b", "a"]]
+    with pytest.raises(ValueError, match="rank"):
+        assign_themes(S, 0.5, ids=ids, rank=np.zeros((2, 3)))
+
+
+def test_combined_orders_by_place_and_needs_agreement_for_further_codes(codebook):
+    answers = ["het festival op de markt en onze stedenband met de partnergemeente",
+               "onze stedenband met de partnergemeente en het festival op de markt"]
+    coder = CombinedCoder(codebook, EMB, secondary_threshold=None).fit(make_answers(["nvt"]))
+    S = coder.predict_proba(answers)
+    # both themes pass in both answers; with a strong position weight the one named first leads
+    assert (S[:, [0, 2]] >= coder.thresholds_[[0, 2]]).all()
+    big = CombinedCoder(codebook, EMB, secondary_threshold=None, position_weight=1.0).fit(make_answers(["nvt"]))
+    codes = big.code(answers)
+    assert codes[0][:2] == ["event", "partner"] and codes[1][:2] == ["partner", "event"]
+    flat = CombinedCoder(codebook, EMB, secondary_threshold=None, position_weight=0).fit(make_answers(["nvt"]))
+    assert [c[0] for c in flat.code(answers)] == [flat.theme_ids_[int(np.argmax(r))] for r in S]
+    # a further code resting on one shared word only ('steun' is listed by two themes) is dropped
+    strict = CombinedCoder(codebook, EMB).fit(make_answers(["nvt"]))
+    loose = CombinedCoder(codebook, EMB, secondary_threshold=None).fit(make_answers(["nvt"]))
+    text = ["onze stedenband met de partnergemeente, met steun"]
+    assert strict.code(text)[0][0] == "partner"
+    assert set(strict.code(text)[0]) <= set(loose.code(text)[0])
+    kw, zs = strict.codebook_scorer_.parts(as_batch(text))
+    for t in strict.code(text)[0][1:]:
+        j = strict.theme_ids_.index(t)
+        assert 0.5 * kw[0, j] + 0.5 * zs[0, j] >= 0.3
+
+
+def test_noisy_or_lets_one_source_carry_a_theme(codebook):
+    # a single clear keyword and no semantic support: overig under the mean rule, coded under noisy-or
+    text = ["projectsubsidie"]
+    nor = CombinedCoder(codebook, EMB).fit(make_answers(["nvt"]))
+    kw, zs = nor.codebook_scorer_.parts(as_batch(text))
+    assert kw[0, 0] == pytest.approx(0.5)
+    assert nor.predict_proba(text)[0, 0] >= 0.5 and nor.code(text)[0][0] == "partner"
+    mean = CombinedCoder(codebook, EMB, combine="mean").fit(make_answers(["nvt"]))
+    assert mean.predict_proba(text)[0, 0] == pytest.approx(0.25 + 0.5 * zs[0, 0])
+    with pytest.raises(ValueError, match="combine"):
+        CombinedCoder(codebook, EMB, combine="max").fit()
+
+
+def test_new_parameters_survive_clone_and_pickle(codebook):
+    import pickle
+    coder = CombinedCoder(codebook, "tfidf-char", position_weight=0.1, secondary_threshold=0.25,
+                          example_pooling="top2")
+    params = clone(coder).get_params()
+    assert params["position_weight"] == 0.1 and params["secondary_threshold"] == 0.25
+    assert params["example_pooling"] == "top2" and params["combine"] == "noisy_or"
+    fitted = CombinedCoder(codebook, EMB).fit(make_answers(["onze stedenband", "het festival"]))
+    again = pickle.loads(pickle.dumps(fitted))
+    texts = ["onze stedenband met de partnergemeente", "het festival op de markt"]
+    assert again.code(texts) == fitted.code(texts)
+
+
+# --- non-answers that pass the question on ---------------------------------------------
+
+@pytest.mark.parametrize("text", ["geen idee, vraag het aan mijn collega", "Geen flauw idee, vraag het aan de schepen.",
+                                  "zie vorige bevraging", "Zie antwoord hierboven", "idem", "weet ik niet",
+                                  "N.V.T. voor ons", "//", "no idea", "je ne sais pas"])
+def test_passing_on_is_a_non_answer(text):
+    from textmine.nlp.flags import is_non_answer
+    assert is_non_answer(text)
+
+
+@pytest.mark.parametrize("text", ["?! geen idee wat de nieuwe schepen wil", "Zie website",
+                                  "geen idee hoe we dat moeten aanpakken", "idem: de stedenband",
+                                  "zie vorige bevraging: de stedenband met Nicaragua loopt nog en we steunen er een school",
+                                  "vraag naar meer budget", "Mail de wereldwinkel"])
+def test_answers_that_mention_not_knowing_stay_answers(text):
+    from textmine.nlp.flags import is_non_answer
+    assert not is_non_answer(text)
+
+
+# --- the evaluation script's answers file -------------------------------------------------
+
+def test_eval_script_reads_both_gold_formats(tmp_path):
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from eval_coding import read_gold_answers
+
+    from textmine.errors import InputError
+    a = tmp_path / "a.csv"
+    a.write_text("survey,question,answer_id,text,themes\nlmb,trots,1,x,evenementen;fairtrade\n", encoding="utf-8")
+    df = read_gold_answers(str(a))
+    assert df.main.tolist() == ["evenementen"] and df.gold.tolist() == [["evenementen", "fairtrade"]]
+    b = tmp_path / "b.csv"
+    b.write_text("survey,question,answer_id,text,main_theme,themes\n"
+                 "lmb,trots,1,x,fairtrade,evenementen;fairtrade\nlmb,trots,2,nvt,non_answer,\n"
+                 "lmb,trots,3,iets,overig,overig\n", encoding="utf-8")
+    df = read_gold_answers(str(b))
+    assert df.main.tolist() == ["fairtrade", "non_answer", "overig"]
+    assert df.gold.tolist() == [["fairtrade", "evenementen"], ["non_answer"], ["overig"]]
+    c = tmp_path / "c.csv"
+    c.write_text("survey,question,answer_id,text,main_theme\nlmb,trots,1,x,\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 2"):
+        read_gold_answers(str(c))
+    d = tmp_path / "d.csv"
+    d.write_text("survey,question,text,themes\nlmb,trots,x,beleid\n", encoding="utf-8")
+    with pytest.raises(InputError, match="answer_id"):
+        read_gold_answers(str(d))
+
+
+def test_nothing_yet_gives_way_only_to_a_clear_project(codebook):
+    blank = make_answers(["nvt"])
+    strict = CombinedCoder(codebook, EMB).fit(blank)
+    loose = CombinedCoder(codebook, EMB, secondary_threshold=None).fit(blank)
+    passing_mention = ["ik ben nieuw en er is nog niets, behalve de jaarlijkse markt"]
+    S = strict.predict_proba(passing_mention)[0]
+    assert S[2] >= strict.thresholds_[2] and S[3] > S[2]  # 'event' passes on one word, 'niets' is stronger
+    assert loose.code(passing_mention) == [["event"]]      # the old rule: any passing project wins
+    assert strict.code(passing_mention) == [["niets"]]
+    project = ["ik ben nieuw maar we hebben een stedenband met de partnergemeente"]
+    assert strict.code(project) == loose.code(project) == [["partner"]]
+
+
+def test_coder_pickled_before_the_new_settings_still_codes(codebook):
+    # a saved coder from before example pooling / noisy-or: its state lacks the new settings
+    import pickle
+    old = CombinedCoder(codebook, EMB, combine="mean", example_pooling="centroid", position_weight=0.0,
+                        secondary_threshold=None, example_weight=0.25).fit(make_answers(["onze stedenband"]))
+    texts = ["onze stedenband met de partnergemeente", "het festival op de markt", "blablabla"]
+    expected = old.code(texts)
+    for obj in (old, old.codebook_scorer_, old.codebook_scorer_.zero_shot):
+        for key in ("combine", "example_pooling", "term_weight", "position_weight", "secondary_threshold",
+                    "example_vectors_", "example_owner_", "term_vectors_", "term_owner_"):
+            obj.__dict__.pop(key, None)
+    again = pickle.loads(pickle.dumps(old))
+    assert again.combine == "mean" and again.secondary_threshold is None
+    assert again.codebook_scorer_.zero_shot.example_pooling == "centroid"
+    assert again.code(texts) == expected

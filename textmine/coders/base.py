@@ -340,10 +340,14 @@ class BaseCoder:
         params.update(overrides)
         return type(self)(**params)
 
+    def _default_thresholds(self, k: int) -> np.ndarray:
+        """The cut per theme before (or without) learning one from labels."""
+        return np.full(k, float(self.default_threshold))
+
     def _fit_thresholds(self, batch: Batch, Y: np.ndarray | None) -> None:
         from .thresholds import learn_thresholds
         k = len(self.theme_ids_)
-        default = np.full(k, float(self.default_threshold))
+        default = self._default_thresholds(k)
         if self.threshold != "auto":
             self.thresholds_ = np.full(k, float(self.threshold))
             self.threshold_source_ = ["fixed"] * k

@@ -136,6 +136,51 @@ class KeywordCoder(BaseCoder, BaseEstimator):
             ev[j] += sum(1.0 for rx in self._regexes[j] if rx.search(text))
         return ev
 
+    def _positions(self, text: str, lemmas: tuple[str, ...], has_evidence: np.ndarray | None = None
+                   ) -> np.ndarray:
+        k = len(self.theme_ids_)
+        pos = np.full(k, np.inf)
+        ftext = fold(text)
+        n = max(len(ftext), 1)
+        m = self.min_compound_len
+        for mt in re.finditer(r"\w+", ftext):
+            at = mt.start() / n
+            for v in _variants(mt.group(0)):
+                for j in self._words.get(v, ()):
+                    pos[j] = min(pos[j], at)
+                if not self._compound_words or len(v) <= m:
+                    continue
+                for cut in range(m, len(v)):
+                    for part in (v[:cut], v[-cut:]):
+                        for j in self._compound_words.get(part, ()):
+                            pos[j] = min(pos[j], at)
+        for j, rx in enumerate(self._phrases):
+            if rx is not None and (mt := rx.search(ftext)):
+                pos[j] = min(pos[j], mt.start() / n)
+        tn = max(len(text), 1)
+        for j, rxs in enumerate(self._regexes):
+            for rx in rxs:
+                if mt := rx.search(text):
+                    pos[j] = min(pos[j], mt.start() / tn)
+        # evidence found only in the lemmas has no place in the text: count it as last
+        if has_evidence is None:
+            has_evidence = self._evidence(text, lemmas) > 0
+        pos[has_evidence & ~np.isfinite(pos)] = 1.0
+        return pos
+
+    def first_positions(self, X: Any, scores: np.ndarray | None = None) -> np.ndarray:
+        """Where in each answer each theme's first keyword or pattern match
+        starts, as a share of the answer's length (0 = at the start); ``inf``
+        for themes without a match. Respondents tend to name their main
+        project first, so this orders themes of equal strength. ``scores``:
+        this coder's scores of ``X`` when already computed (saves a pass)."""
+        from .base import as_batch
+        self._check_fitted()
+        b = as_batch(X)
+        hits = [None] * len(b) if scores is None else list(np.asarray(scores) > 0)
+        return np.array([self._positions(t, lem, h) for t, lem, h in zip(b.texts, b.lemmas, hits)]
+                        ).reshape(len(b), len(self.theme_ids_))
+
     def evidence(self, X: Any) -> np.ndarray:
         """Raw evidence per answer and theme (weighted hit counts)."""
         from .base import as_batch

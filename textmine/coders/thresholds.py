@@ -58,8 +58,10 @@ def learn_thresholds(Y: np.ndarray, scores: np.ndarray, default: float | Sequenc
 
 def assign_themes(scores: np.ndarray, thresholds: float | Sequence[float], codebook: Codebook | None = None,
                   non_answer: Sequence[bool] | None = None, ids: Sequence[str] | None = None,
-                  ) -> list[list[str]]:
-    """Codes per answer, best-scoring first.
+                  rank: np.ndarray | None = None) -> list[list[str]]:
+    """Codes per answer, best-scoring first (or best by ``rank``, same shape
+    as ``scores``, when given: it orders the passing themes, it does not
+    decide which pass).
 
     * ``non_answer[i]`` true -> ``["non_answer"]`` (nothing else);
     * themes whose score is at least their threshold, by descending score;
@@ -80,13 +82,16 @@ def assign_themes(scores: np.ndarray, thresholds: float | Sequence[float], codeb
     exclusive = np.array([codebook is not None and t in codebook and codebook.theme(t).exclusive
                           for t in ids], dtype=bool)
     na = np.zeros(len(scores), bool) if non_answer is None else np.asarray(non_answer, dtype=bool)
+    order_by = scores if rank is None else np.atleast_2d(np.asarray(rank, dtype=float))
+    if order_by.shape != scores.shape:
+        raise ValueError(f"rank has shape {order_by.shape}, scores {scores.shape}")
     out: list[list[str]] = []
     for i, row in enumerate(scores):
         if na[i]:
             out.append([NON_ANSWER])
             continue
         passing = np.flatnonzero(row >= thr)
-        passing = passing[np.argsort(-row[passing], kind="stable")]
+        passing = passing[np.argsort(-order_by[i, passing], kind="stable")]
         regular = [j for j in passing if not exclusive[j]]
         if regular:
             out.append([ids[j] for j in regular])

@@ -4,7 +4,9 @@ Flags (strings on ``doc._.flags``):
 
 * ``non_answer`` — the *whole* answer is a non-answer ("nvt", "n.v.t.", "nee",
   "geen", "geen idee", "weet niet", "-", "/", "x", "...", "?", empty or only
-  emoji / punctuation). "Nee, want er is geen budget" is an answer. Content
+  emoji / punctuation), or only passes the question on ("geen idee, vraag het
+  aan mijn collega", "zie vorige bevraging", "idem", see
+  ``DEFAULT_NON_ANSWER_PATTERNS``). "Nee, want er is geen budget" is an answer. Content
   lemmas and key phrases of a non-answer are emptied.
 * ``not_dutch`` — French or English (textmine.nlp.language); non-answers are
   not tested.
@@ -40,6 +42,28 @@ DEFAULT_NON_ANSWERS = [
     "geen opmerking", "geen opmerkingen", "geen commentaar", "niets", "niks", "nihil", "x", "xx", "xxx",
     "geen mening", "blanco", "geen tips", "geen suggesties",
 ]
+# Whole answers that only say "I don't know, ask someone else" or point at an
+# earlier answer: matched in full on ``answer_key(text)``. Kept narrow on
+# purpose: "geen idee wat de nieuwe schepen wil" and "zie website" say
+# something and stay answers.
+_DONT_KNOW = (r"(?:geen\s+(?:flauw\s+)?idee|weet\s+(?:ik\s+)?(?:het\s+)?niet|ik\s+weet\s+(?:het\s+)?niet"
+              r"|geen\s+zicht\s+op|no\s+idea|i\s+don'?t\s+know|don'?t\s+know|aucune\s+id[ée]e"
+              r"|je\s+ne\s+sais\s+pas|pas\s+d'?id[ée]e)")
+_ASK_ELSEWHERE = (r"(?:vraag\s+(?:het|dat|maar|dit)?\s*(?:eens\s+)?(?:aan|bij|na\s+bij)?|navragen\s+bij|contacteer"
+                  r"|neem\s+contact\s+op\s+met|mail|ask|demandez)\b.{0,60}")
+_SEE_EARLIER = (r"(?:zie|cf\.?|idem|zelfde\s+als|zoals)\s*(?:bij\s+|in\s+de\s+|het\s+|mijn\s+)?"
+                r"(?:vorige|vorig|eerdere|eerder|hierboven|boven|bovenstaand\w*|hoger|vroeger\w*|vorige?\s+vraag"
+                r"|vraag\s+\d+|antwoord\s+(?:hierboven|vorige\s+vraag))(?:\s+\w+){0,3}")
+DEFAULT_NON_ANSWER_PATTERNS = [
+    rf"{_DONT_KNOW}(?:\s+eigenlijk|\s+hoor)?(?:[\s,.;:!-]+{_ASK_ELSEWHERE})?",
+    _SEE_EARLIER,
+    r"idem(?:\s+(?:als\s+)?(?:vorige|hierboven|boven)(?:\s+vraag)?)?",
+    r"(?:niet\s+van\s+toepassing|not\s+applicable|sans\s+objet|pas\s+d'?application|non\s+applicable)"
+    r"(?:\s+voor\s+ons(?:\s+bestuur)?)?",
+    r"(?:n\.?\s*v\.?\s*t|nvt)\W*(?:voor\s+ons|bij\s+ons)?",
+    r"[/\\|_.\-\s]+",
+]
+_NON_ANSWER_RX = re.compile("|".join(f"(?:{p})" for p in DEFAULT_NON_ANSWER_PATTERNS), re.IGNORECASE)
 _EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -57,7 +81,7 @@ def is_non_answer(text: str, non_answers: Iterable[str] = DEFAULT_NON_ANSWERS) -
     if not _WORD.search(text or ""):
         return True  # empty, whitespace, "-", "/", "...", "?", only emoji
     key = answer_key(text)
-    return key in {answer_key(n) for n in non_answers}
+    return key in {answer_key(n) for n in non_answers} or bool(_NON_ANSWER_RX.fullmatch(key))
 
 
 def find_duplicates(pairs: Iterable[tuple[Hashable, str]],
@@ -90,7 +114,8 @@ class AnswerFlagger:
     def __call__(self, doc: Doc) -> Doc:
         flags: list[str] = []
         text = doc.text
-        non_answer = not _WORD.search(text) or answer_key(text) in self.non_answers
+        key = answer_key(text)
+        non_answer = not _WORD.search(text) or key in self.non_answers or bool(_NON_ANSWER_RX.fullmatch(key))
         language = None
         if non_answer:
             flags.append(NON_ANSWER)
