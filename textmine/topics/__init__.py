@@ -1,0 +1,20 @@
+"""Topic discovery with BERTopic: clusters in the answers, and which of them the codebook misses.
+
+    from textmine.topics import discover_topics, find_topics, topic_changes, TopicSettings
+    result = discover_topics(store, "trots")          # one model over all waves, saved as a run
+    store.topic_clusters("lmb", "trots")              # the latest run's cluster dicts
+    topic_changes(result.clusters, "2022", "2025")    # {"appeared": [...], "vanished": [...]}
+
+Modules: ``model`` (BERTopic with swappable stages), ``cluster`` (deterministic
+fit, outliers, numbering), ``labels`` (labels and quotes), ``novelty``
+(coverage by the codebook), ``changes`` (waves), ``views`` (offline HTML),
+``run`` (the project run and promotion into the codebook).
+"""
+from .changes import topic_changes, wave_shares
+from .cluster import TopicFit, fit_topics
+from .model import CLUSTERERS, REDUCERS, TopicSettings
+from .novelty import NoveltyRule
+from .run import TopicResult, discover_topics, find_topics, promote_topic
+
+__all__ = ["CLUSTERERS", "NoveltyRule", "REDUCERS", "TopicFit", "TopicResult", "TopicSettings",
+           "discover_topics", "find_topics", "fit_topics", "promote_topic", "topic_changes", "wave_shares"]

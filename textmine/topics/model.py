@@ -1,0 +1,256 @@
+"""BERTopic for a few hundred short Dutch answers, stage by stage.
+
+Each stage is swappable, BERTopic-style: a reducer (``umap``, ``pca``) and a
+clusterer (``hdbscan``, ``kmeans``) are built by name from a small registry,
+or passed in as any scikit-learn-style object. ``auto`` picks by data size
+(see ``choose_stages``; measured in scripts/eval_topics_results.md).
+
+Embeddings never come from a hub model: BERTopic gets textmine's own
+embedder wrapped as a ``BaseEmbedder`` (``TextmineBackend``), which it uses
+only for the codebook's seed keywords (guided mode) and theme texts
+(zero-shot mode); the answers' vectors are passed in precomputed (cached in
+the project store).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable
+
+import numpy as np
+
+# Below this many answers UMAP's neighbour graph and HDBSCAN's density are too
+# thin to trust: PCA + KMeans then (measured in eval_topics_results.md).
+SMALL_DATA = 60
+MODES = ("plain", "guided", "zeroshot")
+
+
+@dataclass
+class TopicSettings:
+    """How topics are found. ``None`` means: chosen from the number of answers."""
+
+    # guided: the codebook's keywords pull answers towards their theme; zeroshot: answers close to
+    # a theme's label + description (cosine >= zeroshot_min_similarity) form that theme's topic,
+    # the rest is clustered. Measured in scripts/eval_topics_results.md: neither brought back
+    # more left-out themes than plain with fewer false flags (differences of one cluster, in
+    # both directions, between the tuning and the test splits), so plain stays the default.
+    mode: str = "plain"              # plain | guided (codebook keywords) | zeroshot (codebook labels)
+    reducer: Any = "auto"            # auto | umap | pca | an object with fit/transform
+    clusterer: Any = "auto"          # auto | hdbscan | kmeans | an object with fit and labels_
+    n_components: int = 5
+    n_neighbors: int | None = None
+    min_cluster_size: int | None = None
+    n_clusters: int | None = None    # kmeans only
+    outlier_threshold: float = 0.0   # reduce_outliers: min cosine to a topic (0: every outlier moves)
+    zeroshot_min_similarity: float = 0.5
+    top_n_words: int = 10
+    random_state: int = 0
+    views: bool = True               # write the HTML views
+    extra: dict[str, Any] = field(default_factory=dict)  # hdbscan: {"selection": "eom", "min_samples": 3}
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            from ..errors import InputError
+            raise InputError(f"topic mode must be one of {', '.join(MODES)}, not '{self.mode}'")
+
+
+# --- sizes chosen from the data ------------------------------------------------------
+
+def adaptive_min_cluster_size(n: int) -> int:
+    """HDBSCAN's smallest cluster: 0.15 * sqrt(n), between 3 and 100.
+
+    3 up to ~600 answers (a subject named by three respondents is worth a
+    look), 5 for 1,300, 8 for 3,000, 26 for 30,000. On real texts (tuning
+    split of scripts/eval_topics.py) 0.15 * sqrt(n) gave twice as many
+    clusters pure enough to be a theme as 0.3 * sqrt(n) (4 vs 2 of 6 dropped
+    themes reachable), at the price of more topics to read."""
+    return int(min(100, max(3, round(0.15 * np.sqrt(n)))))
+
+
+def adaptive_n_neighbors(n: int) -> int:
+    """Few neighbours for small data (local structure), 15 (UMAP's default) from 750 on."""
+    return int(min(15, max(5, n // 50)))
+
+
+def adaptive_n_clusters(n: int) -> int:
+    """KMeans k: about sqrt(n / 2), between 2 and 40."""
+    return int(min(40, max(2, round(np.sqrt(n / 2)))))
+
+
+def choose_stages(n: int, settings: TopicSettings) -> tuple[str, str]:
+    """The (reducer, clusterer) names for ``n`` answers (names or ``custom``)."""
+    reducer = settings.reducer if isinstance(settings.reducer, str) else "custom"
+    clusterer = settings.clusterer if isinstance(settings.clusterer, str) else "custom"
+    if reducer == "auto":
+        reducer = "pca" if n < SMALL_DATA else "umap"
+    if clusterer == "auto":
+        clusterer = "kmeans" if n < SMALL_DATA else "hdbscan"
+    return reducer, clusterer
+
+
+# --- the stage registry --------------------------------------------------------------
+
+def _umap(n: int, s: TopicSettings) -> Any:
+    from umap import UMAP
+
+    # random_state makes UMAP single-threaded and deterministic: the point here.
+    return UMAP(n_neighbors=min(s.n_neighbors or adaptive_n_neighbors(n), max(2, n - 1)),
+                n_components=min(s.n_components, max(2, n - 2)), min_dist=0.0, metric="cosine",
+                random_state=s.random_state, low_memory=True)
+
+
+def _pca(n: int, s: TopicSettings) -> Any:
+    from sklearn.decomposition import PCA
+
+    return PCA(n_components=min(s.n_components, max(1, n - 1)), svd_solver="full")
+
+
+def _hdbscan(n: int, s: TopicSettings) -> Any:
+    from hdbscan import HDBSCAN
+
+    size = s.min_cluster_size or adaptive_min_cluster_size(n)
+    # "leaf", not HDBSCAN's default "eom": on short answers eom often swallowed
+    # nearly everything into 2-6 giant clusters (measured: 1,327 real texts,
+    # min_cluster_size 10 -> 6 clusters, NMI 0.08; leaf -> 38 clusters, NMI 0.37).
+    return HDBSCAN(min_cluster_size=size, min_samples=s.extra.get("min_samples") or max(2, min(size, 5)),
+                   metric="euclidean", cluster_selection_method=s.extra.get("selection", "leaf"),
+                   prediction_data=False)
+
+
+def _kmeans(n: int, s: TopicSettings) -> Any:
+    from sklearn.cluster import KMeans
+
+    return KMeans(n_clusters=min(s.n_clusters or adaptive_n_clusters(n), n), n_init=10,
+                  random_state=s.random_state)
+
+
+REDUCERS: dict[str, Callable[[int, TopicSettings], Any]] = {"umap": _umap, "pca": _pca}
+CLUSTERERS: dict[str, Callable[[int, TopicSettings], Any]] = {"hdbscan": _hdbscan, "kmeans": _kmeans}
+
+
+class FittedRowsReducer:
+    """A reducer that maps the rows it was fitted on to their fitted coordinates.
+
+    BERTopic's zero-shot mode fits the reducer on all answers, then calls
+    ``transform`` on the answers no theme claimed: for UMAP that is a second,
+    approximate and slow projection of points it already placed (3,000
+    answers: ~2x the whole run). Looking the rows up gives the exact fitted
+    coordinates, instantly; rows it never saw go to the wrapped reducer."""
+
+    def __init__(self, reducer: Any) -> None:
+        self.reducer = reducer
+
+    def fit(self, X: np.ndarray, y: Any = None) -> FittedRowsReducer:
+        self.fit_transform(X, y)
+        return self
+
+    def fit_transform(self, X: np.ndarray, y: Any = None) -> np.ndarray:
+        X = np.ascontiguousarray(X)
+        try:
+            out = self.reducer.fit_transform(X, y=y)
+        except TypeError:  # a reducer without y
+            out = self.reducer.fit_transform(X)
+        self.embedding_ = np.asarray(out)
+        self._rows = {row.tobytes(): i for i, row in enumerate(X)}
+        return self.embedding_
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        X = np.ascontiguousarray(X)
+        idx = [self._rows.get(row.tobytes()) for row in X]
+        if all(i is not None for i in idx):
+            return self.embedding_[np.asarray(idx, dtype=int)] if idx else self.embedding_[:0]
+        return np.asarray(self.reducer.transform(X))
+
+    def __getattr__(self, name: str) -> Any:  # n_neighbors, n_components, ... of the wrapped one
+        if name in ("reducer", "__setstate__", "__getstate__") or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.reducer, name)
+
+
+def make_stage(spec: Any, registry: dict[str, Callable[[int, TopicSettings], Any]], n: int,
+               settings: TopicSettings, what: str) -> Any:
+    if not isinstance(spec, str):
+        return spec  # an estimator object: used as given
+    if spec not in registry:
+        from ..errors import InputError
+        raise InputError(f"unknown {what} '{spec}'; available: auto, {', '.join(registry)}")
+    return registry[spec](n, settings)
+
+
+# --- the vocabulary --------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def stop_words() -> tuple[str, ...]:
+    """spaCy's Dutch stop words plus data/stopwords_nl_domain.txt, as the cleaner uses them,
+    plus scikit-learn's English list: a few answers are in English ("the", "with" are no topic)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from ..nlp.cleaning import load_stop_words
+
+    return tuple(sorted(load_stop_words() | ENGLISH_STOP_WORDS))
+
+
+def make_vectorizer() -> Any:
+    """Counts of lemmas (documents are space-joined lemmas) without stop words.
+
+    ``min_df=1``: BERTopic applies it to the per-topic documents, so anything
+    higher would empty the keywords of small topics."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    return CountVectorizer(stop_words=list(stop_words()), min_df=1, ngram_range=(1, 2),
+                           token_pattern=r"(?u)\b[^\W\d_][\w-]+\b")
+
+
+def make_ctfidf() -> Any:
+    from bertopic.vectorizers import ClassTfidfTransformer
+
+    # sqrt of term frequency: words that are everywhere (a survey's own topic) weigh less
+    return ClassTfidfTransformer(reduce_frequent_words=True)
+
+
+# --- our embedder as a BERTopic backend --------------------------------------------
+
+def textmine_backend(embedder: Any) -> Any:
+    """``embedder`` (anything with ``encode(list[str])``) as a BERTopic ``BaseEmbedder``."""
+    from bertopic.backend import BaseEmbedder
+
+    class TextmineBackend(BaseEmbedder):
+        def __init__(self, emb: Any) -> None:
+            super().__init__(embedding_model=emb)
+
+        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
+            return np.asarray(self.embedding_model.encode(list(documents)), dtype=np.float32)
+
+    return TextmineBackend(embedder)
+
+
+def build_model(n: int, embedder: Any, settings: TopicSettings, *,
+                seed_topics: list[list[str]] | None = None,
+                zeroshot_topics: list[str] | None = None) -> tuple[Any, dict[str, Any]]:
+    """A BERTopic instance for ``n`` answers, and a record of what was chosen."""
+    from bertopic import BERTopic
+
+    reducer_name, clusterer_name = choose_stages(n, settings)
+    reducer = make_stage(settings.reducer if reducer_name == "custom" else reducer_name,
+                         REDUCERS, n, settings, "reducer")
+    clusterer = make_stage(settings.clusterer if clusterer_name == "custom" else clusterer_name,
+                           CLUSTERERS, n, settings, "clusterer")
+    guided = settings.mode == "guided" and bool(seed_topics)
+    zeroshot = settings.mode == "zeroshot" and bool(zeroshot_topics)
+    model = BERTopic(
+        language="dutch", top_n_words=settings.top_n_words, min_topic_size=2,
+        embedding_model=textmine_backend(embedder), umap_model=FittedRowsReducer(reducer),
+        hdbscan_model=clusterer,
+        vectorizer_model=make_vectorizer(), ctfidf_model=make_ctfidf(),
+        seed_topic_list=seed_topics if guided else None,
+        zeroshot_topic_list=zeroshot_topics if zeroshot else None,
+        zeroshot_min_similarity=settings.zeroshot_min_similarity, calculate_probabilities=False,
+        verbose=False)
+    chosen = {"reducer": reducer_name, "clusterer": clusterer_name, "mode": settings.mode,
+              "guided": guided, "zeroshot": zeroshot}
+    for key in ("n_neighbors", "n_components", "min_cluster_size", "n_clusters"):
+        for stage in (reducer, clusterer):
+            if hasattr(stage, key):
+                chosen[key] = getattr(stage, key)
+    return model, chosen

@@ -1,0 +1,195 @@
+"""Topic discovery end to end: answers in, cluster dicts out (store-free), and the project run.
+
+``find_topics`` works on plain answer dicts (text, lemmas, redacted_text,
+key_phrases, wave, respondent_id): what scripts and tests use.
+``discover_topics`` does it for one open question of a project: cleans
+(cached), embeds (cached in the store), fits one model over all waves (or one
+wave), judges novelty against the codebook, saves the run in the store and
+writes the HTML views.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ..codebook import Codebook
+from ..errors import InputError
+from .changes import wave_shares
+from .cluster import TopicFit, fit_topics
+from .labels import pick_quotes, topic_label
+from .model import TopicSettings
+from .novelty import Novelty, NoveltyRule, assess, codebook_codes, theme_prototypes
+
+ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class TopicResult:
+    clusters: list[dict[str, Any]]
+    fit: TopicFit
+    novelty: Novelty | None
+    codes: list[list[str]] | None = None      # codebook themes per answer (canonical order)
+    run_id: int | None = None
+    views: dict[str, Path] = field(default_factory=dict)
+    provenance: dict[str, Any] = field(default_factory=dict)
+
+
+def seed_topics(codebook: Codebook) -> list[list[str]]:
+    """Guided mode: each theme's keywords (its label's words when it has none)."""
+    return [list(t.keywords) or t.label.lower().split() for t in codebook]
+
+
+def zeroshot_topics(codebook: Codebook) -> list[str]:
+    """Zero-shot mode: each theme's label and description, as the zero-shot coder embeds it."""
+    from ..coders import theme_text
+
+    return [theme_text(t) for t in codebook]
+
+
+def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Codebook | None = None,
+                settings: TopicSettings | None = None, *, embeddings: np.ndarray | None = None,
+                rule: NoveltyRule | None = None,
+                train: tuple[Sequence[dict[str, Any]], np.ndarray, np.ndarray] | None = None,
+                progress: ProgressFn | None = None) -> TopicResult:
+    """Topics of ``answers`` (answers with content only), judged against ``codebook``."""
+    from ..coders.base import encode
+
+    settings = settings or TopicSettings()
+    answers = list(answers)
+    if embeddings is None:
+        embeddings = encode(embedder, [a.get("normalized_text") or a["text"] for a in answers])
+    seeds = seed_topics(codebook) if codebook is not None and settings.mode == "guided" else None
+    zs = zeroshot_topics(codebook) if codebook is not None and settings.mode == "zeroshot" else None
+    fit = fit_topics(answers, embeddings, embedder, settings, seed_topics=seeds, zeroshot_topics=zs,
+                     progress=progress)
+    nov, codes = None, None
+    if codebook is not None:
+        codes = codebook_codes(fit.answers, fit.embeddings, codebook, embedder, train)
+        prototypes = theme_prototypes(codebook, embedder)
+        nov = assess(codes, fit.topics, fit.embeddings, fit.centroids, prototypes, codebook.ids, rule)
+        for t in fit.zeroshot_theme:  # a zero-shot topic is a codebook theme by construction
+            nov.new[t] = False
+    if progress:
+        progress(4, 4)
+    clusters = cluster_dicts(fit, nov, codebook)
+    return TopicResult(clusters, fit, nov, codes, provenance={"stages": fit.chosen,
+                                                              "outliers_moved": fit.outliers_before})
+
+
+def cluster_dicts(fit: TopicFit, nov: Novelty | None, codebook: Codebook | None) -> list[dict[str, Any]]:
+    """One JSON-ready dict per topic (see README: id, label, keywords, size, ...)."""
+    totals: dict[str, int] = {}
+    for a in fit.answers:
+        totals[str(a.get("wave", ""))] = totals.get(str(a.get("wave", "")), 0) + 1
+    ids = codebook.ids if codebook is not None else []
+    out = []
+    for t in range(fit.n_topics):
+        idx = np.flatnonzero(fit.topics == t)
+        members = [fit.answers[i] for i in idx]
+        keywords = fit.keywords.get(t, [])
+        zs = fit.zeroshot_theme.get(t)
+        out.append({
+            "id": t,
+            "label": topic_label(members, keywords),
+            "keywords": keywords,
+            "size": len(idx),
+            "respondent_ids": [str(a.get("respondent_id")) for a in
+                               sorted(members, key=lambda a: (str(a.get("wave", "")), str(a.get("respondent_id"))))],
+            "quotes": pick_quotes(members, fit.embeddings[idx], fit.centroids[t]),
+            "coverage": ({theme: round(float(nov.coverage[t, j]), 3) for j, theme in enumerate(ids)}
+                         if nov is not None else {}),
+            "similarity": ({theme: round(float(nov.similarity[t, j]), 3) for j, theme in enumerate(ids)}
+                           if nov is not None else {}),
+            "new": bool(nov.new[t]) if nov is not None else False,
+            "zeroshot_theme": ids[zs] if zs is not None and zs < len(ids) else None,
+            "waves": wave_shares([str(a.get("wave", "")) for a in members], totals),
+        })
+    return out
+
+
+# --- the project run ---------------------------------------------------------------------
+
+def discover_topics(store: Any, question: str, *, survey: str | None = None, wave: str | None = None,
+                    codebook: Codebook | None = None, embedder: str | None = None,
+                    settings: TopicSettings | None = None, nlp_settings: Any = None,
+                    rule: NoveltyRule | None = None, progress: ProgressFn | None = None) -> TopicResult:
+    """Topics of one open question (all waves unless ``wave``), saved as a run in the store."""
+    from ..clean import clean_project
+    from ..coding import human_labels, open_question_survey, resolve_codebook
+    from ..embed import CachedEmbedder, StoreCache, get_embedder
+
+    settings = settings or TopicSettings()
+    survey = open_question_survey(store, question, survey)
+    codebook = codebook or resolve_codebook(store, survey, question)
+    cleaned = clean_project(store, survey=survey, question=question, settings=nlp_settings).answers
+    answers = [a for a in cleaned if (wave is None or a["wave"] == wave) and "non_answer" not in a["flags"]
+               and a["text"].strip()]
+    if not answers:
+        raise InputError(f"no answers with content to '{question}' in {survey}"
+                         + (f" wave {wave}" if wave else "") + " to find topics in")
+    emb = CachedEmbedder(get_embedder(embedder), StoreCache(store), progress=progress)
+    E = emb.encode([a["normalized_text"] or a["text"] for a in answers])
+    train = _human_training(store, codebook, survey, question, cleaned, emb, human_labels)
+    result = find_topics(answers, emb, codebook, settings, embeddings=E, rule=rule, train=train,
+                         progress=progress)
+    run_settings = {"survey": survey, "question": question, "wave": wave, "embedder": emb.key,
+                    "mode": settings.mode}
+    provenance = dict(result.provenance, codebook_hash=codebook.hash, codebook=codebook.title,
+                      answers=len(answers), human_coded_answers=0 if train is None else len(train[0]))
+    run_id = store.start_run("topics", settings=run_settings, provenance=provenance)
+    members = [(t, a["survey"], a["wave"], question, a["respondent_id"], float(result.fit.embeddings[i]
+                                                                                 @ result.fit.centroids[t]))
+               for i, (a, t) in enumerate(zip(result.fit.answers, result.fit.topics.tolist())) if t >= 0]
+    store.save_topic_run(run_id, result.clusters, members)
+    store.finish_run(run_id)
+    result.run_id, result.provenance = run_id, provenance
+    if settings.views:
+        from .views import VIEWS_DIR, write_views
+
+        prefix = f"{survey}_{question}" + (f"_{wave}" if wave else "")
+        result.views = write_views(result.fit, {c["id"]: c["label"] for c in result.clusters},
+                                   Path(store.dir) / VIEWS_DIR, prefix)
+    return result
+
+
+def _human_training(store: Any, codebook: Codebook, survey: str, question: str,
+                    cleaned: list[dict[str, Any]], emb: Any, human_labels: Any) -> Any:
+    labels = human_labels(store, codebook, survey, question)
+    if labels.empty:
+        return None
+    by_key = {(a["wave"], a["respondent_id"]): a for a in cleaned}
+    keys = [k for k in zip(labels.wave, labels.respondent_id) if k in by_key]
+    if not keys:
+        return None
+    rows = [by_key[k] for k in keys]
+    Y = labels.set_index(["wave", "respondent_id"]).loc[keys, codebook.ids].to_numpy()
+    return rows, emb.encode([a["normalized_text"] or a["text"] for a in rows]), Y
+
+
+def promote_topic(store: Any, codebook_path: str | Path, question: str, topic: int, *,
+                  survey: str | None = None, theme_id: str | None = None, label: str | None = None,
+                  n_keywords: int = 8, n_examples: int = 3) -> tuple[Codebook, dict[str, Any]]:
+    """Add topic ``topic`` of the latest topics run as a theme to the codebook file (saved)."""
+    from ..codebook import load_codebook
+    from ..coding import open_question_survey
+
+    survey = open_question_survey(store, question, survey)
+    clusters = store.topic_clusters(survey, question)
+    if not clusters:
+        raise InputError(f"no topics run for {survey} '{question}': run 'textmine topics' first")
+    found = [c for c in clusters if c["id"] == topic]
+    if not found:
+        raise InputError(f"topic {topic} is not in the latest topics run of {survey} '{question}' "
+                         f"(topics 0-{len(clusters) - 1})")
+    c = found[0]
+    book = load_codebook(codebook_path)
+    keywords = [k for k in c["keywords"] if ";" not in k][:n_keywords]
+    new_book = book.add_theme(label or c["label"], id=theme_id, keywords=keywords,
+                              examples=c["quotes"][:n_examples],
+                              description=f"Uit topic {topic} ({c['size']} antwoorden): {', '.join(keywords[:5])}.")
+    new_book.save(codebook_path)
+    return new_book, c
