@@ -565,6 +565,8 @@ def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Out
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .demo import run_demo
+    from rich.markup import escape
+
     from .render import cleaning_view, coding_view, compare_view, print_tallies
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -577,6 +579,11 @@ def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Out
     print_tallies([t for t in result.tallies if t["wave"] == "2025"], console)
     console.print(cleaning_view(result.cleaning))
     console.print(coding_view(result.coding))
+    for item in result.topics:
+        new = [c for c in item["clusters"] if c["new"]]
+        console.print(f"[bold]topics {item['survey']} {item['question']}[/bold]: {len(item['clusters'])} clusters, "
+                      f"{len(new)} not covered by the codebook" + (": " + "; ".join(
+                          f"{escape(c['label'])} ({c['size']})" for c in new[:5]) if new else ""))
     for survey, comparison in result.comparison.items():
         rows = comparison["rows"]
         shown = [r for r in rows if r["significant"] or r["kind"] == "topic" or r["question"] in DEMO_HEADLINES]

@@ -19,6 +19,7 @@ from .report import write_report
 from .schema import load_schema
 from .store import SaveReport, Store
 from .tally import tally, write_tally_xlsx
+from .topics import TopicSettings, discover_topics
 from .waves import compare_waves
 
 # (survey, wave, export file, population of that wave: 300 municipalities before the 2025 mergers)
@@ -40,6 +41,7 @@ class DemoResult:
     tallies: list[dict] = field(default_factory=list)
     cleaning: dict = field(default_factory=dict)
     coding: list = field(default_factory=list)  # per (survey, question): theme counts per wave
+    topics: list[dict] = field(default_factory=list)  # per (survey, question): its clusters
     comparison: dict[str, dict] = field(default_factory=dict)  # survey -> {waves: [a, b], rows: compare_waves}
     files: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)  # stage -> seconds
@@ -100,6 +102,13 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
                                   "counts": _theme_counts(run.answers)})
     result.files["themes_json"] = out / "themes.json"
     result.files["themes_json"].write_text(json.dumps(coded, ensure_ascii=False, indent=1), encoding="utf-8")
+    with result.stage("finding topics", step), Store(result.project) as store:
+        for survey, question in _coded_questions(store):
+            # plotly.js is inlined in each view (about 5 MB): pictures for one question only
+            run = discover_topics(store, question, survey=survey,
+                                  settings=TopicSettings(views=(survey, question) in CATALOGUE_QUESTIONS[:1]))
+            result.topics.append({"survey": survey, "question": question, "clusters": run.clusters})
+            result.files.update({f"topics_{survey}_{question}_{k}": p for k, p in run.views.items()})
     with result.stage("comparing waves", step), Store(result.project) as store:
         for survey, (first, last) in _wave_pairs(store).items():
             result.comparison[survey] = {"waves": [first, last], "rows": compare_waves(store, survey, first, last)}
