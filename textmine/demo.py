@@ -118,7 +118,8 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
     with result.stage("report", step), Store(result.project) as store:
         result.files["report_html"] = write_report(store, out / "report.html")
     with result.stage("inspiration catalogue", step), Store(result.project) as store:
-        for survey, question in CATALOGUE_QUESTIONS:
+        present = set(_coded_questions(store))
+        for survey, question in [q for q in CATALOGUE_QUESTIONS if q in present]:
             practices = build_catalogue(store, survey, question)  # all waves; reuses the codes just made
             for suffix in ("html", "md", "xlsx"):
                 name = f"catalogus_{survey}_{question}.{suffix}"
