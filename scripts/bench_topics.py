@@ -16,10 +16,12 @@ HTML views. The very first fit of the process (300 answers) is timed apart:
 its extra time over a second, warm fit of the same answers is numba's
 compile time (UMAP, pynndescent, HDBSCAN).
 
-    .venv/bin/python scripts/bench_topics.py            # ~5 min on a shared 2-core machine
+    .venv/bin/python scripts/bench_topics.py                     # ~5 min on a shared 2-core machine
+    .venv/bin/python scripts/bench_topics.py --sizes 300 3000       # skip 30,000
 """
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import sys
@@ -57,6 +59,9 @@ def pool() -> list[str]:
 
 
 def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="numbers of answers to time")
+    sizes = ap.parse_args().sizes
     t0 = time.perf_counter()
     from textmine.coders.base import simple_lemmas
     from textmine.embed import get_embedder
@@ -90,16 +95,17 @@ def main() -> None:
             write_views(res.fit, {c["id"]: c["label"] for c in res.clusters}, out, f"n{n}")
             views_s = time.perf_counter() - t
         st = res.fit.chosen
-        rows.append({"answers": n, "run": note, "stages": f"{st['reducer']}+{st['clusterer']}",
+        rows.append({"answers": n, "run": note, "features": st.get("features", "-"),
+                     "stages": f"{st['reducer']}+{st['clusterer']}",
                      "min_cluster_size": st.get("min_cluster_size", "-"), "topics": res.fit.n_topics,
                      "new": sum(c["new"] for c in res.clusters), "fit + novelty (s)": round(fit_s, 1),
                      "views (s)": round(views_s, 1) if views_s is not None else "-"})
         log(rows[-1])
 
-    first = np.sort(rng.choice(len(texts), SIZES[0], replace=False))
-    run(SIZES[0], first, "first fit in process (numba compiles)")
-    run(SIZES[0], first, "same answers again (warm)")
-    for n in SIZES:
+    first = np.sort(rng.choice(len(texts), 300, replace=False))
+    run(300, first, "first fit in process (numba compiles)")
+    run(300, first, "same answers again (warm)")
+    for n in sizes:
         idx = rng.choice(len(texts), n, replace=n > len(texts))
         run(n, idx, "warm" + (" (drawn with replacement)" if n > len(texts) else ""))
     compile_s = rows[0]["fit + novelty (s)"] - rows[1]["fit + novelty (s)"]

@@ -5,16 +5,17 @@
     store.topic_clusters("lmb", "trots")              # the latest run's cluster dicts
     topic_changes(result.clusters, "2022", "2025")    # {"appeared": [...], "vanished": [...]}
 
-Modules: ``model`` (BERTopic with swappable stages), ``cluster`` (deterministic
+Modules: ``features`` (what the reducer sees), ``model`` (BERTopic with swappable stages), ``cluster`` (deterministic
 fit, outliers, numbering), ``labels`` (labels and quotes), ``novelty``
 (coverage by the codebook), ``changes`` (waves), ``views`` (offline HTML),
 ``run`` (the project run and promotion into the codebook).
 """
 from .changes import topic_changes, wave_shares
 from .cluster import TopicFit, fit_topics
+from .features import FEATURES
 from .model import CLUSTERERS, REDUCERS, TopicSettings
-from .novelty import NoveltyRule
+from .novelty import EvidenceRule, NoveltyRule
 from .run import TopicResult, discover_topics, find_topics, promote_topic
 
-__all__ = ["CLUSTERERS", "NoveltyRule", "REDUCERS", "TopicFit", "TopicResult", "TopicSettings",
+__all__ = ["CLUSTERERS", "EvidenceRule", "FEATURES", "NoveltyRule", "REDUCERS", "TopicFit", "TopicResult", "TopicSettings",
            "discover_topics", "find_topics", "fit_topics", "promote_topic", "topic_changes", "wave_shares"]

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 
 from ..ingest import text_hash
+from .features import make_features
 from .model import TopicSettings, build_model
 
 ProgressFn = Callable[[int, int], None]
@@ -48,6 +49,7 @@ class TopicFit:
     docs: list[str] = field(default_factory=list)
     zeroshot_theme: dict[int, int] = field(default_factory=dict)  # topic -> index in zeroshot list
     outliers_before: int = 0
+    features: np.ndarray | None = None  # what the reducer saw (features stage), canonical order
 
     @property
     def n_topics(self) -> int:
@@ -72,22 +74,30 @@ def fit_topics(answers: Sequence[dict[str, Any]], embeddings: np.ndarray, embedd
     E = np.asarray(embeddings, dtype=np.float32)[order]
     docs = [lemma_doc(a) for a in answers]
     n = len(answers)
+    F, features = make_features(settings.features, docs, E, settings.mode, settings.random_state)
     model, chosen = build_model(n, embedder, settings, seed_topics=seed_topics,
-                                zeroshot_topics=zeroshot_topics)
+                                zeroshot_topics=zeroshot_topics, features=features)
     report(0, 4)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # umap/numba chatter; nothing the user can act on
-        raw, _ = model.fit_transform(docs, embeddings=E.copy())  # guided mode edits it in place
+        raw, _ = model.fit_transform(docs, embeddings=F.copy())  # guided mode edits it in place
     report(1, 4)
     raw = np.asarray(raw, dtype=int)
     zs = dict(getattr(model, "_topic_id_to_zeroshot_topic_idx", {}) or {})
     outliers_before = int((raw == -1).sum())
     if not (raw >= 0).any():  # no dense region at all: one topic rather than none
         raw = np.zeros_like(raw)
+    outliers = settings.outliers
+    if outliers == "auto":
+        outliers = "reduced" if features == "embedding+lemma-svd" else "embeddings"
+    chosen["outliers"] = outliers
     if outliers_before and (raw >= 0).any():
         # Short answers must not vanish into -1: move them to the nearest topic.
-        raw = np.asarray(model.reduce_outliers(docs, list(raw), strategy="embeddings", embeddings=E,
-                                               threshold=settings.outlier_threshold), dtype=int)
+        if outliers == "reduced":
+            raw = nearest_mean(raw, _reduced(model, F))
+        else:
+            raw = np.asarray(model.reduce_outliers(docs, list(raw), strategy="embeddings", embeddings=F,
+                                                   threshold=settings.outlier_threshold), dtype=int)
     report(2, 4)
     topics, mapping = renumber(raw)
     model._topic_id_to_zeroshot_topic_idx = {}  # stale once renumbered; kept on the fit instead
@@ -105,10 +115,24 @@ def fit_topics(answers: Sequence[dict[str, Any]], embeddings: np.ndarray, embedd
     model.topic_embeddings_ = np.vstack(([E[topics == -1].mean(0)] if (topics == -1).any() else []) +
                                         [centroids]) if k else model.topic_embeddings_
     keywords = {t: [w for w, s in (model.get_topic(t) or []) if w and s > 0] for t in range(k)}
-    reduced = _reduced(model, E)
+    reduced = _reduced(model, F)
     report(3, 4)
     return TopicFit(answers, E, topics, model, chosen, keywords, centroids, reduced, docs,
-                    zeroshot_theme, outliers_before)
+                    zeroshot_theme, outliers_before, F)
+
+
+def nearest_mean(raw: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """Each outlier (-1) to the topic whose mean in ``Z`` (the reducer's space) is nearest."""
+    raw = raw.copy()
+    out = raw < 0
+    ids = np.unique(raw[~out])
+    means = np.vstack([Z[raw == t].mean(0) for t in ids])
+    rows = np.flatnonzero(out)
+    for start in range(0, len(rows), 2000):  # in chunks: 30,000 answers x 1,000 topics is a lot of floats
+        chunk = rows[start:start + 2000]
+        d = ((Z[chunk][:, None, :] - means[None]) ** 2).sum(-1)
+        raw[chunk] = ids[d.argmin(1)]
+    return raw
 
 
 @contextmanager

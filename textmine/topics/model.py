@@ -1,9 +1,11 @@
 """BERTopic for a few hundred short Dutch answers, stage by stage.
 
-Each stage is swappable, BERTopic-style: a reducer (``umap``, ``pca``) and a
-clusterer (``hdbscan``, ``kmeans``) are built by name from a small registry,
-or passed in as any scikit-learn-style object. ``auto`` picks by data size
-(see ``choose_stages``; measured in scripts/eval_topics_results.md).
+Each stage is swappable, BERTopic-style: the features the reducer sees
+(``embedding``, ``embedding+lemma-svd``: features.py), a reducer (``umap``,
+``pca``) and a clusterer (``hdbscan``, ``kmeans``) are built by name from a
+small registry, or passed in as any scikit-learn-style object (a callable for
+features). ``auto`` picks by data size and mode (see ``choose_stages`` and
+``features.choose_features``; measured in scripts/eval_topics_results.md).
 
 Embeddings never come from a hub model: BERTopic gets textmine's own
 embedder wrapped as a ``BaseEmbedder`` (``TextmineBackend``), which it uses
@@ -36,18 +38,24 @@ class TopicSettings:
     # more left-out themes than plain with fewer false flags (differences of one cluster, in
     # both directions, between the tuning and the test splits), so plain stays the default.
     mode: str = "plain"              # plain | guided (codebook keywords) | zeroshot (codebook labels)
+    features: Any = "auto"           # auto | embedding | embedding+lemma-svd | a callable (features.py)
     reducer: Any = "auto"            # auto | umap | pca | an object with fit/transform
     clusterer: Any = "auto"          # auto | hdbscan | kmeans | an object with fit and labels_
     n_components: int = 5
     n_neighbors: int | None = None
     min_cluster_size: int | None = None
     n_clusters: int | None = None    # kmeans only
+    # outliers: "reduced" moves each to the nearest topic mean in the reducer's space; "embeddings"
+    # uses BERTopic's reduce_outliers on the features (with outlier_threshold); "auto": reduced
+    # with the embedding+lemma-svd features, embeddings otherwise (as measured for each recipe)
+    outliers: str = "auto"
     outlier_threshold: float = 0.0   # reduce_outliers: min cosine to a topic (0: every outlier moves)
     zeroshot_min_similarity: float = 0.5
     top_n_words: int = 10
     random_state: int = 0
     views: bool = True               # write the HTML views
-    extra: dict[str, Any] = field(default_factory=dict)  # hdbscan: {"selection": "eom", "min_samples": 3}
+    # hdbscan: {"selection": "eom", "min_samples": 3, "size_coefficient": 0.15}
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -57,15 +65,24 @@ class TopicSettings:
 
 # --- sizes chosen from the data ------------------------------------------------------
 
-def adaptive_min_cluster_size(n: int) -> int:
-    """HDBSCAN's smallest cluster: 0.15 * sqrt(n), between 3 and 100.
+def adaptive_min_cluster_size(n: int, coefficient: float = 0.15) -> int:
+    """HDBSCAN's smallest cluster: ``coefficient`` * sqrt(n), between 3 and 100.
 
+    With the embedding+lemma-svd features the coefficient is 0.08 (3 up to
+    ~1,400 answers, 4 for 3,000, 14 for 30,000): the novelty lab chose
+    min_cluster_size 3 on 1,327 real texts (tuning seeds); larger sizes are
+    that choice scaled with sqrt(n), not measured separately.
+
+    With the plain embedding (0.15):
     3 up to ~600 answers (a subject named by three respondents is worth a
     look), 5 for 1,300, 8 for 3,000, 26 for 30,000. On real texts (tuning
     split of scripts/eval_topics.py) 0.15 * sqrt(n) gave twice as many
     clusters pure enough to be a theme as 0.3 * sqrt(n) (4 vs 2 of 6 dropped
     themes reachable), at the price of more topics to read."""
-    return int(min(100, max(3, round(0.15 * np.sqrt(n)))))
+    return int(min(100, max(3, round(coefficient * np.sqrt(n)))))
+
+
+LEMMA_SVD_SIZE_COEFFICIENT = 0.08
 
 
 def adaptive_n_neighbors(n: int) -> int:
@@ -109,7 +126,7 @@ def _pca(n: int, s: TopicSettings) -> Any:
 def _hdbscan(n: int, s: TopicSettings) -> Any:
     from hdbscan import HDBSCAN
 
-    size = s.min_cluster_size or adaptive_min_cluster_size(n)
+    size = s.min_cluster_size or adaptive_min_cluster_size(n, s.extra.get("size_coefficient", 0.15))
     # "leaf", not HDBSCAN's default "eom": on short answers eom often swallowed
     # nearly everything into 2-6 giant clusters (measured: 1,327 real texts,
     # min_cluster_size 10 -> 6 clusters, NMI 0.08; leaf -> 38 clusters, NMI 0.37).
@@ -227,9 +244,17 @@ def textmine_backend(embedder: Any) -> Any:
 
 def build_model(n: int, embedder: Any, settings: TopicSettings, *,
                 seed_topics: list[list[str]] | None = None,
-                zeroshot_topics: list[str] | None = None) -> tuple[Any, dict[str, Any]]:
-    """A BERTopic instance for ``n`` answers, and a record of what was chosen."""
+                zeroshot_topics: list[str] | None = None,
+                features: str = "embedding") -> tuple[Any, dict[str, Any]]:
+    """A BERTopic instance for ``n`` answers, and a record of what was chosen.
+
+    ``features``: the name the features stage used (it sets HDBSCAN's size coefficient)."""
+    from dataclasses import replace
+
     from bertopic import BERTopic
+
+    if features == "embedding+lemma-svd" and "size_coefficient" not in settings.extra:
+        settings = replace(settings, extra={**settings.extra, "size_coefficient": LEMMA_SVD_SIZE_COEFFICIENT})
 
     reducer_name, clusterer_name = choose_stages(n, settings)
     reducer = make_stage(settings.reducer if reducer_name == "custom" else reducer_name,
@@ -247,7 +272,7 @@ def build_model(n: int, embedder: Any, settings: TopicSettings, *,
         zeroshot_topic_list=zeroshot_topics if zeroshot else None,
         zeroshot_min_similarity=settings.zeroshot_min_similarity, calculate_probabilities=False,
         verbose=False)
-    chosen = {"reducer": reducer_name, "clusterer": clusterer_name, "mode": settings.mode,
+    chosen = {"features": features, "reducer": reducer_name, "clusterer": clusterer_name, "mode": settings.mode,
               "guided": guided, "zeroshot": zeroshot}
     for key in ("n_neighbors", "n_components", "min_cluster_size", "n_clusters"):
         for stage in (reducer, clusterer):

@@ -13,16 +13,32 @@ Two measures per topic and theme:
   standard deviations the topic's mean answer-theme similarity lies above the
   mean), so the rule does not depend on the embedding backend's scale.
 
-A topic is flagged ``new`` when no theme covers at least ``coverage_max`` of
-its answers AND no theme is closer than ``similarity_z_max``. The defaults
-were tuned on real Dutch texts (scripts/eval_topics.py, tuning split) and
-checked on a held-out choice of themes (scripts/eval_topics_results.md).
+Two rules judge them (both tuned on real Dutch texts, scripts/eval_topics.py,
+tuning seeds, and checked on held-out choices of themes, see
+scripts/eval_topics_results.md):
+
+- ``NoveltyRule`` (coverage): new when no theme covers at least
+  ``coverage_max`` of the topic's answers AND no theme is closer than
+  ``similarity_z_max``.
+- ``EvidenceRule`` (recipe D of the novelty lab): per topic c and theme j,
+  ``colz`` = the centroid-theme cosine z-scored across topics (per theme),
+  and ``lz`` = the share of c's answers that contain a *specific* word of the
+  theme's text (label, description, keywords: a lemma found in at most 2% of
+  the run's answers; exact lemma, or substring of the text for words of 5+
+  letters), z-scored across topics. New when ``max_j (colz + lz) / 2`` is
+  below ``evidence_max`` AND the topic is at least as coherent (mean cosine
+  of its answers to their mean, in the features the clustering saw) as the
+  median topic: loose, mixed clusters are rarely a theme of their own. The
+  z-scores need a spread of topics: with fewer than ``min_topics`` topics the
+  coverage rule decides instead.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from functools import lru_cache
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -31,11 +47,107 @@ from ..codebook import Codebook
 
 @dataclass(frozen=True)
 class NoveltyRule:
+    """The coverage rule: poorly covered by the coder and not close to any theme."""
+
     coverage_max: float = 0.25
     similarity_z_max: float = 1.0
+    needs_words = False
 
     def is_new(self, top_coverage: float, top_similarity_z: float) -> bool:
         return top_coverage < self.coverage_max and top_similarity_z < self.similarity_z_max
+
+    def flag(self, nov: Novelty) -> np.ndarray:
+        k = len(nov.coverage)
+        top_cov = nov.coverage.max(1) if nov.coverage.size else np.zeros(k)
+        top_z = nov.similarity_z.max(1) if nov.similarity_z.size else np.full(k, -np.inf)
+        return np.array([self.is_new(float(c), float(z)) for c, z in zip(top_cov, top_z)], dtype=bool)
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    """Recipe D: little evidence of any theme (vectors and specific words), and a coherent topic."""
+
+    evidence_max: float = 0.375
+    coherence_quantile: float = 0.5
+    specific_share: float = 0.02     # a theme word is specific when in at most this share of answers
+    specific_min_answers: int = 3    # ... or in at most this many (small runs: 2% is under one answer)
+    min_topics: int = 5              # fewer topics: z-scores say little; the fallback decides
+    fallback: NoveltyRule = NoveltyRule()
+    needs_words = True
+
+    def flag(self, nov: Novelty) -> np.ndarray:
+        k = len(nov.coverage)
+        if k < self.min_topics or nov.evidence is None or nov.coherence is None or not nov.coverage.shape[1]:
+            return self.fallback.flag(nov)
+        cut = float(np.quantile(nov.coherence, self.coherence_quantile))
+        return (nov.evidence < self.evidence_max) & (nov.coherence >= cut)
+
+
+def default_rule() -> NoveltyRule | EvidenceRule:
+    return DEFAULT_RULE
+
+
+def _zscore(M: np.ndarray) -> np.ndarray:
+    """Per column (theme), across rows (topics)."""
+    return (M - M.mean(0)) / (M.std(0) + 1e-9)
+
+
+# --- specific words of the themes ------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_][\w-]+")
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> Any:
+    from ..nlp import load_pipeline
+
+    return load_pipeline()[0]
+
+
+def lemmatize(texts: Sequence[str]) -> list[list[str]]:
+    """Lemmas of ``texts`` by the project's Dutch pipeline (a lowercase word split if it is missing)."""
+    try:
+        from ..nlp import clean_answers
+
+        return [list(c.lemmas) for c in clean_answers(_pipeline(), list(texts))]
+    except Exception:  # no pipeline installed: the words themselves
+        from ..coders.base import simple_lemmas
+
+        return [list(simple_lemmas(t)) for t in texts]
+
+
+def content_words(lemmas: Sequence[str]) -> set[str]:
+    from .model import stop_words
+
+    stop = set(stop_words())
+    return {w.lower() for w in lemmas if _WORD.fullmatch(str(w)) and w.lower() not in stop and len(w) > 2}
+
+
+def theme_words(codebook: Codebook, lemmatizer: Callable[[Sequence[str]], list[list[str]]] | None = None
+                ) -> list[set[str]]:
+    """Content lemmas of each theme's label + description (+ keywords)."""
+    from ..coders import theme_text
+
+    texts = [" ".join([theme_text(t), *t.keywords]) for t in codebook]
+    return [content_words(lems) for lems in (lemmatizer or lemmatize)(texts)]
+
+
+def word_hits(answers: Sequence[dict[str, Any]], words: Sequence[set[str]], rule: EvidenceRule
+              ) -> np.ndarray:
+    """(answers, themes) 0/1: the answer contains a specific word of the theme."""
+    n = len(answers)
+    lem = [content_words(a.get("lemmas") or ()) for a in answers]
+    low = [str(a.get("normalized_text") or a.get("text") or "").lower() for a in answers]
+    hits: dict[str, np.ndarray] = {}
+    for w in set().union(*words) if words else ():
+        hits[w] = np.array([w in lem[i] or (len(w) >= 5 and w in low[i]) for i in range(n)], dtype=bool)
+    max_answers = max(rule.specific_share * n, rule.specific_min_answers)
+    H = np.zeros((n, len(words)))
+    for j, ws in enumerate(words):
+        specific = [hits[w] for w in ws if hits[w].sum() <= max_answers]
+        if specific:
+            H[:, j] = np.any(specific, axis=0)
+    return H
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
@@ -101,12 +213,18 @@ class Novelty:
     similarity: np.ndarray    # (k, n_themes) cosine of centroids
     similarity_z: np.ndarray  # (k, n_themes) standardised mean answer-theme similarity
     new: np.ndarray           # (k,) bool
+    evidence: np.ndarray | None = None   # (k,) max over themes of (colz + lz) / 2 (EvidenceRule)
+    coherence: np.ndarray | None = None  # (k,) mean cosine of answers to their mean, in the features
+    rule: str = ""
 
 
 def assess(codes: Sequence[Sequence[str]], topics: np.ndarray, embeddings: np.ndarray,
            centroids: np.ndarray, prototypes: np.ndarray, theme_ids: Sequence[str],
-           rule: NoveltyRule | None = None) -> Novelty:
-    rule = rule or NoveltyRule()
+           rule: NoveltyRule | EvidenceRule | None = None, *, features: np.ndarray | None = None,
+           hits: np.ndarray | None = None) -> Novelty:
+    """Coverage and similarity of each topic (see module doc); ``features``: what the clustering
+    saw (for coherence); ``hits``: ``word_hits`` of the answers (for the EvidenceRule)."""
+    rule = rule or default_rule()
     k = len(centroids)
     cov = coverage_matrix(codes, topics, k, theme_ids)
     sim = centroids @ prototypes.T
@@ -115,7 +233,19 @@ def assess(codes: Sequence[Sequence[str]], topics: np.ndarray, embeddings: np.nd
     mean_sim = np.vstack([S[topics == t].mean(0) if (topics == t).any() else np.full(S.shape[1], mu)
                           for t in range(k)]) if k else np.zeros((0, S.shape[1]))
     z = (mean_sim - mu) / sd
-    top_cov = cov.max(1) if cov.size else np.zeros(k)
-    top_z = z.max(1) if z.size else np.full(k, -np.inf)
-    new = np.array([rule.is_new(float(c), float(s)) for c, s in zip(top_cov, top_z)], dtype=bool)
-    return Novelty(cov, sim, z, new)
+    nov = Novelty(cov, sim, z, np.zeros(k, dtype=bool), rule=type(rule).__name__)
+    if k and hits is not None and len(theme_ids):
+        LX = np.vstack([hits[topics == t].mean(0) for t in range(k)])
+        nov.evidence = ((_zscore(sim) + _zscore(LX)) / 2).max(1)
+    if k and features is not None:
+        nov.coherence = np.array([_coherence(features[topics == t]) for t in range(k)])
+    nov.new = rule.flag(nov)
+    return nov
+
+
+def _coherence(F: np.ndarray) -> float:
+    mean = F.mean(0)
+    return float((F @ (mean / (np.linalg.norm(mean) or 1.0))).mean()) if len(F) else 0.0
+
+
+DEFAULT_RULE: NoveltyRule | EvidenceRule = EvidenceRule()

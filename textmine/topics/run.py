@@ -22,7 +22,8 @@ from .changes import wave_shares
 from .cluster import TopicFit, fit_topics
 from .labels import pick_quotes, topic_label
 from .model import TopicSettings
-from .novelty import Novelty, NoveltyRule, assess, codebook_codes, theme_prototypes
+from .novelty import (EvidenceRule, Novelty, NoveltyRule, assess, codebook_codes, default_rule,
+                      theme_prototypes, theme_words, word_hits)
 
 ProgressFn = Callable[[int, int], None]
 
@@ -52,13 +53,16 @@ def zeroshot_topics(codebook: Codebook) -> list[str]:
 
 def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Codebook | None = None,
                 settings: TopicSettings | None = None, *, embeddings: np.ndarray | None = None,
-                rule: NoveltyRule | None = None,
+                rule: NoveltyRule | EvidenceRule | None = None,
                 train: tuple[Sequence[dict[str, Any]], np.ndarray, np.ndarray] | None = None,
-                progress: ProgressFn | None = None) -> TopicResult:
-    """Topics of ``answers`` (answers with content only), judged against ``codebook``."""
+                question_text: str = "", progress: ProgressFn | None = None) -> TopicResult:
+    """Topics of ``answers`` (answers with content only), judged against ``codebook``.
+
+    ``question_text``: the question's id, label and wording; its words are kept out of labels."""
     from ..coders.base import encode
 
     settings = settings or TopicSettings()
+    rule = rule or default_rule()
     answers = list(answers)
     if embeddings is None:
         embeddings = encode(embedder, [a.get("normalized_text") or a["text"] for a in answers])
@@ -70,17 +74,23 @@ def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Code
     if codebook is not None:
         codes = codebook_codes(fit.answers, fit.embeddings, codebook, embedder, train)
         prototypes = theme_prototypes(codebook, embedder)
-        nov = assess(codes, fit.topics, fit.embeddings, fit.centroids, prototypes, codebook.ids, rule)
+        hits = (word_hits(fit.answers, theme_words(codebook), rule)
+                if getattr(rule, "needs_words", False) else None)
+        nov = assess(codes, fit.topics, fit.embeddings, fit.centroids, prototypes, codebook.ids, rule,
+                     features=fit.features, hits=hits)
         for t in fit.zeroshot_theme:  # a zero-shot topic is a codebook theme by construction
             nov.new[t] = False
     if progress:
         progress(4, 4)
-    clusters = cluster_dicts(fit, nov, codebook)
-    return TopicResult(clusters, fit, nov, codes, provenance={"stages": fit.chosen,
-                                                              "outliers_moved": fit.outliers_before})
+    clusters = cluster_dicts(fit, nov, codebook, question_text)
+    provenance = {"stages": fit.chosen, "outliers_moved": fit.outliers_before}
+    if nov is not None:
+        provenance["novelty_rule"] = nov.rule
+    return TopicResult(clusters, fit, nov, codes, provenance=provenance)
 
 
-def cluster_dicts(fit: TopicFit, nov: Novelty | None, codebook: Codebook | None) -> list[dict[str, Any]]:
+def cluster_dicts(fit: TopicFit, nov: Novelty | None, codebook: Codebook | None,
+                  question_text: str = "") -> list[dict[str, Any]]:
     """One JSON-ready dict per topic (see README: id, label, keywords, size, ...)."""
     totals: dict[str, int] = {}
     for a in fit.answers:
@@ -94,7 +104,7 @@ def cluster_dicts(fit: TopicFit, nov: Novelty | None, codebook: Codebook | None)
         zs = fit.zeroshot_theme.get(t)
         out.append({
             "id": t,
-            "label": topic_label(members, keywords),
+            "label": topic_label(members, keywords, exclude=question_text),
             "keywords": keywords,
             "size": len(idx),
             "respondent_ids": [str(a.get("respondent_id")) for a in
@@ -135,7 +145,7 @@ def discover_topics(store: Any, question: str, *, survey: str | None = None, wav
     E = emb.encode([a["normalized_text"] or a["text"] for a in answers])
     train = _human_training(store, codebook, survey, question, cleaned, emb, human_labels)
     result = find_topics(answers, emb, codebook, settings, embeddings=E, rule=rule, train=train,
-                         progress=progress)
+                         question_text=_question_text(store, survey, question), progress=progress)
     run_settings = {"survey": survey, "question": question, "wave": wave, "embedder": emb.key,
                     "mode": settings.mode}
     provenance = dict(result.provenance, codebook_hash=codebook.hash, codebook=codebook.title,
@@ -154,6 +164,16 @@ def discover_topics(store: Any, question: str, *, survey: str | None = None, wav
         result.views = write_views(result.fit, {c["id"]: c["label"] for c in result.clusters},
                                    Path(store.dir) / VIEWS_DIR, prefix)
     return result
+
+
+def _question_text(store: Any, survey: str, question: str) -> str:
+    """The question's id, label and column header, over the waves (words to keep out of labels)."""
+    parts = [question]
+    for w in store.waves(survey):
+        for q in w.schema.questions:
+            if q.id == question:
+                parts += [q.label or "", q.column or ""]
+    return " ".join(dict.fromkeys(p for p in parts if p))
 
 
 def _human_training(store: Any, codebook: Codebook, survey: str, question: str,
