@@ -76,13 +76,15 @@ def _small(mode: str = "plain", **kw) -> TopicSettings:
                             "mode": mode, **kw})
 
 
-def test_shuffled_answers_give_the_same_topics(embedder):
+@pytest.mark.parametrize("features", ["auto", "embedding+lemma-svd"])
+def test_shuffled_answers_give_the_same_topics(embedder, features):
     answers = _answers()
-    first = find_topics(answers, embedder, BOOK, _small()).clusters
+    first = find_topics(answers, embedder, BOOK, _small(features=features)).clusters
     shuffled = answers[:]
     random.Random(7).shuffle(shuffled)
-    again = find_topics(shuffled, embedder, BOOK, _small()).clusters
-    assert first == again
+    res = find_topics(shuffled, embedder, BOOK, _small(features=features))
+    assert first == res.clusters
+    assert res.fit.chosen["features"] == ("embedding" if features == "auto" else features)
     assert [c["size"] for c in first] == sorted((c["size"] for c in first), reverse=True)
 
 
@@ -187,6 +189,11 @@ def test_cli_topics_over_both_waves_saved_in_store(project: Path, topics_run, cl
         members = store.topic_members(store.latest_topic_run("lmb", "trots"))
     assert len(members) == sum(c["size"] for c in clusters)
     assert json.loads(n_answers.provenance_json)["stages"]["reducer"] == "umap"
+    assert json.loads(n_answers.provenance_json)["stages"]["features"] == "embedding+lemma-svd"
+    assert json.loads(n_answers.provenance_json)["novelty_rule"] == "EvidenceRule"
+    # labels: no word of the question ("Project waarop u trots bent") nor generic survey words
+    words = {w for c in clusters for w in re.split(r"[\s·,]+", c["label"].lower()) if w}
+    assert not words & {"trots", "project", "projecten", "vraag", "bijlage"}, words
     # nothing vanishes into -1: every answer with content is in a topic
     assert sum(c["size"] for c in clusters) == json.loads(n_answers.provenance_json)["answers"]
     # the same run again (UMAP + HDBSCAN, cleaning and vectors from the store) gives the same topics

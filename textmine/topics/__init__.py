@@ -17,5 +17,5 @@ from .model import CLUSTERERS, REDUCERS, TopicSettings
 from .novelty import EvidenceRule, NoveltyRule
 from .run import TopicResult, discover_topics, find_topics, promote_topic
 
-__all__ = ["CLUSTERERS", "EvidenceRule", "FEATURES", "NoveltyRule", "REDUCERS", "TopicFit", "TopicResult", "TopicSettings",
-           "discover_topics", "find_topics", "fit_topics", "promote_topic", "topic_changes", "wave_shares"]
+__all__ = ["CLUSTERERS", "EvidenceRule", "FEATURES", "NoveltyRule", "REDUCERS", "TopicFit", "TopicResult",
+           "TopicSettings", "discover_topics", "find_topics", "fit_topics", "promote_topic", "topic_changes", "wave_shares"]

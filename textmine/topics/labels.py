@@ -28,7 +28,9 @@ MIN_QUOTE_WORDS = 3
 MIN_ANSWERS = 2
 # survey words that say nothing about an answer's subject
 GENERIC_WORDS = frozenset({"vraag", "bijlage", "antwoord", "bevraging", "nood", "noden", "tip", "tips",
-                           "trots", "initiatief", "project", "suggestie", "idee"})
+                           "trots", "initiatief", "project", "suggestie", "idee",
+                           # quantity and filler nouns ("een paar", "drie keer", "het feit dat")
+                           "paar", "keer", "feit", "aantal", "soort", "manier", "ding", "extra"})
 _TOKEN = re.compile(r"[^\W_][\w'’-]*")
 _SENTENCE_END = re.compile(r"[.!?:;]\s*$")
 
@@ -170,8 +172,9 @@ def _keyword_forms(keywords: Sequence[str], toks: list[list[tuple[str, bool]]], 
         if " " in k or k in stop or _is_excluded(k, excluded):
             continue
         f = _Forms()
-        for tk in toks:
-            found = _find((k,), tk)
+        exact = [t for tk in toks for t in tk if t[0].lower() == k]
+        for tk in toks:  # the keyword as spelled if it occurs so ("momenteel"), else its forms
+            found = next(((t, start) for t, start in tk if t.lower() == k), None) if exact else _find((k,), tk)
             if found:
                 f.add(*found)
         if f.mid or f.start:

@@ -126,7 +126,8 @@ def cluster_dicts(fit: TopicFit, nov: Novelty | None, codebook: Codebook | None,
 def discover_topics(store: Any, question: str, *, survey: str | None = None, wave: str | None = None,
                     codebook: Codebook | None = None, embedder: str | None = None,
                     settings: TopicSettings | None = None, nlp_settings: Any = None,
-                    rule: NoveltyRule | None = None, progress: ProgressFn | None = None) -> TopicResult:
+                    rule: NoveltyRule | EvidenceRule | None = None, progress: ProgressFn | None = None
+                    ) -> TopicResult:
     """Topics of one open question (all waves unless ``wave``), saved as a run in the store."""
     from ..clean import clean_project
     from ..coding import human_labels, open_question_survey, resolve_codebook
