@@ -3,7 +3,6 @@ in one line naming file and line; REFI-QDA .qdc goes out and comes back."""
 
 from __future__ import annotations
 
-import os
 import textwrap
 import uuid
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 from textmine.codebook import NON_ANSWER, OVERIG, Theme, load_codebook, slugify
 from textmine.errors import InputError
 from textmine.qdc import NAMESPACE, export_qdc, import_qdc, theme_guid
+from tm_testutil import refi_xsd_validator
 
 CODEBOOKS = Path(__file__).parent.parent / "data" / "codebooks"
 
@@ -396,33 +396,12 @@ def test_bad_qdc(tmp_path: Path, text: str, line: int, message: str):
     assert shown.startswith(f"{path}, row {line}: ") and message in shown, shown
 
 
-def _xsd_validator():
-    """A validator for the official REFI-QDA Codebook.xsd, or a reason to skip.
-    No package on PyPI ships the XSD (see the module's report), and it may not be
-    copied into this repository, so its folder is given in TEXTMINE_REFI_XSD_DIR."""
-    folder = os.environ.get("TEXTMINE_REFI_XSD_DIR")
-    if not folder:
-        pytest.skip("set TEXTMINE_REFI_XSD_DIR to a folder holding the official REFI-QDA "
-                    "Codebook.xsd to validate .qdc exports against it")
-    xsd = Path(folder) / "Codebook.xsd"
-    if not xsd.is_file():
-        pytest.fail(f"TEXTMINE_REFI_XSD_DIR is set but {xsd} does not exist")
-    try:
-        import xmlschema
-        schema = xmlschema.XMLSchema(str(xsd))
-        return lambda path: schema.validate(str(path))
-    except ImportError:
-        pass
-    try:
-        from lxml import etree
-    except ImportError:
-        pytest.skip("validating against Codebook.xsd needs xmlschema or lxml; neither is installed")
-    schema = etree.XMLSchema(etree.parse(str(xsd)))
-    return lambda path: schema.assertValid(etree.parse(str(path)))
-
-
 def test_qdc_export_validates_against_refi_xsd(tmp_path: Path):
-    validate = _xsd_validator()
+    check = refi_xsd_validator("Codebook.xsd")
+
+    def validate(path: Path) -> None:
+        check(Path(path).read_bytes())
+
     for path in sorted(CODEBOOKS.glob("*.yaml")):
         validate(export_qdc(load_codebook(path), tmp_path / f"{path.stem}.qdc"))
     validate(export_qdc(load_codebook(write(tmp_path, "n.yaml", NESTED)), tmp_path / "nested.qdc"))

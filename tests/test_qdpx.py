@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tm_testutil import REPO
+from tm_testutil import REPO, refi_xsd_validator
 from textmine.clean import clean_project
 from textmine.codebook import load_codebook
 from textmine.coding import code_question, import_training_codes
@@ -266,33 +266,8 @@ def test_cli_export_and_bad_arguments(project: Path, tmp_path: Path, cli):
     assert not list(tmp_path.glob("x.*")) and not list(tmp_path.glob(".*.tmp")), "nothing half-written"
 
 
-def _xsd_validator():
-    """A validator for the official REFI-QDA Project.xsd, or a reason to skip.
-    No registry package ships the XSD and it may not be copied into this
-    repository, so its folder is given in TEXTMINE_REFI_XSD_DIR (as for the .qdc test)."""
-    folder = os.environ.get("TEXTMINE_REFI_XSD_DIR")
-    if not folder:
-        pytest.skip("set TEXTMINE_REFI_XSD_DIR to a folder holding the official REFI-QDA "
-                    "Project.xsd to validate .qdpx exports against it")
-    xsd = Path(folder) / "Project.xsd"
-    if not xsd.is_file():
-        pytest.fail(f"TEXTMINE_REFI_XSD_DIR is set but {xsd} does not exist")
-    try:
-        import xmlschema
-        schema = xmlschema.XMLSchema(str(xsd))
-        return lambda data: schema.validate(data.decode("utf-8"))
-    except ImportError:
-        pass
-    try:
-        from lxml import etree
-    except ImportError:
-        pytest.skip("validating against Project.xsd needs xmlschema or lxml; neither is installed")
-    schema = etree.XMLSchema(etree.parse(str(xsd)))
-    return lambda data: schema.assertValid(etree.fromstring(data))
-
-
 def test_qdpx_validates_against_refi_xsd(project: Path, tmp_path: Path):
-    validate = _xsd_validator()
+    validate = refi_xsd_validator("Project.xsd")
     for name, kw in [("all", {}), ("one", {"wave": "2025"}), ("redacted", {"wave": "2025", "redacted": True})]:
         zf, _ = _export(project, tmp_path / f"{name}.qdpx", **kw)
         validate(zf.read("project.qde"))
@@ -306,6 +281,6 @@ def test_export_of_a_project_without_codes(tmp_path: Path):
     assert not _all(root, "User") and not _all(root, "PlainTextSelection")
     assert len(_all(root, "Case")) == 5 and len(_all(root, "TextSource")) == len(zf.namelist()) - 1
     if os.environ.get("TEXTMINE_REFI_XSD_DIR"):
-        _xsd_validator()(zf.read("project.qde"))
+        refi_xsd_validator("Project.xsd")(zf.read("project.qde"))
     with Store(tmp_path / "p") as store, pytest.raises(InputError, match="no wave 2030"):
         export_qdpx(store, tmp_path / "q.qdpx", wave="2030")
