@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -69,3 +70,28 @@ def set_text_safe(cell: Any, value: Any) -> None:
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise store '=...' as a formula
+
+
+@contextmanager
+def open_workbook(path: str | Path, sheet: str, kind: str) -> Iterator[Any]:
+    """A textmine workbook staff edited, opened read-only (values, not formulas); closed after.
+
+    ``kind`` names it in errors ("review", "catalogue"): a damaged file or a missing
+    ``sheet`` is one line naming the file."""
+    import openpyxl
+
+    from .errors import InputError
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{kind} workbook not found", file=path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise InputError(f"not a readable {kind} workbook: {exc}", file=path) from None
+    try:
+        if sheet not in wb.sheetnames:
+            raise InputError(f"no sheet '{sheet}': is this a textmine {kind} workbook?", file=path)
+        yield wb
+    finally:
+        wb.close()

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .codebook import Codebook
 from .errors import InputError
-from .export import set_text_safe
+from .export import open_workbook, set_text_safe
 from .store import Store
 
 SHEET = "Beoordelen"
@@ -184,23 +184,15 @@ def _cell(value: Any) -> str:
 
 def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str | None = None) -> ImportReport:
     """Store the reviewed rows of a workbook as human codes (validated first: all or nothing)."""
-    import openpyxl
-
     path = Path(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(f"not a readable review workbook: {exc}", file=path) from None
-    if SHEET not in wb.sheetnames:
-        raise InputError(f"no sheet '{SHEET}': is this a textmine review workbook?", file=path)
-    coder = coder or _workbook_coder(wb)
-    if not coder:
-        raise InputError(f"who coded this? fill in '{CODER_LABEL}' on the Info sheet or pass --coder NAME",
-                         file=path)
-    rows = list(wb[SHEET].iter_rows(values_only=True))
-    prefill = {_cell(r[0]): [_cell(v) for v in r[1:]] for r in wb[PREFILL_SHEET].iter_rows(values_only=True)} \
-        if PREFILL_SHEET in wb.sheetnames else {}
-    wb.close()
+    with open_workbook(path, SHEET, "review") as wb:
+        coder = coder or _workbook_coder(wb)
+        if not coder:
+            raise InputError(f"who coded this? fill in '{CODER_LABEL}' on the Info sheet or pass --coder NAME",
+                             file=path)
+        rows = list(wb[SHEET].iter_rows(values_only=True))
+        prefill = {_cell(r[0]): [_cell(v) for v in r[1:]]
+                   for r in wb[PREFILL_SHEET].iter_rows(values_only=True)} if PREFILL_SHEET in wb.sheetnames else {}
     if not rows:
         raise InputError("the review sheet is empty", file=path)
     headers = [_cell(h) for h in rows[0]]
@@ -285,19 +277,9 @@ def _workbook_coder(wb: Any) -> str:
 
 def workbook_question(path: str | Path) -> tuple[str, str]:
     """(survey, question) a review workbook is about, from its first answer key."""
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(f"not a readable review workbook: {exc}", file=path) from None
-    try:
-        if SHEET not in wb.sheetnames:
-            raise InputError(f"no sheet '{SHEET}': is this a textmine review workbook?", file=path)
+    with open_workbook(path, SHEET, "review") as wb:
         for row in wb[SHEET].iter_rows(min_row=2, values_only=True):
             parts = _cell(row[0] if row else "").split("|")
             if len(parts) == 4:
                 return parts[0], parts[2]
-    finally:
-        wb.close()
     raise InputError("the review sheet holds no answers", file=path, row=2)

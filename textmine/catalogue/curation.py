@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..export import open_workbook
 from ..errors import InputError
 from ..store import Store
 
@@ -60,21 +61,9 @@ def import_curation(store: Store, path: str | Path, *, survey: str | None = None
 
     ``survey``/``question``: when given, every row must be about that question.
     """
-    import openpyxl
-
     path = Path(path)
-    if not path.exists():
-        raise InputError("curation workbook not found", file=path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(f"not a readable catalogue workbook: {exc}", file=path) from None
-    try:
-        if SHEET not in wb.sheetnames:
-            raise InputError(f"no sheet '{SHEET}': is this a textmine catalogue workbook?", file=path)
+    with open_workbook(path, SHEET, "catalogue") as wb:
         rows = list(wb[SHEET].iter_rows(values_only=True))
-    finally:
-        wb.close()
     if not rows:
         raise InputError(f"sheet '{SHEET}' is empty", file=path)
     headers = [_cell(h) for h in rows[0]]
