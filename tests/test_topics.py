@@ -412,3 +412,106 @@ def test_labels_use_surface_forms_and_skip_question_words():
     bare = [{"redacted_text": "We willen nadenken over onze noden", "key_phrases": []},
             {"redacted_text": "Eerst nadenken, dan doen", "key_phrases": []}]
     assert topic_label(bare, ["nadenk", "nood"], exclude="noden") == "Nadenken"
+
+
+# --- fewer topics: merging after the fine clustering (reduce.py) -----------------------------------
+
+def _six_answers() -> list[dict]:
+    out, n = [], 0
+    for group, texts in SIX.items():
+        for text in texts:
+            n += 1
+            out.append({"survey": "lmb", "wave": "2025" if n % 3 else "2022", "respondent_id": f"r{n:03d}",
+                        "text": text, "normalized_text": text, "redacted_text": text, "key_phrases": [],
+                        "lemmas": list(simple_lemmas(text)), "group": group})
+    return out
+
+
+def test_merging_reaches_the_target_and_keeps_every_answer(embedder, tmp_path):
+    from textmine.topics.views import write_views
+
+    answers = _six_answers()
+    res = find_topics(answers, embedder, SIX_BOOK, _small(n_clusters=12, max_topics=4, merge_novelty="after"))
+    assert res.fit.n_topics == len(res.clusters) == 4 and res.fit.chosen["fine_topics"] == 12
+    assert res.provenance["fine_topics"] == 12
+    assert [c["id"] for c in res.clusters] == [0, 1, 2, 3]
+    assert [c["size"] for c in res.clusters] == sorted((c["size"] for c in res.clusters), reverse=True)
+    ids = [r for c in res.clusters for r in c["respondent_ids"]]
+    assert sorted(ids) == sorted(a["respondent_id"] for a in answers)  # a union: none lost, none twice
+    # a fine topic lands whole in one merged topic
+    for t in np.unique(res.fit.fine_topics):
+        assert len(set(res.fit.topics[res.fit.fine_topics == t].tolist())) == 1
+    for c in res.clusters:  # labels, keywords, quotes, waves of the merged topics
+        assert c["label"] and c["keywords"] and c["quotes"]
+        assert sum(w["count"] for w in c["waves"].values()) == c["size"]
+    # BERTopic's model holds the merged topics too (its views read them)
+    assert res.fit.model.topics_ == res.fit.topics.tolist()
+    assert len(res.fit.model.topic_embeddings_) == 4
+    views = write_views(res.fit, {c["id"]: c["label"] for c in res.clusters}, tmp_path, "merged")
+    assert set(views) == {"barchart", "documents", "hierarchy"}
+    assert "3: " in views["barchart"].read_text(encoding="utf-8")  # the merged topics' labels
+    # no merging asked: the fine topics stay
+    fine = find_topics(answers, embedder, SIX_BOOK, _small(n_clusters=12, max_topics=None))
+    assert fine.fit.n_topics == 12 and fine.fit.fine_topics is None
+
+
+@pytest.mark.parametrize("merge_novelty", ["keep-new", "within-status"])
+def test_a_flagged_planted_cluster_stays_flagged_when_merging(embedder, merge_novelty):
+    from textmine.topics import EvidenceRule
+
+    answers = _six_answers()
+    group = {a["respondent_id"]: a["group"] for a in answers}
+    rule = EvidenceRule(coherence_quantile=0.0)  # six topics: see the test above
+    st = _small(n_clusters=6, max_topics=3, merge_novelty=merge_novelty)
+    res = find_topics(answers, embedder, SIX_BOOK, st, rule=rule)
+    assert res.fit.n_topics == 3 and res.fit.chosen["fine_topics"] == 6
+    flagged = [c for c in res.clusters if c["new"]]
+    assert len(flagged) == 1
+    assert {group[r] for r in flagged[0]["respondent_ids"]} == {"afval"} and flagged[0]["size"] == 8
+    # judged after merging, the planted topic is not kept apart by construction: the merged run
+    # must still be a valid partition of all answers
+    after = find_topics(answers, embedder, SIX_BOOK, _small(n_clusters=6, max_topics=3, merge_novelty="after"),
+                        rule=rule)
+    assert sum(c["size"] for c in after.clusters) == 48
+
+
+def test_shuffled_answers_give_the_same_merged_topics(embedder):
+    answers = _six_answers()
+    st = _small(n_clusters=10, max_topics=4)
+    first = find_topics(answers, embedder, SIX_BOOK, st).clusters
+    shuffled = answers[:]
+    random.Random(3).shuffle(shuffled)
+    assert find_topics(shuffled, embedder, SIX_BOOK, st).clusters == first
+    assert len(first) == 4
+
+
+def test_merge_respects_groups_and_breaks_ties_by_lowest_ids():
+    from textmine.topics import merge_by_centroid, target_topics
+
+    # four topics of two answers at angles 0, 10, 30, 40 degrees; 0-1 and 2-3 are equally close
+    # (a tie: 0-1 merges first)
+    rad = np.radians([0, 0, 10, 10, 30, 30, 40, 40])
+    F = np.c_[np.cos(rad), np.sin(rad)]
+    topics = np.array([0, 0, 1, 1, 2, 2, 3, 3])
+    assert merge_by_centroid(F, topics, 3).tolist() == [0, 0, 0, 0, 2, 2, 3, 3]
+    assert merge_by_centroid(F, topics, 2).tolist() == [0, 0, 0, 0, 2, 2, 2, 2]
+    # topic 1 in a group of its own: it never merges (0 does, with 2-3, though 1 is nearer)
+    assert merge_by_centroid(F, topics, 3, groups=[0, 1, 0, 0]).tolist() == [0, 0, 1, 1, 2, 2, 2, 2]
+    assert merge_by_centroid(F, topics, 2, groups=[0, 1, 0, 0]).tolist() == [0, 0, 1, 1, 0, 0, 0, 0]
+    # nothing may merge: stops above the target
+    assert merge_by_centroid(F, topics, 1, groups=[0, 1, 2, 3]).tolist() == topics.tolist()
+    assert [target_topics(n) for n in (24, 170, 300, 3000, 30000)] == [6, 16, 22, 60, 60]
+    # quotas: each group merged apart, down to its own count
+    from textmine.topics.reduce import merge_with_quotas
+    merged = merge_with_quotas(merge_by_centroid, F, topics, [True, False, True, False], {True: 1, False: 2})
+    assert merged.tolist() == [0, 0, 1, 1, 0, 0, 3, 3]
+
+
+def test_bad_max_topics_is_an_input_error():
+    from textmine.errors import InputError
+
+    for bad in ("many", -1, 2.5):
+        with pytest.raises(InputError, match="max_topics"):
+            TopicSettings(max_topics=bad)
+    with pytest.raises(InputError, match="merge_novelty"):
+        TopicSettings(merge_novelty="never")

@@ -7,7 +7,7 @@
 
 Modules: ``features`` (what the reducer sees), ``model`` (BERTopic with swappable stages), ``cluster`` (deterministic
 fit, outliers, numbering), ``labels`` (labels and quotes), ``novelty``
-(coverage by the codebook), ``changes`` (waves), ``views`` (offline HTML),
+(coverage by the codebook), ``reduce`` (fewer topics: merging), ``changes`` (waves), ``views`` (offline HTML),
 ``run`` (the project run and promotion into the codebook).
 """
 from .changes import topic_changes, wave_shares
@@ -15,7 +15,9 @@ from .cluster import TopicFit, fit_topics
 from .features import FEATURES
 from .model import CLUSTERERS, REDUCERS, TopicSettings
 from .novelty import EvidenceRule, NoveltyRule
+from .reduce import MERGERS, merge_by_centroid, target_topics
 from .run import TopicResult, discover_topics, find_topics, promote_topic
 
-__all__ = ["CLUSTERERS", "EvidenceRule", "FEATURES", "NoveltyRule", "REDUCERS", "TopicFit", "TopicResult",
-           "TopicSettings", "discover_topics", "find_topics", "fit_topics", "promote_topic", "topic_changes", "wave_shares"]
+__all__ = ["CLUSTERERS", "EvidenceRule", "FEATURES", "MERGERS", "NoveltyRule", "REDUCERS", "TopicFit",
+           "TopicResult", "TopicSettings", "discover_topics", "find_topics", "fit_topics", "merge_by_centroid",
+           "promote_topic", "target_topics", "topic_changes", "wave_shares"]

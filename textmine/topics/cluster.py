@@ -50,6 +50,7 @@ class TopicFit:
     zeroshot_theme: dict[int, int] = field(default_factory=dict)  # topic -> index in zeroshot list
     outliers_before: int = 0
     features: np.ndarray | None = None  # what the reducer saw (features stage), canonical order
+    fine_topics: np.ndarray | None = None  # before merging (reduce.py); None when nothing was merged
 
     @property
     def n_topics(self) -> int:
@@ -99,9 +100,24 @@ def fit_topics(answers: Sequence[dict[str, Any]], embeddings: np.ndarray, embedd
             raw = np.asarray(model.reduce_outliers(docs, list(raw), strategy="embeddings", embeddings=F,
                                                    threshold=settings.outlier_threshold), dtype=int)
     report(2, 4)
+    topics, centroids, keywords, zeroshot_theme = finish(model, docs, E, raw, settings, zs)
+    reduced = _reduced(model, F)
+    report(3, 4)
+    return TopicFit(answers, E, topics, model, chosen, keywords, centroids, reduced, docs,
+                    zeroshot_theme, outliers_before, F)
+
+
+def finish(model: Any, docs: list[str], E: np.ndarray, raw: np.ndarray, settings: TopicSettings,
+           zeroshot: dict[int, int] | None = None
+           ) -> tuple[np.ndarray, np.ndarray, dict[int, list[str]], dict[int, int]]:
+    """Number ``raw`` topics by size and refit the model's representation on them.
+
+    Returns (topics, centroids, keywords, zero-shot theme per topic). Used after the fit and again
+    after topics are merged (reduce.py): BERTopic's ``update_topics`` resets its ``topics_``, sizes,
+    c-TF-IDF and keywords, so its views show the same topics as ours."""
     topics, mapping = renumber(raw)
     model._topic_id_to_zeroshot_topic_idx = {}  # stale once renumbered; kept on the fit instead
-    zeroshot_theme = {mapping[t]: int(i) for t, i in zs.items() if t in mapping}
+    zeroshot_theme = {mapping[t]: int(i) for t, i in (zeroshot or {}).items() if t in mapping}
     with warnings.catch_warnings(), _quiet_bertopic():
         warnings.simplefilter("ignore")
         model.update_topics(docs, topics=list(topics), top_n_words=settings.top_n_words,
@@ -115,10 +131,7 @@ def fit_topics(answers: Sequence[dict[str, Any]], embeddings: np.ndarray, embedd
     model.topic_embeddings_ = np.vstack(([E[topics == -1].mean(0)] if (topics == -1).any() else []) +
                                         [centroids]) if k else model.topic_embeddings_
     keywords = {t: [w for w, s in (model.get_topic(t) or []) if w and s > 0] for t in range(k)}
-    reduced = _reduced(model, F)
-    report(3, 4)
-    return TopicFit(answers, E, topics, model, chosen, keywords, centroids, reduced, docs,
-                    zeroshot_theme, outliers_before, F)
+    return topics, centroids, keywords, zeroshot_theme
 
 
 def nearest_mean(raw: np.ndarray, Z: np.ndarray) -> np.ndarray:

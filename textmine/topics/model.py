@@ -26,6 +26,7 @@ import numpy as np
 # thin to trust: PCA + KMeans then (measured in eval_topics_results.md).
 SMALL_DATA = 60
 MODES = ("plain", "guided", "zeroshot")
+MERGE_NOVELTY = ("keep-new", "within-status", "after")
 
 
 @dataclass
@@ -52,6 +53,16 @@ class TopicSettings:
     outlier_threshold: float = 0.0   # reduce_outliers: min cosine to a topic (0: every outlier moves)
     zeroshot_min_similarity: float = 0.5
     top_n_words: int = 10
+    # Fewer topics to read (reduce.py): after the fine clustering, the most similar topics are merged
+    # until max_topics are left. auto: 1.25 * sqrt(n) between 5 and 60; an int; None: no merging.
+    max_topics: Any = "auto"
+    merge: Any = "centroid"          # centroid | a callable (features, topics, target, groups) -> topics
+    # Novelty and merging (measured in scripts/eval_topics_results.md): keep-new: novelty is judged on
+    # the fine topics, topics flagged new are kept as they are and only covered ones merge (when more
+    # than half the target is flagged, flagged topics merge among themselves down to half of it);
+    # within-status: flagged topics may merge with each other, never with covered ones (both keep
+    # the fine flags); after: novelty is judged on the merged topics.
+    merge_novelty: str = "keep-new"
     random_state: int = 0
     views: bool = True               # write the HTML views
     # hdbscan: {"selection": "eom", "min_samples": 3, "size_coefficient": 0.15}
@@ -61,6 +72,12 @@ class TopicSettings:
         if self.mode not in MODES:
             from ..errors import InputError
             raise InputError(f"topic mode must be one of {', '.join(MODES)}, not '{self.mode}'")
+        if self.merge_novelty not in MERGE_NOVELTY:
+            from ..errors import InputError
+            raise InputError(f"merge_novelty must be one of {', '.join(MERGE_NOVELTY)}, "
+                             f"not '{self.merge_novelty}'")
+        from .reduce import resolve_max_topics
+        resolve_max_topics(self.max_topics, 100)  # a bad value fails before the fit, not after
 
 
 # --- sizes chosen from the data ------------------------------------------------------

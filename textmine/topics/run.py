@@ -22,6 +22,7 @@ from .changes import wave_shares
 from .cluster import TopicFit, fit_topics
 from .labels import pick_quotes, topic_label
 from .model import TopicSettings
+from .reduce import reduce_fit, resolve_max_topics
 from .novelty import (EvidenceRule, Novelty, NoveltyRule, assess, codebook_codes, default_rule,
                       theme_prototypes, theme_words, word_hits)
 
@@ -70,20 +71,44 @@ def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Code
     zs = zeroshot_topics(codebook) if codebook is not None and settings.mode == "zeroshot" else None
     fit = fit_topics(answers, embeddings, embedder, settings, seed_topics=seeds, zeroshot_topics=zs,
                      progress=progress)
-    nov, codes = None, None
+    target = resolve_max_topics(settings.max_topics, len(fit.answers))
+    nov, codes, judge = None, None, None
     if codebook is not None:
         codes = codebook_codes(fit.answers, fit.embeddings, codebook, embedder, train)
         prototypes = theme_prototypes(codebook, embedder)
         hits = (word_hits(fit.answers, theme_words(codebook), rule)
                 if getattr(rule, "needs_words", False) else None)
-        nov = assess(codes, fit.topics, fit.embeddings, fit.centroids, prototypes, codebook.ids, rule,
-                     features=fit.features, hits=hits)
-        for t in fit.zeroshot_theme:  # a zero-shot topic is a codebook theme by construction
-            nov.new[t] = False
+
+        def judge(f: TopicFit) -> Novelty:
+            n = assess(codes, f.topics, f.embeddings, f.centroids, prototypes, codebook.ids, rule,
+                       features=f.features, hits=hits)
+            for t in f.zeroshot_theme:  # a zero-shot topic is a codebook theme by construction
+                n.new[t] = False
+            return n
+    fine_new = None
+    if target is not None and fit.n_topics > target:
+        groups, quotas = None, None
+        if judge is not None and settings.merge_novelty in ("keep-new", "within-status"):
+            fine_new = judge(fit).new
+            groups = [bool(flag) for flag in fine_new.tolist()]
+            n_new = int(fine_new.sum())
+            if settings.merge_novelty == "keep-new":
+                if n_new <= target // 2:  # flagged topics as they are; the covered ones fill the rest
+                    quotas = {False: max(1, target - n_new)}
+                else:  # too many to keep apart (30,000 answers: 80): half the list each
+                    quotas = {True: target // 2, False: target - target // 2}
+        fit = reduce_fit(fit, target, settings, groups=groups, quotas=quotas)
+    if judge is not None:
+        nov = judge(fit)
+        if fine_new is not None and fit.fine_topics is not None:
+            # merged only within status (or not at all when new): each merged topic keeps its parts' flag
+            nov.new = np.array([bool(fine_new[fit.fine_topics[np.flatnonzero(fit.topics == t)[0]]])
+                                for t in range(fit.n_topics)], dtype=bool)
     if progress:
         progress(4, 4)
     clusters = cluster_dicts(fit, nov, codebook, question_text)
-    provenance = {"stages": fit.chosen, "outliers_moved": fit.outliers_before}
+    provenance = {"stages": fit.chosen, "outliers_moved": fit.outliers_before,
+                  "fine_topics": int(fit.fine_topics.max()) + 1 if fit.fine_topics is not None else fit.n_topics}
     if nov is not None:
         provenance["novelty_rule"] = nov.rule
     return TopicResult(clusters, fit, nov, codes, provenance=provenance)
