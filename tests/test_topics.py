@@ -515,3 +515,17 @@ def test_bad_max_topics_is_an_input_error():
             TopicSettings(max_topics=bad)
     with pytest.raises(InputError, match="merge_novelty"):
         TopicSettings(merge_novelty="never")
+
+
+def test_cli_max_topics_merges_or_shows_every_topic(project: Path, topics_run, cli):
+    # runs last in this module: it replaces the project's latest topics run
+    def run(n: int) -> list[dict]:
+        res = cli("topics", "-p", project, "-q", "trots", "--max-topics", n, "--no-views", "-f", "json")
+        assert res.exit_code == 0, res.output
+        return json.loads(res.stdout)
+
+    every, five = run(0), run(5)
+    assert len(five) == 5 < len(topics_run) <= len(every)
+    answers = sorted(r for c in topics_run for r in c["respondent_ids"])
+    assert sorted(r for c in five for r in c["respondent_ids"]) == answers
+    assert sorted(r for c in every for r in c["respondent_ids"]) == answers

