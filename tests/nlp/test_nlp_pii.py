@@ -80,6 +80,12 @@ def test_redact_placeholders() -> None:
      "[NAAM] (Oxfam, Zele) en schepen [NAAM] van Hamme."),
     ("Met vriendelijke groeten, Nathalie Dewulf", "Met vriendelijke groeten, [NAAM]"),
     ("Laura's verhaal uit Guatemala.", "[NAAM] verhaal uit Guatemala."),
+    # first names that are also Dutch words: capitalised inside a sentence, on their own, they are names
+    ("Ge kunt altijd bellen naar Griet op 09 615 40 18.", "Ge kunt altijd bellen naar [NAAM] op [TELEFOON]."),
+    ("Vraag het aan Elke of Koen.", "Vraag het aan [NAAM] of [NAAM]."),
+    ("We aten griet. In De Roos was het feest.", "We aten griet. In De Roos was het feest."),
+    ("Elke gemeente doet mee aan de Week Van De Duurzame Gemeente.",
+     "Elke gemeente doet mee aan de Week Van De Duurzame Gemeente."),
 ])
 def test_names(nlp, text: str, redacted: str) -> None:
     assert nlp(text)._.redacted_text == redacted

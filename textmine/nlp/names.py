@@ -54,6 +54,8 @@ CUES = {
     "contactgegevens", "deelnemer", "spreker", "begeleider", "auteur", "familie", "gezin",
 }
 CUE_PUNCT = {":", ",", "-"}
+# Before a capitalised common word they make it a thing, not a person: "de Roos", "het Anker".
+DETERMINERS = {"de", "het", "een", "den", "der", "des", "'t", "onze", "ons", "uw", "hun", "deze", "die", "dit"}
 # Flemish/Dutch surname shapes, used as evidence when the first name is also
 # a Dutch word ("Elke Goossens" vs "Elke Vlaamse gemeente").
 SURNAME_SHAPE = re.compile(
@@ -220,6 +222,8 @@ class NameFinder:
                     continue
                 elif not entry.common_word and not entry.place and entry.tier == "core":
                     spans.append((i, i + 1))
+                elif entry.tier == "core" and not entry.place and _is_lone_capitalised_name(doc, i):
+                    spans.append((i, i + 1))  # "bellen naar Griet": capitalised mid-sentence, so no fish
             # 6. unknown first name + convincing surname: "Machteld Van Peer",
             #    "Goedele Verhaegen"
             elif self._unknown_first_name(doc, i, blocked):
@@ -237,6 +241,19 @@ class NameFinder:
                 if ent.label_ in ("PERSON", "PER") and not blocked.intersection(range(ent.start, ent.end)):
                     spans.append((ent.start, ent.end))
         return _merge(spans)
+
+
+def _is_lone_capitalised_name(doc: Doc, i: int) -> bool:
+    """A first name that is also a Dutch word, written with a capital inside a sentence, on its own:
+    "vraag het aan Griet" (not "De Roos", "Elke gemeente", nor a Capitalised Title Of Words)."""
+    token = doc[i]
+    if is_sentence_start(token) or not token.text[:1].isupper() or token.text.isupper():
+        return False
+    before = doc[i - 1] if i > 0 else None
+    after = doc[i + 1] if i + 1 < len(doc) else None
+    if before is not None and (before.lower_ in DETERMINERS or before.text[:1].isupper()):
+        return False
+    return not (after is not None and after.text[:1].isupper())
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
