@@ -192,7 +192,8 @@ def test_cli_topics_over_both_waves_saved_in_store(project: Path, topics_run, cl
     assert json.loads(n_answers.provenance_json)["stages"]["features"] == "embedding+lemma-svd"
     assert json.loads(n_answers.provenance_json)["novelty_rule"] == "EvidenceRule"
     # labels: no word of the question ("Project waarop u trots bent") nor generic survey words
-    words = {w for c in clusters for w in re.split(r"[\s·,]+", c["label"].lower()) if w}
+    words = {w for c in clusters if not c["label"].startswith("“")  # a quoted answer may hold them
+             for w in re.split(r"[\s·,]+", c["label"].lower()) if w}
     assert not words & {"trots", "project", "projecten", "vraag", "bijlage"}, words
     # nothing vanishes into -1: every answer with content is in a topic
     assert sum(c["size"] for c in clusters) == json.loads(n_answers.provenance_json)["answers"]
@@ -271,6 +272,23 @@ def test_fitted_rows_reducer_looks_up_fitted_rows():
     new = np.ones((1, 6), np.float32)
     assert np.allclose(red.transform(new), red.reducer.transform(new))
     assert red.n_components == 2
+
+
+def test_umap_spectral_start_is_seeded():
+    """A 12-answer component of UMAP's graph: ARPACK restarts from a random vector, unseeded in
+    scipy >= 1.15 (30,000 answers gave other topics each run; scripts/check_topics_determinism.py)."""
+    import scipy.sparse as sp
+    import scipy.sparse.linalg as linalg
+    from umap.spectral import spectral_layout
+
+    from textmine.topics.model import seeded_eigsh
+
+    graph = sp.coo_matrix(np.ones((12, 12)) - np.eye(12))
+    original = linalg.eigsh
+    with seeded_eigsh(0):
+        layouts = [spectral_layout(None, graph, 5, np.random.RandomState(0)) for _ in range(3)]
+    assert linalg.eigsh is original
+    assert all(np.array_equal(layouts[0], y) for y in layouts[1:])
 
 
 # --- recipe D: features, the evidence rule, labels ----------------------------------------
@@ -404,7 +422,9 @@ def test_labels_use_surface_forms_and_skip_question_words():
     # name never make it
     assert label == "Goede praktijken"
     other = topic_label(members, ["praktijk"], exclude="Welke goede praktijken kent u?")
-    assert "praktijk" not in other.lower() and "goede" not in other.lower()   # the question's own words
+    # the question's own words make no phrase; with nothing else to go on, an answer's opening, quoted
+    assert other.startswith("“") and other.endswith("…”")
+    assert any(m["redacted_text"].startswith(other.strip("“”").rstrip("…")) for m in members)
     mixed = [{"redacted_text": "Fair trade in het OCMW", "key_phrases": ["ocmw"]},
              {"redacted_text": "Het OCMW helpt mee", "key_phrases": ["ocmw"]}]
     assert topic_label(mixed, ["ocmw"]) == "OCMW"                         # capitals kept after the first
@@ -529,3 +549,98 @@ def test_cli_max_topics_merges_or_shows_every_topic(project: Path, topics_run, c
     answers = sorted(r for c in topics_run for r in c["respondent_ids"])
     assert sorted(r for c in five for r in c["respondent_ids"]) == answers
     assert sorted(r for c in every for r in c["respondent_ids"]) == answers
+
+
+# --- label and keyword readability (labels.py) ------------------------------------------------------
+
+def _shared_word_pairs(keywords: list[str]) -> list[tuple[str, str]]:
+    from textmine.topics.labels import same_word
+
+    words = [k.split() for k in keywords]
+    return [(keywords[i], keywords[j]) for i in range(len(words)) for j in range(i + 1, len(words))
+            if any(a == b or same_word(a, b) or same_word(b, a) for a in words[i] for b in words[j])]
+
+
+def test_a_topic_of_question_words_only_gets_a_readable_label():
+    from textmine.topics.labels import NO_LABEL, topic_label
+
+    question = "trots Project waarop u trots bent Op welk project bent u het meest trots?"
+    members = [{"redacted_text": t, "key_phrases": ["project"]} for t in
+               ("Trots op ons project", "ons project, trots", "Het project waarop we trots zijn", "project")]
+    label = topic_label(members, ["trots", "project"], exclude=question, similarities=[0.9, 0.8, 0.7, 0.6])
+    assert label and label != NO_LABEL and len(label) <= 40
+    # the opening of a real answer (the redacted text), not a made-up word list
+    assert label.startswith("“") and label.endswith("”")
+    opening = label.strip("“”").rstrip("…").lower()
+    assert any(" ".join(m["redacted_text"].split()).lower().startswith(opening) for m in members)
+
+
+def test_label_prefers_a_shared_phrase_over_two_single_words():
+    from textmine.topics.labels import topic_label
+
+    members = [{"redacted_text": t, "key_phrases": ["week", "initiatief", "kijker"]} for t in (
+        "Tijdens de Week van de Duurzame Gemeente zetten we lokale initiatieven in de kijker",
+        "In de Week van de Duurzame Gemeente zetten wij lokale initiatieven in de kijker.",
+        "De week van de duurzame gemeente: lokale initiatieven in de kijker")]
+    label = topic_label(members, ["initiatief", "kijker", "week"],
+                        exclude="trots SDG-initiatief waarop u trots bent")
+    assert label in ("Week van de Duurzame Gemeente", "Lokale initiatieven in de kijker"), label
+
+
+def test_a_redacted_placeholder_never_makes_a_label_or_keyword():
+    from textmine.topics.labels import distinct_keywords, topic_label
+
+    members = [{"redacted_text": "Bellen naar [NAAM] op [TELEFOON]", "key_phrases": ["naam"],
+                "lemmas": ["bellen", "[NAAM]", "[TELEFOON]"]},
+               {"redacted_text": "Mailen naar [NAAM]", "key_phrases": ["naam"],
+                "lemmas": ["mailen", "[NAAM]"]}]
+    assert "naam" not in topic_label(members, ["naam", "bellen"]).lower()
+    terms = ["naam", "bellen", "telefoon", "bellen naam", "mailen"]
+    assert distinct_keywords(terms, members) == ["bellen", "mailen"]
+
+
+def test_keywords_name_each_word_once():
+    from textmine.topics.labels import distinct_keywords
+
+    members = [{"key_phrases": ["regionaal overleg", "vraag"], "lemmas": []}]
+    terms = ["overleg", "regionaal overleg", "regionaal", "vraag", "vragen", "bestuursakkoord niemand",
+             "station station", "overleg lmb", "lmb", "gemeente", "gemeentelijk"]
+    # "regionaal overleg" takes the place of "overleg"; vragen is a form of vraag; a lemma pair that is
+    # no answer's key phrase is left out; a doubled word counts once
+    assert distinct_keywords(terms, members) == ["regionaal overleg", "vraag", "station", "lmb", "gemeente"]
+    assert distinct_keywords(terms, members, n=2) == ["regionaal overleg", "vraag"]
+    assert _shared_word_pairs(distinct_keywords(terms)) == []   # without members too
+
+
+def test_topic_keywords_have_no_repeated_lemma_and_labels_differ(embedder):
+    clusters = find_topics(_answers(), embedder, BOOK, _small()).clusters
+    for c in clusters:
+        assert c["keywords"] and _shared_word_pairs(c["keywords"]) == [], c["keywords"]
+        assert len(c["keywords"]) == len(set(c["keywords"])) <= 10
+        assert c["label"] and c["label"] != "(geen trefwoorden)" and len(c["label"]) <= 40
+    assert len({c["label"] for c in clusters}) == len(clusters)
+
+
+def test_labels_do_not_depend_on_the_order_of_answers(embedder):
+    from textmine.topics.labels import topic_labels
+
+    res = find_topics(_answers(), embedder, BOOK, _small())
+    fit = res.fit
+    groups = [[fit.answers[i] for i in np.flatnonzero(fit.topics == t)] for t in range(fit.n_topics)]
+    sims = [(fit.embeddings[fit.topics == t] @ fit.centroids[t]).tolist() for t in range(fit.n_topics)]
+    keywords = [c["keywords"] for c in res.clusters]
+    first = topic_labels(groups, keywords, similarities=sims)
+    assert first == [c["label"] for c in res.clusters]
+    rng = random.Random(3)
+    for _ in range(3):
+        shuffled_groups, shuffled_sims = [], []
+        for g, s in zip(groups, sims):
+            order = list(range(len(g)))
+            rng.shuffle(order)
+            shuffled_groups.append([g[i] for i in order])
+            shuffled_sims.append([s[i] for i in order])
+        assert topic_labels(shuffled_groups, keywords, similarities=shuffled_sims) == first
+    # ties between equally frequent phrases are broken by their text, not by which answer came first
+    tie = [{"redacted_text": "Fairtrade koffie", "key_phrases": ["fairtrade koffie"]},
+           {"redacted_text": "Eerlijke bananen", "key_phrases": ["eerlijk banaan"]}] * 2
+    assert topic_labels([tie], [[]]) == topic_labels([tie[::-1]], [[]])

@@ -16,9 +16,10 @@ the project store).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
@@ -170,10 +171,12 @@ class FittedRowsReducer:
     ``transform`` on the answers no theme claimed: for UMAP that is a second,
     approximate and slow projection of points it already placed (3,000
     answers: ~2x the whole run). Looking the rows up gives the exact fitted
-    coordinates, instantly; rows it never saw go to the wrapped reducer."""
+    coordinates, instantly; rows it never saw go to the wrapped reducer.
+    ``seed``: for the eigensolver of UMAP's spectral start (``seeded_eigsh``)."""
 
-    def __init__(self, reducer: Any) -> None:
+    def __init__(self, reducer: Any, seed: int = 0) -> None:
         self.reducer = reducer
+        self.seed = seed
 
     def fit(self, X: np.ndarray, y: Any = None) -> FittedRowsReducer:
         self.fit_transform(X, y)
@@ -181,10 +184,11 @@ class FittedRowsReducer:
 
     def fit_transform(self, X: np.ndarray, y: Any = None) -> np.ndarray:
         X = np.ascontiguousarray(X)
-        try:
-            out = self.reducer.fit_transform(X, y=y)
-        except TypeError:  # a reducer without y
-            out = self.reducer.fit_transform(X)
+        with seeded_eigsh(self.seed):
+            try:
+                out = self.reducer.fit_transform(X, y=y)
+            except TypeError:  # a reducer without y
+                out = self.reducer.fit_transform(X)
         self.embedding_ = np.asarray(out)
         self._rows = {row.tobytes(): i for i, row in enumerate(X)}
         return self.embedding_
@@ -197,9 +201,39 @@ class FittedRowsReducer:
         return np.asarray(self.reducer.transform(X))
 
     def __getattr__(self, name: str) -> Any:  # n_neighbors, n_components, ... of the wrapped one
-        if name in ("reducer", "__setstate__", "__getstate__") or name.startswith("__"):
+        if name in ("reducer", "seed", "__setstate__", "__getstate__") or name.startswith("__"):
             raise AttributeError(name)
         return getattr(self.reducer, name)
+
+
+@contextmanager
+def seeded_eigsh(seed: int) -> Iterator[None]:
+    """While UMAP fits: scipy's ``eigsh`` with a fixed ``rng`` unless the caller passes one.
+
+    UMAP's spectral start lays out each connected component of its neighbour graph with
+    ``eigsh`` and no seed. On a component of 10-13 answers (near-duplicates; with 5 components
+    ARPACK's Krylov space is then the whole component) it runs out of space and scipy (>= 1.15)
+    draws a new start vector from OS entropy: measured, 30,000 answers (448 components, 76 of
+    them laid out differently) gave other topics on every run (scripts/check_topics_determinism.py).
+    Patched for the fit only (process-wide meanwhile; older scipy has no ``rng``: left as is)."""
+    import inspect
+
+    import scipy.sparse.linalg as linalg
+
+    original = linalg.eigsh
+    if "rng" not in inspect.signature(original).parameters:
+        yield
+        return
+
+    def eigsh(*args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("rng", seed)
+        return original(*args, **kwargs)
+
+    linalg.eigsh = eigsh
+    try:
+        yield
+    finally:
+        linalg.eigsh = original
 
 
 def make_stage(spec: Any, registry: dict[str, Callable[[int, TopicSettings], Any]], n: int,
@@ -282,7 +316,7 @@ def build_model(n: int, embedder: Any, settings: TopicSettings, *,
     zeroshot = settings.mode == "zeroshot" and bool(zeroshot_topics)
     model = BERTopic(
         language="dutch", top_n_words=settings.top_n_words, min_topic_size=2,
-        embedding_model=textmine_backend(embedder), umap_model=FittedRowsReducer(reducer),
+        embedding_model=textmine_backend(embedder), umap_model=FittedRowsReducer(reducer, settings.random_state),
         hdbscan_model=clusterer,
         vectorizer_model=make_vectorizer(), ctfidf_model=make_ctfidf(),
         seed_topic_list=seed_topics if guided else None,

@@ -20,13 +20,30 @@ from ..codebook import Codebook
 from ..errors import InputError
 from .changes import wave_shares
 from .cluster import TopicFit, fit_topics
-from .labels import pick_quotes, topic_label
+from .labels import label_topics, pick_quotes
 from .model import TopicSettings
 from .reduce import reduce_fit, resolve_max_topics
 from .novelty import (EvidenceRule, Novelty, NoveltyRule, assess, codebook_codes, default_rule,
                       theme_prototypes, theme_words, word_hits)
 
 ProgressFn = Callable[[int, int], None]
+
+
+def one_blas_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run ``fn`` with BLAS/OpenMP at one thread: float sums then do not depend on the machine's
+    core count. Measured (scripts/check_topics_determinism.py, 30,000 answers): the lemma-SVD
+    features differed in the last bits between 1 and 2 threads, and the topics with them
+    (ARI 0.32); the slow stages (UMAP, HDBSCAN) run on one thread anyway."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from threadpoolctl import threadpool_limits  # scikit-learn's own dependency
+
+        with threadpool_limits(limits=1):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 @dataclass
@@ -52,6 +69,7 @@ def zeroshot_topics(codebook: Codebook) -> list[str]:
     return [theme_text(t) for t in codebook]
 
 
+@one_blas_thread
 def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Codebook | None = None,
                 settings: TopicSettings | None = None, *, embeddings: np.ndarray | None = None,
                 rule: NoveltyRule | EvidenceRule | None = None,
@@ -121,15 +139,16 @@ def cluster_dicts(fit: TopicFit, nov: Novelty | None, codebook: Codebook | None,
     for a in fit.answers:
         totals[str(a.get("wave", ""))] = totals.get(str(a.get("wave", "")), 0) + 1
     ids = codebook.ids if codebook is not None else []
+    labels, distinct = label_topics(fit, question_text)  # keywords with each word once
     out = []
     for t in range(fit.n_topics):
         idx = np.flatnonzero(fit.topics == t)
         members = [fit.answers[i] for i in idx]
-        keywords = fit.keywords.get(t, [])
+        keywords = distinct[t]
         zs = fit.zeroshot_theme.get(t)
         out.append({
             "id": t,
-            "label": topic_label(members, keywords, exclude=question_text),
+            "label": labels[t],
             "keywords": keywords,
             "size": len(idx),
             "respondent_ids": [str(a.get("respondent_id")) for a in

