@@ -644,3 +644,44 @@ def test_labels_do_not_depend_on_the_order_of_answers(embedder):
     tie = [{"redacted_text": "Fairtrade koffie", "key_phrases": ["fairtrade koffie"]},
            {"redacted_text": "Eerlijke bananen", "key_phrases": ["eerlijk banaan"]}] * 2
     assert topic_labels([tie], [[]]) == topic_labels([tie[::-1]], [[]])
+
+
+# --- vague answers are not a new theme (novelty.says_something) ------------------------------------
+
+def test_says_something_needs_a_key_phrase_beyond_the_question_and_survey_words():
+    from textmine.topics.novelty import says_something
+
+    answers = [{"key_phrases": []},                          # "Moeilijk te zeggen"
+               {"key_phrases": ["trekker", "werkvloer"]},    # "Enkele trekkers op de werkvloer"
+               {"key_phrases": ["trots"]},                   # only the question's own word
+               {"key_phrases": ["bevraging"]},               # "De bevraging was lang": a survey word
+               {}]
+    got = says_something(answers, "trots Project waarop u trots bent")
+    assert got.tolist() == [False, True, False, False, False]
+    assert says_something([{"key_phrases": []}, {}]) is None   # not cleaned by textmine: no opinion
+
+
+def test_a_topic_of_vague_answers_is_never_flagged_new(embedder):
+    from textmine.topics import EvidenceRule
+
+    def run(vague_group: str | None):
+        answers, n = [], 0
+        for grp, texts in SIX.items():
+            for text in texts:
+                n += 1
+                lemmas = list(simple_lemmas(text))
+                phrases = ["vraag"] if grp == vague_group else [w for w in lemmas if len(w) > 3]
+                answers.append({"survey": "lmb", "wave": "2025", "respondent_id": f"r{n:03d}", "text": text,
+                                "normalized_text": text, "redacted_text": text, "key_phrases": phrases,
+                                "lemmas": lemmas, "group": grp})
+        res = find_topics(answers, embedder, SIX_BOOK, _small(n_clusters=6),
+                          rule=EvidenceRule(coherence_quantile=0.0))
+        group = {a["respondent_id"]: a["group"] for a in answers}
+        flags = {}
+        for c in res.clusters:
+            groups = [group[r] for r in c["respondent_ids"]]
+            flags[max(set(groups), key=groups.count)] = (c["new"], float(res.novelty.substance[c["id"]]))
+        return flags
+
+    assert run(None)["afval"] == (True, 1.0)                  # the uncovered topic, named: flagged
+    assert run("afval")["afval"] == (False, 0.0)              # the same answers naming nothing: not

@@ -150,6 +150,23 @@ def word_hits(answers: Sequence[dict[str, Any]], words: Sequence[set[str]], rule
     return H
 
 
+def says_something(answers: Sequence[dict[str, Any]], question_text: str = "") -> np.ndarray | None:
+    """(answers,) bool: the answer names something, i.e. has a key phrase (a noun phrase from the
+    cleaning step) with a word that is not the question's own, a generic survey word or a stop
+    word. "Moeilijk te zeggen", "niemand eigenlijk", "de bevraging was lang" name nothing.
+    None when no answer has key phrases (not cleaned by textmine's pipeline: cannot tell)."""
+    from .labels import excluded_words
+    from .model import stop_words
+
+    if not any(a.get("key_phrases") for a in answers):
+        return None
+
+    out_words = excluded_words(question_text) | set(stop_words())
+    return np.array([any(len(w) > 2 and w not in out_words and _WORD.fullmatch(w)
+                         for p in a.get("key_phrases") or () for w in str(p).lower().split())
+                     for a in answers], dtype=bool)
+
+
 def _unit(v: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(v, axis=-1, keepdims=True)
     return v / np.where(n > 0, n, 1.0)
@@ -216,14 +233,18 @@ class Novelty:
     evidence: np.ndarray | None = None   # (k,) max over themes of (colz + lz) / 2 (EvidenceRule)
     coherence: np.ndarray | None = None  # (k,) mean cosine of answers to their mean, in the features
     rule: str = ""
+    # (k,) share of the topic's answers that name something (``says_something``); a topic where
+    # fewer than half do is never flagged new: vague answers are not a theme
+    substance: np.ndarray | None = None
 
 
 def assess(codes: Sequence[Sequence[str]], topics: np.ndarray, embeddings: np.ndarray,
            centroids: np.ndarray, prototypes: np.ndarray, theme_ids: Sequence[str],
            rule: NoveltyRule | EvidenceRule | None = None, *, features: np.ndarray | None = None,
-           hits: np.ndarray | None = None) -> Novelty:
+           hits: np.ndarray | None = None, substantive: np.ndarray | None = None) -> Novelty:
     """Coverage and similarity of each topic (see module doc); ``features``: what the clustering
-    saw (for coherence); ``hits``: ``word_hits`` of the answers (for the EvidenceRule)."""
+    saw (for coherence); ``hits``: ``word_hits`` of the answers (for the EvidenceRule);
+    ``substantive``: ``says_something`` of the answers (topics of vague answers are not new)."""
     rule = rule or default_rule()
     k = len(centroids)
     cov = coverage_matrix(codes, topics, k, theme_ids)
@@ -240,6 +261,10 @@ def assess(codes: Sequence[Sequence[str]], topics: np.ndarray, embeddings: np.nd
     if k and features is not None:
         nov.coherence = np.array([_coherence(features[topics == t]) for t in range(k)])
     nov.new = rule.flag(nov)
+    if k and substantive is not None:
+        nov.substance = np.array([substantive[topics == t].mean() if (topics == t).any() else 0.0
+                                  for t in range(k)])
+        nov.new &= nov.substance >= 0.5
     return nov
 
 

@@ -24,7 +24,7 @@ from .labels import label_topics, pick_quotes
 from .model import TopicSettings
 from .reduce import reduce_fit, resolve_max_topics
 from .novelty import (EvidenceRule, Novelty, NoveltyRule, assess, codebook_codes, default_rule,
-                      theme_prototypes, theme_words, word_hits)
+                      says_something, theme_prototypes, theme_words, word_hits)
 
 ProgressFn = Callable[[int, int], None]
 
@@ -96,10 +96,11 @@ def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Code
         prototypes = theme_prototypes(codebook, embedder)
         hits = (word_hits(fit.answers, theme_words(codebook), rule)
                 if getattr(rule, "needs_words", False) else None)
+        substantive = says_something(fit.answers, question_text)
 
         def judge(f: TopicFit) -> Novelty:
             n = assess(codes, f.topics, f.embeddings, f.centroids, prototypes, codebook.ids, rule,
-                       features=f.features, hits=hits)
+                       features=f.features, hits=hits, substantive=substantive)
             for t in f.zeroshot_theme:  # a zero-shot topic is a codebook theme by construction
                 n.new[t] = False
             return n
