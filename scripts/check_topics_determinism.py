@@ -16,30 +16,24 @@ frozensets of respondent_ids), each topic's label, keywords and new flag, and th
 """
 from __future__ import annotations
 
-import os
+import sys
+from pathlib import Path
 
-for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
-    os.environ.setdefault(var, "1")
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "scripts")]
+# first: it sets the thread variables before numpy loads, and has the pool of real texts
+import bench_topics  # noqa: E402
 
 import argparse  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import subprocess  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-import warnings  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "scripts"))
-warnings.filterwarnings("ignore")
-
-import bench_topics  # noqa: E402  (the pool of real texts; sets the thread variables too)
 
 
 def log(*a: object) -> None:
