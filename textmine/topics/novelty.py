@@ -31,6 +31,9 @@ scripts/eval_topics_results.md):
   median topic: loose, mixed clusters are rarely a theme of their own. The
   z-scores need a spread of topics: with fewer than ``min_topics`` topics the
   coverage rule decides instead.
+
+Whatever the rule, a topic where fewer than half the answers name anything
+(``says_something``: "moeilijk te zeggen", "niemand eigenlijk") is not new.
 """
 
 from __future__ import annotations
