@@ -72,6 +72,65 @@ def set_text_safe(cell: Any, value: Any) -> None:
         cell.data_type = "s"  # openpyxl would otherwise store '=...' as a formula
 
 
+YES, NO = "ja", "nee"  # the yes/no cells of the workbooks staff fill in (review, catalogue curation)
+
+
+def write_staff_sheet(ws: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                      highlight: Iterable[str] = (), wrap: str | None = None, yes_no: Iterable[str] = (),
+                      widths: dict[str, float] | None = None, hidden: Iterable[str] = (),
+                      freeze: str = "A2") -> int:
+    """Fill ``ws`` as a sheet staff edit: bold header (columns to fill in ``highlight``ed), rows as
+    text that can never become a formula, ``wrap`` column wrapped, a ja/nee list on the
+    ``yes_no`` columns, column ``widths``, ``hidden`` columns, frozen panes and a filter.
+    Returns the last row (at least 2, so the list and filter have a row to cover)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    col = {h: get_column_letter(c) for c, h in enumerate(headers, start=1)}
+    fill, marked = PatternFill("solid", fgColor="FFF2CC"), set(highlight)
+    wrapped = Alignment(wrap_text=True, vertical="top")
+    for c, h in enumerate(headers, start=1):
+        cell = ws.cell(row=1, column=c)
+        set_text_safe(cell, h)
+        cell.font, cell.alignment = Font(bold=True), wrapped
+        if h in marked:
+            cell.fill = fill
+    wrap_at = headers.index(wrap) + 1 if wrap is not None else None
+    n = 0
+    for n, values in enumerate(rows, start=1):
+        for c, v in enumerate(values, start=1):
+            set_text_safe(ws.cell(row=n + 1, column=c), v)
+        if wrap_at:
+            ws.cell(row=n + 1, column=wrap_at).alignment = wrapped
+    last = max(2, n + 1)
+    choice = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True,
+                            showErrorMessage=True, errorTitle="ja of nee", error="Kies ja of nee.")
+    ws.add_data_validation(choice)
+    for h in yes_no:
+        choice.add(f"{col[h]}2:{col[h]}{last}")
+    for h, width in (widths or {}).items():
+        ws.column_dimensions[col[h]].width = width
+    for h in hidden:
+        ws.column_dimensions[col[h]].hidden = True
+    ws.freeze_panes = freeze
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+    return last
+
+
+def write_info_sheet(ws: Any, lines: Sequence[tuple[str, Any]]) -> None:
+    """A two-column "what is this workbook" sheet: bold names, wrapped values."""
+    from openpyxl.styles import Alignment, Font
+
+    for r, (name, value) in enumerate(lines, start=1):
+        set_text_safe(ws.cell(row=r, column=1), name)
+        set_text_safe(ws.cell(row=r, column=2), value)
+        ws.cell(row=r, column=1).font = Font(bold=True)
+        ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.column_dimensions["A"].width = 22
+    ws.column_dimensions["B"].width = 100
+
+
 @contextmanager
 def open_workbook(path: str | Path, sheet: str, kind: str) -> Iterator[Any]:
     """A textmine workbook staff edited, opened read-only (values, not formulas); closed after.

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .codebook import Codebook
 from .errors import InputError
-from .export import open_workbook, set_text_safe
+from .export import NO, YES, open_workbook, set_text_safe, write_info_sheet, write_staff_sheet
 from .store import Store
 
 SHEET = "Beoordelen"
@@ -30,7 +30,6 @@ INFO_SHEET = "Info"
 THEMES_SHEET = "Thema's"
 KEY, HASH, WAVE, RESPONDENT, UNIT, TEXT = ("Sleutel", "Teksthash", "Golf", "Respondent", "Gemeente", "Antwoord")
 CONFIDENCE, SOURCE, REVIEWED, COMMENT = ("Zekerheid machine", "Bron", "Beoordeeld", "Opmerking")
-YES, NO = "ja", "nee"
 _THEME_HEADER = re.compile(r"\(([a-z_][a-z0-9_]*)\)\s*$")
 CODER_LABEL = "Naam van de codeur"
 
@@ -85,9 +84,6 @@ def export_review(store: Store, codebook: Codebook, survey: str, question: str, 
                   wave: str | None = None) -> int:
     """Write the review workbook; returns the number of answers in it."""
     import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     frame = review_rows(store, codebook, survey, question, wave)
     if frame.empty:
@@ -98,37 +94,13 @@ def export_review(store: Store, codebook: Codebook, survey: str, question: str, 
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = SHEET
-    for c, h in enumerate(headers, start=1):
-        cell = ws.cell(row=1, column=c)
-        set_text_safe(cell, h)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    first_theme = 7
-    for r, rec in enumerate(frame.to_dict("records"), start=2):
-        values = [rec[KEY], rec[HASH], rec[WAVE], rec[RESPONDENT], rec[UNIT], rec[TEXT],
-                  *[rec[t] for t in codebook.ids], rec[CONFIDENCE], rec[SOURCE], NO, ""]
-        for c, v in enumerate(values, start=1):
-            set_text_safe(ws.cell(row=r, column=c), v)
-        ws.cell(row=r, column=6).alignment = Alignment(wrap_text=True, vertical="top")
-    last = len(frame) + 1
-    choice = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True,
-                            showErrorMessage=True, errorTitle="ja of nee", error="Kies ja of nee.")
-    ws.add_data_validation(choice)
-    for c in [*range(first_theme, first_theme + len(codebook.ids)), headers.index(REVIEWED) + 1]:
-        letter = get_column_letter(c)
-        choice.add(f"{letter}2:{letter}{last}")
-    fill = PatternFill("solid", fgColor="FFF2CC")
-    for c in range(first_theme, first_theme + len(codebook.ids)):
-        ws.column_dimensions[get_column_letter(c)].width = 16
-        ws.cell(row=1, column=c).fill = fill
+    rows = ([rec[KEY], rec[HASH], rec[WAVE], rec[RESPONDENT], rec[UNIT], rec[TEXT],
+             *[rec[t] for t in codebook.ids], rec[CONFIDENCE], rec[SOURCE], NO, ""]
+            for rec in frame.to_dict("records"))
     widths = {KEY: 10, HASH: 10, WAVE: 8, RESPONDENT: 14, UNIT: 16, TEXT: 70, CONFIDENCE: 12, SOURCE: 9,
-              REVIEWED: 12, COMMENT: 40}
-    for name, width in widths.items():
-        ws.column_dimensions[get_column_letter(headers.index(name) + 1)].width = width
-    for name in (KEY, HASH):
-        ws.column_dimensions[get_column_letter(headers.index(name) + 1)].hidden = True
-    ws.freeze_panes = "G2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
+              REVIEWED: 12, COMMENT: 40, **{h: 16 for h in theme_headers}}
+    write_staff_sheet(ws, headers, rows, highlight=theme_headers, wrap=TEXT, yes_no=[*theme_headers, REVIEWED],
+                      widths=widths, hidden=(KEY, HASH), freeze="G2")
 
     pre = wb.create_sheet(PREFILL_SHEET)  # what was pre-filled, to see what staff changed
     for r, rec in enumerate(frame.to_dict("records"), start=1):
@@ -148,13 +120,7 @@ def export_review(store: Store, codebook: Codebook, survey: str, question: str, 
                       "nakeek, ook als je niets wijzigde. Rijen die je niet aanraakt, blijven "
                       "machinaal gecodeerd. Verander de kolommen Sleutel en Teksthash niet."),
     ]
-    for r, (k, v) in enumerate(lines, start=1):
-        set_text_safe(info.cell(row=r, column=1, value=None), k)
-        set_text_safe(info.cell(row=r, column=2, value=None), v)
-        info.cell(row=r, column=1).font = Font(bold=True)
-    info.column_dimensions["A"].width = 22
-    info.column_dimensions["B"].width = 100
-    info.cell(row=len(lines), column=2).alignment = Alignment(wrap_text=True)
+    write_info_sheet(info, lines)
 
     th = wb.create_sheet(THEMES_SHEET)
     for r, t in enumerate([("id", "label", "omschrijving")] +

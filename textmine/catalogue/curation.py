@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..export import open_workbook
+from ..export import NO, YES, open_workbook
 from ..errors import InputError
 from ..store import Store
 
@@ -23,7 +23,6 @@ SHEET = "Catalogus"
 INFO_SHEET = "Info"
 KEY, HASH = "Sleutel", "Teksthash"
 INCLUDE, TITLE, HIGHLIGHT = "Opnemen", "Korte titel", "In de kijker"
-YES, NO = "ja", "nee"
 MAX_TITLE = 120  # a heading, not a paragraph
 
 

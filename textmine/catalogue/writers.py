@@ -389,42 +389,17 @@ def _rows(practices: Iterable[dict[str, Any]], by_id: dict[str, dict[str, Any]])
 def write_xlsx_catalogue(practices: list[dict[str, Any]], path: str | Path) -> None:
     """One row per practice (excluded ones too), with the curation columns to fill in."""
     import openpyxl
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..export import set_text_safe
+    from ..export import write_info_sheet, write_staff_sheet
 
     by_id = {p["id"]: p for p in practices}
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = SHEET
-    fill = PatternFill("solid", fgColor="FFF2CC")
-    for c, h in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=c)
-        set_text_safe(cell, h)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if h in (INCLUDE, TITLE, HIGHLIGHT):
-            cell.fill = fill
-    text_col = COLUMNS.index("Antwoord (geanonimiseerd)") + 1
-    for r, values in enumerate(_rows(practices, by_id), start=2):
-        for c, v in enumerate(values, start=1):
-            set_text_safe(ws.cell(row=r, column=c), v)  # never a formula, whatever the answer says
-        ws.cell(row=r, column=text_col).alignment = Alignment(wrap_text=True, vertical="top")
-    last = max(2, len(practices) + 1)
-    choice = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True,
-                            showErrorMessage=True, errorTitle="ja of nee", error="Kies ja of nee.")
-    ws.add_data_validation(choice)
-    for name in (INCLUDE, HIGHLIGHT):
-        letter = get_column_letter(COLUMNS.index(name) + 1)
-        choice.add(f"{letter}2:{letter}{last}")
-    for name, width in WIDTHS.items():
-        ws.column_dimensions[get_column_letter(COLUMNS.index(name) + 1)].width = width
-    for name in (KEY, HASH):
-        ws.column_dimensions[get_column_letter(COLUMNS.index(name) + 1)].hidden = True
-    ws.freeze_panes = "D2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last}"
+    # never a formula, whatever the answer says (write_staff_sheet writes every cell as text)
+    write_staff_sheet(ws, COLUMNS, _rows(practices, by_id), highlight=(INCLUDE, TITLE, HIGHLIGHT),
+                      wrap="Antwoord (geanonimiseerd)", yes_no=(INCLUDE, HIGHLIGHT), widths=WIDTHS,
+                      hidden=(KEY, HASH), freeze="D2")
 
     info = wb.create_sheet(INFO_SHEET)
     first = practices[0] if practices else None
@@ -446,11 +421,5 @@ def write_xlsx_catalogue(practices: list[dict[str, Any]], path: str | Path) -> N
     ]
     if first and first.get("synthetic"):
         lines.append(("Data", SYNTHETIC_NOTE))
-    for r, (k, v) in enumerate(lines, start=1):
-        set_text_safe(info.cell(row=r, column=1), k)
-        set_text_safe(info.cell(row=r, column=2), v)
-        info.cell(row=r, column=1).font = Font(bold=True)
-        info.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-    info.column_dimensions["A"].width = 22
-    info.column_dimensions["B"].width = 100
+    write_info_sheet(info, lines)
     wb.save(path)
