@@ -527,8 +527,10 @@ def pick_quotes(members: Sequence[dict[str, Any]], vectors: np.ndarray, centroid
     order = sorted(range(len(members)), key=lambda i: (-round(float(sims[i]), 6),
                                                         str(members[i].get("redacted_text"))))
     long = [i for i in order if len(str(members[i].get("redacted_text") or "").split()) >= MIN_QUOTE_WORDS]
+    taken = set(long)
+    short = [i for i in order if i not in taken]
     out: list[str] = []
-    for i in long + [i for i in order if i not in set(long)]:
+    for i in long + short:
         text = " ".join(str(members[i].get("redacted_text") or "").split())
         if text and text not in out:
             out.append(text)
