@@ -31,7 +31,8 @@ import time
 import warnings
 from pathlib import Path
 
-for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+for var in THREAD_VARS:
     os.environ.setdefault(var, "1")
 
 import numpy as np  # noqa: E402
@@ -43,6 +44,15 @@ sys.path.insert(0, str(REPO / "scripts"))
 
 warnings.filterwarnings("ignore")
 SIZES = (300, 3_000, 30_000)
+
+
+def bench_answers(texts: list[str], idx: np.ndarray) -> list[dict]:
+    """Answers for pool rows ``idx`` (lemmas: a lowercase word split; no key phrases)."""
+    from textmine.coders.base import simple_lemmas
+
+    return [{"survey": "bench", "wave": "w", "respondent_id": f"r{i}", "text": texts[j],
+             "normalized_text": texts[j], "redacted_text": texts[j],
+             "lemmas": list(simple_lemmas(texts[j])), "key_phrases": []} for i, j in enumerate(idx)]
 
 
 def log(*a: object) -> None:
@@ -64,7 +74,6 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="numbers of answers to time")
     sizes = ap.parse_args().sizes
     t0 = time.perf_counter()
-    from textmine.coders.base import simple_lemmas
     from textmine.embed import get_embedder
     from textmine.topics import TopicSettings, find_topics
     from textmine.topics.views import write_views
@@ -84,9 +93,7 @@ def main() -> None:
     out = Path(tempfile.mkdtemp(prefix="bench_topics_"))
 
     def run(n: int, idx: np.ndarray, note: str) -> None:
-        answers = [{"survey": "bench", "wave": "w", "respondent_id": f"r{i}", "text": texts[j],
-                    "normalized_text": texts[j], "redacted_text": texts[j],
-                    "lemmas": list(simple_lemmas(texts[j])), "key_phrases": []} for i, j in enumerate(idx)]
+        answers = bench_answers(texts, idx)
         t = time.perf_counter()
         res = find_topics(answers, emb, book, TopicSettings(views=False), embeddings=V[idx])
         fit_s = time.perf_counter() - t

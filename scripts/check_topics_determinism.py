@@ -59,13 +59,8 @@ def pool_and_vectors() -> tuple[list[str], np.ndarray, Any]:
 
 def answers_for(texts: list[str], n: int) -> tuple[list[dict], np.ndarray]:
     """n answers as bench_topics draws them (seeded), and the pool index of each."""
-    from textmine.coders.base import simple_lemmas
-
     idx = np.random.default_rng(n).choice(len(texts), n, replace=n > len(texts))
-    answers = [{"survey": "bench", "wave": "w", "respondent_id": f"r{i}", "text": texts[j],
-                "normalized_text": texts[j], "redacted_text": texts[j],
-                "lemmas": list(simple_lemmas(texts[j])), "key_phrases": []} for i, j in enumerate(idx)]
-    return answers, idx
+    return bench_topics.bench_answers(texts, idx), idx
 
 
 def run_once(n: int, shuffle_seed: int | None) -> dict[str, Any]:
@@ -85,7 +80,6 @@ def run_once(n: int, shuffle_seed: int | None) -> dict[str, Any]:
     seconds = time.perf_counter() - t
     ids = [str(a["respondent_id"]) for a in res.fit.answers]
     fine = res.fit.fine_topics if res.fit.fine_topics is not None else res.fit.topics
-    labels_py = REPO / "textmine" / "topics" / "labels.py"
     return {
         "n": n, "seconds": seconds, "chosen": {k: str(v) for k, v in res.fit.chosen.items()},
         "fine_topics": int(res.provenance["fine_topics"]), "topics": res.fit.n_topics,
@@ -95,8 +89,6 @@ def run_once(n: int, shuffle_seed: int | None) -> dict[str, Any]:
                       "new": c["new"]} for c in res.clusters],
         "reduced_sha": hashlib.sha256(np.ascontiguousarray(res.fit.reduced).tobytes()).hexdigest()[:12],
         "features_sha": hashlib.sha256(np.ascontiguousarray(res.fit.features).tobytes()).hexdigest()[:12],
-        # another helper may edit labels.py meanwhile: a label change across processes can be that
-        "labels_py_sha": hashlib.sha256(labels_py.read_bytes()).hexdigest()[:12],
     }
 
 
@@ -104,8 +96,7 @@ def run_subprocess(n: int, threads: int | None = None) -> dict[str, Any]:
     """A fresh process; ``threads``: its numba/BLAS thread variables (inherited when None)."""
     env = dict(os.environ)
     if threads:
-        env.update({var: str(threads) for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
-                                                   "NUMBA_NUM_THREADS")})
+        env.update({var: str(threads) for var in bench_topics.THREAD_VARS})
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         out = Path(f.name)
     try:
@@ -128,16 +119,11 @@ def compare(base: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
     ids = sorted(base["topic"])
     described = lambda r: {frozenset(c["ids"]): (c["label"], tuple(c["keywords"]), c["new"])  # noqa: E731
                            for c in r["clusters"]}
-    same_desc = described(base) == described(other)
-    lab = lambda r: {frozenset(c["ids"]): c["label"] for c in r["clusters"]}  # noqa: E731
-    only_labels = not same_desc and lab(base) != lab(other) and all(
-        (k, v[1:]) in {(k2, v2[1:]) for k2, v2 in described(base).items()} for k, v in described(other).items())
     return {
         "same UMAP": base["reduced_sha"] == other["reduced_sha"],
         "same fine partition": partition(base["fine"]) == partition(other["fine"]),
         "same partition": partition(base["topic"]) == partition(other["topic"]),
-        "same labels/keywords/new": same_desc if not only_labels else
-        ("labels differ" + (" (labels.py changed)" if base["labels_py_sha"] != other["labels_py_sha"] else "")),
+        "same labels/keywords/new": described(base) == described(other),
         "ARI fine": round(adjusted_rand_score([base["fine"][i] for i in ids], [other["fine"][i] for i in ids]), 4),
         "ARI": round(adjusted_rand_score([base["topic"][i] for i in ids], [other["topic"][i] for i in ids]), 4),
     }
@@ -181,17 +167,13 @@ def main() -> None:
             log(rows[-1])
     print(f"\nfind_topics determinism ({time.strftime('%Y-%m-%d %H:%M')}; one thread; shared 2-core "
           f"machine, timings noisy)")
-    try:
-        from rich.console import Console
-        from rich.table import Table
+    from rich.console import Console
+    from rich.table import Table
 
-        table = Table(*rows[0].keys())
-        for r in rows:
-            table.add_row(*(str(v) for v in r.values()))
-        Console(width=200).print(table)
-    except ImportError:
-        import eval_topics
-        print(eval_topics.md_table(rows))
+    table = Table(*rows[0].keys())
+    for r in rows:
+        table.add_row(*(str(v) for v in r.values()))
+    Console(width=200).print(table)
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 

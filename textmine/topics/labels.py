@@ -91,9 +91,9 @@ def same_word(word: str, lemma: str) -> bool:
 
 def excluded_words(question_text: str = "") -> set[str]:
     """The question's content words (id, label and wording) and the generic survey words."""
-    from .model import stop_words
+    from .model import stop_set
 
-    stop = set(stop_words())
+    stop = stop_set()
     words = {w.lower() for w in re.split(r"[^\w']+", question_text.replace("_", " ")) if w}
     return {w for w in words if len(w) > 2 and w not in stop} | set(GENERIC_WORDS)
 
@@ -387,9 +387,9 @@ def topic_labels(groups: Sequence[Sequence[dict[str, Any]]], keywords: Sequence[
     label and wording (their words never make a label); ``similarities``: each answer's cosine to
     its topic's centre (finds the most representative answer). Phrases found mostly in one topic
     score higher there, and topics that would get the same label get a second phrase."""
-    from .model import stop_words
+    from .model import stop_set
 
-    stop = set(stop_words())
+    stop = stop_set()
     excluded = excluded_words(exclude)
     clauses = [[_clauses(str(a.get("redacted_text") or "")) for a in g] for g in groups]
     cands = [_candidates(g, cl, excluded, stop) for g, cl in zip(groups, clauses)]

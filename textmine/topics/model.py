@@ -259,6 +259,12 @@ def stop_words() -> tuple[str, ...]:
     return tuple(sorted(load_stop_words() | ENGLISH_STOP_WORDS))
 
 
+@lru_cache(maxsize=1)
+def stop_set() -> frozenset[str]:
+    """``stop_words()`` for membership tests (built once: word checks run per answer)."""
+    return frozenset(stop_words())
+
+
 def make_vectorizer() -> Any:
     """Counts of lemmas (documents are space-joined lemmas) without stop words.
 
@@ -266,8 +272,10 @@ def make_vectorizer() -> Any:
     higher would empty the keywords of small topics."""
     from sklearn.feature_extraction.text import CountVectorizer
 
+    from .features import TOKEN_PATTERN
+
     return CountVectorizer(stop_words=list(stop_words()), min_df=1, ngram_range=(1, 2),
-                           token_pattern=r"(?u)\b[^\W\d_][\w-]+\b")
+                           token_pattern=TOKEN_PATTERN)
 
 
 def make_ctfidf() -> Any:

@@ -46,6 +46,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from ..codebook import Codebook
+from .features import unit
 
 
 @dataclass(frozen=True)
@@ -120,9 +121,9 @@ def lemmatize(texts: Sequence[str]) -> list[list[str]]:
 
 
 def content_words(lemmas: Sequence[str]) -> set[str]:
-    from .model import stop_words
+    from .model import stop_set
 
-    stop = set(stop_words())
+    stop = stop_set()
     return {w.lower() for w in lemmas if _WORD.fullmatch(str(w)) and w.lower() not in stop and len(w) > 2}
 
 
@@ -159,20 +160,15 @@ def says_something(answers: Sequence[dict[str, Any]], question_text: str = "") -
     word. "Moeilijk te zeggen", "niemand eigenlijk", "de bevraging was lang" name nothing.
     None when no answer has key phrases (not cleaned by textmine's pipeline: cannot tell)."""
     from .labels import excluded_words
-    from .model import stop_words
+    from .model import stop_set
 
     if not any(a.get("key_phrases") for a in answers):
         return None
 
-    out_words = excluded_words(question_text) | set(stop_words())
+    out_words = excluded_words(question_text) | stop_set()
     return np.array([any(len(w) > 2 and w not in out_words and _WORD.fullmatch(w)
                          for p in a.get("key_phrases") or () for w in str(p).lower().split())
                      for a in answers], dtype=bool)
-
-
-def _unit(v: np.ndarray) -> np.ndarray:
-    n = np.linalg.norm(v, axis=-1, keepdims=True)
-    return v / np.where(n > 0, n, 1.0)
 
 
 def theme_prototypes(codebook: Codebook, embedder: Any, example_weight: float = 0.25) -> np.ndarray:
@@ -185,8 +181,8 @@ def theme_prototypes(codebook: Codebook, embedder: Any, example_weight: float = 
     for j, t in enumerate(codebook):
         if t.examples and example_weight > 0:
             E = encode(embedder, list(t.examples))
-            P[j] = (1 - example_weight) * D[j] + example_weight * _unit(E.mean(0))
-    return _unit(P).astype(np.float32)
+            P[j] = (1 - example_weight) * D[j] + example_weight * unit(E.mean(0))
+    return unit(P).astype(np.float32)
 
 
 def codebook_codes(answers: Sequence[dict[str, Any]], embeddings: np.ndarray, codebook: Codebook,
