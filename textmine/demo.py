@@ -76,6 +76,7 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
             result.ingested.append(report)
     with result.stage("tallies", step), Store(result.project) as store:
         result.tallies = tally(store)
+        questions = _coded_questions(store)  # the open questions every later stage works on
     result.files["tallies_json"] = out / "tallies.json"
     result.files["tallies_json"].write_text(json.dumps(result.tallies, ensure_ascii=False, indent=1),
                                             encoding="utf-8")
@@ -93,7 +94,7 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
          for a in run.answers], ensure_ascii=False, indent=1), encoding="utf-8")
     coded = []
     with result.stage("coding open answers with the codebooks", step), Store(result.project) as store:
-        for survey, question in _coded_questions(store):
+        for survey, question in questions:
             run = code_question(store, question, survey=survey)
             coded.append({"survey": survey, "question": question, "embedder": run.embedder,
                           "answers": [{k: a[k] for k in ("wave", "respondent_id", "redacted_text", "themes",
@@ -103,7 +104,7 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
     result.files["themes_json"] = out / "themes.json"
     result.files["themes_json"].write_text(json.dumps(coded, ensure_ascii=False, indent=1), encoding="utf-8")
     with result.stage("finding topics", step), Store(result.project) as store:
-        for survey, question in _coded_questions(store):
+        for survey, question in questions:
             # plotly.js is inlined in each view (about 5 MB): pictures for one question only
             run = discover_topics(store, question, survey=survey,
                                   settings=TopicSettings(views=(survey, question) in CATALOGUE_QUESTIONS[:1]))
@@ -118,8 +119,7 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
     with result.stage("report", step), Store(result.project) as store:
         result.files["report_html"] = write_report(store, out / "report.html")
     with result.stage("inspiration catalogue", step), Store(result.project) as store:
-        present = set(_coded_questions(store))
-        for survey, question in [q for q in CATALOGUE_QUESTIONS if q in present]:
+        for survey, question in [q for q in CATALOGUE_QUESTIONS if q in questions]:
             practices = build_catalogue(store, survey, question)  # all waves; reuses the codes just made
             for suffix in ("html", "md", "xlsx"):
                 name = f"catalogus_{survey}_{question}.{suffix}"
@@ -129,6 +129,15 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
         result.files["qdpx"] = out / "textmine.qdpx"
         export_qdpx(store, result.files["qdpx"], redacted=True)
     return result
+
+
+# The BRIEF's headline comparison, always shown by the demo.
+DEMO_HEADLINES = {"internationale_samenwerking"}
+
+
+def comparison_highlights(rows: list[dict]) -> list[dict]:
+    """The comparison rows the demo shows: significant changes, topics, the headline question."""
+    return [r for r in rows if r["significant"] or r["kind"] == "topic" or r["question"] in DEMO_HEADLINES]
 
 
 def _wave_pairs(store: Store) -> dict[str, tuple[str, str]]:

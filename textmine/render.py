@@ -285,9 +285,13 @@ def topics_rows(clusters: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for c in clusters]
 
 
-def topics_view(clusters: list[dict[str, Any]], codebook: Any, changes: dict[tuple[str, str], dict]) -> Group:
-    """Topics with keywords, best-covering theme, shares per wave; new ones first and marked."""
+def topics_view(clusters: list[dict[str, Any]], codebook: Any) -> Group:
+    """Topics with keywords, best-covering theme, shares per wave; new ones first and marked; then
+    the topics that appear or vanish between consecutive waves."""
+    from .topics import topic_changes
+
     waves = sorted({w for c in clusters for w in c["waves"]})
+    changes = {(a, b): topic_changes(clusters, a, b) for a, b in zip(waves, waves[1:])}
     t = Table(title=f"topics ({len(clusters)}); [bold yellow]NEW[/bold yellow] = not covered by the codebook",
               title_justify="left")
     t.add_column("id", justify="right")
