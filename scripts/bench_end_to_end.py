@@ -32,10 +32,11 @@ SAMPLE = REPO / "data" / "sample"
 def scaled_export(source: Path, target: Path, open_answers: int, seed: int) -> int:
     """Write an export like ``source`` holding about ``open_answers`` open answers; return that count."""
     import pandas as pd
-    import yaml
 
-    schema = yaml.safe_load((REPO / "data" / "schemas" / "lmb.yaml").read_text(encoding="utf-8"))
-    open_cols = [q["column"] for q in schema["questions"] if q["type"] == "open"]
+    from textmine.schema import load_schema
+
+    schema = load_schema(REPO / "data" / "schemas" / "lmb.yaml")
+    open_cols = [q.column for q in schema.questions if q.type == "open"]
     frame = pd.read_csv(source, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
     pools = {c: sorted({s.strip() for t in frame[c] if t.strip()
                         for s in re.split(r"(?<=[.!?])\s+", t) if len(s.strip()) > 10}) for c in open_cols}

@@ -60,8 +60,13 @@ sys.path.insert(0, str(REPO))
 from textmine.codebook import NON_ANSWER, OVERIG, load_codebook  # noqa: E402
 from textmine.coders import (Answer, CombinedCoder, KeywordCoder, SupervisedCoder,  # noqa: E402
                              ZeroShotCoder, bare_codebook)
-from textmine.coders.base import encode, resolve_embedder  # noqa: E402
+from textmine.coders.base import as_indicator, encode, resolve_embedder  # noqa: E402
 from textmine.evaluate import single_label_scores, theme_report  # noqa: E402
+
+# The coders that work from the codebook alone, by name: (codebook, backend) -> coder.
+CODEBOOK_CODERS = {"combined": lambda cb, b: CombinedCoder(cb, b),
+                   "keyword": lambda cb, b: KeywordCoder(cb),
+                   "zero-shot": lambda cb, b: ZeroShotCoder(cb, b)}
 
 CHAMBER = Path("/work/shared/data/real_texts/chamber_questions_2017_dev.csv")
 HANDWRITTEN = REPO / "data/eval/handwritten_answers_SYNTHETIC.csv"
@@ -238,9 +243,7 @@ def run_handwritten(args, nlp, clean) -> tuple[list[str], pd.DataFrame]:
     df = pd.read_csv(args.handwritten, dtype=str, keep_default_na=False)
     lines: list[str] = []
     summary = []
-    coders = {"combined": lambda cb, b: CombinedCoder(cb, b),
-              "keyword": lambda cb, b: KeywordCoder(cb),
-              "zero-shot": lambda cb, b: ZeroShotCoder(cb, b)}
+    coders = dict(CODEBOOK_CODERS)
     for bname in args.backends:
         for cname, make in coders.items():
             if cname == "keyword" and bname != args.backends[0]:
@@ -255,8 +258,8 @@ def run_handwritten(args, nlp, clean) -> tuple[list[str], pd.DataFrame]:
                 scores = coder.predict_proba(answers)
                 ids = cb.ids + [OVERIG, NON_ANSWER]
                 human = [[c.strip() for c in s.split(";") if c.strip()] for s in g.themes]
-                T = np.array([[int(t in h) for t in ids] for h in human])
-                P = np.array([[int(t in c) for t in ids] for c in codes])
+                T = as_indicator(human, ids)
+                P = as_indicator(codes, ids)
                 rep = theme_report(T, P, ids)
                 per_question.append((survey, question, rep, len(g)))
                 all_true += [{f"{survey}.{question}.{t}" for t in h} for h in human]
@@ -326,9 +329,7 @@ def run_answers(args, nlp, clean) -> tuple[pd.DataFrame, pd.DataFrame]:
     from textmine.errors import InputError
     df = read_gold_answers(args.answers)
     cb_dir = Path(args.codebook_dir)
-    coders = {"combined": lambda cb, b: CombinedCoder(cb, b),
-              "keyword": lambda cb, b: KeywordCoder(cb),
-              "zero-shot": lambda cb, b: ZeroShotCoder(cb, b)}
+    coders = dict(CODEBOOK_CODERS)
     if args.coders:
         coders = {k: v for k, v in coders.items() if k in args.coders}
     rows, detail = [], []
@@ -345,14 +346,14 @@ def run_answers(args, nlp, clean) -> tuple[pd.DataFrame, pd.DataFrame]:
                     raise InputError(f"code '{t}' is not in {path.name} (nor overig/non_answer)",
                                      file=args.answers, row=int(idx) + 2, column="themes")
         answers = answers_for(list(g.text), nlp, clean)
-        T = np.array([[int(t in h) for t in ids] for h in g.gold])
+        T = as_indicator(list(g.gold), ids)
         real = np.array([m in cb for m in g.main])
         for bname in args.backends:
             for cname, make in coders.items():
                 if cname == "keyword" and bname != args.backends[0]:
                     continue
                 codes = make(cb, bname).fit(answers).code(answers)
-                P = np.array([[int(t in c) for t in ids] for c in codes])
+                P = as_indicator(codes, ids)
                 rep = theme_report(T, P, ids)
                 hit = np.array([c[0] == m for c, m in zip(codes, g.main)])
                 rows.append(dict(question=f"{survey}.{question}", coder=cname,
