@@ -532,3 +532,40 @@ def test_coder_pickled_before_the_new_settings_still_codes(codebook):
     assert again.combine == "mean" and again.secondary_threshold is None
     assert again.codebook_scorer_.zero_shot.example_pooling == "centroid"
     assert again.code(texts) == expected
+
+
+def test_score_and_code_scores_once_and_matches_the_separate_calls(codebook):
+    X, Y = toy_data()
+    answers = make_answers(["het festival en onze stedenband, met steun", "nvt", "niets, ik ben nieuw",
+                            "fairtrade koffie op de markt"])
+    answers[1] = Answer("nvt", non_answer=True)
+    for coder in all_coders(codebook) + [CombinedCoder(codebook, EMB, combine="mean")]:
+        coder.fit(X, Y)
+        S, codes = coder.score_and_code(answers)
+        np.testing.assert_array_equal(S, coder.predict_proba(answers))
+        assert codes == coder.code(answers) == coder.code(answers, scores=S)
+        assert codes[1] == [NON_ANSWER] and S[1].sum() == 0
+        S0, codes0 = coder.score_and_code([])
+        assert S0.shape == (0, len(codebook)) and codes0 == []
+        with pytest.raises(ValueError, match="shape"):
+            coder.code(answers, scores=S[:2])
+    # the supervised part is computed once on the combined coder's hot path
+    coder = CombinedCoder(codebook, EMB).fit(X, Y)
+    calls = []
+    sup = coder.supervised_
+    original = sup.model_scores
+    sup.model_scores = lambda batch: calls.append(len(batch)) or original(batch)
+    coder.score_and_code(answers)
+    assert calls == [len(answers)]
+
+
+def test_keyword_positions_come_from_the_same_match_as_the_evidence(codebook):
+    kw = KeywordCoder(codebook).fit()
+    texts = ["een festival en onze stedenband", "niets te melden", "iets anders", "Steden band!"]
+    answers = make_answers(texts)
+    answers.append(Answer("de kermis", lemmas=("de", "feest")))  # evidence in the lemmas only
+    S, pos = kw.scores_and_positions(as_batch(answers))
+    np.testing.assert_array_equal(S, kw.predict_proba(answers))
+    np.testing.assert_array_equal(pos, kw.first_positions(answers))
+    np.testing.assert_array_equal(np.isfinite(pos), kw.evidence(answers) > 0)
+    assert pos[4, 2] == 1.0 and pos[3, 0] == 0.0

@@ -83,3 +83,13 @@ def test_clean_answers_flags_duplicates(nlp) -> None:
                             respondent_ids=[7, 7, 7, 7])
     assert [a.flags for a in answers] == [[], ["duplicate"], ["non_answer"], ["non_answer"]]
     assert answers[1].duplicate_of == 0
+
+
+def test_custom_non_answer_lists_are_honoured_each_call() -> None:
+    custom = ["Pas"]
+    assert is_non_answer("pas!", custom) and not is_non_answer("pas!")
+    custom.append("Volgende keer")  # a changed list is read again, not a stale cached one
+    assert is_non_answer("volgende keer.", custom)
+    assert is_non_answer("geen idee", custom)  # the patterns apply whatever the list
+    assert find_duplicates([(1, "pas"), (1, "pas"), (1, "echt iets"), (1, "echt iets!")], custom) == \
+        [None, None, None, 2]

@@ -293,20 +293,25 @@ class BaseCoder:
         """Scores in [0, 1], one column per theme (``theme_ids_``); rows of
         non-answers are all zero."""
         self._check_fitted()
-        batch = as_batch(X)
-        S = np.clip(np.asarray(self._scores(batch), dtype=float), 0.0, 1.0) if len(batch) else \
-            np.zeros((0, len(self.theme_ids_)))
-        S[batch.non_answer] = 0.0
-        return S
+        return self._proba(as_batch(X))
 
-    def code(self, X: Any) -> list[list[str]]:
-        """Codes per answer as staff see them (see ``assign_themes``)."""
+    def code(self, X: Any, scores: np.ndarray | None = None) -> list[list[str]]:
+        """Codes per answer as staff see them (see ``assign_themes``).
+        ``scores``: this coder's ``predict_proba(X)`` when already computed
+        (saves scoring the answers again)."""
         from .thresholds import assign_themes
         self._check_fitted()
         batch = as_batch(X)
-        S = self.predict_proba(batch)
+        S = self._proba(batch, scores)
         return assign_themes(S, self.thresholds_, getattr(self, "codebook", None),
                              batch.non_answer, ids=self.theme_ids_)
+
+    def score_and_code(self, X: Any) -> tuple[np.ndarray, list[list[str]]]:
+        """``(predict_proba(X), code(X))`` with the answers scored once."""
+        self._check_fitted()
+        batch = as_batch(X)  # one batch: its vectors are embedded once
+        S = self._proba(batch)
+        return S, self.code(batch, scores=S)
 
     def predict(self, X: Any) -> np.ndarray:
         """Indicator matrix (n, n_themes) of ``code(X)``: exclusive themes
@@ -327,6 +332,21 @@ class BaseCoder:
     def _ids_for_labels(self) -> list[str] | None:
         cb = getattr(self, "codebook", None)
         return cb.ids if cb is not None else None
+
+    def _proba(self, batch: Batch, S: np.ndarray | None = None) -> np.ndarray:
+        """Raw scores ``S`` (``_scores(batch)`` when None) as ``predict_proba``
+        gives them: clipped to [0, 1], non-answer rows zero. Idempotent, so
+        scores that are already probabilities pass through unchanged."""
+        k = len(self.theme_ids_)
+        if not len(batch):
+            return np.zeros((0, k))
+        if S is None:
+            S = self._scores(batch)
+        elif np.shape(S) != (len(batch), k):
+            raise ValueError(f"scores have shape {np.shape(S)}, expected {(len(batch), k)}")
+        S = np.clip(np.asarray(S, dtype=float), 0.0, 1.0)
+        S[batch.non_answer] = 0.0
+        return S
 
     def _check_fitted(self) -> None:
         from sklearn.exceptions import NotFittedError

@@ -120,8 +120,16 @@ class CodebookScorer:
         pos = self.keyword.first_positions(batch, keyword_scores)
         return np.where(np.isfinite(pos), pos, 1.0)
 
+    def parts_and_positions(self, batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``parts(batch)`` and ``positions(batch)`` with one keyword pass."""
+        kw, pos = self.keyword.scores_and_positions(batch)
+        return kw, self.zero_shot._scores(batch), np.where(np.isfinite(pos), pos, 1.0)
+
 
 COMBINE_RULES = ("noisy_or", "mean")
+# the mean rule's cut: its codebook-only threshold, the cut of blended themes (on its
+# scale) and the agreement a further code needs (``secondary_threshold``), module doc
+MEAN_RULE_CUT = 0.3
 
 
 def combine_scores(kw: np.ndarray, zs: np.ndarray, keyword_weight: float = 0.5,
@@ -154,7 +162,7 @@ class CombinedCoder(BaseCoder, BaseEstimator):
     def __init__(self, codebook: Codebook, embedder: Any = None, keyword_weight: float = 0.5,
                  prior_strength: float = 5.0, example_weight: float = 0.5, example_pooling: str = "max",
                  term_weight: float = 0.0, combine: str = "noisy_or", position_weight: float = 0.2,
-                 secondary_threshold: float | None = 0.3, use_tfidf: bool = True,
+                 secondary_threshold: float | None = MEAN_RULE_CUT, use_tfidf: bool = True,
                  use_examples: bool = True, C: float = 4.0, calibrate: bool = True,
                  threshold: Any = "auto", min_threshold_pos: int = 5) -> None:
         self.codebook = codebook
@@ -206,23 +214,34 @@ class CombinedCoder(BaseCoder, BaseEstimator):
     @property
     def default_threshold(self) -> float:  # type: ignore[override]
         """The codebook-only cut: 0.4 for noisy-or, 0.3 for the mean (module doc)."""
-        return 0.3 if getattr(self, "combine", "noisy_or") == "mean" else 0.4
+        return MEAN_RULE_CUT if getattr(self, "combine", "noisy_or") == "mean" else 0.4
 
-    def code(self, X: Any) -> list[list[str]]:
+    def code(self, X: Any, scores: np.ndarray | None = None) -> list[list[str]]:
         """Codes per answer: passing themes ordered by score and by where the
-        answer names them (``position_weight``); see ``assign_themes``."""
+        answer names them (``position_weight``); see ``assign_themes``.
+        ``scores``: this coder's ``predict_proba(X)`` when already computed
+        (the keyword and zero-shot parts are still needed for the order and
+        the agreement: ``score_and_code`` computes everything once)."""
+        return self._score_and_code(X, scores)[1]
+
+    def score_and_code(self, X: Any) -> tuple[np.ndarray, list[list[str]]]:
+        """``(predict_proba(X), code(X))`` with the answers scored once."""
+        return self._score_and_code(X, None)
+
+    def _score_and_code(self, X: Any, scores: np.ndarray | None
+                        ) -> tuple[np.ndarray, list[list[str]]]:
         from .base import as_batch
         from .thresholds import assign_themes
         self._check_fitted()
         batch = as_batch(X)
         if not len(batch):
-            return []
-        kw, zs = self.codebook_scorer_.parts(batch)  # once: scores, order and agreement use them
-        S = np.clip(np.asarray(self._scores(batch, (kw, zs)), dtype=float), 0.0, 1.0)
-        S[batch.non_answer] = 0.0
+            return self._proba(batch), []
+        # once: scores, order and agreement use them
+        kw, zs, pos = self.codebook_scorer_.parts_and_positions(batch)
+        S = self._proba(batch, self._scores(batch, (kw, zs)) if scores is None else scores)
         rank = S
         if self.position_weight:
-            rank = S - float(self.position_weight) * self.codebook_scorer_.positions(batch, kw)
+            rank = S - float(self.position_weight) * pos
         strict = self.combine == "noisy_or" and bool(self.secondary_threshold)
         agree = combine_scores(kw, zs, float(self.keyword_weight), "mean")
         select = S
@@ -238,14 +257,14 @@ class CombinedCoder(BaseCoder, BaseEstimator):
         codes = assign_themes(select, self.thresholds_, self.codebook, batch.non_answer,
                               ids=self.theme_ids_, rank=rank)
         if not strict:
-            return codes
+            return S, codes
         col = {t: j for j, t in enumerate(self.theme_ids_)}
         out = []
         for i, row in enumerate(codes):
             keep = row[:1] + [t for t in row[1:] if t not in col or self.weights_[col[t]] > 0
                               or agree[i, col[t]] >= float(self.secondary_threshold)]
             out.append(keep)
-        return out
+        return S, out
 
     def _fresh(self, **overrides: Any) -> Any:
         # folds share the fitted embedder: vectors already on the batch stay valid
@@ -270,5 +289,5 @@ class CombinedCoder(BaseCoder, BaseEstimator):
         out = np.full(k, float(self.default_threshold))
         w = getattr(self, "weights_", None)
         if w is not None and len(w) == k:
-            out[w > 0] = 0.3
+            out[w > 0] = MEAN_RULE_CUT
         return out

@@ -105,81 +105,88 @@ class KeywordCoder(BaseCoder, BaseEstimator):
                 self._phrases.append(None)
         self._regexes = [t.regexes for t in themes]
 
-    def _evidence(self, text: str, lemmas: tuple[str, ...]) -> np.ndarray:
+    def _match(self, text: str, lemmas: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """One pass over an answer: the evidence per theme and where in the
+        text each theme's first match starts (a share of the length; ``inf``
+        without a match, 1 when the evidence is in the lemmas only)."""
         k = len(self.theme_ids_)
         found: list[set[str]] = [set() for _ in range(k)]
+        pos = np.full(k, np.inf)
         ftext = fold(text)
         flemmas = fold(" ".join(lemmas)).split()
-        tokens = set(re.findall(r"\w+", ftext)) | set(flemmas)
+        n = max(len(ftext), 1)
         m = self.min_compound_len
-        for tok in tokens:
+
+        def hit(tok: str, at: float) -> None:
             for v in _variants(tok):  # the word and its likely singulars
                 for j in self._words.get(v, ()):
                     found[j].add(v)
+                    pos[j] = min(pos[j], at)
                 if not self._compound_words or len(v) <= m:
                     continue
                 for cut in range(m, len(v)):  # first or last part of a compound
                     for part in (v[:cut], v[-cut:]):
                         for j in self._compound_words.get(part, ()):
                             found[j].add(part)
+                            pos[j] = min(pos[j], at)
+
+        words: list[str] = []
+        starts: dict[str, int] = {}  # a word's first occurrence is its place
+        for mt in re.finditer(r"\w+", ftext):
+            words.append(mt.group(0))
+            starts.setdefault(mt.group(0), mt.start())
+        for tok in set(words) | set(flemmas):  # lemmas only: evidence, but no place in the text
+            hit(tok, starts[tok] / n if tok in starts else np.inf)
         lemma_text = " ".join(flemmas)
         for j, rx in enumerate(self._phrases):
             if rx is None:
                 continue
-            for source in (ftext, lemma_text):
-                for mt in rx.finditer(source):
-                    found[j].add(mt.group(1))
+            for mt in rx.finditer(ftext):
+                pos[j] = min(pos[j], mt.start() / n)
+                found[j].add(mt.group(1))
+            for mt in rx.finditer(lemma_text):
+                found[j].add(mt.group(1))
         ev = np.zeros(k)
+        tn = max(len(text), 1)
         for j in range(k):
             w = self.keyword_weights_[j]
             ev[j] = sum(w.get(x, 0.0) for x in found[j])
-            ev[j] += sum(1.0 for rx in self._regexes[j] if rx.search(text))
-        return ev
-
-    def _positions(self, text: str, lemmas: tuple[str, ...], has_evidence: np.ndarray | None = None
-                   ) -> np.ndarray:
-        k = len(self.theme_ids_)
-        pos = np.full(k, np.inf)
-        ftext = fold(text)
-        n = max(len(ftext), 1)
-        m = self.min_compound_len
-        for mt in re.finditer(r"\w+", ftext):
-            at = mt.start() / n
-            for v in _variants(mt.group(0)):
-                for j in self._words.get(v, ()):
-                    pos[j] = min(pos[j], at)
-                if not self._compound_words or len(v) <= m:
-                    continue
-                for cut in range(m, len(v)):
-                    for part in (v[:cut], v[-cut:]):
-                        for j in self._compound_words.get(part, ()):
-                            pos[j] = min(pos[j], at)
-        for j, rx in enumerate(self._phrases):
-            if rx is not None and (mt := rx.search(ftext)):
-                pos[j] = min(pos[j], mt.start() / n)
-        tn = max(len(text), 1)
-        for j, rxs in enumerate(self._regexes):
-            for rx in rxs:
+            patterns = 0.0
+            for rx in self._regexes[j]:
                 if mt := rx.search(text):
+                    patterns += 1.0
                     pos[j] = min(pos[j], mt.start() / tn)
+            ev[j] += patterns
         # evidence found only in the lemmas has no place in the text: count it as last
-        if has_evidence is None:
-            has_evidence = self._evidence(text, lemmas) > 0
-        pos[has_evidence & ~np.isfinite(pos)] = 1.0
-        return pos
+        pos[(ev > 0) & ~np.isfinite(pos)] = 1.0
+        return ev, pos
+
+    def _evidence(self, text: str, lemmas: tuple[str, ...]) -> np.ndarray:
+        return self._match(text, lemmas)[0]
+
+    def _match_batch(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+        """Evidence and first positions, (n, n_themes) each, in one pass."""
+        k = len(self.theme_ids_)
+        pairs = [self._match(t, lem) for t, lem in zip(batch.texts, batch.lemmas)]
+        ev = np.array([e for e, _ in pairs]).reshape(len(batch), k)
+        pos = np.array([p for _, p in pairs]).reshape(len(batch), k)
+        return ev, pos
 
     def first_positions(self, X: Any, scores: np.ndarray | None = None) -> np.ndarray:
         """Where in each answer each theme's first keyword or pattern match
         starts, as a share of the answer's length (0 = at the start); ``inf``
         for themes without a match. Respondents tend to name their main
-        project first, so this orders themes of equal strength. ``scores``:
-        this coder's scores of ``X`` when already computed (saves a pass)."""
+        project first, so this orders themes of equal strength. (``scores``
+        is accepted for compatibility: the evidence now comes from the same
+        pass.)"""
         from .base import as_batch
         self._check_fitted()
-        b = as_batch(X)
-        hits = [None] * len(b) if scores is None else list(np.asarray(scores) > 0)
-        return np.array([self._positions(t, lem, h) for t, lem, h in zip(b.texts, b.lemmas, hits)]
-                        ).reshape(len(b), len(self.theme_ids_))
+        return self._match_batch(as_batch(X))[1]
+
+    def scores_and_positions(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+        """``_scores(batch)`` and ``first_positions(batch)`` from one pass."""
+        ev, pos = self._match_batch(batch)
+        return _to_score(ev), pos
 
     def evidence(self, X: Any) -> np.ndarray:
         """Raw evidence per answer and theme (weighted hit counts)."""
@@ -198,6 +205,9 @@ class KeywordCoder(BaseCoder, BaseEstimator):
         return {t: float(e) for t, e in zip(self.theme_ids_, ev) if e > 0}
 
     def _scores(self, batch: Batch) -> np.ndarray:
-        ev = np.array([self._evidence(t, lem) for t, lem in zip(batch.texts, batch.lemmas)])
-        ev = ev.reshape(len(batch), len(self.theme_ids_))
-        return 1.0 - np.power(2.0, -ev)
+        return _to_score(self._match_batch(batch)[0])
+
+
+def _to_score(ev: np.ndarray) -> np.ndarray:
+    """Evidence to a score in [0, 1): one clear hit 0.5, two 0.75 (module doc)."""
+    return 1.0 - np.power(2.0, -ev)

@@ -77,6 +77,32 @@ def _unit(v: np.ndarray) -> np.ndarray:
 POOLINGS = ("max", "top2", "centroid")
 
 
+def _pool(V: np.ndarray, S: np.ndarray, R: np.ndarray | None, owner: np.ndarray | None, weight: float,
+          k: int, exclude: np.ndarray | None = None) -> np.ndarray:
+    """``S`` with each theme's column mixed with the mean similarity of ``V``
+    to the theme's ``k`` closest reference vectors (rows of ``R``, ``owner``
+    their theme index): ``(1 - weight) * S + weight * pooled``. ``exclude[i]``:
+    a reference left out for row i; a theme without references (or whose
+    only one is left out) keeps ``S``."""
+    if weight <= 0 or R is None or not len(R):
+        return S
+    SR = V @ R.T
+    if exclude is not None:
+        SR[np.arange(len(V)), exclude] = -np.inf
+    out = S.copy()
+    for j in range(S.shape[1]):
+        cols = SR[:, owner == j]
+        if cols.shape[1] == 0:
+            continue
+        top = -np.sort(-cols, axis=1)[:, :k]
+        top = np.where(np.isfinite(top), top, np.nan)
+        with np.errstate(all="ignore"):
+            pooled = np.nanmean(top, axis=1) if top.shape[1] > 1 else top[:, 0]
+        pooled = np.where(np.isfinite(pooled), pooled, S[:, j])  # a theme's only reference left out
+        out[:, j] = (1 - weight) * S[:, j] + weight * pooled
+    return out
+
+
 class ZeroShotCoder(BaseCoder, BaseEstimator):
     """Codes by similarity to the themes' descriptions and examples; no labels needed.
 
@@ -158,44 +184,13 @@ class ZeroShotCoder(BaseCoder, BaseEstimator):
         """Description/example similarity of vectors ``V`` to each theme;
         ``exclude[i]``: an example index left out for row i (leave-one-out)."""
         S = V @ self.prototypes_.T
-        return self._with_terms(V, self._with_examples(V, S, exclude))
-
-    def _with_terms(self, V: np.ndarray, S: np.ndarray) -> np.ndarray:
-        tw = float(self.term_weight)
-        T, owner = getattr(self, "term_vectors_", None), getattr(self, "term_owner_", None)
-        if tw <= 0 or T is None or not len(T):
-            return S
-        ST = V @ T.T
-        out = S.copy()
-        for j in range(S.shape[1]):
-            cols = ST[:, owner == j]
-            if cols.shape[1]:
-                out[:, j] = (1 - tw) * S[:, j] + tw * (-np.sort(-cols, axis=1)[:, :3]).mean(1)
-        return out
-
-    def _with_examples(self, V: np.ndarray, S: np.ndarray, exclude: np.ndarray | None) -> np.ndarray:
-        w = float(self.example_weight)
-        if self.example_pooling == "centroid" or w <= 0:
-            return S  # (the centroid is in the prototypes already)
-        E, owner = self.example_vectors_, self.example_owner_
-        if not len(E):
-            return S
-        SX = V @ E.T
-        if exclude is not None:
-            SX[np.arange(len(V)), exclude] = -np.inf
-        out = S.copy()
-        k = 2 if self.example_pooling == "top2" else 1
-        for j in range(S.shape[1]):
-            cols = SX[:, owner == j]
-            if cols.shape[1] == 0:
-                continue
-            top = -np.sort(-cols, axis=1)[:, :k]
-            top = np.where(np.isfinite(top), top, np.nan)
-            with np.errstate(all="ignore"):
-                ex = np.nanmean(top, axis=1) if top.shape[1] > 1 else top[:, 0]
-            ex = np.where(np.isfinite(ex), ex, S[:, j])  # a theme's only example left out
-            out[:, j] = (1 - w) * S[:, j] + w * ex
-        return out
+        if self.example_pooling != "centroid":  # (the centroid is in the prototypes already)
+            k = 2 if self.example_pooling == "top2" else 1
+            S = _pool(V, S, self.example_vectors_, self.example_owner_, float(self.example_weight), k,
+                      exclude)
+        # coders saved before keyword terms existed have no term vectors
+        return _pool(V, S, getattr(self, "term_vectors_", None), getattr(self, "term_owner_", None),
+                     float(self.term_weight), 3)
 
     def similarities(self, batch: Batch) -> np.ndarray:
         """Similarity of each answer to each theme (description and examples mixed)."""

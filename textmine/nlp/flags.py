@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Hashable, Iterable
+from functools import lru_cache
+from typing import Collection, Hashable, Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -76,12 +77,26 @@ def answer_key(text: str) -> str:
     return _EDGE_PUNCT.sub("", _SPACES.sub(" ", text).strip())
 
 
-def is_non_answer(text: str, non_answers: Iterable[str] = DEFAULT_NON_ANSWERS) -> bool:
-    """True when the whole answer is a non-answer (see module doc)."""
+@lru_cache(maxsize=16)
+def _non_answer_keys(non_answers: tuple[str, ...]) -> frozenset[str]:
+    """The ``answer_key`` of each listed non-answer (built once per list)."""
+    return frozenset(answer_key(n) for n in non_answers)
+
+
+def _is_non_answer_key(key: str, keys: Collection[str]) -> bool:
+    """``key`` (an ``answer_key``) is a listed non-answer or matches a non-answer pattern."""
+    return key in keys or bool(_NON_ANSWER_RX.fullmatch(key))
+
+
+def _is_non_answer(text: str, keys: Collection[str]) -> bool:
     if not _WORD.search(text or ""):
         return True  # empty, whitespace, "-", "/", "...", "?", only emoji
-    key = answer_key(text)
-    return key in {answer_key(n) for n in non_answers} or bool(_NON_ANSWER_RX.fullmatch(key))
+    return _is_non_answer_key(answer_key(text), keys)
+
+
+def is_non_answer(text: str, non_answers: Iterable[str] = DEFAULT_NON_ANSWERS) -> bool:
+    """True when the whole answer is a non-answer (see module doc)."""
+    return _is_non_answer(text, _non_answer_keys(tuple(non_answers)))
 
 
 def find_duplicates(pairs: Iterable[tuple[Hashable, str]],
@@ -89,12 +104,12 @@ def find_duplicates(pairs: Iterable[tuple[Hashable, str]],
     """For each (respondent_id, text): the index of an earlier answer of the
     same respondent with the same text (after ``answer_key`` and with all
     punctuation removed), else None. Non-answers are never duplicates."""
-    non = {answer_key(n) for n in non_answers}
+    non = _non_answer_keys(tuple(non_answers))
     seen: dict[tuple[Hashable, str], int] = {}
     out: list[int | None] = []
     for i, (respondent, text) in enumerate(pairs):
         key = " ".join(_WORD.findall(answer_key(text)))
-        if not key or key in non or is_non_answer(text, non_answers):
+        if not key or key in non or _is_non_answer(text, non):
             out.append(None)
             continue
         first = seen.setdefault((respondent, key), i)
@@ -114,8 +129,7 @@ class AnswerFlagger:
     def __call__(self, doc: Doc) -> Doc:
         flags: list[str] = []
         text = doc.text
-        key = answer_key(text)
-        non_answer = not _WORD.search(text) or key in self.non_answers or bool(_NON_ANSWER_RX.fullmatch(key))
+        non_answer = _is_non_answer(text, self.non_answers)
         language = None
         if non_answer:
             flags.append(NON_ANSWER)

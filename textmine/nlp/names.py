@@ -247,7 +247,7 @@ def _is_lone_capitalised_name(doc: Doc, i: int) -> bool:
     """A first name that is also a Dutch word, written with a capital inside a sentence, on its own:
     "vraag het aan Griet" (not "De Roos", "Elke gemeente", nor a Capitalised Title Of Words)."""
     token = doc[i]
-    if is_sentence_start(token) or not token.text[:1].isupper() or token.text.isupper():
+    if is_sentence_start(token) or not _is_titlecase(token.text):
         return False
     before = doc[i - 1] if i > 0 else None
     after = doc[i + 1] if i + 1 < len(doc) else None
