@@ -300,6 +300,21 @@ def test_optional_stages_absent_or_present(project: Path, spec_file: Path, monke
     assert set(page.links) <= page.ids
 
 
+def test_one_cleaning_per_open_question_per_report(project: Path, spec_file: Path, monkeypatch):
+    """The reported wave, the compared wave and the clusters share one cleaning (each writes a run)."""
+    with Store(project) as store:
+        ids = list(store.open_answers("lmb", "2025", "trots").respondent_id[:4])
+        fake = [{"id": 0, "label": "proefcluster", "keywords": ["a"], "size": 4, "respondent_ids": ids,
+                 "quotes": [], "coverage": {}, "new": True, "waves": {"2025": {"count": 4, "share": 0.04}}}]
+        monkeypatch.setattr(Store, "topic_clusters", lambda self, s, q: fake if q == "trots" else [])
+        build_report(store, "lmb", "2025", spec=spec_file)  # codes what is not coded yet
+        before = len(store.runs("clean"))
+        html = build_report(store, "lmb", "2025", spec=spec_file)
+        after = store.runs("clean")
+    assert "proefcluster" in html
+    assert len(after) - before == 1  # spec: one open question, compare_with 2022
+
+
 # --- rendered in headless Chromium ------------------------------------------------------
 
 _PROBE = """<script>

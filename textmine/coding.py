@@ -9,7 +9,6 @@ an answer with a human code reports ``source: human``.
 
 from __future__ import annotations
 
-import json
 import pickle
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -20,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .codebook import NON_ANSWER, OVERIG, Codebook, load_codebook
+from .codebook import OVERIG, Codebook, load_codebook
 from .errors import InputError
 from .ingest import read_table
 from .paths import data_dir
@@ -139,6 +138,17 @@ def human_labels(store: Store, codebook: Codebook, survey: str, question: str,
     return latest.reset_index()
 
 
+def human_coded(labels: pd.DataFrame, cleaned: list[dict[str, Any]], theme_ids: list[str]
+                ) -> tuple[list[tuple[str, str]], list[dict[str, Any]], np.ndarray]:
+    """The cleaned answers that have human codes (``human_labels``): their (wave, respondent_id)
+    keys, the answers, and their 0/1 matrix over ``theme_ids``, in the labels' order."""
+    by_key = {(a["wave"], a["respondent_id"]): a for a in cleaned}
+    keys = [k for k in zip(labels.wave, labels.respondent_id) if k in by_key]
+    Y = (labels.set_index(["wave", "respondent_id"]).loc[keys, theme_ids].to_numpy() if keys
+         else np.zeros((0, len(theme_ids)), dtype=int))
+    return keys, [by_key[k] for k in keys], Y
+
+
 # --- the coding run ----------------------------------------------------------------
 
 CoderFactory = Callable[[Codebook, Any], Any]
@@ -185,17 +195,17 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
     emb = CachedEmbedder(get_embedder(embedder), StoreCache(store), progress=progress)
     labels = human_labels(store, codebook, survey, question)
     coder = factory(codebook, emb)
-    by_key = {(a["wave"], a["respondent_id"]): a for a in cleaned}
-    train_keys = [k for k in zip(labels.wave, labels.respondent_id) if k in by_key]
+    train_keys, train_rows, Y = human_coded(labels, cleaned, codebook.ids)
     if train_keys:
-        Y = labels.set_index(["wave", "respondent_id"]).loc[train_keys, codebook.ids].to_numpy()
-        coder.fit(_answers([by_key[k] for k in train_keys]), Y)
+        coder.fit(_answers(train_rows), Y)
     else:
         coder.fit(_answers(cleaned))  # the codebook alone
     target = [a for a in cleaned if wave is None or a["wave"] == wave]
     X = _answers(target)
-    scores = coder.predict_proba(X)
-    themes = coder.code(X)
+    if hasattr(coder, "score_and_code"):  # textmine's coders: the answers are scored once
+        scores, themes = coder.score_and_code(X)
+    else:
+        scores, themes = coder.predict_proba(X), coder.code(X)
     provenance = _provenance(codebook, emb.key, coder, len(train_keys))
     run_id = store.start_run("code", settings={"survey": survey, "question": question, "wave": wave,
                                                "embedder": emb.key}, provenance=provenance)
@@ -320,14 +330,12 @@ def evaluate_question(store: Store, question: str, *, survey: str | None = None,
     survey = open_question_survey(store, question, survey)
     codebook = codebook or resolve_codebook(store, survey, question)
     labels = human_labels(store, codebook, survey, question)
-    cleaned = {(a["wave"], a["respondent_id"]): a
-               for a in clean_project(store, survey=survey, question=question, settings=settings).answers}
-    keys = [k for k in zip(labels.wave, labels.respondent_id) if k in cleaned]
+    cleaned = clean_project(store, survey=survey, question=question, settings=settings).answers
+    keys, rows, Y = human_coded(labels, cleaned, codebook.ids)
     if len(keys) < MIN_EVAL_ANSWERS:
         raise InputError(f"evaluation needs at least {MIN_EVAL_ANSWERS} human-coded answers to '{question}' "
                          f"(the project has {len(keys)}): code some with 'textmine review' or --train")
-    Y = labels.set_index(["wave", "respondent_id"]).loc[keys, codebook.ids].to_numpy()
-    X = _answers([cleaned[k] for k in keys])
+    X = _answers(rows)
     emb = CachedEmbedder(get_embedder(embedder), StoreCache(store))
     folds = max(2, min(cv, len(keys) // 5))
     result = cross_validated_report(lambda: factory(codebook, emb), X, Y, cv=folds, seed=seed,
@@ -377,3 +385,30 @@ def _human_agreement(store: Store, codebook: Codebook, survey: str, question: st
     rep = theme_report(matrix(a), matrix(b), codebook.ids)
     return {"coders": [a, b], "answers": len(common), "mean_kappa": rep.mean_kappa, "alpha": rep.alpha,
             "per_theme": rep.per_theme[["theme", "kappa", "alpha"]].to_dict("records")}
+
+
+# --- human codes win -----------------------------------------------------------------
+
+def current_themes(codes: pd.DataFrame, by: tuple[str, ...] = ("wave", "respondent_id")
+                   ) -> dict[tuple, tuple[str, dict[str, Any]]]:
+    """Per answer (the ``by`` columns): (source, {theme: score} of the themes that apply).
+
+    If anyone coded an answer by hand, its human codes decide (the latest call per
+    theme across coders: a reviewer's correction, as in human_labels); else its
+    machine codes. Every answer with a code in ``codes`` is in the result, also when
+    no theme applies. Callers filter ``codes`` first (themes, the answer's current text).
+    """
+    if codes.empty:
+        return {}
+    by = list(by)
+    human = codes["source"] == "human"
+    has_human = human.groupby([codes[c] for c in by]).transform("any")
+    chosen = codes[human == has_human].sort_values("code_id", kind="stable")
+    latest = chosen.drop_duplicates([*by, "theme"], keep="last")
+    out: dict[tuple, tuple[str, dict[str, Any]]] = {}
+    for *key, source in zip(*(latest[c] for c in by), latest["source"]):
+        out.setdefault(tuple(key), (source, {}))
+    applied = latest[latest["applies"] == 1]
+    for *key, theme, score in zip(*(applied[c] for c in by), applied["theme"], applied["score"]):
+        out[tuple(key)][1][theme] = score
+    return out

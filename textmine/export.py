@@ -75,6 +75,11 @@ def set_text_safe(cell: Any, value: Any) -> None:
 YES, NO = "ja", "nee"  # the yes/no cells of the workbooks staff fill in (review, catalogue curation)
 
 
+def answer_key(survey: str, wave: str, question: str, respondent_id: str) -> str:
+    """The "Sleutel" cell of the staff workbooks (review, catalogue curation): one answer."""
+    return f"{survey}|{wave}|{question}|{respondent_id}"
+
+
 def write_staff_sheet(ws: Any, headers: Sequence[str], rows: Iterable[Sequence[Any]], *,
                       highlight: Iterable[str] = (), wrap: str | None = None, yes_no: Iterable[str] = (),
                       widths: dict[str, float] | None = None, hidden: Iterable[str] = (),

@@ -45,6 +45,7 @@ from .codebook import Codebook
 from .errors import InputError
 from .qdc import add_code_tree, code_guid
 from .store import Store, WaveInfo
+from .units import respondent_name
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 SOURCES_DIR = "sources"
@@ -402,7 +403,7 @@ def _selections(src: ET.Element, key: tuple, text: str, codes: list[tuple[str, s
 def _case_name(r: Any, w: WaveInfo, several: bool, taken: set[str]) -> str:
     """The municipality (else the unit or respondent id); the wave added when the
     export has several, the respondent id when two cases would share a name."""
-    base = r.municipality or r.unit or f"respondent {r.respondent_id}"
+    base = respondent_name(r.municipality, r.unit, r.respondent_id)
     name = f"{base} ({w.survey} {w.wave})" if several else str(base)
     if name in taken:
         name = f"{name} #{r.respondent_id}"

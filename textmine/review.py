@@ -21,7 +21,7 @@ import pandas as pd
 
 from .codebook import Codebook
 from .errors import InputError
-from .export import NO, YES, open_workbook, set_text_safe, write_info_sheet, write_staff_sheet
+from .export import NO, YES, answer_key, open_workbook, set_text_safe, write_info_sheet, write_staff_sheet
 from .store import Store
 
 SHEET = "Beoordelen"
@@ -32,10 +32,6 @@ KEY, HASH, WAVE, RESPONDENT, UNIT, TEXT = ("Sleutel", "Teksthash", "Golf", "Resp
 CONFIDENCE, SOURCE, REVIEWED, COMMENT = ("Zekerheid machine", "Bron", "Beoordeeld", "Opmerking")
 _THEME_HEADER = re.compile(r"\(([a-z_][a-z0-9_]*)\)\s*$")
 CODER_LABEL = "Naam van de codeur"
-
-
-def _key(survey: str, wave: str, question: str, respondent_id: str) -> str:
-    return f"{survey}|{wave}|{question}|{respondent_id}"
 
 
 def review_rows(store: Store, codebook: Codebook, survey: str, question: str,
@@ -55,7 +51,7 @@ def review_rows(store: Store, codebook: Codebook, survey: str, question: str,
     h = {(r.wave, r.respondent_id, r.theme): r.applies for r in human.itertuples()}  # later rows win
     rows = []
     for a in answers.itertuples():
-        row: dict[str, Any] = {KEY: _key(survey, a.wave, question, a.respondent_id), HASH: a.text_hash,
+        row: dict[str, Any] = {KEY: answer_key(survey, a.wave, question, a.respondent_id), HASH: a.text_hash,
                                WAVE: a.wave, RESPONDENT: a.respondent_id,
                                UNIT: units.get((a.wave, a.respondent_id)) or "", TEXT: a.text}
         confidence, has_human = 1.0, False

@@ -22,6 +22,7 @@ from .store import Store, WaveInfo
 
 Z95 = 1.959963984540054
 UNIT_ATTRIBUTES = ("province", "size_class", "municipality")
+UNKNOWN_GROUP = "(onbekend)"  # respondents whose unit attribute is not known
 
 
 # --- formulas -------------------------------------------------------------------
@@ -145,12 +146,22 @@ def tally_question(q: Question, data: QuestionData, n_resp: int, population: int
 
 # --- crosstabs ------------------------------------------------------------------
 
+def unit_order(attr: str, groups: list[str]) -> list[str]:
+    """Groups of a unit attribute in reading order: size classes small to large, else
+    alphabetical with the unknown group last."""
+    if attr == "size_class":
+        from .units import SIZE_CLASSES
+
+        known = [label for _limit, label in SIZE_CLASSES]
+        return [g for g in known if g in groups] + sorted(g for g in groups if g not in known)
+    return sorted(groups, key=lambda g: (g == UNKNOWN_GROUP, g))
+
+
 def _groups(by: str, schema: Schema, respondents: pd.DataFrame, answers: pd.DataFrame) -> tuple[list[str], pd.Series]:
     """Respondent id -> group label for a closed question or a unit attribute."""
     if by in UNIT_ATTRIBUTES:
-        series = respondents.set_index("respondent_id")[by].fillna("(onbekend)")
-        order = sorted(series.unique(), key=lambda g: (g == "(onbekend)", g))
-        return order, series
+        series = respondents.set_index("respondent_id")[by].fillna(UNKNOWN_GROUP)
+        return unit_order(by, list(series.unique())), series
     try:
         q = schema.question(by)
     except KeyError:

@@ -86,3 +86,11 @@ def match_unit(unit: str) -> UnitMatch:
     hits = process.extract(key, list(by_key), limit=3, score_cutoff=80)
     suggestions = tuple(dict.fromkeys(by_key[k].name for k, _score, _ in hits))
     return UnitMatch(unit, None, suggestions)
+
+
+def respondent_name(municipality: object, unit: object, respondent_id: object) -> str:
+    """What reports and exports call a respondent: the municipality, else the unit as typed."""
+    for value in (municipality, unit):
+        if isinstance(value, str) and value.strip():
+            return value
+    return f"respondent {respondent_id}"

@@ -26,10 +26,6 @@ INCLUDE, TITLE, HIGHLIGHT = "Opnemen", "Korte titel", "In de kijker"
 MAX_TITLE = 120  # a heading, not a paragraph
 
 
-def answer_key(survey: str, wave: str, question: str, respondent_id: str) -> str:
-    return f"{survey}|{wave}|{question}|{respondent_id}"
-
-
 @dataclass
 class CurationReport:
     file: str

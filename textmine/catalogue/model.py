@@ -67,7 +67,7 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
     settings = settings if settings is not None else load_config(store.dir).nlp
     cleaned = clean_project(store, survey=survey, wave=wave, question=question, settings=settings,
                             progress=progress).answers
-    candidates = [a for a in cleaned if "non_answer" not in a["flags"] and a["redacted_text"].strip()]
+    candidates = [a for a in cleaned if NON_ANSWER not in a["flags"] and a["redacted_text"].strip()]
     stored = store.open_answers(survey, wave, question)
     hashes = {(w, r): h for w, r, h in zip(stored.wave, stored.respondent_id, stored.text_hash)}
     themes_of = _themes(store, codebook, survey, question, wave, hashes)
@@ -173,34 +173,26 @@ def _themes(store: Store, codebook: Codebook, survey: str, question: str, wave: 
     Human: the latest code per theme across coders (a reviewer's correction), in
     codebook order. Machine: the themes the current run applied, highest score first.
     """
+    from ..coding import current_themes
+
     codes = store.codes(survey, wave, question)
     # Only codes made for the answer's current text.
     codes = codes[np.array([hashes.get((w, r)) == h for w, r, h in
                             zip(codes.wave, codes.respondent_id, codes.text_hash)], dtype=bool)]
     out: dict[tuple[str, str], tuple[str, list[str]]] = {}
     ranks = {t: i for i, t in enumerate(codebook.ids)}
-    human = codes[codes.source == "human"].sort_values("code_id")
-    latest: dict[tuple[str, str], dict[str, bool]] = {}
-    for r in human.itertuples():
-        latest.setdefault((r.wave, r.respondent_id), {})[r.theme] = bool(r.applies)
-    for key, calls in latest.items():
-        if calls.get(NON_ANSWER):
-            out[key] = ("human", [NON_ANSWER])
+    for key, (source, applied) in current_themes(codes).items():
+        if source == "human":
+            out[key] = ("human", [NON_ANSWER] if NON_ANSWER in applied else
+                        sorted((t for t in applied if t in ranks), key=ranks.get))
         else:
-            out[key] = ("human", sorted((t for t, yes in calls.items() if yes and t in ranks), key=ranks.get))
-    machine = codes[codes.source == "machine"]
-    scored: dict[tuple[str, str], list[tuple[float, int, str]]] = {}
-    for r in machine.itertuples():
-        key = (r.wave, r.respondent_id)
-        if key in out:
-            continue
-        scored.setdefault(key, [])
-        if r.applies and r.theme in ranks:
-            score = -1.0 if r.score is None or np.isnan(r.score) else float(r.score)
-            scored[key].append((-score, ranks[r.theme], r.theme))
-    for key, items in scored.items():
-        out[key] = ("machine", [t for _, _, t in sorted(items)])
+            scored = sorted((-_score(s), ranks[t], t) for t, s in applied.items() if t in ranks)
+            out[key] = ("machine", [t for _, _, t in scored])
     return out
+
+
+def _score(value: Any) -> float:
+    return -1.0 if value is None or np.isnan(value) else float(value)
 
 
 def _needs_coding(store: Store, codebook: Codebook, survey: str, question: str,

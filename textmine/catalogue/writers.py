@@ -16,7 +16,8 @@ from typing import Any, Iterable
 
 from .. import __version__
 from ..errors import InputError
-from .curation import (HASH, HIGHLIGHT, INCLUDE, INFO_SHEET, KEY, NO, SHEET, TITLE, YES, answer_key)
+from ..export import answer_key
+from .curation import (HASH, HIGHLIGHT, INCLUDE, INFO_SHEET, KEY, NO, SHEET, TITLE, YES)
 
 SUFFIXES = (".html", ".htm", ".md", ".xlsx")
 PRIVACY_NOTE = ("De antwoorden zijn geanonimiseerd: namen, e-mailadressen en telefoonnummers "

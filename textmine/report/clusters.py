@@ -1,7 +1,7 @@
 """Nieuwe clusters: topic clusters of an open question, when a topics run is stored.
 
-Uses ``Store.topic_clusters(survey, question)`` when the project's textmine
-has it; the report says so when there is none. Quotes are redacted text of the
+Uses ``Store.topic_clusters(survey, question)`` (the latest topics run); the
+report says so when there is none. Quotes are redacted text of the
 cleaning step only: a cluster's own quote is used when it is the redacted text
 of one of its members, else the members' redacted answers are quoted.
 """
@@ -12,26 +12,24 @@ from typing import Any
 
 from ..codebook import NON_ANSWER
 from ..schema import Question
+from ..units import respondent_name
 from .context import WaveContext
 from .evidence import Evidence
-from .opens import QUOTE_MAX, QUOTE_MIN, Progress, _settings, codebook_for
+from .opens import QUOTE_MAX, QUOTE_MIN, Progress, codebook_for, survey_cleaned
 
 MAX_QUOTES = 3
 
 
-def _all_waves(ctx: WaveContext, q: Question) -> dict[str, list[dict[str, Any]]]:
+def _all_waves(ctx: WaveContext, q: Question, progress: Progress | None = None) -> dict[str, list[dict[str, Any]]]:
     """Respondent id -> cleaned answers to this question in any wave, with the respondent's name."""
-    from ..clean import clean_project
-
     key = ("all_waves", q.id)
     if key not in ctx.cache:
         names: dict[tuple[str, str], str] = {}
         for info in ctx.store.waves(ctx.survey):
             for r in ctx.store.respondents(ctx.survey, info.wave).itertuples():
-                known = [v for v in (r.municipality, r.unit) if isinstance(v, str) and v.strip()]
-                names[(info.wave, str(r.respondent_id))] = known[0] if known else f"respondent {r.respondent_id}"
+                names[(info.wave, str(r.respondent_id))] = respondent_name(r.municipality, r.unit, r.respondent_id)
         out: dict[str, list[dict[str, Any]]] = {}
-        for a in clean_project(ctx.store, survey=ctx.survey, question=q.id, settings=_settings(ctx)).answers:
+        for a in survey_cleaned(ctx, q, progress):
             rid = str(a["respondent_id"])
             out.setdefault(rid, []).append({"wave": a["wave"], "respondent_id": rid, "text": a["redacted_text"],
                                             "non_answer": NON_ANSWER in a["flags"],
@@ -61,16 +59,13 @@ def _closest_theme(ctx: WaveContext, q: Question, coverage: Any) -> tuple[str, f
 def clusters(ctx: WaveContext, evidence: Evidence, q: Question, progress: Progress | None = None
              ) -> dict[str, Any]:
     """{"status": "none"|"error"|"ok", "clusters": [...]} for one open question."""
-    fn = getattr(ctx.store, "topic_clusters", None)
-    if fn is None:
-        return {"status": "none", "clusters": []}
     try:
-        found = fn(ctx.survey, q.id) or []
+        found = ctx.store.topic_clusters(ctx.survey, q.id) or []
     except Exception as exc:  # noqa: BLE001 - the topics stage is optional: the report must still be written
         return {"status": "error", "clusters": [], "error": f"{type(exc).__name__}: {exc}"}
     if not found:
         return {"status": "none", "clusters": []}
-    answers = _all_waves(ctx, q)
+    answers = _all_waves(ctx, q, progress)
     wanted_waves = {str(w) for w in ((found[0].get("waves") or {}).keys())} or None
     out = []
     for c in found:

@@ -1,8 +1,8 @@
-"""Vergelijking met een vorige golf, from ``textmine.waves.compare_waves`` when it is there."""
+"""Vergelijking met een vorige golf, from ``textmine.waves.compare_waves``."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 from ..codebook import OVERIG
 from .closed import LIKERT_GROUPS, option_members, register_option
@@ -46,16 +46,12 @@ def labels(ctx: WaveContext, question: str, option: str) -> tuple[str, str]:
 
 
 def comparison(current: WaveContext, other: WaveContext, evidence: Evidence,
-               progress: Progress | None = None, questions: set[str] | None = None,
-               compare: Callable[..., list[dict[str, Any]]] | None = None) -> dict[str, Any]:
+               progress: Progress | None = None, questions: set[str] | None = None) -> dict[str, Any]:
     """{"status": "none"|"error"|"ok", "rows": [...]}: rows with both waves' figures and the test."""
-    if compare is None:
-        try:
-            from ..waves import compare_waves as compare  # built in parallel; optional
-        except ImportError:
-            return {"status": "none", "rows": [], "other": other.wave}
+    from ..waves import compare_waves
+
     try:
-        raw = compare(current.store, current.survey, other.wave, current.wave) or []
+        raw = compare_waves(current.store, current.survey, other.wave, current.wave) or []
     except Exception as exc:  # noqa: BLE001 - an optional stage must not stop the report
         return {"status": "error", "rows": [], "other": other.wave, "error": f"{type(exc).__name__}: {exc}"}
     rows = []

@@ -10,13 +10,16 @@ import pandas as pd
 
 from ..errors import InputError
 from ..store import Store, WaveInfo
+from ..units import respondent_name
 
 
 @dataclass
 class WaveContext:
     store: Store
     info: WaveInfo
-    cache: dict[str, Any] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)
+    # Shared by the wave contexts of one report (pass it on): what is read for the whole survey.
+    shared: dict[Any, Any] = field(default_factory=dict)
 
     @property
     def survey(self) -> str:
@@ -33,11 +36,8 @@ class WaveContext:
     @cached_property
     def names(self) -> dict[str, str]:
         """Respondent id -> what the report calls it: the municipality, else the unit as typed."""
-        out = {}
-        for r in self.respondents.itertuples():
-            known = [v for v in (r.municipality, r.unit) if isinstance(v, str) and v.strip()]
-            out[str(r.respondent_id)] = known[0] if known else f"respondent {r.respondent_id}"
-        return out
+        return {str(r.respondent_id): respondent_name(r.municipality, r.unit, r.respondent_id)
+                for r in self.respondents.itertuples()}
 
     @cached_property
     def answers(self) -> pd.DataFrame:

@@ -6,11 +6,10 @@ from typing import Any
 
 from ..codebook import NON_ANSWER
 from ..schema import Question
-from ..tally import tally_wave
+from ..tally import UNKNOWN_GROUP, tally_wave, unit_order
 from .closed import option_members
 from .context import WaveContext
 from .evidence import Evidence
-from .method import UNKNOWN, _order
 from .opens import Progress, codebook_for, coded_answers
 from .spec import Crosstab
 
@@ -21,8 +20,8 @@ def group_members(ctx: WaveContext, by: str) -> tuple[str, dict[str, set[str]]]:
     """(label of the grouping, group -> respondent ids)."""
     schema = ctx.info.schema
     if by in BY_LABELS:
-        series = ctx.respondents.set_index(ctx.respondents["respondent_id"].astype(str))[by].fillna(UNKNOWN)
-        groups = {g: set(series.index[series == g]) for g in _order(by, list(series.unique()))}
+        series = ctx.respondents.set_index(ctx.respondents["respondent_id"].astype(str))[by].fillna(UNKNOWN_GROUP)
+        groups = {g: set(series.index[series == g]) for g in unit_order(by, list(series.unique()))}
         return BY_LABELS[by], groups
     q = schema.question(by)
     members = option_members(ctx, q)
@@ -54,8 +53,6 @@ def crosstab(ctx: WaveContext, evidence: Evidence, ct: Crosstab, progress: Progr
                                                f"({ctx.survey.upper()} {ctx.wave})",
                                                [(ctx.name(r), "") for r in who])}
         out["rows"].append({"group": str(g["group"]), "base": g["base"], "cells": cells})
-    order = {g: i for i, g in enumerate(groups)}  # size classes small to large, not alphabetical
-    out["rows"].sort(key=lambda r: order.get(r["group"], len(order)))
     return out
 
 

@@ -32,6 +32,3 @@ class Evidence:
             ordered = sorted(rows, key=lambda r: (r[0].casefold(), r[1]))
             self.entries[anchor] = Entry(anchor, title, ordered[: self.limit], len(rows), kind)
         return anchor
-
-    def __contains__(self, anchor: str) -> bool:
-        return anchor in self.entries

@@ -132,8 +132,8 @@ def appendix(evidence: Evidence) -> str:
     return "".join(out) + "</section>"
 
 
-def page(reps: list[SurveyReport], evidence: Evidence, title: str | None = None) -> str:
-    title = title or (reps[0].title if len(reps) == 1 else "Rapport van de bevragingen")
+def page(reps: list[SurveyReport], evidence: Evidence) -> str:
+    title = reps[0].title if len(reps) == 1 else "Rapport van de bevragingen"
     waves = " · ".join(f"{r.label}, golf {r.wave}" if r.label != title else f"golf {r.wave}" for r in reps)
     made = datetime.now(timezone.utc).strftime("%d-%m-%Y")
     return (

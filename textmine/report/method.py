@@ -6,12 +6,12 @@ from typing import Any
 
 from scipy import stats
 
-from ..tally import margin_of_error, required_sample
-from ..units import SIZE_CLASSES, match_unit, municipality_names
+from ..tally import UNKNOWN_GROUP, margin_of_error, required_sample, unit_order
+from ..units import match_unit, municipality_names
 from .context import WaveContext
 from .evidence import Evidence
 
-UNKNOWN = "(onbekend)"
+UNKNOWN = UNKNOWN_GROUP
 # A group is called over- or under-represented when its share among respondents
 # differs from its share of all municipalities by at least this many points.
 THRESHOLD_POINTS = 3.0
@@ -29,13 +29,6 @@ def population_groups() -> dict[str, dict[str, int]]:
     return out
 
 
-def _order(attr: str, groups: list[str]) -> list[str]:
-    if attr == "size_class":
-        known = [label for _limit, label in SIZE_CLASSES]
-        return [g for g in known if g in groups] + sorted(g for g in groups if g not in known)
-    return sorted(groups, key=lambda g: (g == UNKNOWN, g))
-
-
 def representation(ctx: WaveContext, attr: str, evidence: Evidence | None = None) -> dict[str, Any]:
     """Respondents against all municipalities for one unit attribute, with a goodness-of-fit test."""
     pop = population_groups()[attr]
@@ -43,7 +36,7 @@ def representation(ctx: WaveContext, attr: str, evidence: Evidence | None = None
     n_known = sum(c for g, c in counts.items() if g != UNKNOWN)
     n_pop = sum(pop.values())
     rows = []
-    for g in _order(attr, list(set(pop) | set(counts))):
+    for g in unit_order(attr, list(set(pop) | set(counts))):
         resp, units = int(counts.get(g, 0)), int(pop.get(g, 0))
         share_resp = 100 * resp / n_known if n_known and g != UNKNOWN else None
         share_pop = 100 * units / n_pop if units else None

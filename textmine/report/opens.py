@@ -25,15 +25,27 @@ def _settings(ctx: WaveContext) -> Any:
     return load_config(ctx.store.dir).nlp
 
 
-def cleaned_answers(ctx: WaveContext, q: Question, progress: Progress | None = None) -> list[dict[str, Any]]:
-    """The cleaning step's rows for this question and wave (cached in the store)."""
+def survey_cleaned(ctx: WaveContext, q: Question, progress: Progress | None = None) -> list[dict[str, Any]]:
+    """The cleaning step's rows for this question in every wave of the survey.
+
+    Cleaned once per report (``ctx.shared``): each cleaning also writes a run and the
+    answers' flags to the store. Per wave the rows are the same as a one-wave cleaning.
+    """
     from ..clean import clean_project
 
+    key = ("cleaned", ctx.survey, q.id)
+    if key not in ctx.shared:
+        step = (lambda d, t: progress(f"cleaning {ctx.survey} {q.id}", d, t)) if progress else None
+        ctx.shared[key] = clean_project(ctx.store, survey=ctx.survey, question=q.id,
+                                        settings=_settings(ctx), progress=step).answers
+    return ctx.shared[key]
+
+
+def cleaned_answers(ctx: WaveContext, q: Question, progress: Progress | None = None) -> list[dict[str, Any]]:
+    """The cleaning step's rows for this question and wave (cached in the store)."""
     key = ("cleaned", q.id)
     if key not in ctx.cache:
-        step = (lambda d, t: progress(f"cleaning {ctx.survey} {q.id} {ctx.wave}", d, t)) if progress else None
-        ctx.cache[key] = clean_project(ctx.store, survey=ctx.survey, wave=ctx.wave, question=q.id,
-                                       settings=_settings(ctx), progress=step).answers
+        ctx.cache[key] = [a for a in survey_cleaned(ctx, q, progress) if a["wave"] == ctx.wave]
     return ctx.cache[key]
 
 
@@ -44,7 +56,7 @@ def coded_answers(ctx: WaveContext, q: Question, codebook: Codebook,
     Codes come from the store, per answer a human code over a machine one;
     answers without any code are coded first (``textmine code`` for this wave).
     """
-    from ..coding import code_question
+    from ..coding import code_question, current_themes
 
     key = ("coded", q.id)
     if key in ctx.cache:
@@ -59,23 +71,19 @@ def coded_answers(ctx: WaveContext, q: Question, codebook: Codebook,
                       settings=settings, progress=step)
         codes = ctx.store.codes(ctx.survey, ctx.wave, q.id)
     codes = codes[codes["theme"].isin(codebook.ids)].sort_values("code_id")
-    human = codes[codes["source"] == "human"].groupby(["respondent_id", "theme"])["applies"].last()
+    current = current_themes(codes, by=("respondent_id",))
     machine = codes[codes["source"] == "machine"]
-    machine_themes = machine[machine["applies"] == 1].groupby("respondent_id")["theme"].apply(list).to_dict()
-    scores: dict[str, dict[str, float]] = {}
+    scores: dict[str, dict[str, float]] = {}  # machine scores, also of human-coded answers (quote ranking)
     for rid, theme, score in zip(machine["respondent_id"].astype(str), machine["theme"], machine["score"]):
         scores.setdefault(rid, {})[theme] = score
-    human_ids = set(human.index.get_level_values(0)) if len(human) else set()
     out = []
     for a in cleaned:
         rid = str(a["respondent_id"])
-        if rid in human_ids:
-            themes = [t for t in codebook.ids if human.get((rid, t), 0) == 1] or [OVERIG]
-            source = "human"
-        elif NON_ANSWER in a["flags"]:
+        source, applied = current.get((rid,), ("machine", {}))
+        if source == "machine" and NON_ANSWER in a["flags"]:
             themes, source = [NON_ANSWER], "flag"
         else:
-            themes, source = [t for t in codebook.ids if t in machine_themes.get(rid, [])] or [OVERIG], "machine"
+            themes = [t for t in codebook.ids if t in applied] or [OVERIG]
         out.append({"respondent_id": rid, "name": ctx.name(rid), "text": a["redacted_text"],
                     "themes": themes, "source": source, "scores": scores.get(rid, {})})
     ctx.cache[key] = out

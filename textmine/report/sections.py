@@ -67,7 +67,7 @@ def build_survey(store: Store, survey: str, wave: str | None, evidence: Evidence
     if other == "auto":
         other = previous_wave(store, survey, info.wave)
     if other and other != info.wave:
-        other_ctx = WaveContext(store, wave_info(store, survey, other))
+        other_ctx = WaveContext(store, wave_info(store, survey, other), shared=ctx.shared)
         shown = set(closed_ids) | {o["question"].id for o in rep.open}
         for item in rep.open:  # the other wave's answers need themes before shares can be compared
             q = item["question"]

@@ -175,7 +175,7 @@ def discover_topics(store: Any, question: str, *, survey: str | None = None, wav
                     ) -> TopicResult:
     """Topics of one open question (all waves unless ``wave``), saved as a run in the store."""
     from ..clean import clean_project
-    from ..coding import human_labels, open_question_survey, resolve_codebook
+    from ..coding import open_question_survey, resolve_codebook
     from ..embed import CachedEmbedder, StoreCache, get_embedder
 
     settings = settings or TopicSettings()
@@ -189,7 +189,7 @@ def discover_topics(store: Any, question: str, *, survey: str | None = None, wav
                          + (f" wave {wave}" if wave else "") + " to find topics in")
     emb = CachedEmbedder(get_embedder(embedder), StoreCache(store), progress=progress)
     E = emb.encode([a["normalized_text"] or a["text"] for a in answers])
-    train = _human_training(store, codebook, survey, question, cleaned, emb, human_labels)
+    train = _human_training(store, codebook, survey, question, cleaned, emb)
     result = find_topics(answers, emb, codebook, settings, embeddings=E, rule=rule, train=train,
                          question_text=_question_text(store, survey, question), progress=progress)
     run_settings = {"survey": survey, "question": question, "wave": wave, "embedder": emb.key,
@@ -223,16 +223,13 @@ def _question_text(store: Any, survey: str, question: str) -> str:
 
 
 def _human_training(store: Any, codebook: Codebook, survey: str, question: str,
-                    cleaned: list[dict[str, Any]], emb: Any, human_labels: Any) -> Any:
-    labels = human_labels(store, codebook, survey, question)
-    if labels.empty:
-        return None
-    by_key = {(a["wave"], a["respondent_id"]): a for a in cleaned}
-    keys = [k for k in zip(labels.wave, labels.respondent_id) if k in by_key]
+                    cleaned: list[dict[str, Any]], emb: Any) -> Any:
+    """(answers, vectors, 0/1 matrix) of the human-coded answers, None without any."""
+    from ..coding import human_coded, human_labels
+
+    keys, rows, Y = human_coded(human_labels(store, codebook, survey, question), cleaned, codebook.ids)
     if not keys:
         return None
-    rows = [by_key[k] for k in keys]
-    Y = labels.set_index(["wave", "respondent_id"]).loc[keys, codebook.ids].to_numpy()
     return rows, emb.encode([a["normalized_text"] or a["text"] for a in rows]), Y
 
 
