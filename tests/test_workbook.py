@@ -207,3 +207,22 @@ def test_text_cells_keep_their_meaning(tmp_path: Path):
     path = tmp_path / "types.xlsx"
     path.write_bytes(_xlsx([["id", "datum", "ja", "n"], ["R1", datetime(2025, 3, 1, 9, 30), True, 3.0]]))
     assert read_table(path).rows == [["R1", "2025-03-01T09:30:00", "1", "3"]]
+
+
+def test_xlsx_writers_hold_control_characters_visibly(tmp_path: Path):
+    """openpyxl refuses control characters (IllegalCharacterError) and writes U+FFFE into a file
+    Excel must repair: every XLSX writer shows them as \\xNN / \\uNNNN (export.set_text_safe)."""
+    from test_catalogue import _practice
+    from textmine.catalogue import write_catalogue
+    from textmine.export import write_xlsx
+
+    odd = "Ja\x0b nee\x01 \x1f\ufffe"
+    write_xlsx(tmp_path / "tallies.xlsx", {"tallies": (["optie", "n"], [[odd, 3]])})
+    assert openpyxl.load_workbook(tmp_path / "tallies.xlsx")["tallies"]["A2"].value == "Ja\\x0b nee\\x01 \\x1f\\ufffe"
+    write_catalogue([_practice(redacted_text=odd, title=odd)], tmp_path / "c.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "c.xlsx")["Catalogus"]
+    assert sum(c.value == "Ja\\x0b nee\\x01 \\x1f\\ufffe" for c in ws[2]) == 2
+    long = "x" * 40_000
+    write_xlsx(tmp_path / "long.xlsx", {"t": (["a"], [[long]])})
+    cell = openpyxl.load_workbook(tmp_path / "long.xlsx")["t"]["A2"].value
+    assert len(cell) == 32767 and cell.endswith("[ingekort]")
