@@ -45,3 +45,30 @@ def refi_xsd_validator(name: str):
         pytest.skip(f"validating against {name} needs xmlschema or lxml; neither is installed")
     lxml_schema = etree.XMLSchema(etree.parse(str(xsd)))
     return lambda data: lxml_schema.assertValid(etree.fromstring(data))
+
+
+def rewrite_xlsx(data: bytes, change, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """The XLSX ``data`` with the XML of ``part`` passed through ``change(bytes) -> bytes``
+    (in memory): a normal workbook made faulty the way other tools write them."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        assert part in zin.namelist(), f"{part} not in {zin.namelist()}"
+        for item in zin.infolist():
+            body = zin.read(item.filename)
+            zout.writestr(item, change(body) if item.filename == part else body)
+    return out.getvalue()
+
+
+def set_dimension(data: bytes, ref: str, part: str = "xl/worksheets/sheet1.xml") -> bytes:
+    """The XLSX ``data`` whose stored sheet size (``<dimension ref=...>``) claims ``ref``."""
+    import re
+
+    def change(xml: bytes) -> bytes:
+        new, n = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="' + ref.encode() + b'"', xml)
+        assert n == 1, "no <dimension> in the sheet"
+        return new
+
+    return rewrite_xlsx(data, change, part)

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
+from .atomic import atomic_path, write_text
 from .errors import InputError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -84,7 +85,7 @@ def _output(fmt: "Format", out: Optional[Path], *, data: Any, rows: list[dict[st
     elif fmt is Format.xlsx:
         raise InputError(f"{command} writes table, json or csv")
     elif out:
-        with out.open("w", encoding="utf-8") as fh:
+        with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as fh:
             Console(file=fh, width=140).print(view())
         err.print(f"written: {out}")
     else:
@@ -93,7 +94,7 @@ def _output(fmt: "Format", out: Optional[Path], *, data: Any, rows: list[dict[st
 
 def _emit(text: str, out: Optional[Path]) -> None:
     if out:
-        out.write_text(text, encoding="utf-8")
+        write_text(out, text)
         err.print(f"written: {out}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -158,7 +159,7 @@ def tally_cmd(
         write_tally_xlsx(results, out)
         err.print(f"written: {out}")
     elif out:
-        with out.open("w", encoding="utf-8") as fh:
+        with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as fh:
             print_tallies(results, Console(file=fh, width=120))
         err.print(f"written: {out}")
     else:
@@ -408,6 +409,8 @@ def review_import_cmd(
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
 ) -> None:
     """Store the reviewed rows of a workbook as human codes (importing twice changes nothing)."""
+    from rich.markup import escape
+
     from .coding import resolve_codebook
     from .review import SHEET, import_review, workbook_question
     from .store import Store
@@ -419,7 +422,9 @@ def review_import_cmd(
     console.print(f"{report.coder}: {report.reviewed} of {report.rows} rows reviewed; "
                   f"{report.codes_added} human codes stored, {report.unchanged} already there")
     for line in report.unmatched:
-        console.print(f"[yellow]not imported[/yellow] ({SHEET}) {line}")
+        console.print(f"[yellow]not imported[/yellow] ({SHEET}) {escape(line)}")
+    for line in report.warnings:
+        console.print(f"[yellow]warning[/yellow] ({SHEET}) {escape(line)}")
 
 
 @app.command("catalogue")

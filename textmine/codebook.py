@@ -302,8 +302,8 @@ class Codebook:
             return export_qdc(self, target)
         if target.suffix.lower() not in YAML_SUFFIXES:
             raise InputError("save a codebook as .yaml (or .qdc for QDA software)", file=target)
-        target.write_text(self.to_yaml(), encoding="utf-8")
-        return target
+        from .atomic import write_text  # a codebook staff keep must never be left half-written
+        return write_text(target, self.to_yaml())
 
 
 # --- YAML output -------------------------------------------------------------

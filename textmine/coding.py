@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
+from .atomic import atomic_path
 from .codebook import OVERIG, Codebook, load_codebook
 from .errors import InputError
 from .ingest import read_table
@@ -263,10 +264,8 @@ def save_coder(project: Path, survey: str, question: str, coder: Any, codebook: 
     path = folder / f"{survey}_{question}.pkl"
     meta = {"codebook_hash": codebook.hash, "embedder": embedder, "human_coded_answers": n_human,
             "versions": _versions(), "saved_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    tmp = path.with_suffix(".tmp")
-    with tmp.open("wb") as fh:
+    with atomic_path(path) as tmp, tmp.open("wb") as fh:  # never leave a half-written coder behind
         _CoderPickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump({"meta": meta, "coder": coder})
-    tmp.replace(path)  # never leave a half-written coder behind
     return path
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from .atomic import write_text
 from .catalogue import build_catalogue, write_catalogue
 from .clean import clean_project
 from .coding import code_question
@@ -78,8 +79,7 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
         result.tallies = tally(store)
         questions = _coded_questions(store)  # the open questions every later stage works on
     result.files["tallies_json"] = out / "tallies.json"
-    result.files["tallies_json"].write_text(json.dumps(result.tallies, ensure_ascii=False, indent=1),
-                                            encoding="utf-8")
+    write_text(result.files["tallies_json"], json.dumps(result.tallies, ensure_ascii=False, indent=1))
     result.files["tallies_xlsx"] = out / "tallies.xlsx"
     write_tally_xlsx(result.tallies, result.files["tallies_xlsx"])
     with result.stage("cleaning open answers", step), Store(result.project) as store:
@@ -88,10 +88,10 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
                        "summary": cleaning_summary(run.answers)}
     # Public-safe: redacted text only, no original answers.
     result.files["cleaned_json"] = out / "cleaned_answers.json"
-    result.files["cleaned_json"].write_text(json.dumps(
+    write_text(result.files["cleaned_json"], json.dumps(
         [{k: a[k] for k in ("survey", "wave", "question", "respondent_id", "redacted_text", "content_lemmas",
                             "key_phrases", "flags")} | {"entities": [(e["label"], e["id"]) for e in a["entities"]]}
-         for a in run.answers], ensure_ascii=False, indent=1), encoding="utf-8")
+         for a in run.answers], ensure_ascii=False, indent=1))
     coded = []
     with result.stage("coding open answers with the codebooks", step), Store(result.project) as store:
         for survey, question in questions:
@@ -102,7 +102,7 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
             result.coding.append({"survey": survey, "question": question, "codebook": run.codebook_hash,
                                   "counts": _theme_counts(run.answers)})
     result.files["themes_json"] = out / "themes.json"
-    result.files["themes_json"].write_text(json.dumps(coded, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_text(result.files["themes_json"], json.dumps(coded, ensure_ascii=False, indent=1))
     with result.stage("finding topics", step), Store(result.project) as store:
         for survey, question in questions:
             # plotly.js is inlined in each view (about 5 MB): pictures for one question only
@@ -114,8 +114,7 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
         for survey, (first, last) in _wave_pairs(store).items():
             result.comparison[survey] = {"waves": [first, last], "rows": compare_waves(store, survey, first, last)}
     result.files["comparison_json"] = out / "comparison.json"
-    result.files["comparison_json"].write_text(json.dumps(result.comparison, ensure_ascii=False, indent=1),
-                                               encoding="utf-8")
+    write_text(result.files["comparison_json"], json.dumps(result.comparison, ensure_ascii=False, indent=1))
     with result.stage("report", step), Store(result.project) as store:
         result.files["report_html"] = write_report(store, out / "report.html")
     with result.stage("inspiration catalogue", step), Store(result.project) as store:

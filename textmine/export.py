@@ -1,8 +1,12 @@
-"""Writing tables for spreadsheets: CSV and XLSX that never run a formula.
+"""Writing tables for spreadsheets: CSV and XLSX that never run a formula nor break.
 
 A cell starting with = + - @ (or a tab/CR) is a formula to Excel and
 LibreOffice, even in a CSV. Text like that is written with a leading
 apostrophe in CSV and as an explicit text cell in XLSX; real numbers stay numbers.
+Characters an XLSX cell cannot hold (control characters that XML 1.0 forbids) are
+written visibly as ``\\x0b``; text past Excel's 32,767 characters per cell is cut with
+a mark. Every XLSX cell is written through ``set_text_safe``, every file whole or not
+at all (``atomic``). Workbooks are read by ``workbook``.
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from contextlib import contextmanager
+import re
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Sequence
+
+from .atomic import atomic_path
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
@@ -60,13 +66,29 @@ def write_xlsx(path: str | Path, sheets: dict[str, tuple[Sequence[str], Iterable
             ws.freeze_panes = "A2"
         for c, h in enumerate(headers, start=1):
             ws.column_dimensions[get_column_letter(c)].width = min(60, max(10, len(str(h)) + 2))
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+
+
+# XML 1.0 cannot hold these (openpyxl refuses the first group; the rest make a file Excel repairs).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_CELL = 32767  # Excel's characters per cell
+CUT_MARK = " … [ingekort]"
+
+
+def excel_text(text: str) -> str:
+    """``text`` as an XLSX cell can hold it: forbidden characters shown as ``\\xNN``/``\\uNNNN``
+    (visible, so a reader sees something was there), cut with a mark past 32,767 characters."""
+    text = _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+    return text if len(text) <= MAX_CELL else text[:MAX_CELL - len(CUT_MARK)] + CUT_MARK
 
 
 def set_text_safe(cell: Any, value: Any) -> None:
-    """Assign a value to an openpyxl cell so that text can never become a formula."""
+    """Assign a value to an openpyxl cell so that text can never become a formula nor break the file."""
     if isinstance(value, (list, dict)):
         value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        value = excel_text(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise store '=...' as a formula
@@ -134,28 +156,3 @@ def write_info_sheet(ws: Any, lines: Sequence[tuple[str, Any]]) -> None:
         ws.cell(row=r, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 100
-
-
-@contextmanager
-def open_workbook(path: str | Path, sheet: str, kind: str) -> Iterator[Any]:
-    """A textmine workbook staff edited, opened read-only (values, not formulas); closed after.
-
-    ``kind`` names it in errors ("review", "catalogue"): a damaged file or a missing
-    ``sheet`` is one line naming the file."""
-    import openpyxl
-
-    from .errors import InputError
-
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"{kind} workbook not found", file=path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(f"not a readable {kind} workbook: {exc}", file=path) from None
-    try:
-        if sheet not in wb.sheetnames:
-            raise InputError(f"no sheet '{sheet}': is this a textmine {kind} workbook?", file=path)
-        yield wb
-    finally:
-        wb.close()

@@ -11,7 +11,6 @@ import codecs
 import csv
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,44 +184,26 @@ def _cell_text(value: object) -> str:
 
 
 def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Table:
-    import openpyxl  # imported here: CSV users never pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
+    from .workbook import open_workbook  # imports openpyxl: CSV users never pay for it
 
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, EOFError, OSError, ValueError) as exc:
-        raise InputError(f"not a readable XLSX workbook (truncated or damaged?): {exc}", file=path) from None
-    try:
-        if sheet is not None:
-            if sheet not in wb.sheetnames:
-                raise InputError(f"no sheet '{sheet}' (sheets: {', '.join(wb.sheetnames)})", file=path)
-            ws = wb[sheet]
-        else:
-            ws = wb.worksheets[0]
-        headers: list[str] | None = None
-        rows: list[list[str]] = []
-        numbers: list[int] = []
-        try:
-            for excel_row, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                cells = [_cell_text(v) for v in values]
-                if not any(c.strip() for c in cells):
-                    continue
-                if headers is None:
-                    headers = [c.strip() for c in cells]
-                    continue
-                cells = (cells + [""] * len(headers))[:max(len(headers), len(cells))]
-                if len(cells) > len(headers):
-                    if any(c.strip() for c in cells[len(headers):]):
-                        raise InputError("cells to the right of the last header", file=path, row=excel_row)
-                    cells = cells[:len(headers)]
-                rows.append(cells)
-                numbers.append(excel_row)
-        except (zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError) as exc:
-            raise InputError(f"XLSX workbook is damaged or truncated: {exc}", file=path) from None
-    finally:
-        wb.close()
+    headers: list[str] | None = None
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    with open_workbook(path, "XLSX", data=data) as wb:
+        for excel_row, cells in wb.rows(sheet):  # the real rows, whatever size the file claims
+            if not any(c.strip() for c in cells):
+                continue
+            if headers is None:
+                headers = [c.strip() for c in cells]
+                continue
+            if len(cells) > len(headers):
+                if any(c.strip() for c in cells[len(headers):]):
+                    raise InputError("cells to the right of the last header", file=path, row=excel_row)
+                cells = cells[:len(headers)]
+            rows.append(cells + [""] * (len(headers) - len(cells)))
+            numbers.append(excel_row)
     if headers is None:
-        raise InputError("the first sheet is empty", file=path)
+        raise InputError(f"sheet '{sheet}' is empty" if sheet else "the first sheet is empty", file=path)
     return Table(str(path), headers, rows, numbers)
 
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Callable
 from xml.parsers import expat
 
+from .atomic import write_bytes
 from .codebook import ID_PATTERN, Codebook, Theme, ThemeProblem, slugify, validate_themes
 from .errors import InputError
 
@@ -62,8 +63,7 @@ def export_qdc(codebook: Codebook, path: str | Path) -> Path:
     add_code_tree(ET.SubElement(root, "Codes"), codebook)
     ET.indent(root, space="  ")
     data = ET.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
-    path.write_bytes(data)
-    return path
+    return write_bytes(path, data)
 
 
 def add_code_tree(parent: ET.Element, codebook: Codebook, *,

@@ -28,7 +28,6 @@ twice gives identical bytes.
 
 from __future__ import annotations
 
-import os
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -41,6 +40,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from . import __version__
+from .atomic import atomic_path
 from .codebook import Codebook
 from .errors import InputError
 from .qdc import add_code_tree, code_guid
@@ -441,17 +441,11 @@ def _datetime(stamp: str) -> str:
 
 def _write_zip(out: Path, qde: bytes, files: dict[str, bytes]) -> None:
     """Fixed entry times, order and permissions: the same project gives the same bytes.
-    Written next to the target first, so a failure never leaves half a file."""
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")  # open() keeps the user's umask
-    try:
-        with zipfile.ZipFile(tmp, "w") as zf:
-            for name, data in [("project.qde", qde), *sorted(files.items())]:
-                info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.create_system = 3
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, data, compresslevel=9)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    Written whole or not at all (``atomic``)."""
+    with atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w") as zf:
+        for name, data in [("project.qde", qde), *sorted(files.items())]:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data, compresslevel=9)

@@ -21,8 +21,10 @@ import pandas as pd
 
 from .codebook import Codebook
 from .errors import InputError
-from .export import NO, YES, answer_key, open_workbook, set_text_safe, write_info_sheet, write_staff_sheet
+from .atomic import atomic_path
+from .export import NO, YES, answer_key, excel_text, set_text_safe, write_info_sheet, write_staff_sheet
 from .store import Store
+from .workbook import Workbook, open_workbook
 
 SHEET = "Beoordelen"
 PREFILL_SHEET = "_voorinvulling"
@@ -98,9 +100,12 @@ def export_review(store: Store, codebook: Codebook, survey: str, question: str, 
     write_staff_sheet(ws, headers, rows, highlight=theme_headers, wrap=TEXT, yes_no=[*theme_headers, REVIEWED],
                       widths=widths, hidden=(KEY, HASH), freeze="G2")
 
-    pre = wb.create_sheet(PREFILL_SHEET)  # what was pre-filled, to see what staff changed
-    for r, rec in enumerate(frame.to_dict("records"), start=1):
-        for c, v in enumerate([rec[KEY], *[rec[t] for t in codebook.ids]], start=1):
+    # What was pre-filled, to tell what staff changed; headed by the theme ids, so it stays
+    # readable when the codebook changes before the import.
+    pre = wb.create_sheet(PREFILL_SHEET)
+    for r, values in enumerate([[KEY, *codebook.ids], *([rec[KEY], *[rec[t] for t in codebook.ids]]
+                                                        for rec in frame.to_dict("records"))], start=1):
+        for c, v in enumerate(values, start=1):
             set_text_safe(pre.cell(row=r, column=c), v)
     pre.sheet_state = "hidden"
 
@@ -126,7 +131,8 @@ def export_review(store: Store, codebook: Codebook, survey: str, question: str, 
     th.column_dimensions["B"].width = 40
     th.column_dimensions["C"].width = 100
     th.freeze_panes = "A2"
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return len(frame)
 
 
@@ -137,76 +143,121 @@ class ImportReport:
     codes_added: int = 0
     unchanged: int = 0
     coder: str = ""
-    unmatched: list[str] = field(default_factory=list)  # "row N: why"
+    unmatched: list[str] = field(default_factory=list)  # "row N: why": answers changed or gone since the export
+    warnings: list[str] = field(default_factory=list)   # nothing stored wrongly, but worth a look
 
 
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value).strip()
+# The columns export_review writes besides the theme columns.
+_COLUMNS = (KEY, HASH, WAVE, RESPONDENT, UNIT, TEXT, CONFIDENCE, SOURCE, REVIEWED, COMMENT)
+_REQUIRED = (KEY, HASH, TEXT, REVIEWED)
 
 
 def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str | None = None) -> ImportReport:
-    """Store the reviewed rows of a workbook as human codes (validated first: all or nothing)."""
+    """Store the reviewed rows of a workbook as human codes.
+
+    The whole workbook is checked before anything is stored (all or nothing): what staff
+    changed is told from the hidden pre-fill sheet (without it: an error, never a guess);
+    every exported theme needs its column; every key must be one this workbook was
+    exported with; the answer text must still be the key's answer (rows sorted without
+    their hidden key columns are caught); duplicated rows must agree.
+    """
     path = Path(path)
-    with open_workbook(path, SHEET, "review") as wb:
-        coder = coder or _workbook_coder(wb)
+    with open_workbook(path, "review", sheet=SHEET) as wb:
+        info = _info(wb)
+        coder = coder or info.get(CODER_LABEL, "")
         if not coder:
             raise InputError(f"who coded this? fill in '{CODER_LABEL}' on the Info sheet or pass --coder NAME",
                              file=path)
-        rows = list(wb[SHEET].iter_rows(values_only=True))
-        prefill = {_cell(r[0]): [_cell(v) for v in r[1:]]
-                   for r in wb[PREFILL_SHEET].iter_rows(values_only=True)} if PREFILL_SHEET in wb.sheetnames else {}
+        if PREFILL_SHEET not in wb.sheetnames:
+            raise InputError(f"the hidden sheet '{PREFILL_SHEET}' (what the machine pre-filled) was deleted, so "
+                             "staff changes cannot be told from machine calls: nothing imported; export a new "
+                             "review workbook and review in that one", file=path)
+        rows = list(wb.rows(SHEET))
+        prefill_rows = list(wb.rows(PREFILL_SHEET, header=False))
     if not rows:
         raise InputError("the review sheet is empty", file=path)
-    headers = [_cell(h) for h in rows[0]]
-    for needed in (KEY, HASH, REVIEWED):
-        if needed not in headers:
-            raise InputError(f"column '{needed}' is missing from the review sheet", file=path, row=1)
-    themes: dict[int, str] = {}
-    for i, h in enumerate(headers):
-        m = _THEME_HEADER.search(h)
-        if m:
-            if m.group(1) not in codebook:
-                raise InputError(f"theme '{m.group(1)}' is not in the codebook", file=path, row=1, column=h)
-            themes[i] = m.group(1)
-    col = {h: i for i, h in enumerate(headers)}
-    current = {}
     report = ImportReport(coder=coder)
-    pending: list[dict[str, Any]] = []
-    for n, values in enumerate(rows[1:], start=2):
-        values = list(values) + [None] * (len(headers) - len(values))
-        key = _cell(values[col[KEY]])
+    header_row, headers = rows[0][0], [h.strip() for h in rows[0][1]]
+    in_sheet = [m.group(1) for m in map(_THEME_HEADER.search, headers) if m]
+    exported, prefill = _prefill(prefill_rows, info, codebook, in_sheet, path)
+    col, themes = _columns(headers, exported, codebook, path, header_row, report)
+    theme_header = {t: headers[i] for i, t in themes.items()}
+    this_survey, this_question = _workbook_question(prefill, path)
+
+    seen: dict[str, tuple[int, tuple]] = {}
+    keyless: list[int] = []
+    duplicates: list[str] = []
+    reviewed: list[tuple[int, list[str], str, str, dict[str, str], str]] = []  # row, key, hash, text, calls, note
+    for n, cells in rows[1:]:
+        cells = cells + [""] * (len(headers) - len(cells))
+        key = cells[col[KEY]].strip()
         if not key:
+            keyless.append(n)
             continue
-        report.rows += 1
         parts = key.split("|")
         if len(parts) != 4:
-            report.unmatched.append(f"row {n}: key '{key}' is not a textmine answer key")
-            continue
+            raise InputError(f"'{key}' is not a textmine answer key", file=path, row=n, column=KEY)
         survey, wave, question, rid = parts
-        if (survey, question) not in current:
-            ans = store.open_answers(survey, None, question)
-            current[(survey, question)] = {(a.wave, a.respondent_id): a.text_hash for a in ans.itertuples()}
-        text_hash = current[(survey, question)].get((wave, rid))
-        if text_hash is None:
-            report.unmatched.append(f"row {n}: respondent {rid} ({survey} {wave}, {question}) is no longer in the project")
-            continue
-        if text_hash != _cell(values[col[HASH]]):
-            report.unmatched.append(f"row {n}: the answer of respondent {rid} changed since the export")
-            continue
+        if key not in prefill:
+            why = (f"it is an answer to question '{question}' of survey '{survey}', this workbook is about "
+                   f"'{this_question}' of '{this_survey}'" if (survey, question) != (this_survey, this_question)
+                   else f"respondent {rid} of wave {wave} was not in this workbook when it was exported")
+            raise InputError(f"key '{key}' is not one of this workbook's answers: {why} (a row pasted from "
+                             "another workbook?); nothing imported", file=path, row=n, column=KEY)
         calls = {}
         for i, theme in themes.items():
-            v = _cell(values[i]).casefold()
+            v = cells[i].strip().casefold()
             if v not in ("", YES, NO):
-                raise InputError(f"'{values[i]}' is not ja or nee", file=path, row=n, column=headers[i])
+                raise InputError(f"'{cells[i].strip()}' is not {YES} or {NO}", file=path, row=n, column=headers[i])
             calls[theme] = v
-        reviewed_flag = _cell(values[col[REVIEWED]]).casefold()
-        if reviewed_flag not in ("", YES, NO):
-            raise InputError(f"'{values[col[REVIEWED]]}' is not ja or nee", file=path, row=n, column=REVIEWED)
-        comment = _cell(values[col[COMMENT]]) if COMMENT in col else ""
-        before = dict(zip(codebook.ids, prefill.get(key, [])))
-        changed = any(calls[t] != before.get(t, "") for t in calls)
-        if not (reviewed_flag == YES or changed or comment):
+        flag = cells[col[REVIEWED]].strip().casefold()
+        if flag not in ("", YES, NO):
+            raise InputError(f"'{cells[col[REVIEWED]].strip()}' is not {YES} or {NO}", file=path, row=n,
+                             column=REVIEWED)
+        comment = cells[col[COMMENT]].strip() if COMMENT in col else ""
+        signature = (tuple(sorted(calls.items())), flag, comment)
+        if key in seen:
+            first, earlier = seen[key]
+            if earlier != signature:
+                raise InputError(f"rows {first} and {n} are the same answer (respondent {rid}, wave {wave}) with "
+                                 "different calls: delete one of them; nothing imported", file=path, row=n,
+                                 column=KEY)
+            duplicates.append(f"{first} and {n}")
             continue
+        seen[key] = (n, signature)
+        before = prefill[key]
+        if not (flag == YES or comment or any(calls[t] != before.get(t, "") for t in calls)):
+            continue  # untouched: stays machine-coded
+        for t, v in calls.items():
+            if not v and before.get(t):
+                raise InputError(f"empty, but it was pre-filled '{before[t]}': choose {YES} or {NO}", file=path,
+                                 row=n, column=theme_header[t])
+        reviewed.append((n, parts, cells[col[HASH]].strip(), cells[col[TEXT]], calls, comment))
+    report.rows = len(seen)
+    if keyless:
+        report.warnings.append(f"{_rows(keyless)} without a key ({KEY}) not imported: rows added by hand cannot be "
+                               "matched to an answer")
+    if duplicates:
+        report.warnings.append(f"rows {_list(duplicates)} are duplicates with the same calls: imported once")
+
+    current: dict[tuple[str, str], dict[tuple[str, str], tuple[str, str]]] = {}
+    pending: list[dict[str, Any]] = []
+    for n, (survey, wave, question, rid), text_hash, text, calls, comment in reviewed:
+        if (survey, question) not in current:
+            ans = store.open_answers(survey, None, question)
+            current[(survey, question)] = {(a.wave, a.respondent_id): (a.text_hash, a.text) for a in ans.itertuples()}
+        now = current[(survey, question)].get((wave, rid))
+        if now is None:
+            report.unmatched.append(f"row {n}: respondent {rid} ({survey} {wave}, {question}) is no longer in the project")
+            continue
+        if now[0] != text_hash:
+            report.unmatched.append(f"row {n}: the answer of respondent {rid} changed since the export")
+            continue
+        if _words(excel_text(now[1])) != _words(text):
+            raise InputError(f"this row's answer is not the answer of its key (respondent {rid}, wave {wave}): "
+                             f"were rows sorted or moved without the hidden columns {KEY} and {HASH}, or the "
+                             "answer edited? Undo that or export a new workbook; nothing imported",
+                             file=path, row=n, column=TEXT)
         report.reviewed += 1
         for theme, v in calls.items():
             if v:
@@ -228,20 +279,99 @@ def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str
     return report
 
 
-def _workbook_coder(wb: Any) -> str:
+def _info(wb: Workbook) -> dict[str, str]:
+    """The Info sheet's name -> value lines ({} when staff deleted it)."""
     if INFO_SHEET not in wb.sheetnames:
-        return ""
-    for row in wb[INFO_SHEET].iter_rows(values_only=True):
-        if row and _cell(row[0]) == CODER_LABEL:
-            return _cell(row[1] if len(row) > 1 else "")
-    return ""
+        return {}
+    return {cells[0].strip(): (cells[1].strip() if len(cells) > 1 else "")
+            for _, cells in wb.rows(INFO_SHEET, header=False) if cells[0].strip()}
+
+
+def _prefill(rows: list[tuple[int, list[str]]], info: dict[str, str], codebook: Codebook, in_sheet: list[str],
+             path: Path) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """(the exported theme ids, {key: {theme: pre-filled call}}) from the hidden pre-fill sheet."""
+    if rows and rows[0][1][0].strip() == KEY:
+        exported, body = [t.strip() for t in rows[0][1][1:]], rows[1:]
+    else:
+        # Written before the sheet named its themes: they are in the export's codebook order,
+        # known only when the codebook has the same themes (its hash ignores order) in the
+        # order of the sheet's theme columns (written in that order too).
+        exported_with = re.search(r"\(hash (\w+)\)\s*$", info.get("Codeboek", ""))
+        if not exported_with or exported_with.group(1) != codebook.hash or in_sheet != codebook.ids:
+            raise InputError(f"the codebook or the theme columns changed since this workbook was exported and its "
+                             f"sheet '{PREFILL_SHEET}' does not name its themes, so staff changes cannot be told: "
+                             "export a new review workbook", file=path)
+        exported, body = list(codebook.ids), rows
+    prefill = {}
+    for _, cells in body:
+        calls = [c.strip().casefold() for c in cells[1:]] + [""] * len(exported)
+        prefill[cells[0].strip()] = {t: v for t, v in zip(exported, calls) if t}
+    return [t for t in exported if t], prefill
+
+
+def _workbook_question(prefill: dict[str, Any], path: Path) -> tuple[str, str]:
+    """(survey, question) of the keys the workbook was exported with: one question per workbook."""
+    questions = {(k.split("|")[0], k.split("|")[2]) if k.count("|") == 3 else None for k in prefill}
+    if len(questions) != 1 or None in questions:
+        raise InputError(f"the hidden sheet '{PREFILL_SHEET}' is damaged (it should hold the answer keys of one "
+                         "question): export a new review workbook", file=path)
+    return questions.pop()
+
+
+def _columns(headers: list[str], exported: list[str], codebook: Codebook, path: Path, row: int,
+             report: ImportReport) -> tuple[dict[str, int], dict[int, str]]:
+    """({review column: position}, {position: theme id}); every exported theme must have its column."""
+    col: dict[str, int] = {}
+    themes: dict[int, str] = {}
+    unknown: list[str] = []
+    for i, h in enumerate(headers):
+        m = _THEME_HEADER.search(h)
+        if m:
+            if m.group(1) not in codebook:
+                raise InputError(f"theme '{m.group(1)}' is not in the codebook", file=path, row=row, column=h)
+            if m.group(1) in themes.values():
+                raise InputError(f"theme '{m.group(1)}' has two columns: delete one", file=path, row=row, column=h)
+            themes[i] = m.group(1)
+        elif h in _COLUMNS:
+            if h in col:
+                raise InputError("two columns have this header: delete one", file=path, row=row, column=h)
+            col[h] = i
+        elif h:
+            unknown.append(h)
+    for needed in _REQUIRED:
+        if needed not in col:
+            raise InputError(f"column '{needed}' is missing from the review sheet", file=path, row=row)
+    missing = [t for t in exported if t in codebook and t not in themes.values()]
+    if missing:
+        found = f" (columns not recognised: {_list(unknown)})" if unknown else ""
+        expected = _list([f"'{codebook.theme(t).label} ({t})'" for t in exported if t in codebook])
+        raise InputError(f"no column for theme {_list(missing)}: was its header renamed or the column deleted?"
+                         f"{found} Theme headers end in '(theme id)'; expected {expected}; nothing imported",
+                         file=path, row=row)
+    if unknown:
+        report.warnings.append(f"columns not read (not review columns): {_list(unknown)}")
+    return col, themes
+
+
+def _words(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _list(items: list[str], shown: int = 10) -> str:
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
+
+
+def _rows(numbers: list[int]) -> str:
+    return f"row {numbers[0]}" if len(numbers) == 1 else f"{len(numbers)} rows ({_list([str(n) for n in numbers])})"
 
 
 def workbook_question(path: str | Path) -> tuple[str, str]:
-    """(survey, question) a review workbook is about, from its first answer key."""
-    with open_workbook(path, SHEET, "review") as wb:
-        for row in wb[SHEET].iter_rows(min_row=2, values_only=True):
-            parts = _cell(row[0] if row else "").split("|")
-            if len(parts) == 4:
-                return parts[0], parts[2]
+    """(survey, question) a review workbook is about, from the answer keys it was exported with."""
+    with open_workbook(path, "review", sheet=SHEET) as wb:
+        for sheet in ([PREFILL_SHEET] if PREFILL_SHEET in wb.sheetnames else []) + [SHEET]:
+            for _, cells in wb.rows(sheet, header=False):
+                parts = cells[0].strip().split("|")
+                if len(parts) == 4:
+                    return parts[0], parts[2]
     raise InputError("the review sheet holds no answers", file=path, row=2)

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..export import NO, YES, open_workbook
 from ..errors import InputError
+from ..export import NO, YES
 from ..store import Store
+from ..workbook import open_workbook
 
 SHEET = "Catalogus"
 INFO_SHEET = "Info"
@@ -57,21 +58,21 @@ def import_curation(store: Store, path: str | Path, *, survey: str | None = None
     ``survey``/``question``: when given, every row must be about that question.
     """
     path = Path(path)
-    with open_workbook(path, SHEET, "catalogue") as wb:
-        rows = list(wb[SHEET].iter_rows(values_only=True))
+    with open_workbook(path, "catalogue", sheet=SHEET) as wb:
+        rows = list(wb.rows(SHEET))  # (spreadsheet row, cells): the real rows, whatever size the file claims
     if not rows:
         raise InputError(f"sheet '{SHEET}' is empty", file=path)
-    headers = [_cell(h) for h in rows[0]]
+    headers = [_cell(h) for h in rows[0][1]]
     col = {h.casefold(): i for i, h in enumerate(headers)}
     for needed in (KEY, HASH, INCLUDE, TITLE, HIGHLIGHT):
         if needed.casefold() not in col:
-            raise InputError(f"column '{needed}' is missing from sheet '{SHEET}'", file=path, row=1)
+            raise InputError(f"column '{needed}' is missing from sheet '{SHEET}'", file=path, row=rows[0][0])
     c_key, c_hash, c_inc, c_title, c_hl = (col[n.casefold()] for n in (KEY, HASH, INCLUDE, TITLE, HIGHLIGHT))
 
     report = CurationReport(str(path))
     parsed: list[tuple[int, dict[str, Any]]] = []
-    for n, values in enumerate(rows[1:], start=2):
-        values = list(values) + [None] * (len(headers) - len(values))
+    for n, values in rows[1:]:
+        values = values + [""] * (len(headers) - len(values))
         key = _cell(values[c_key])
         if not key:
             continue

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import __version__
+from ..atomic import atomic_path, write_text
 from ..errors import InputError
 from ..export import answer_key
 from .curation import (HASH, HIGHLIGHT, INCLUDE, INFO_SHEET, KEY, NO, SHEET, TITLE, YES)
@@ -36,7 +37,7 @@ def write_catalogue(practices: list[dict[str, Any]], out: str | Path, *, title: 
         return out
     shown = [p for p in practices if p["included"]]
     text = _html(shown, title) if suffix in (".html", ".htm") else _markdown(shown, title)
-    out.write_text(text, encoding="utf-8")
+    write_text(out, text)
     return out
 
 
@@ -423,4 +424,5 @@ def write_xlsx_catalogue(practices: list[dict[str, Any]], path: str | Path) -> N
     if first and first.get("synthetic"):
         lines.append(("Data", SYNTHETIC_NOTE))
     write_info_sheet(info, lines)
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)

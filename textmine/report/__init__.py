@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from ..atomic import write_text
 from ..errors import InputError
 from ..store import Store
 from .evidence import Evidence
@@ -67,7 +68,4 @@ def write_report(store: Store, out: str | Path, survey: str | None = None, wave:
     html = build_report(store, survey, wave, compare_with, spec, progress=progress)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(out)
-    return out
+    return write_text(out, html)

@@ -3,7 +3,8 @@
 Written to ``<project>/topics/<survey>_<question>_{barchart,documents,hierarchy}.html``.
 The documents map uses our own 2-D projection (PCA of the reducer's output,
 so it shows the clusters the model saw, without a second UMAP fit) and the
-redacted answers as hover text.
+redacted answers as hover text. Each view is written whole or not at all
+(``atomic``): a run stopped halfway leaves the previous view, never half a page.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from ..atomic import write_text
 
 VIEWS_DIR = "topics"
 
@@ -53,7 +56,6 @@ def write_views(fit: Any, labels: dict[int, str], out_dir: str | Path, prefix: s
                 fig = make()
         except (ValueError, IndexError, KeyError):  # too few topics or words for this view
             continue
-        path = out / f"{prefix}_{name}.html"
-        fig.write_html(path, include_plotlyjs=True, full_html=True)
-        written[name] = path
+        written[name] = write_text(out / f"{prefix}_{name}.html",
+                                   fig.to_html(include_plotlyjs=True, full_html=True))
     return written

@@ -1,0 +1,175 @@
+"""Reading XLSX workbooks: the real rows of a sheet, as text cells, whatever the file claims.
+
+Every XLSX textmine reads (survey exports, review and catalogue workbooks) is read here.
+openpyxl's read-only mode trusts the sheet size stored in the file (``<dimension ref>``):
+a file that understates it loses rows and columns without a word, and one that claims
+A1:XFD1048576 is padded to 17 billion cells. Here a sheet is streamed from its XML: only
+the rows and cells present in the file are read, each row comes with its spreadsheet
+number and is as wide as its last filled cell, so time and memory follow the real
+content. A formula whose value was never computed (a workbook written by a script, or
+saved by a tool that does not calculate) is an error naming the cell, never a blank.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from .errors import InputError
+
+Row = tuple[int, list[str]]  # (spreadsheet row number, text cells from column A)
+_UNCOMPUTED = object()  # a formula cell without a cached value
+# What a damaged workbook raises while its sheet XML is streamed (zip, deflate, XML, numbers).
+_DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, OSError, SyntaxError)
+
+
+def cell_text(value: object) -> str:
+    """A cell value as the text a survey export means (1/0 for booleans, 3 not 3.0, ISO dates)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+@lru_cache(maxsize=1)
+def _parser_class() -> type:
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class SheetParser(WorkSheetParser):
+        """openpyxl's cell parser, told to mark formulas that hold no computed value."""
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell = super().parse_cell(element)
+            if element.find(FORMULA_TAG) is not None:
+                cached = element.find(VALUE_TAG)
+                # t="str" with an empty <v> is a formula that computed "" (Excel, LibreOffice)
+                if cached is None or (not cached.text and element.get("t") != "str"):
+                    cell["value"] = _UNCOMPUTED
+            return cell
+
+    return SheetParser
+
+
+def _parsed_rows(parser: Any, source: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+    """Each <row> of the sheet XML parsed by ``parser``; rows read are dropped from the tree
+    (openpyxl keeps them), so memory stays flat however long the sheet."""
+    from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG
+    from openpyxl.xml.functions import iterparse
+
+    sheet_data = None
+    for event, element in iterparse(source, events=("start", "end")):
+        if event == "start":
+            if element.tag == DATA_TAG:
+                sheet_data = element
+        elif element.tag == ROW_TAG:
+            yield parser.parse_row(element)
+            parser.row_dimensions.clear()  # row heights are not needed
+            if sheet_data is not None:
+                sheet_data.clear()
+
+
+def _column_letter(n: int) -> str:
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+class Workbook:
+    """An open XLSX workbook; read its sheets with :meth:`rows`. Use :func:`open_workbook`."""
+
+    def __init__(self, book: Any, file: Path, kind: str) -> None:
+        self._book = book
+        self.file = file
+        self.kind = kind
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self._book.sheetnames)
+
+    def rows(self, sheet: str | None = None, *, header: bool = True) -> Iterator[Row]:
+        """The sheet's rows that hold a value, in file order, as ``(row number, text cells)``.
+
+        ``sheet``: a sheet name (default: the first sheet). ``header``: the first row
+        names the columns, so an error names the column by its header.
+        """
+        ws = self._sheet(sheet)
+        names: list[str] | None = None if header else []
+        book = self._book
+        try:
+            with ws._get_source() as source:  # the sheet's XML, streamed; its <dimension> is ignored
+                parser = _parser_class()(source, ws._shared_strings, data_only=True, epoch=book.epoch,
+                                         date_formats=book._date_formats,
+                                         timedelta_formats=book._timedelta_formats)
+                for number, cells in _parsed_rows(parser, source):
+                    filled = [c for c in cells if c["value"] is not None and c["value"] != ""]
+                    if not filled:
+                        continue
+                    texts = [""] * max(c["column"] for c in filled)
+                    for c in filled:
+                        if c["value"] is _UNCOMPUTED:
+                            self._uncomputed(ws.title, number, c["column"], names)
+                        texts[c["column"] - 1] = cell_text(c["value"])
+                    if names is None:
+                        names = [t.strip() for t in texts]
+                    yield number, texts
+        except InputError:
+            raise
+        except _DAMAGED as exc:
+            raise InputError(f"{self.kind} workbook is damaged or truncated: {exc}", file=self.file) from None
+
+    def _sheet(self, name: str | None) -> Any:
+        if name is None:
+            if not self._book.worksheets:
+                raise InputError(f"the {self.kind} workbook has no sheet", file=self.file)
+            return self._book.worksheets[0]
+        if name not in self._book.sheetnames:
+            raise InputError(f"no sheet '{name}' (sheets: {', '.join(self._book.sheetnames)})", file=self.file)
+        ws = self._book[name]
+        if not hasattr(ws, "_get_source"):
+            raise InputError(f"sheet '{name}' is a chart, not a table", file=self.file)
+        return ws
+
+    def _uncomputed(self, sheet: str, row: int, column: int, names: list[str] | None) -> None:
+        letter = _column_letter(column)
+        name = names[column - 1] if names and column <= len(names) and names[column - 1] else letter
+        raise InputError(f"cell {letter}{row} of sheet '{sheet}' is a formula without a computed value: "
+                         "open and save the file in Excel", file=self.file, row=row, column=name)
+
+
+@contextmanager
+def open_workbook(path: str | Path, kind: str = "XLSX", *, data: bytes | None = None,
+                  sheet: str | None = None) -> Iterator[Workbook]:
+    """Open an XLSX workbook to read (``data``: its bytes, when already read); closed after.
+
+    ``kind`` names it in errors ("XLSX", "review", "catalogue"); ``sheet``: a sheet the
+    workbook must have (a textmine workbook's main sheet). A missing, damaged or foreign
+    file is one line naming the file.
+    """
+    import openpyxl  # imported here: CSV users never pay for it
+
+    path = Path(path)
+    if data is None and not path.exists():
+        raise InputError(f"{kind} workbook not found", file=path)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data) if data is not None else path, read_only=True,
+                                      data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
+        raise InputError(f"not a readable {kind} workbook (truncated or damaged?): {exc}", file=path) from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise InputError(f"no sheet '{sheet}': is this a textmine {kind} workbook?", file=path)
+        yield Workbook(book, path, kind)
+    finally:
+        book.close()
