@@ -24,6 +24,8 @@ from typing import Any
 import yaml
 
 from .errors import InputError, yaml_error
+from .patterns import PatternProblem, SafePattern, check_pattern
+from .safeyaml import load_with_node, read_yaml_text
 
 # Outcomes of coding that are not themes of the file: an answer with content
 # but no theme, and an answer without content ("nvt", "-", "geen idee").
@@ -45,6 +47,26 @@ _SLUG_STOP = {"de", "het", "een", "en", "van", "voor", "in", "op", "met", "of", 
 def _clean(text: Any) -> str:
     """One line, single spaces: layout in the file must not change meaning or hash."""
     return " ".join(str(text).split())
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A pattern or value as quoted in a one-line message."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def pattern_line(path: str | Path | None, pattern: str) -> int | None:
+    """The line of a codebook file that holds this pattern (for messages), if found."""
+    if not path:
+        return None
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    quoted = (pattern, pattern.replace("'", "''"), json.dumps(pattern)[1:-1])
+    for n, line in enumerate(lines, start=1):
+        if any(q in line for q in quoted):
+            return n
+    return None
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -94,6 +116,12 @@ class Theme:
         """The patterns compiled (case-insensitive)."""
         return tuple(re.compile(p, re.IGNORECASE) for p in self.patterns)
 
+    @cached_property
+    def safe_patterns(self) -> tuple[SafePattern, ...]:
+        """The patterns with their worst-case cost: searched with a time bound
+        on answers too long for that cost (see ``textmine.patterns``)."""
+        return tuple(SafePattern.compile(p) for p in self.patterns)
+
     def to_dict(self) -> dict[str, Any]:
         """The theme as written in YAML: empty fields left out."""
         d: dict[str, Any] = {"id": self.id, "label": self.label}
@@ -139,10 +167,13 @@ def validate_themes(themes: Sequence[Theme]) -> None:
                 raise ThemeProblem(f"theme '{t.id}': keyword '{k}' may not contain ';'", i, ("keywords", j))
         for j, p in enumerate(t.patterns):
             try:
-                re.compile(p, re.IGNORECASE)
+                check_pattern(p)
             except re.error as exc:
-                raise ThemeProblem(f"theme '{t.id}': pattern '{p}' is not a valid regular "
+                raise ThemeProblem(f"theme '{t.id}': pattern '{_short(p)}' is not a valid regular "
                                f"expression ({exc})", i, ("patterns", j)) from None
+            except PatternProblem as exc:
+                raise ThemeProblem(f"theme '{t.id}': pattern '{_short(p)}' {exc}", i,
+                                   ("patterns", j)) from None
     for i, t in enumerate(themes):
         if t.parent is None:
             continue
@@ -331,12 +362,7 @@ def load_codebook(path: str | Path) -> Codebook:
     if path.suffix.lower() == ".qdc":
         from .qdc import import_qdc
         return import_qdc(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("codebook file not found", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read codebook: {exc}", file=path) from None
+    text = read_yaml_text(path, "codebook file")  # also the size limit for label lists
     if path.suffix.lower() in YAML_SUFFIXES:
         return _from_yaml(text, str(path))
     return _from_lines(text, str(path))
@@ -361,17 +387,14 @@ def _from_lines(text: str, file: str) -> Codebook:
 
 
 def _from_yaml(text: str, file: str) -> Codebook:
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
+        # The shared safe loader: no alias bombs, no deep nesting (textmine.safeyaml).
+        data, node = load_with_node(text)
         lines: dict[tuple, int] = {}
         if node is not None:
             _walk(node, (), lines, file)
-        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise yaml_error(exc, file) from None
-    finally:
-        loader.dispose()
 
     def line(where: tuple) -> int | None:
         while where:  # the most precise place we know
