@@ -9,13 +9,14 @@ import sys
 import warnings
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Any, Callable, NoReturn, Optional
 
 import typer
 from rich.console import Console
 
 from . import __version__
 from .errors import InputError
+from .outfile import check_out_file, check_out_folder
 from .render import line, lit
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -39,11 +40,44 @@ class Format(str, Enum):
     xlsx = "xlsx"
 
 
+def _fail(exc: InputError) -> NoReturn:
+    """One line on stderr and exit code 2."""
+    # The message holds user values (file names, cells): literal text, never markup.
+    err.print(line(("error:", "red"), " ", str(exc)), highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _out_file(ctx: typer.Context, value: Optional[Path]) -> Optional[Path]:
+    """Every output file is checked while the arguments are read, before any work."""
+    if value is not None and not ctx.resilient_parsing:
+        try:
+            check_out_file(value)
+        except InputError as exc:
+            _fail(exc)
+    return value
+
+
+def _out_folder(ctx: typer.Context, value: Optional[Path]) -> Optional[Path]:
+    if value is not None and not ctx.resilient_parsing:
+        try:
+            check_out_folder(value)
+        except InputError as exc:
+            _fail(exc)
+    return value
+
+
+def _table_json_csv(ctx: typer.Context, value: "Format") -> "Format":
+    if value is Format.xlsx and not ctx.resilient_parsing:
+        _fail(InputError(f"'{ctx.info_name}' writes table, json or csv (xlsx: 'tally' and 'catalogue')"))
+    return value
+
+
 # Options most commands share, declared once so their flags and help stay the same.
 ProjectDir = Annotated[Path, typer.Option("--project", "-p", help="Project directory.")]
 WhichSurvey = Annotated[Optional[str], typer.Option("--survey", help="Survey (when several have the question).")]
-OutFile = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file.")]
-OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
+OutFile = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file.", callback=_out_file)]
+OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.",
+                                              callback=_table_json_csv)]
 OnlyWave = Annotated[Optional[str], typer.Option("--wave", "-w", help="Only this wave.")]
 OnlySurvey = Annotated[Optional[str], typer.Option("--survey", help="Only this survey.")]
 
@@ -54,9 +88,7 @@ def input_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            # The message holds user values (file names, cells): literal text, never markup.
-            err.print(line(("error:", "red"), " ", str(exc)), highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+            _fail(exc)
     return wrapper
 
 
@@ -86,8 +118,11 @@ def _output(fmt: "Format", out: Optional[Path], *, data: Any, rows: list[dict[st
     elif fmt is Format.xlsx:
         raise InputError(f"{command} writes table, json or csv")
     elif out:
-        with out.open("w", encoding="utf-8") as fh:
-            Console(file=fh, width=140).print(view())
+        try:
+            with out.open("w", encoding="utf-8") as fh:
+                Console(file=fh, width=140).print(view())
+        except OSError as exc:  # checked before the work; the disk can still fill up
+            raise InputError(f"cannot write the file: {exc.strerror or exc}", file=out) from None
         err.print(line("written: ", out))
     else:
         console.print(view())
@@ -95,7 +130,10 @@ def _output(fmt: "Format", out: Optional[Path], *, data: Any, rows: list[dict[st
 
 def _emit(text: str, out: Optional[Path]) -> None:
     if out:
-        out.write_text(text, encoding="utf-8")
+        try:
+            out.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write the file: {exc.strerror or exc}", file=out) from None
         err.print(line("written: ", out))
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -347,7 +385,8 @@ def codebook_check_cmd(codebook: Path = typer.Argument(..., help="Codebook: YAML
 @input_errors
 def codebook_convert_cmd(
     source: Path = typer.Argument(..., help="Codebook to read: YAML, REFI-QDA .qdc or one label per line."),
-    target: Path = typer.Argument(..., help="File to write: .yaml, or .qdc for NVivo, ATLAS.ti, MAXQDA, QualCoder."),
+    target: Path = typer.Argument(..., help="File to write: .yaml, or .qdc for NVivo, ATLAS.ti, MAXQDA, QualCoder.",
+                                  callback=_out_file),
 ) -> None:
     """Convert a codebook, e.g. to REFI-QDA .qdc for QDA software, or from a .qdc to YAML."""
     from .codebook import load_codebook
@@ -385,7 +424,7 @@ def codebook_add_theme_cmd(
 def review_export_cmd(
     project: ProjectDir,
     question: str = typer.Option(..., "--question", "-q", help="Open question."),
-    out: Path = typer.Option(..., "--out", "-o", help="Workbook to write (.xlsx)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Workbook to write (.xlsx).", callback=_out_file),
     survey: WhichSurvey = None,
     wave: OnlyWave = None,
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
@@ -429,7 +468,7 @@ def review_import_cmd(
 def catalogue_cmd(
     project: ProjectDir,
     question: str = typer.Option(..., "--question", "-q", help="Open question whose answers are the practices."),
-    out: Path = typer.Option(..., "--out", "-o",
+    out: Path = typer.Option(..., "--out", "-o", callback=_out_file,
                              help="File to write: .html (one self-contained page), .md, or .xlsx (curation workbook)."),
     survey: WhichSurvey = None,
     wave: OnlyWave = None,
@@ -475,7 +514,8 @@ def catalogue_cmd(
 @input_errors
 def report_cmd(
     project: ProjectDir,
-    out: Path = typer.Option(..., "--out", "-o", help="HTML file to write (one self-contained page)."),
+    out: Path = typer.Option(..., "--out", "-o", help="HTML file to write (one self-contained page).",
+                             callback=_out_file),
     survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey (default: every survey, one part each)."),
     wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Wave to report on (default: the latest)."),
     compare_with: Optional[str] = typer.Option(None, "--compare-with",
@@ -511,7 +551,7 @@ def report_cmd(
 @input_errors
 def schema_infer_cmd(
     export: Path = typer.Argument(..., help="Survey export to draft a schema from."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the draft YAML here."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the draft YAML here.", callback=_out_file),
     survey: str = typer.Option("survey", "--survey", help="Name of the questionnaire."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name."),
 ) -> None:
@@ -538,7 +578,8 @@ def schema_check_cmd(schema: Path = typer.Argument(..., help="Schema file to val
 @input_errors
 def export_qdpx_cmd(
     project: ProjectDir,
-    out: Path = typer.Option(..., "--out", "-o", help="REFI-QDA project file to write (.qdpx)."),
+    out: Path = typer.Option(..., "--out", "-o", help="REFI-QDA project file to write (.qdpx).",
+                             callback=_out_file),
     survey: OnlySurvey = None,
     wave: OnlyWave = None,
     redacted: bool = typer.Option(False, "--redacted",
@@ -569,7 +610,8 @@ def export_qdpx_cmd(
 
 @app.command("demo")
 @input_errors
-def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Output directory.")) -> None:
+def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Output directory.",
+                                      callback=_out_folder)) -> None:
     """Run the whole flow on the bundled synthetic sample."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
