@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import sqlite3
 import sys
 import warnings
 from enum import Enum
@@ -89,6 +90,12 @@ def input_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except InputError as exc:
             _fail(exc)
+        except sqlite3.OperationalError as exc:  # a read that waited too long for a colleague's write
+            from .store import busy_error, is_busy
+
+            if not is_busy(exc):
+                raise
+            _fail(busy_error())
     return wrapper
 
 
