@@ -63,10 +63,17 @@ def write_xlsx(path: str | Path, sheets: dict[str, tuple[Sequence[str], Iterable
     wb.save(path)
 
 
+# Control characters a worksheet cannot hold (openpyxl refuses them): shown as the
+# Unicode control pictures instead, so an answer holding one never stops an export.
+_XLSX_ILLEGAL = {c: chr(0x2400 + c) for c in (*range(0, 9), 11, 12, *range(14, 32))}
+
+
 def set_text_safe(cell: Any, value: Any) -> None:
     """Assign a value to an openpyxl cell so that text can never become a formula."""
     if isinstance(value, (list, dict)):
         value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and not value.isprintable():
+        value = value.translate(_XLSX_ILLEGAL)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise store '=...' as a formula

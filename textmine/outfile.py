@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 from pathlib import Path
 
 from .errors import InputError
@@ -73,3 +74,13 @@ def _reason(exc: OSError) -> str:
     if exc.errno == errno.EROFS:
         return "the disk is read-only"
     return exc.strerror or str(exc)
+
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+
+
+def file_name_part(text: str, limit: int = 60) -> str:
+    """A user's label (a wave, a question) as part of a file name: no folder
+    separators, control characters or leading dots, at most ``limit`` characters."""
+    part = _UNSAFE.sub("_", str(text)).strip("._") or "_"
+    return part[:limit]
