@@ -27,6 +27,7 @@ another way (or as keywords), and the error says what to change.
 
 from __future__ import annotations
 
+import atexit
 import json
 import math
 import queue
@@ -302,11 +303,27 @@ def _atoms_of(items: list[tuple]) -> list[frozenset] | None:
     return out
 
 
+def _fixed_prefix(items: list[tuple]) -> list[frozenset]:
+    """The atom sets of the fixed characters an alternative starts with (after \\b, ^)."""
+    out: list[frozenset] = []
+    for op, av in items:
+        if op is _c.AT:
+            continue
+        fixed = _atoms_of([(op, av)])
+        if fixed is None:
+            break
+        out += fixed
+    return out
+
+
 def _branches_overlap(a: list[tuple], b: list[tuple], follow: frozenset) -> bool:
     """Can both alternatives match at one place (so a failure tries both)? For fixed
     text ('stad|steden', 'gemeente|gemeenten' before a 'g'), exactly; else by their
     first characters."""
     ta, tb = _atoms_of(a), _atoms_of(b)
+    pa, pb = _fixed_prefix(a), _fixed_prefix(b)
+    if any(not _overlap(x, y) for x, y in zip(pa, pb)):
+        return False  # 'lag ...' and 'ligt ...' part at their second letter
     if ta is not None and tb is not None:
         short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
         if not all(_overlap(x, y) for x, y in zip(short, long_)):
@@ -422,6 +439,7 @@ class _Worker:
 
 
 _worker = _Worker()
+atexit.register(_worker.stop)
 
 
 @dataclass(frozen=True)
