@@ -694,3 +694,35 @@ def test_control_characters_in_answers_do_not_crash_workbooks(tmp_path: Path):
     write_xlsx(path, {"s": (["id", "antwoord"], [["r1\x1b]0;x\x07", "wis\x1b[2J\x01 scherm\x0b"]])})
     row = [c.value for c in openpyxl.load_workbook(path)["s"][2]]
     assert row == ["r1␛]0;x␇", "wis␛[2J␁ scherm␋"]
+
+
+def test_a_codebook_of_100_000_labels_loads_in_seconds(tmp_path: Path):
+    path = tmp_path / "labels.txt"
+    path.write_text("".join(f"thema nummer {i}\n" for i in range(100_000)), encoding="utf-8")
+    started = time.perf_counter()
+    book = load_codebook(path)
+    assert len(book) == 100_000 and book.ids[-1] == "thema_nummer_99999"
+    assert time.perf_counter() - started < 10  # was over two minutes: every id checked against a fresh list
+
+
+def test_a_100_000_deep_parent_chain_and_its_cycle(tmp_path: Path):
+    themes = [Theme(id=f"t{i}", label=f"T{i}", parent=f"t{i - 1}" if i else None) for i in range(100_000)]
+    started = time.perf_counter()
+    assert len(Codebook(themes=tuple(themes))) == 100_000
+    themes[0] = Theme(id="t0", label="T0", parent="t99999")
+    with pytest.raises(InputError) as err:
+        Codebook(themes=tuple(themes))
+    assert time.perf_counter() - started < 5
+    assert str(err.value) == ("theme 't0': parents form a cycle (t0 -> t99999 -> t99998 -> t99997 -> … (99995 more) "
+                              "-> t1 -> t0)")
+
+
+def test_deeply_nested_codes_in_a_qdc_are_one_line(tmp_path: Path):
+    path = tmp_path / "deep.qdc"
+    n = 5_000
+    path.write_text('<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+                    + "".join(f'<Code guid="{i:08d}-0000-0000-0000-000000000000" name="c{i}">' for i in range(n))
+                    + "</Code>" * n + "</Codes></CodeBook>", encoding="utf-8")
+    res = run("codebook", "check", path)
+    assert res.exit_code == 2  # was a RecursionError traceback
+    assert one_line(res) == f"error: {path}, row 1: elements nested more than 64 deep"

@@ -175,21 +175,30 @@ def validate_themes(themes: Sequence[Theme]) -> None:
                 raise ThemeProblem(f"theme '{t.id}': pattern '{_short(p)}' {exc}", i,
                                    ("patterns", j)) from None
     for i, t in enumerate(themes):
-        if t.parent is None:
-            continue
-        if t.parent not in seen:
+        if t.parent is not None and t.parent not in seen:
             raise ThemeProblem(f"theme '{t.id}': parent '{t.parent}' is not a theme of this "
                            "codebook", i, ("parent",))
-        chain: list[str] = [t.id]
-        cur: str | None = t.parent
-        while cur is not None:
-            chain.append(cur)
-            if cur == t.id:
-                raise ThemeProblem(f"theme '{t.id}': parents form a cycle ({' -> '.join(chain)})",
-                               i, ("parent",))
-            if len(chain) > len(themes) + 1:
-                break  # a cycle further up; reported at a theme on it
+    # Each theme's parent chain is walked once (a 100,000-deep chain must not cost n²);
+    # a cycle is reported at its first theme in file order.
+    done: set[str] = set()
+    for t in themes:
+        path: list[str] = []
+        on_path: set[str] = set()
+        cur: str | None = t.id
+        while cur is not None and cur not in done and cur not in on_path:
+            path.append(cur)
+            on_path.add(cur)
             cur = themes[seen[cur]].parent
+        if cur is not None and cur in on_path:
+            cycle = path[path.index(cur):]
+            first = min(cycle, key=seen.__getitem__)
+            k = cycle.index(first)
+            chain = cycle[k:] + cycle[:k] + [first]
+            if len(chain) > 8:  # one readable line
+                chain = chain[:4] + [f"… ({len(chain) - 6} more)"] + chain[-2:]
+            raise ThemeProblem(f"theme '{first}': parents form a cycle ({' -> '.join(chain)})",
+                               seen[first], ("parent",))
+        done.update(path)
     parents = {t.parent for t in themes if t.parent}
     for i, t in enumerate(themes):
         if t.exclusive and (t.parent or t.id in parents):
@@ -371,6 +380,7 @@ def load_codebook(path: str | Path) -> Codebook:
 def _from_lines(text: str, file: str) -> Codebook:
     """One label per line; blank lines, '#' comments and list bullets ignored."""
     themes: list[Theme] = []
+    taken: set[str] = set()
     seen: dict[str, int] = {}
     for n, line in enumerate(text.splitlines(), start=1):
         label = _clean(re.sub(r"^\s*(?:[-*•]\s+)", "", line))
@@ -380,7 +390,8 @@ def _from_lines(text: str, file: str) -> Codebook:
             raise InputError(f"label '{label}' is listed twice (first on line "
                              f"{seen[label.casefold()]})", file=file, row=n)
         seen[label.casefold()] = n
-        themes.append(Theme(id=slugify(label, [t.id for t in themes]), label=label))
+        themes.append(Theme(id=slugify(label, taken), label=label))
+        taken.add(themes[-1].id)
     if not themes:
         raise InputError("the codebook lists no themes", file=file)
     return Codebook(themes=tuple(themes), path=file)
@@ -422,9 +433,11 @@ def _from_yaml(text: str, file: str) -> Codebook:
                          file=file, row=line(()))
 
     themes: list[Theme] = []
+    taken: set[str] = set()
     try:
         for i, raw in enumerate(raw_themes):
-            themes.append(_theme_from_raw(raw, i, [t.id for t in themes]))
+            themes.append(_theme_from_raw(raw, i, taken))
+            taken.add(themes[-1].id)
         validate_themes(themes)
     except ThemeProblem as p:
         where = base + ((p.index,) + p.where if p.index is not None else ())
@@ -456,7 +469,7 @@ def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int], file: str) -> N
             _walk(item, path + (i,), lines, file)
 
 
-def _theme_from_raw(raw: Any, i: int, taken: list[str]) -> Theme:
+def _theme_from_raw(raw: Any, i: int, taken: Collection[str]) -> Theme:
     """A theme from a YAML list item: a label, or a mapping of THEME_KEYS."""
     if isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
         label = _clean(raw)
