@@ -132,15 +132,6 @@ def read_yaml_text(path: str | Path, what: str = "file") -> str:
         raise InputError(f"cannot read {what}: not UTF-8 text (byte {exc.start + 1})", file=path) from None
 
 
-def compose(text: str) -> Node | None:
-    """The node tree of one YAML document (for line numbers), within the limits."""
-    loader = SafeLoader(text)
-    try:
-        return loader.get_single_node()
-    finally:
-        loader.dispose()
-
-
 def load(text: str) -> Any:
     """The data of one YAML document, within the limits."""
     loader = SafeLoader(text)
