@@ -16,6 +16,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from textmine.errors import InputError
+
 from tm_testutil import REPO
 
 OLD = "<html>de vorige, volledige pagina</html>"
@@ -112,7 +114,7 @@ def test_failed_view_write_leaves_the_old_view_and_no_temporary_file(tmp_path: P
     out = tmp_path / "topics"
     _old_views(out)
     hook_writes(out, budget=1_000_000, patch=monkeypatch.setattr)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(InputError, match="cannot write the file: No space left"):  # one line, not a traceback
         write_views(fake_fit(), {0: "a", 1: "b", 2: "c"}, out, "lmb_trots")
     monkeypatch.undo()
     assert sorted(p.name for p in out.iterdir()) == [f"lmb_trots_{n}.html" for n in VIEWS]  # no temporary file

@@ -43,15 +43,21 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
 
 def write_text(target: str | Path, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``target`` whole or not at all; returns the path."""
-    with atomic_path(target) as tmp, open(tmp, "w", encoding=encoding, newline="") as fh:
-        fh.write(text)
+    try:
+        with atomic_path(target) as tmp, open(tmp, "w", encoding=encoding, newline="") as fh:
+            fh.write(text)
+    except OSError as exc:  # the path was checked before the work; a disk can still fill up
+        raise InputError(f"cannot write the file: {exc.strerror or exc}", file=target) from None
     return Path(target)
 
 
 def write_bytes(target: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``target`` whole or not at all; returns the path."""
-    with atomic_path(target) as tmp, open(tmp, "wb") as fh:
-        fh.write(data)
+    try:
+        with atomic_path(target) as tmp, open(tmp, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise InputError(f"cannot write the file: {exc.strerror or exc}", file=target) from None
     return Path(target)
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import sqlite3
 import sys
 import warnings
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, Optional
+from typing import Annotated, Any, Callable, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -17,6 +18,8 @@ from rich.console import Console
 from . import __version__
 from .atomic import atomic_path, write_text
 from .errors import InputError
+from .outfile import check_out_file, check_out_folder
+from .render import line, lit
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="textmine: survey exports in, coded and counted evidence out.")
@@ -39,11 +42,44 @@ class Format(str, Enum):
     xlsx = "xlsx"
 
 
+def _fail(exc: InputError) -> NoReturn:
+    """One line on stderr and exit code 2."""
+    # The message holds user values (file names, cells): literal text, never markup.
+    err.print(line(("error:", "red"), " ", str(exc)), highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _out_file(ctx: typer.Context, value: Optional[Path]) -> Optional[Path]:
+    """Every output file is checked while the arguments are read, before any work."""
+    if value is not None and not ctx.resilient_parsing:
+        try:
+            check_out_file(value)
+        except InputError as exc:
+            _fail(exc)
+    return value
+
+
+def _out_folder(ctx: typer.Context, value: Optional[Path]) -> Optional[Path]:
+    if value is not None and not ctx.resilient_parsing:
+        try:
+            check_out_folder(value)
+        except InputError as exc:
+            _fail(exc)
+    return value
+
+
+def _table_json_csv(ctx: typer.Context, value: "Format") -> "Format":
+    if value is Format.xlsx and not ctx.resilient_parsing:
+        _fail(InputError(f"'{ctx.info_name}' writes table, json or csv (xlsx: 'tally' and 'catalogue')"))
+    return value
+
+
 # Options most commands share, declared once so their flags and help stay the same.
 ProjectDir = Annotated[Path, typer.Option("--project", "-p", help="Project directory.")]
 WhichSurvey = Annotated[Optional[str], typer.Option("--survey", help="Survey (when several have the question).")]
-OutFile = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file.")]
-OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.")]
+OutFile = Annotated[Optional[Path], typer.Option("--out", "-o", help="Write to this file.", callback=_out_file)]
+OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table, json or csv.",
+                                              callback=_table_json_csv)]
 OnlyWave = Annotated[Optional[str], typer.Option("--wave", "-w", help="Only this wave.")]
 OnlySurvey = Annotated[Optional[str], typer.Option("--survey", help="Only this survey.")]
 
@@ -54,8 +90,13 @@ def input_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True, soft_wrap=True)
-            raise typer.Exit(2) from None
+            _fail(exc)
+        except sqlite3.OperationalError as exc:  # a read that waited too long for a colleague's write
+            from .store import busy_error, is_busy
+
+            if not is_busy(exc):
+                raise
+            _fail(busy_error())
     return wrapper
 
 
@@ -87,7 +128,7 @@ def _output(fmt: "Format", out: Optional[Path], *, data: Any, rows: list[dict[st
     elif out:
         with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as fh:
             Console(file=fh, width=140).print(view())
-        err.print(f"written: {out}")
+        err.print(line("written: ", out))
     else:
         console.print(view())
 
@@ -95,7 +136,7 @@ def _output(fmt: "Format", out: Optional[Path], *, data: Any, rows: list[dict[st
 def _emit(text: str, out: Optional[Path]) -> None:
     if out:
         write_text(out, text)
-        err.print(f"written: {out}")
+        err.print(line("written: ", out))
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
@@ -119,15 +160,15 @@ def ingest_cmd(
     report, data = ingest(export, load_schema(schema), project, wave, replace=replace, sheet=sheet,
                           population=population)
     verb = "replaced" if report.replaced else "ingested"
-    console.print(f"[green]{verb}[/green] {report.survey} wave {report.wave}: {report.respondents} respondents, "
-                  f"{report.open_answers} open answers ({data.table.encoding or 'xlsx'}"
-                  f"{', delimiter ' + repr(data.table.delimiter) if data.table.delimiter else ''})")
+    console.print(line((verb, "green"), f" {report.survey} wave {report.wave}: {report.respondents} respondents, "
+                       f"{report.open_answers} open answers ({data.table.encoding or 'xlsx'}"
+                       f"{', delimiter ' + repr(data.table.delimiter) if data.table.delimiter else ''})"))
     if report.replaced:
         console.print(f"human codes kept: {report.kept_human_codes}; became stale (answer text changed, "
                       f"kept in history): {report.stale_human_codes}")
     for unit, suggestions in sorted(data.unmatched_units.items()):
         hint = f" — did you mean {', '.join(suggestions)}?" if suggestions else ""
-        console.print(f"[yellow]unit not in the municipality list:[/yellow] {unit}{hint}")
+        console.print(line(("unit not in the municipality list:", "yellow"), f" {unit}{hint}"))
 
 
 @app.command("tally")
@@ -157,11 +198,11 @@ def tally_cmd(
         if not out:
             raise InputError("--format xlsx needs --out FILE.xlsx")
         write_tally_xlsx(results, out)
-        err.print(f"written: {out}")
+        err.print(line("written: ", out))
     elif out:
         with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8") as fh:
             print_tallies(results, Console(file=fh, width=120))
-        err.print(f"written: {out}")
+        err.print(line("written: ", out))
     else:
         print_tallies(results, console)
 
@@ -189,10 +230,10 @@ def clean_cmd(
     with Store(project) as store, progress_bar(err, "cleaning answers") as update:
         run = clean_project(store, survey=survey, wave=wave, question=question, settings=settings,
                             progress=update)
-    err.print(f"pipeline {run.pipeline['name']} {run.pipeline['version']} ({run.pipeline['level']}): "
-              f"{run.processed} answers processed, {run.cached} from cache")
+    err.print(line(f"pipeline {run.pipeline['name']} {run.pipeline['version']} ({run.pipeline['level']}): "
+                   f"{run.processed} answers processed, {run.cached} from cache"))
     for warning in run.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}")
+        err.print(line(("warning:", "yellow"), f" {warning}"))
     rows = [dict(a, lemmas=" ".join(a["lemmas"]), flags=" ".join(a["flags"]),
                  entities="; ".join(f"{e['label']}:{e['text']}" for e in a["entities"]),
                  key_phrases="; ".join(a["key_phrases"])) for a in run.answers]
@@ -224,12 +265,12 @@ def code_cmd(
         survey, book = question_codebook(store, question, survey, codebook)
         if train:
             n = import_training_codes(store, book, survey, question, train, wave)
-            err.print(f"imported {n} human codes from {train}")
+            err.print(line(f"imported {n} human codes from {train}"))
         with progress_bar(err, "embedding answers") as update:
             result = code_question(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
                                    settings=load_config(project).nlp, progress=update)
-    err.print(f"coded {len(result.answers)} answers with {result.provenance['coder']} ({result.embedder}); "
-              f"trained on {result.human_coded} human-coded answers; codebook {result.codebook_hash}")
+    err.print(line(f"coded {len(result.answers)} answers with {result.provenance['coder']} ({result.embedder}); "
+                   f"trained on {result.human_coded} human-coded answers; codebook {result.codebook_hash}"))
     rows = [{k: a[k] for k in ("respondent_id", "text", "themes", "scores", "source")} | {"wave": a["wave"]}
             for a in result.answers]
     _output(fmt, out, data=rows, command="code",
@@ -319,11 +360,11 @@ def topics_cmd(
                                      nlp_settings=load_config(project).nlp, progress=update)
     clusters = result.clusters
     stages = result.provenance["stages"]
-    err.print(f"{len(clusters)} topics in {result.provenance['answers']} answers ({stages['reducer']} + "
-              f"{stages['clusterer']}, mode {stages['mode']}); {sum(c['new'] for c in clusters)} not covered "
-              f"by the codebook; run {result.run_id}")
+    err.print(line(f"{len(clusters)} topics in {result.provenance['answers']} answers ({stages['reducer']} + "
+                   f"{stages['clusterer']}, mode {stages['mode']}); {sum(c['new'] for c in clusters)} not covered "
+                   f"by the codebook; run {result.run_id}"))
     for path in result.views.values():
-        err.print(f"written: {path}")
+        err.print(line("written: ", path))
     _output(fmt, out, data=clusters, rows=topics_rows(clusters), command="topics",
             columns=["id", "label", "size", "new", "keywords", "coverage", "waves", "quotes"],
             view=lambda: topics_view(clusters, book))
@@ -336,23 +377,24 @@ def codebook_check_cmd(codebook: Path = typer.Argument(..., help="Codebook: YAML
     from .codebook import load_codebook
 
     book = load_codebook(codebook)
-    console.print(f"[green]ok[/green] {book.title}: {len(book)} themes, hash {book.hash}")
+    console.print(line(("ok", "green"), f" {book.title}: {len(book)} themes, hash {book.hash}"))
     for t in book:
-        console.print(f"  {t.id}: {t.label}" + (f" (under {t.parent})" if t.parent else "")
-                      + (" [exclusive]" if t.exclusive else ""))
+        console.print(line(f"  {t.id}: {t.label}" + (f" (under {t.parent})" if t.parent else "")
+                           + (" [exclusive]" if t.exclusive else "")))
 
 
 @codebook_app.command("convert")
 @input_errors
 def codebook_convert_cmd(
     source: Path = typer.Argument(..., help="Codebook to read: YAML, REFI-QDA .qdc or one label per line."),
-    target: Path = typer.Argument(..., help="File to write: .yaml, or .qdc for NVivo, ATLAS.ti, MAXQDA, QualCoder."),
+    target: Path = typer.Argument(..., help="File to write: .yaml, or .qdc for NVivo, ATLAS.ti, MAXQDA, QualCoder.",
+                                  callback=_out_file),
 ) -> None:
     """Convert a codebook, e.g. to REFI-QDA .qdc for QDA software, or from a .qdc to YAML."""
     from .codebook import load_codebook
 
     written = load_codebook(source).save(target)
-    console.print(f"written: {written}")
+    console.print(line("written: ", written))
 
 
 @codebook_app.command("add-theme")
@@ -374,9 +416,9 @@ def codebook_add_theme_cmd(
         book, cluster = promote_topic(store, codebook, question, topic, survey=survey, theme_id=theme_id,
                                       label=label)
     theme = book.themes[-1]
-    console.print(f"[green]added[/green] theme {theme.id} ({theme.label}) from topic {topic} "
-                  f"({cluster['size']} answers): {len(theme.keywords)} keywords, {len(theme.examples)} examples; "
-                  f"written: {codebook}")
+    console.print(line(("added", "green"), f" theme {theme.id} ({theme.label}) from topic {topic} "
+                       f"({cluster['size']} answers): {len(theme.keywords)} keywords, {len(theme.examples)} examples; "
+                       f"written: {codebook}"))
 
 
 @review_app.command("export")
@@ -384,7 +426,7 @@ def codebook_add_theme_cmd(
 def review_export_cmd(
     project: ProjectDir,
     question: str = typer.Option(..., "--question", "-q", help="Open question."),
-    out: Path = typer.Option(..., "--out", "-o", help="Workbook to write (.xlsx)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Workbook to write (.xlsx).", callback=_out_file),
     survey: WhichSurvey = None,
     wave: OnlyWave = None,
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
@@ -397,7 +439,7 @@ def review_export_cmd(
     with Store(project) as store:
         survey, book = question_codebook(store, question, survey, codebook)
         n = export_review(store, book, survey, question, out, wave)
-    console.print(f"written: {out} ({n} answers, least certain first)")
+    console.print(line(f"written: {out} ({n} answers, least certain first)"))
 
 
 @review_app.command("import")
@@ -409,8 +451,6 @@ def review_import_cmd(
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
 ) -> None:
     """Store the reviewed rows of a workbook as human codes (importing twice changes nothing)."""
-    from rich.markup import escape
-
     from .coding import resolve_codebook
     from .review import SHEET, import_review, workbook_question
     from .store import Store
@@ -419,12 +459,12 @@ def review_import_cmd(
     with Store(project) as store:
         book = resolve_codebook(store, survey, question, codebook)
         report = import_review(store, book, workbook, coder)
-    console.print(f"{report.coder}: {report.reviewed} of {report.rows} rows reviewed; "
-                  f"{report.codes_added} human codes stored, {report.unchanged} already there")
-    for line in report.unmatched:
-        console.print(f"[yellow]not imported[/yellow] ({SHEET}) {escape(line)}")
-    for line in report.warnings:
-        console.print(f"[yellow]warning[/yellow] ({SHEET}) {escape(line)}")
+    console.print(line(f"{report.coder}: {report.reviewed} of {report.rows} rows reviewed; "
+                       f"{report.codes_added} human codes stored, {report.unchanged} already there"))
+    for problem in report.unmatched:
+        console.print(line(("not imported", "yellow"), f" ({SHEET}) {problem}"))
+    for problem in report.warnings:
+        console.print(line(("warning", "yellow"), f" ({SHEET}) {problem}"))
 
 
 @app.command("catalogue")
@@ -432,7 +472,7 @@ def review_import_cmd(
 def catalogue_cmd(
     project: ProjectDir,
     question: str = typer.Option(..., "--question", "-q", help="Open question whose answers are the practices."),
-    out: Path = typer.Option(..., "--out", "-o",
+    out: Path = typer.Option(..., "--out", "-o", callback=_out_file,
                              help="File to write: .html (one self-contained page), .md, or .xlsx (curation workbook)."),
     survey: WhichSurvey = None,
     wave: OnlyWave = None,
@@ -454,30 +494,32 @@ def catalogue_cmd(
         survey = open_question_survey(store, question, survey)
         if curation:
             report = import_curation(store, curation, survey=survey, question=question)
-            err.print(f"curation: {report.rows} rows read, {report.stored} stored, {report.unchanged} already there")
-            for line in report.skipped:
-                err.print(f"[yellow]not imported[/yellow] ({SHEET}) {line}")
+            err.print(line(f"curation: {report.rows} rows read, {report.stored} stored, "
+                           f"{report.unchanged} already there"))
+            for problem in report.skipped:
+                err.print(line(("not imported", "yellow"), f" ({SHEET}) {problem}"))
         with progress_bar(err, "cleaning and coding answers") as update:
             practices = build_catalogue(store, survey, question, wave, progress=update)
     write_catalogue(practices, out)
     for p in practices:
         if p["curation"] == "changed":
-            err.print(f"[yellow]curation not applied:[/yellow] the answer of respondent {p['respondent_id']} "
-                      f"({p['municipality'] or '?'}, {p['wave']}) changed since it was curated; curate it again")
-    table = Table(title=f"catalogue {survey} {question}" + (f" {wave}" if wave else ""), title_justify="left")
+            err.print(line(("curation not applied:", "yellow"), f" the answer of respondent {p['respondent_id']} "
+                           f"({p['municipality'] or '?'}, {p['wave']}) changed since it was curated; curate it again"))
+    table = Table(title=lit(f"catalogue {survey} {question}" + (f" {wave}" if wave else "")), title_justify="left")
     for name in ("theme", "practices", "also listed", "highlighted", "excluded"):
         table.add_column(name, justify="left" if name == "theme" else "right")
     for r in summary(practices):
-        table.add_row(r["label"], str(r["main"]), str(r["cross_listed"]), str(r["highlighted"]), str(r["excluded"]))
+        table.add_row(lit(r["label"]), str(r["main"]), str(r["cross_listed"]), str(r["highlighted"]), str(r["excluded"]))
     console.print(table)
-    err.print(f"written: {out}")
+    err.print(line("written: ", out))
 
 
 @app.command("report")
 @input_errors
 def report_cmd(
     project: ProjectDir,
-    out: Path = typer.Option(..., "--out", "-o", help="HTML file to write (one self-contained page)."),
+    out: Path = typer.Option(..., "--out", "-o", help="HTML file to write (one self-contained page).",
+                             callback=_out_file),
     survey: Optional[str] = typer.Option(None, "--survey", help="Only this survey (default: every survey, one part each)."),
     wave: Optional[str] = typer.Option(None, "--wave", "-w", help="Wave to report on (default: the latest)."),
     compare_with: Optional[str] = typer.Option(None, "--compare-with",
@@ -503,17 +545,17 @@ def report_cmd(
     table = Table(title="report", title_justify="left")
     for name in ("file", "size", "figures linked", "seconds"):
         table.add_column(name, justify="left" if name == "file" else "right")
-    table.add_row(str(out), f"{len(html.encode()) / 1024:.0f} KB", str(html.count('href="#b-')),
+    table.add_row(lit(out), f"{len(html.encode()) / 1024:.0f} KB", str(html.count('href="#b-')),
                   f"{time.perf_counter() - started:.1f}")
     console.print(table)
-    err.print(f"written: {out}")
+    err.print(line("written: ", out))
 
 
 @schema_app.command("infer")
 @input_errors
 def schema_infer_cmd(
     export: Path = typer.Argument(..., help="Survey export to draft a schema from."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the draft YAML here."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the draft YAML here.", callback=_out_file),
     survey: str = typer.Option("survey", "--survey", help="Name of the questionnaire."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name."),
 ) -> None:
@@ -532,15 +574,16 @@ def schema_check_cmd(schema: Path = typer.Argument(..., help="Schema file to val
     from .schema import load_schema
 
     s = load_schema(schema)
-    console.print(f"[green]ok[/green] {s.survey}: {len(s.questions)} questions "
-                  f"({', '.join(sorted({q.type for q in s.questions}))})")
+    console.print(line(("ok", "green"), f" {s.survey}: {len(s.questions)} questions "
+                       f"({', '.join(sorted({q.type for q in s.questions}))})"))
 
 
 @export_app.command("qdpx")
 @input_errors
 def export_qdpx_cmd(
     project: ProjectDir,
-    out: Path = typer.Option(..., "--out", "-o", help="REFI-QDA project file to write (.qdpx)."),
+    out: Path = typer.Option(..., "--out", "-o", help="REFI-QDA project file to write (.qdpx).",
+                             callback=_out_file),
     survey: OnlySurvey = None,
     wave: OnlyWave = None,
     redacted: bool = typer.Option(False, "--redacted",
@@ -560,20 +603,20 @@ def export_qdpx_cmd(
         with progress_bar(err, "cleaning answers") as update:
             report = export_qdpx(store, out, survey=survey, wave=wave, redacted=redacted,
                                  settings=load_config(project).nlp, progress=update)
-    console.print(f"written: {report.path} ({report.cases} cases, {report.sources} text sources, "
-                  f"{report.human_codings} human and {report.machine_codings} machine codings, "
-                  f"{len(report.users)} coders, {'redacted' if redacted else 'raw'} text)")
+    console.print(line(f"written: {report.path} ({report.cases} cases, {report.sources} text sources, "
+                       f"{report.human_codings} human and {report.machine_codings} machine codings, "
+                       f"{len(report.users)} coders, {'redacted' if redacted else 'raw'} text)"))
     if report.machine_left_out:
         console.print(f"{report.machine_left_out} machine codes left out: those answers have human codes")
     for note in report.notes:
-        console.print(f"[yellow]note:[/yellow] {note}")
+        console.print(line(("note:", "yellow"), f" {note}"))
 
 
 @app.command("demo")
 @input_errors
-def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Output directory.")) -> None:
+def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Output directory.",
+                                      callback=_out_folder)) -> None:
     """Run the whole flow on the bundled synthetic sample."""
-    from rich.markup import escape
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from .demo import comparison_highlights, run_demo
@@ -584,23 +627,24 @@ def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Out
         task = progress.add_task("demo", total=None)
         result = run_demo(out, step=lambda msg: progress.update(task, description=msg))
     for report in result.ingested:
-        console.print(f"ingested {report.survey} {report.wave}: {report.respondents} respondents, "
-                      f"{report.open_answers} open answers")
+        console.print(line(f"ingested {report.survey} {report.wave}: {report.respondents} respondents, "
+                           f"{report.open_answers} open answers"))
     print_tallies([t for t in result.tallies if t["wave"] == "2025"], console)
     console.print(cleaning_view(result.cleaning))
     console.print(coding_view(result.coding))
     for item in result.topics:
         new = [c for c in item["clusters"] if c["new"]]
-        console.print(f"[bold]topics {item['survey']} {item['question']}[/bold]: {len(item['clusters'])} clusters, "
-                      f"{len(new)} not covered by the codebook" + (": " + "; ".join(
-                          f"{escape(c['label'])} ({c['size']})" for c in new[:5]) if new else ""))
+        console.print(line((f"topics {item['survey']} {item['question']}", "bold"),
+                           f": {len(item['clusters'])} clusters, {len(new)} not covered by the codebook"
+                           + (": " + "; ".join(f"{c['label']} ({c['size']})" for c in new[:5]) if new else "")))
     for survey, comparison in result.comparison.items():
         rows = comparison["rows"]
         shown = comparison_highlights(rows)
-        console.print(f"[bold]{survey}: waves {' vs '.join(comparison['waves'])}[/bold] — "
-                      f"{sum(r['p_value'] is not None for r in rows)} items tested, "
-                      f"{sum(bool(r['significant']) for r in rows)} significant after Holm (shown with the headline question)")
+        console.print(line((f"{survey}: waves {' vs '.join(comparison['waves'])}", "bold"),
+                           f" — {sum(r['p_value'] is not None for r in rows)} items tested, "
+                           f"{sum(bool(r['significant']) for r in rows)} significant after Holm "
+                           "(shown with the headline question)"))
         console.print(compare_view(shown, *comparison["waves"]))
-    console.print(f"[bold]project:[/bold] {result.project}")
+    console.print(line(("project:", "bold"), f" {result.project}"))
     for name, path in result.files.items():
-        console.print(f"[bold]{name}:[/bold] {path}")
+        console.print(line((f"{name}:", "bold"), f" {path}"))

@@ -24,6 +24,8 @@ from typing import Any
 import yaml
 
 from .errors import InputError, yaml_error
+from .patterns import PatternProblem, SafePattern, check_pattern
+from .safeyaml import load_with_node, read_yaml_text
 
 # Outcomes of coding that are not themes of the file: an answer with content
 # but no theme, and an answer without content ("nvt", "-", "geen idee").
@@ -45,6 +47,26 @@ _SLUG_STOP = {"de", "het", "een", "en", "van", "voor", "in", "op", "met", "of", 
 def _clean(text: Any) -> str:
     """One line, single spaces: layout in the file must not change meaning or hash."""
     return " ".join(str(text).split())
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A pattern or value as quoted in a one-line message."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def pattern_line(path: str | Path | None, pattern: str) -> int | None:
+    """The line of a codebook file that holds this pattern (for messages), if found."""
+    if not path:
+        return None
+    try:
+        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    quoted = (pattern, pattern.replace("'", "''"), json.dumps(pattern)[1:-1])
+    for n, line in enumerate(lines, start=1):
+        if any(q in line for q in quoted):
+            return n
+    return None
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
@@ -94,6 +116,12 @@ class Theme:
         """The patterns compiled (case-insensitive)."""
         return tuple(re.compile(p, re.IGNORECASE) for p in self.patterns)
 
+    @cached_property
+    def safe_patterns(self) -> tuple[SafePattern, ...]:
+        """The patterns with their worst-case cost: searched with a time bound
+        on answers too long for that cost (see ``textmine.patterns``)."""
+        return tuple(SafePattern.compile(p) for p in self.patterns)
+
     def to_dict(self) -> dict[str, Any]:
         """The theme as written in YAML: empty fields left out."""
         d: dict[str, Any] = {"id": self.id, "label": self.label}
@@ -139,26 +167,38 @@ def validate_themes(themes: Sequence[Theme]) -> None:
                 raise ThemeProblem(f"theme '{t.id}': keyword '{k}' may not contain ';'", i, ("keywords", j))
         for j, p in enumerate(t.patterns):
             try:
-                re.compile(p, re.IGNORECASE)
+                check_pattern(p)
             except re.error as exc:
-                raise ThemeProblem(f"theme '{t.id}': pattern '{p}' is not a valid regular "
+                raise ThemeProblem(f"theme '{t.id}': pattern '{_short(p)}' is not a valid regular "
                                f"expression ({exc})", i, ("patterns", j)) from None
+            except PatternProblem as exc:
+                raise ThemeProblem(f"theme '{t.id}': pattern '{_short(p)}' {exc}", i,
+                                   ("patterns", j)) from None
     for i, t in enumerate(themes):
-        if t.parent is None:
-            continue
-        if t.parent not in seen:
+        if t.parent is not None and t.parent not in seen:
             raise ThemeProblem(f"theme '{t.id}': parent '{t.parent}' is not a theme of this "
                            "codebook", i, ("parent",))
-        chain: list[str] = [t.id]
-        cur: str | None = t.parent
-        while cur is not None:
-            chain.append(cur)
-            if cur == t.id:
-                raise ThemeProblem(f"theme '{t.id}': parents form a cycle ({' -> '.join(chain)})",
-                               i, ("parent",))
-            if len(chain) > len(themes) + 1:
-                break  # a cycle further up; reported at a theme on it
+    # Each theme's parent chain is walked once (a 100,000-deep chain must not cost n²);
+    # a cycle is reported at its first theme in file order.
+    done: set[str] = set()
+    for t in themes:
+        path: list[str] = []
+        on_path: set[str] = set()
+        cur: str | None = t.id
+        while cur is not None and cur not in done and cur not in on_path:
+            path.append(cur)
+            on_path.add(cur)
             cur = themes[seen[cur]].parent
+        if cur is not None and cur in on_path:
+            cycle = path[path.index(cur):]
+            first = min(cycle, key=seen.__getitem__)
+            k = cycle.index(first)
+            chain = cycle[k:] + cycle[:k] + [first]
+            if len(chain) > 8:  # one readable line
+                chain = chain[:4] + [f"… ({len(chain) - 6} more)"] + chain[-2:]
+            raise ThemeProblem(f"theme '{first}': parents form a cycle ({' -> '.join(chain)})",
+                               seen[first], ("parent",))
+        done.update(path)
     parents = {t.parent for t in themes if t.parent}
     for i, t in enumerate(themes):
         if t.exclusive and (t.parent or t.id in parents):
@@ -331,12 +371,7 @@ def load_codebook(path: str | Path) -> Codebook:
     if path.suffix.lower() == ".qdc":
         from .qdc import import_qdc
         return import_qdc(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("codebook file not found", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read codebook: {exc}", file=path) from None
+    text = read_yaml_text(path, "codebook file")  # also the size limit for label lists
     if path.suffix.lower() in YAML_SUFFIXES:
         return _from_yaml(text, str(path))
     return _from_lines(text, str(path))
@@ -345,6 +380,7 @@ def load_codebook(path: str | Path) -> Codebook:
 def _from_lines(text: str, file: str) -> Codebook:
     """One label per line; blank lines, '#' comments and list bullets ignored."""
     themes: list[Theme] = []
+    taken: set[str] = set()
     seen: dict[str, int] = {}
     for n, line in enumerate(text.splitlines(), start=1):
         label = _clean(re.sub(r"^\s*(?:[-*•]\s+)", "", line))
@@ -354,24 +390,22 @@ def _from_lines(text: str, file: str) -> Codebook:
             raise InputError(f"label '{label}' is listed twice (first on line "
                              f"{seen[label.casefold()]})", file=file, row=n)
         seen[label.casefold()] = n
-        themes.append(Theme(id=slugify(label, [t.id for t in themes]), label=label))
+        themes.append(Theme(id=slugify(label, taken), label=label))
+        taken.add(themes[-1].id)
     if not themes:
         raise InputError("the codebook lists no themes", file=file)
     return Codebook(themes=tuple(themes), path=file)
 
 
 def _from_yaml(text: str, file: str) -> Codebook:
-    loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
+        # The shared safe loader: no alias bombs, no deep nesting (textmine.safeyaml).
+        data, node = load_with_node(text)
         lines: dict[tuple, int] = {}
         if node is not None:
             _walk(node, (), lines, file)
-        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         raise yaml_error(exc, file) from None
-    finally:
-        loader.dispose()
 
     def line(where: tuple) -> int | None:
         while where:  # the most precise place we know
@@ -399,9 +433,11 @@ def _from_yaml(text: str, file: str) -> Codebook:
                          file=file, row=line(()))
 
     themes: list[Theme] = []
+    taken: set[str] = set()
     try:
         for i, raw in enumerate(raw_themes):
-            themes.append(_theme_from_raw(raw, i, [t.id for t in themes]))
+            themes.append(_theme_from_raw(raw, i, taken))
+            taken.add(themes[-1].id)
         validate_themes(themes)
     except ThemeProblem as p:
         where = base + ((p.index,) + p.where if p.index is not None else ())
@@ -433,7 +469,7 @@ def _walk(node: yaml.Node, path: tuple, lines: dict[tuple, int], file: str) -> N
             _walk(item, path + (i,), lines, file)
 
 
-def _theme_from_raw(raw: Any, i: int, taken: list[str]) -> Theme:
+def _theme_from_raw(raw: Any, i: int, taken: Collection[str]) -> Theme:
     """A theme from a YAML list item: a label, or a mapping of THEME_KEYS."""
     if isinstance(raw, (str, int, float)) and not isinstance(raw, bool):
         label = _clean(raw)

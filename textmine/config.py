@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from . import safeyaml
 from .errors import InputError, yaml_error
 
 CONFIG_NAME = "project.yaml"
@@ -42,22 +43,37 @@ def load_config(project_dir: str | Path) -> ProjectConfig:
     if not path.exists():
         return ProjectConfig()
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = safeyaml.load(safeyaml.read_yaml_text(path, "project settings")) or {}
     except yaml.YAMLError as exc:
         raise yaml_error(exc, path) from None
     if not isinstance(raw, dict):
         raise InputError("project settings must be a mapping", file=path)
-    unknown = set(raw) - {"nlp"}
+    unknown = set(map(str, raw)) - {"nlp"}
     if unknown:
         raise InputError(f"unknown section(s) {', '.join(sorted(unknown))}", file=path)
     return ProjectConfig(nlp=_section(NlpSettings, raw.get("nlp") or {}, path, "nlp"))
+
+
+# What each setting may hold: a wrong type would crash deep inside spaCy later.
+_INT_RANGES = {"very_long_words": (1, 10**6), "batch_size": (1, 100_000), "n_process": (1, 256)}
 
 
 def _section(cls: type, raw: Any, path: Path, name: str) -> Any:
     if not isinstance(raw, dict):
         raise InputError(f"'{name}' must be a mapping", file=path)
     known = {f.name: f for f in fields(cls)}
-    unknown = set(raw) - set(known)
+    unknown = set(map(str, raw)) - set(known)
     if unknown:
         raise InputError(f"'{name}': unknown key(s) {', '.join(sorted(unknown))}", file=path)
-    return cls(**raw)
+    for key, value in raw.items():
+        where = f"'{name}.{key}'"
+        if key in _INT_RANGES:
+            low, high = _INT_RANGES[key]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                raise InputError(f"{where} must be a whole number from {low} to {high:,}", file=path)
+        elif key == "pipeline" and value is not None and (not isinstance(value, str) or not value.strip()):
+            raise InputError(f"{where} must be a spaCy package name or folder, or null", file=path)
+        elif key == "extra_stopwords" and value is not None and (not isinstance(value, list) or not all(isinstance(v, str)
+                                                                                for v in value)):
+            raise InputError(f"{where} must be a list of words", file=path)
+    return cls(**{k: ([] if v is None and k == "extra_stopwords" else v) for k, v in raw.items()})

@@ -47,4 +47,6 @@ def yaml_error(exc: Exception, file: str | Path) -> InputError:
     """A PyYAML parse error as one line naming the file and line."""
     mark = getattr(exc, "problem_mark", None)
     problem = getattr(exc, "problem", None) or str(exc)
+    if getattr(exc, "limit", False):  # safeyaml.YamlLimitError: valid YAML, but refused
+        return InputError(f"YAML refused: {problem}", file=file, row=mark.line + 1 if mark else None)
     return InputError(f"not valid YAML: {problem}", file=file, row=mark.line + 1 if mark else None)

@@ -160,6 +160,9 @@ class _Node:
         return [c for c in self.children if c.tag == tag]
 
 
+MAX_DEPTH = 64  # a code tree is a few levels deep
+
+
 def _parse(data: bytes, file: str) -> _Node:
     """Parse XML keeping each element's line (ElementTree does not keep them)."""
     parser = expat.ParserCreate(namespace_separator=" ")
@@ -167,6 +170,9 @@ def _parse(data: bytes, file: str) -> _Node:
     roots: list[_Node] = []
 
     def start(name: str, attrs: dict[str, str]) -> None:
+        if len(stack) >= MAX_DEPTH:  # codes are imported recursively: no RecursionError
+            raise InputError(f"elements nested more than {MAX_DEPTH} deep", file=file,
+                             row=parser.CurrentLineNumber)
         node = _Node(name.rsplit(" ", 1)[-1], {k.rsplit(" ", 1)[-1]: v for k, v in attrs.items()},
                      parser.CurrentLineNumber)
         (stack[-1].children if stack else roots).append(node)
@@ -222,6 +228,7 @@ def import_qdc(path: str | Path, *, survey: str | None = None, question: str | N
     lines: list[int] = []
     notes: list[str] = []
     not_codable: list[str] = []
+    taken: set[str] = set()  # theme ids so far (a set: 10,000 codes must not cost n²)
 
     def visit(node: _Node, parent: str | None) -> None:
         name = " ".join(node.attrs.get("name", "").split())
@@ -230,7 +237,6 @@ def import_qdc(path: str | Path, *, survey: str | None = None, question: str | N
         desc_node = node.find("Description")
         description, extra = parse_description(
             "".join(desc_node.text) if desc_node is not None else "")
-        taken = [t.id for t in themes]
         theme_id = extra.get("id")
         if not theme_id or not ID_PATTERN.match(theme_id) or theme_id in taken:
             if theme_id:
@@ -243,6 +249,7 @@ def import_qdc(path: str | Path, *, survey: str | None = None, question: str | N
                             patterns=tuple(extra.get("patterns", ())),
                             examples=tuple(extra.get("examples", ())),
                             parent=parent, exclusive=extra.get("exclusive", False)))
+        taken.add(theme_id)
         lines.append(node.line)
         for child in node.findall("Code"):
             visit(child, theme_id)

@@ -1,19 +1,57 @@
-"""Terminal views with rich: tables that read like the survey report."""
+"""Terminal views with rich: tables that read like the survey report.
+
+Every value that comes from a user (answers, ids, units, options, waves,
+labels, coder and file names) reaches rich as ``Text`` (``lit``, ``line``),
+never as markup: ``[/]`` or ``[bold]`` in an answer is shown as typed and
+cannot crash a view. Control characters (a terminal escape, a carriage
+return) and bidirectional overrides are shown as visible symbols, so an answer
+cannot rewrite or reorder what the terminal shows.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from rich.console import Console, Group
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.panel import Panel
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 BAR_WIDTH = 24
+
+# C0 controls but tab and newline as the Unicode control pictures (U+2400...), DEL and C1
+# controls and the bidirectional marks/overrides as <U+XXXX>.
+_VISIBLE = {c: chr(0x2400 + c) for c in range(32) if chr(c) not in "\t\n"}
+_VISIBLE[0x7F] = "\u2421"
+_VISIBLE.update({c: f"<U+{c:04X}>" for c in [*range(0x80, 0xA0), 0x061C, 0x200E, 0x200F,
+                                             *range(0x202A, 0x202F), *range(0x2066, 0x206A)]})
+
+
+def visible(value: Any) -> str:
+    """A value as text a terminal shows as it is (control characters made visible)."""
+    s = "" if value is None else str(value)
+    return s if s.isprintable() else s.translate(_VISIBLE)
+
+
+def lit(value: Any, style: str | None = None) -> Text:
+    """A user value for a table cell or title: literal text, never markup."""
+    return Text(visible(value), style=style or "")
+
+
+def line(*parts: Any) -> Text:
+    """A message line: plain parts are literal text, ``(text, style)`` parts are styled."""
+    out = Text()
+    for part in parts:
+        if isinstance(part, tuple):
+            out.append(visible(part[0]), style=part[1])
+        elif isinstance(part, Text):
+            out.append_text(part)
+        else:
+            out.append(visible(part))
+    return out
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:
@@ -42,7 +80,7 @@ def _choice_table(entry: dict[str, Any], title: str) -> Table:
     t.add_column("", no_wrap=True)
     for option, count in entry["counts"].items():
         pct = entry["percent"].get(option)
-        t.add_row(option, str(count), _fmt(pct), _ci(entry["ci95"].get(option)),
+        t.add_row(lit(option), str(count), _fmt(pct), _ci(entry["ci95"].get(option)),
                   _bar(pct) if pct is not None else "[dim]not in base[/dim]")
     for name, s in (entry.get("summary") or {}).items():
         label = {"agree": "(helemaal) eens", "neutral": "neutraal", "disagree": "(helemaal) oneens"}[name]
@@ -51,22 +89,22 @@ def _choice_table(entry: dict[str, Any], title: str) -> Table:
     return t
 
 
-def _caption(entry: dict[str, Any]) -> str:
+def _caption(entry: dict[str, Any]) -> Text:
     if entry["type"] in ("single", "likert", "multi"):
         extra = ""
         if entry.get("excluded_from_base"):
             extra = f", not in base: {sum(entry['excluded_from_base'].values())}"
         if "mean_score" in entry:
             extra += f", mean score {entry['mean_score']:.2f} ({entry['scale']})"
-        return f"base n = {entry['base']}, missing {entry['missing']}{extra}"
+        return lit(f"base n = {entry['base']}, missing {entry['missing']}{extra}")
     if entry["type"] == "numeric":
-        return f"n = {entry['n']}, missing {entry['missing']}"
-    return f"answered {entry['answered']}, missing {entry['missing']}"
+        return lit(f"n = {entry['n']}, missing {entry['missing']}")
+    return lit(f"answered {entry['answered']}, missing {entry['missing']}")
 
 
 def question_view(entry: dict[str, Any]) -> Any:
     # The title goes above the table: as a table title it would wrap to the table's width.
-    heading = f"[bold]{entry['id']}[/bold] {entry.get('label') or ''} [dim]({entry['type']})[/dim]"
+    heading = line((entry["id"], "bold"), " ", entry.get("label") or "", " ", (f"({entry['type']})", "dim"))
     return Group(heading, _question_table(entry))
 
 
@@ -95,16 +133,16 @@ def _question_table(entry: dict[str, Any]) -> Any:
 
 
 def wave_header(res: dict[str, Any]) -> Panel:
-    lines = [f"respondents [bold]{res['respondents']}[/bold]"]
+    lines = [line("respondents ", (str(res["respondents"]), "bold"))]
     if res.get("population"):
-        lines.append(f"population {res['population']} · response rate {res['response_rate']:.1f}%")
-    lines.append(f"margin of error ±{res['margin_of_error']:.1f} points (95%, p = 0.5"
-                 f"{', finite population' if res.get('population') else ''})")
-    lines.append(f"needed for ±5%: {res['required_sample']} respondents")
+        lines.append(line(f"population {res['population']} · response rate {res['response_rate']:.1f}%"))
+    lines.append(line(f"margin of error ±{res['margin_of_error']:.1f} points (95%, p = 0.5"
+                      f"{', finite population' if res.get('population') else ''})"))
+    lines.append(line(f"needed for ±5%: {res['required_sample']} respondents"))
     if res.get("unmatched_units"):
-        lines.append(f"[yellow]units not in the municipality list: {', '.join(res['unmatched_units'][:8])}"
-                     f"{' …' if len(res['unmatched_units']) > 8 else ''}[/yellow]")
-    return Panel("\n".join(lines), title=f"[bold]{res['survey']} · wave {res['wave']}[/bold]",
+        lines.append(line((f"units not in the municipality list: {', '.join(res['unmatched_units'][:8])}"
+                           f"{' …' if len(res['unmatched_units']) > 8 else ''}", "yellow")))
+    return Panel(Text("\n").join(lines), title=line((f"{res['survey']} · wave {res['wave']}", "bold")),
                  title_align="left", expand=False)
 
 
@@ -119,8 +157,8 @@ def print_tallies(results: list[dict[str, Any]], console: Console) -> None:
                     console.print(question_view(grp_title))
                 test = entry["by"].get("test")
                 if test:
-                    console.print(f"[dim]χ² = {test['chi2']:.2f}, df = {test['df']}, "
-                                  f"p = {test['p_value']:.3g}{' — ' + test['warning'] if test['warning'] else ''}[/dim]")
+                    console.print(line((f"χ² = {test['chi2']:.2f}, df = {test['df']}, p = {test['p_value']:.3g}"
+                                        f"{' — ' + test['warning'] if test['warning'] else ''}", "dim")))
             console.print()
 
 
@@ -145,9 +183,9 @@ def clean_table(answers: list[dict[str, Any]], limit: int = 200) -> Table:
     t.add_column("flags", ratio=1, overflow="fold")
     for a in answers[:limit]:
         text = a["redacted_text"]
-        t.add_row(str(a["respondent_id"]), a["question"], text if len(text) <= 160 else text[:157] + "...",
-                  ", ".join(f"{e['text']} [dim]{e['label']}[/dim]" for e in a["entities"]),
-                  " ".join(a["flags"]))
+        entities = Text(", ").join(line(e["text"], " ", (e["label"], "dim")) for e in a["entities"])
+        t.add_row(lit(a["respondent_id"]), lit(a["question"]), lit(text if len(text) <= 160 else text[:157] + "..."),
+                  entities, lit(" ".join(a["flags"])))
     if len(answers) > limit:
         t.caption = f"first {limit} of {len(answers)}; use --format json or csv for all"
     return t
@@ -155,16 +193,16 @@ def clean_table(answers: list[dict[str, Any]], limit: int = 200) -> Table:
 
 def cleaning_view(cleaning: dict[str, Any]) -> Table:
     p = cleaning["pipeline"]
-    t = Table(title=f"open answers cleaned with {Path(p['name']).name} {p['version']} ({p['level']}): "
-                    f"{cleaning['processed']} processed, {cleaning['cached']} from cache",
+    t = Table(title=lit(f"open answers cleaned with {Path(p['name']).name} {p['version']} ({p['level']}): "
+                        f"{cleaning['processed']} processed, {cleaning['cached']} from cache"),
               title_justify="left")
     for col in ("survey", "wave", "question", "answers", "flags", "places named most", "organisations"):
         t.add_column(col, overflow="fold")
     for r in cleaning["summary"]:
-        t.add_row(r["survey"], r["wave"], r["question"], str(r["answers"]),
-                  ", ".join(f"{k} {v}" for k, v in sorted(r["flags"].items())),
-                  ", ".join(f"{k} ({v})" for k, v in r["places"]),
-                  ", ".join(f"{k} ({v})" for k, v in r["organisations"]))
+        t.add_row(lit(r["survey"]), lit(r["wave"]), lit(r["question"]), str(r["answers"]),
+                  lit(", ".join(f"{k} {v}" for k, v in sorted(r["flags"].items()))),
+                  lit(", ".join(f"{k} ({v})" for k, v in r["places"])),
+                  lit(", ".join(f"{k} ({v})" for k, v in r["organisations"])))
     return t
 
 
@@ -177,7 +215,7 @@ def coding_table(answers: list[dict[str, Any]], codebook: Any, limit: int = 200)
     for col, justify in (("theme", "left"), ("n", "right"), ("%", "right"), ("", "left")):
         summary.add_column(col, justify=justify)
     for theme, c in sorted(counts.items(), key=lambda kv: -kv[1]):
-        summary.add_row(codebook.label_of(theme), str(c), f"{100 * c / n:.1f}" if n else "–", _bar(100 * c / n))
+        summary.add_row(lit(codebook.label_of(theme)), str(c), f"{100 * c / n:.1f}" if n else "–", _bar(100 * c / n))
     detail = Table(title="answers", title_justify="left")
     detail.add_column("respondent", no_wrap=True)
     detail.add_column("answer", ratio=4, overflow="fold")
@@ -185,30 +223,30 @@ def coding_table(answers: list[dict[str, Any]], codebook: Any, limit: int = 200)
     detail.add_column("source", no_wrap=True)
     for a in answers[:limit]:
         text = a.get("redacted_text") or a["text"]
-        detail.add_row(str(a["respondent_id"]), text if len(text) <= 160 else text[:157] + "...",
-                       ", ".join(a["themes"]), a["source"])
+        detail.add_row(lit(a["respondent_id"]), lit(text if len(text) <= 160 else text[:157] + "..."),
+                       lit(", ".join(a["themes"])), lit(a["source"]))
     return Group(summary, detail)
 
 
 def evaluation_view(result: dict[str, Any]) -> Group:
     cv = result["cross_validated"]
     f = (lambda v: "–" if v is None or v != v else f"{v:.2f}")
-    t = Table(title=f"{result['survey']} {result['question']}: machine vs human, {cv.get('cv', '?')}-fold "
-                    f"cross-validated on {result['human_coded_answers']} human-coded answers", title_justify="left")
+    t = Table(title=lit(f"{result['survey']} {result['question']}: machine vs human, {cv.get('cv', '?')}-fold "
+                        f"cross-validated on {result['human_coded_answers']} human-coded answers"), title_justify="left")
     for col in ("theme", "precision", "recall", "F1", "support", "kappa", "alpha"):
         t.add_column(col, justify="left" if col == "theme" else "right")
     for r in cv["per_theme"]:
-        t.add_row(r["theme"], f(r["precision"]), f(r["recall"]), f(r["f1"]), str(r["support"]),
+        t.add_row(lit(r["theme"]), f(r["precision"]), f(r["recall"]), f(r["f1"]), str(r["support"]),
                   f(r["kappa"]), f(r["alpha"]))
     t.add_row("[bold]macro / micro[/bold]", "", "", f"{f(cv['macro_f1'])} / {f(cv['micro_f1'])}", "",
               f(cv["mean_kappa"]), f(cv["alpha"]))
     cov = result["coverage_at_precision_0.9"]
-    lines = [t, f"coded automatically at precision >= 0.9: {100 * cov['coverage']:.0f}% of answers "
-                f"(best-score cut {cov['threshold']:.2f})"]
+    lines: list[Any] = [t, line(f"coded automatically at precision >= 0.9: {100 * cov['coverage']:.0f}% of answers "
+                                f"(best-score cut {cov['threshold']:.2f})")]
     if result.get("human_vs_human"):
         h = result["human_vs_human"]
-        lines.append(f"human vs human ({' and '.join(h['coders'])}, {h['answers']} answers): "
-                     f"mean kappa {f(h['mean_kappa'])}, alpha {f(h['alpha'])}")
+        lines.append(line(f"human vs human ({' and '.join(h['coders'])}, {h['answers']} answers): "
+                          f"mean kappa {f(h['mean_kappa'])}, alpha {f(h['alpha'])}"))
     return Group(*lines)
 
 
@@ -219,7 +257,7 @@ def coding_view(coding: list[dict[str, Any]]) -> Table:
         t.add_column(col, overflow="fold")
     for q in coding:
         for wave, counts in q["counts"].items():
-            t.add_row(q["survey"], q["question"], wave, ", ".join(f"{k} {v}" for k, v in counts.items()))
+            t.add_row(lit(q["survey"]), lit(q["question"]), lit(wave), lit(", ".join(f"{k} {v}" for k, v in counts.items())))
     return t
 
 
@@ -229,31 +267,29 @@ def _p(p: float | None) -> str:
 
 def compare_view(rows: list[dict[str, Any]], wave_a: str, wave_b: str) -> Group:
     """Wave comparison: per question, both waves' shares, the difference and its test."""
-    from rich.markup import escape
-
     parts: list[Any] = []
     for qid in dict.fromkeys(r["question"] for r in rows):
         items = [r for r in rows if r["question"] == qid and r["kind"] != "topic"]
         topics = [r for r in rows if r["question"] == qid and r["kind"] == "topic"]
         first = (items or topics)[0]
-        parts.append(f"[bold]{qid}[/bold] {escape(first['question_label']) if first['question_label'] != qid else ''}"
-                     f" [dim]({'themes' if first['kind'] == 'theme' else first['kind']})[/dim]")
+        parts.append(line((qid, "bold"), " ", first["question_label"] if first["question_label"] != qid else "",
+                          " ", (f"({'themes' if first['kind'] == 'theme' else first['kind']})", "dim")))
         tested = [r for r in items if r["option"] is not None]
         if tested:
             t = Table(show_edge=False, pad_edge=False)
             t.add_column("answer / theme", min_width=12, ratio=1, overflow="fold")
             for w in (wave_a, wave_b):
                 bases = {(r["waves"].get(w) or {}).get("n") for r in tested} - {None}
-                t.add_column(f"{w} % (95% CI)" + (f"\nn = {bases.pop()}" if len(bases) == 1 else ""),
+                t.add_column(lit(f"{w} % (95% CI)" + (f"\nn = {bases.pop()}" if len(bases) == 1 else "")),
                              justify="right", no_wrap=True)
             for col in ("Δ", "p Holm", "test", ""):
                 t.add_column(col, justify="right", no_wrap=True)
             for r in tested:
-                cells = [escape(r["label"])]
+                cells: list[Any] = [lit(r["label"])]
                 for w in (wave_a, wave_b):
                     s = r["waves"].get(w)
                     ci = s and s["ci95"]
-                    cells.append(f"{_fmt(s['percent'])} [dim]({ci[0]:.0f}–{ci[1]:.0f})[/dim]" if ci
+                    cells.append(line(_fmt(s["percent"]), " ", (f"({ci[0]:.0f}–{ci[1]:.0f})", "dim")) if ci
                                  else (_fmt(s["percent"]) if s else "–"))
                 diff = "–" if r["difference"] is None else f"{r['difference']:+.1f}"
                 cells += [diff, _p(r["p_adjusted"]), {"z": "z", "fisher": "Fisher"}.get(r["test"], "–"),
@@ -261,16 +297,16 @@ def compare_view(rows: list[dict[str, Any]], wave_a: str, wave_b: str) -> Group:
                 t.add_row(*cells, style="bold" if r["significant"] else ("cyan" if r["option"] == "agree" else None))
             parts.append(t)
         for note in dict.fromkeys(r["note"] for r in items if r.get("note")):
-            parts.append(f"[yellow]{escape(note)}[/yellow]")
+            parts.append(line((note, "yellow")))
         for r in topics:
             counts = ", ".join(f"{w}: {s['count']}" if s else f"{w}: –" for w, s in r["waves"].items())
-            parts.append(f"  topic {r['change']} ({counts} answers): {escape(r['label'])}")
+            parts.append(line(f"  topic {r['change']} ({counts} answers): ", r["label"]))
         parts.append("")
     if not rows:
         parts.append("nothing to compare")
-    parts.append(f"[dim]% of the base n, 95% Wilson interval; Δ = {wave_b} − {wave_a} in percentage points; "
-                 "two-sided pooled z-test, Fisher's exact test when an expected count is below 5; "
-                 "p Holm-adjusted within each question; * = significant change (p (Holm) < 0.05)[/dim]")
+    parts.append(line((f"% of the base n, 95% Wilson interval; Δ = {wave_b} − {wave_a} in percentage points; "
+                       "two-sided pooled z-test, Fisher's exact test when an expected count is below 5; "
+                       "p Holm-adjusted within each question; * = significant change (p (Holm) < 0.05)", "dim")))
     return Group(*parts)
 
 
@@ -300,23 +336,23 @@ def topics_view(clusters: list[dict[str, Any]], codebook: Any) -> Group:
     t.add_column("keywords", ratio=2, overflow="fold")
     t.add_column("best theme (coverage)", ratio=2, overflow="fold")
     for w in waves:
-        t.add_column(f"% {w}", justify="right")
+        t.add_column(lit(f"% {w}"), justify="right")
     t.add_column("quote", ratio=3, overflow="fold")
     for c in sorted(clusters, key=lambda c: (not c["new"], c["id"])):
         best = max(c["coverage"].items(), key=lambda kv: kv[1], default=None)
         theme = f"{codebook.label_of(best[0])} ({100 * best[1]:.0f}%)" if best and best[1] > 0 else "–"
         quote = c["quotes"][0] if c["quotes"] else ""
-        t.add_row(str(c["id"]), ("[bold yellow]NEW[/bold yellow] " if c["new"] else "") + c["label"],
-                  str(c["size"]), ", ".join(c["keywords"][:6]), theme,
+        t.add_row(str(c["id"]), line(("NEW ", "bold yellow") if c["new"] else "", c["label"]),
+                  str(c["size"]), lit(", ".join(c["keywords"][:6])), lit(theme),
                   *(f"{100 * c['waves'][w]['share']:.1f}" if w in c["waves"] else "–" for w in waves),
-                  quote if len(quote) <= 140 else quote[:137] + "...")
+                  lit(quote if len(quote) <= 140 else quote[:137] + "..."))
     parts: list[Any] = [t]
     for (a, b), ch in changes.items():
         for kind, word in (("appeared", f"appeared in {b} (near zero in {a})"),
                            ("vanished", f"vanished in {b} (present in {a})")):
             for c in ch[kind]:
-                parts.append(f"topic {c['id']} {word}: {c['label']} "
-                             f"({c['waves'][a]['count']} → {c['waves'][b]['count']} answers)")
+                parts.append(line(f"topic {c['id']} {word}: {c['label']} "
+                                  f"({c['waves'][a]['count']} → {c['waves'][b]['count']} answers)"))
         if not ch["appeared"] and not ch["vanished"]:
-            parts.append(f"{a} → {b}: no topic appeared or vanished")
+            parts.append(line(f"{a} → {b}: no topic appeared or vanished"))
     return Group(*parts)

@@ -42,7 +42,9 @@ def review_rows(store: Store, codebook: Codebook, survey: str, question: str,
     answers = store.open_answers(survey, wave, question)
     flags = store.answer_flags(survey, wave, question)
     non_answers = {(r.wave, r.respondent_id) for r in flags.itertuples() if '"non_answer"' in r.flags_json}
-    answers = answers[[(w, r) not in non_answers for w, r in zip(answers.wave, answers.respondent_id)]]
+    # A boolean Series, not a list: an empty list would select no columns (crash on an unknown wave).
+    answers = answers[pd.Series([(w, r) not in non_answers for w, r in zip(answers.wave, answers.respondent_id)],
+                                index=answers.index, dtype=bool)]
     machine = store.codes(survey, wave, question, source="machine")
     human = store.codes(survey, wave, question, source="human")
     units = {}

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, yaml_error
+from .safeyaml import SafeLoader, read_yaml_text
 
 QUESTION_TYPES = ("single", "multi", "likert", "numeric", "open")
 _QUESTION_KEYS = {
@@ -117,8 +118,9 @@ class Schema:
 
 # --- loading -----------------------------------------------------------------
 
-class _LineLoader(yaml.SafeLoader):
-    """SafeLoader that remembers the line of every mapping, for error messages."""
+class _LineLoader(SafeLoader):
+    """textmine's safe loader (no alias bombs, see safeyaml) that remembers the line
+    of every mapping, for error messages."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
@@ -133,12 +135,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 def load_schema(path: str | Path) -> Schema:
     """Read and validate a schema file; raise InputError naming file and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("schema file not found", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read schema: {exc}", file=path) from None
+    text = read_yaml_text(path, "schema file")  # refuses huge files before reading them
     loader = _LineLoader(text)
     loader.lines = {}  # type: ignore[attr-defined]
     try:

@@ -7,12 +7,14 @@ and hands it rows.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -98,6 +100,39 @@ CREATE TABLE IF NOT EXISTS catalogue_curation (
 """
 
 
+# --- a project another process is writing to ----------------------------------------
+
+DEFAULT_LOCK_WAIT = 30.0  # seconds; TEXTMINE_LOCK_WAIT overrides
+
+
+def lock_wait() -> float:
+    """How long to wait for another process's write (TEXTMINE_LOCK_WAIT, seconds)."""
+    try:
+        value = float(os.environ.get("TEXTMINE_LOCK_WAIT", DEFAULT_LOCK_WAIT))
+    except ValueError:
+        return DEFAULT_LOCK_WAIT
+    return min(max(value, 0.0), 24 * 3600.0) if value == value else DEFAULT_LOCK_WAIT
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "database is busy"."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def busy_error(path: Path | None = None) -> InputError:
+    return InputError(f"the project is still busy after {lock_wait():g} s: another textmine command or "
+                      "program (the workbench, a sqlite3 shell) is writing to it. Nothing was stored; "
+                      "try again when it has finished", file=path)
+
+
+def _print_notice(message: str) -> None:
+    print(f"waiting: {message}", file=sys.stderr, flush=True)
+
+
+busy_notice: Callable[[str], None] = _print_notice  # the CLI or a notebook may replace it
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -137,17 +172,24 @@ class Store:
             if self.dir.exists() and not self.dir.is_dir():
                 raise InputError("project path exists and is not a directory", file=self.dir)
             self.dir.mkdir(parents=True, exist_ok=True)
-        # Autocommit mode: transactions are explicit (see ``transaction``).
-        self.db = sqlite3.connect(self.path, isolation_level=None)
+        # Autocommit mode: transactions are explicit (see ``transaction``). Every
+        # statement waits up to lock_wait() for a colleague's write to finish.
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=lock_wait())
         try:
             self.db.executescript(_DDL)
             version = self.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()
+            if version is None:
+                self.db.execute("INSERT INTO meta VALUES ('store_version', ?)", (str(STORE_VERSION),))
+        except sqlite3.OperationalError as exc:
+            self.db.close()
+            if is_busy(exc):
+                raise busy_error(self.path) from None
+            raise InputError(f"not a textmine project database ({exc})", file=self.path) from None
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise InputError(f"not a textmine project database ({exc})", file=self.path) from None
-        if version is None:
-            self.db.execute("INSERT INTO meta VALUES ('store_version', ?)", (str(STORE_VERSION),))
-        elif int(version[0]) > STORE_VERSION:
+        if version is not None and int(version[0]) > STORE_VERSION:
+            self.db.close()
             raise InputError(f"project was written by a newer textmine (store version {version[0]})",
                              file=self.path)
 
@@ -162,14 +204,45 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: any exception rolls every write back."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """All or nothing: any exception rolls every write back.
+
+        When another process is writing (a colleague's textmine command, the
+        workbench, a sqlite3 shell), says so once and waits up to lock_wait()
+        seconds; then an InputError, with nothing of this transaction stored."""
+        self._begin()
         try:
             yield self.db
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # readers kept us from committing in time
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            if is_busy(exc):
+                raise busy_error(self.path) from None
+            raise
+
+    def _begin(self) -> None:
+        wait = lock_wait()
+        self.db.execute("PRAGMA busy_timeout = 0")  # first find out whether we must wait
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+        finally:
+            self.db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        busy_notice(f"the project is busy (another textmine command or program is writing to "
+                    f"{self.path}); waiting up to {wait:g} s")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")  # SQLite's busy handler waits up to ``wait``
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc):
+                raise busy_error(self.path) from None
+            raise
 
     # --- waves ----------------------------------------------------------------
 

@@ -29,7 +29,9 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from textmine.codebook import Codebook
+from textmine.codebook import Codebook, pattern_line
+from textmine.errors import InputError
+from textmine.patterns import SEARCH_SECONDS, PatternTimeout, SafePattern
 
 from .base import Batch, BaseCoder, fold
 
@@ -103,7 +105,9 @@ class KeywordCoder(BaseCoder, BaseEstimator):
                 self._phrases.append(re.compile(rf"(?<!\w)({alts}){_PLURAL}(?!\w)"))
             else:
                 self._phrases.append(None)
-        self._regexes = [t.regexes for t in themes]
+        self._compound_lengths = sorted({len(k) for k in self._compound_words})
+        # Checked when the codebook was loaded; long answers are searched with a time bound.
+        self._patterns = [t.safe_patterns for t in themes]
 
     def _match(self, text: str, lemmas: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
         """One pass over an answer: the evidence per theme and where in the
@@ -124,7 +128,11 @@ class KeywordCoder(BaseCoder, BaseEstimator):
                     pos[j] = min(pos[j], at)
                 if not self._compound_words or len(v) <= m:
                     continue
-                for cut in range(m, len(v)):  # first or last part of a compound
+                # first or last part of a compound: only lengths some keyword has, so a
+                # 40,000-letter "word" costs a few look-ups, not 40,000 slices
+                for cut in self._compound_lengths:
+                    if cut >= len(v):
+                        break
                     for part in (v[:cut], v[-cut:]):
                         for j in self._compound_words.get(part, ()):
                             found[j].add(part)
@@ -152,14 +160,34 @@ class KeywordCoder(BaseCoder, BaseEstimator):
             w = self.keyword_weights_[j]
             ev[j] = sum(w.get(x, 0.0) for x in found[j])
             patterns = 0.0
-            for rx in self._regexes[j]:
-                if mt := rx.search(text):
+            for sp in self._patterns[j]:
+                start = self._search(sp, j, text)
+                if start >= 0:
                     patterns += 1.0
-                    pos[j] = min(pos[j], mt.start() / tn)
+                    pos[j] = min(pos[j], start / tn)
             ev[j] += patterns
         # evidence found only in the lemmas has no place in the text: count it as last
         pos[(ev > 0) & ~np.isfinite(pos)] = 1.0
         return ev, pos
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A coder pickled by an older textmine has compiled regexes, not checked patterns.
+        super().__setstate__(state)
+        if "theme_ids_" in self.__dict__ and "_patterns" not in self.__dict__:
+            self._patterns = [t.safe_patterns for t in self.codebook.themes]
+            self._compound_lengths = sorted({len(k) for k in self._compound_words})
+            self.__dict__.pop("_regexes", None)
+
+    def _search(self, sp: SafePattern, j: int, text: str) -> int:
+        try:
+            return sp.search(text)
+        except PatternTimeout:
+            path = self.codebook.path
+            raise InputError(
+                f"theme '{self.theme_ids_[j]}': pattern '{sp.pattern}' took more than {SEARCH_SECONDS:g} s "
+                f"on an answer of {len(text):,} characters and was stopped (it backtracks too much on "
+                "long text); simplify it, e.g. fewer '.*' or '\\w*' in a row", file=path,
+                row=pattern_line(path, sp.pattern)) from None
 
     def _evidence(self, text: str, lemmas: tuple[str, ...]) -> np.ndarray:
         return self._match(text, lemmas)[0]

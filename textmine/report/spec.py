@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from ..errors import InputError, yaml_error
+from ..safeyaml import load_with_node
 from ..paths import data_dir
 from ..schema import Schema
 from ..tally import UNIT_ATTRIBUTES
@@ -117,8 +118,7 @@ def _ids(value: Any, key: str, spec: ReportSpec, allow_all: bool) -> list[str] |
 def parse_spec(text: str, file: str | Path = "<spec>") -> ReportSpec:
     file = str(file)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, node = load_with_node(text)  # no alias bombs (textmine.safeyaml)
     except yaml.YAMLError as exc:
         raise yaml_error(exc, file) from None
     spec = ReportSpec(file=file, lines=_lines(node))

@@ -206,7 +206,9 @@ def discover_topics(store: Any, question: str, *, survey: str | None = None, wav
     if settings.views:
         from .views import VIEWS_DIR, write_views
 
-        prefix = f"{survey}_{question}" + (f"_{wave}" if wave else "")
+        from ..outfile import file_name_part
+
+        prefix = f"{survey}_{question}" + (f"_{file_name_part(wave)}" if wave else "")  # a wave may hold '/'
         result.views = write_views(result.fit, {c["id"]: c["label"] for c in result.clusters},
                                    Path(store.dir) / VIEWS_DIR, prefix)
     return result
