@@ -131,19 +131,51 @@ def _utf8(data: bytes) -> bool:
 
 def test_polynomial_pattern_on_a_hostile_10kb_answer_stops_within_two_seconds(tmp_path: Path):
     """'a.*b.*c' is accepted (cubic, not exponential); on 10 KB of 'ab' plain re would take
-    minutes. The search runs in a separate process stopped after 1 s: one line naming the
-    codebook, the line, the theme and the pattern."""
+    minutes. The search runs in a separate process stopped after 1 s: that answer is coded
+    without the pattern (one respondent's text must not stop everyone's coding) and a
+    warning names the theme and the pattern; the other answers are coded as usual."""
+    from textmine.coders.keyword import StoppedSearch
+
     path = tmp_path / "book.yaml"
     path.write_text("themes:\n  - id: abc\n    label: ABC\n    patterns:\n      - 'a.*b.*c'\n", encoding="utf-8")
     coder = KeywordCoder(load_codebook(path)).fit()
     normal = "Een gewoon antwoord over een stedenband met abc." * 3
     assert coder.predict_proba([normal])[0, 0] == 0.5
     started = time.perf_counter()
-    with pytest.raises(InputError) as err:
-        coder.predict_proba([normal, "ab" * 5000])
+    with pytest.warns(StoppedSearch) as caught:
+        scores = coder.predict_proba([normal, "ab" * 5000, normal])
     assert time.perf_counter() - started < 2.5
-    assert str(err.value).startswith(f"{path}, row 5: theme 'abc': pattern 'a.*b.*c' took more than 1 s "
-                                     "on an answer of 10,000 characters")
+    assert list(scores[:, 0]) == [0.5, 0.0, 0.5]
+    assert [str(w.message) for w in caught if isinstance(w.message, StoppedSearch)] == [
+        "theme 'abc': pattern 'a.*b.*c' was stopped after 1 s on an answer of 10,000 characters"]
+
+
+@pytest.fixture
+def hostile_codebook_project(tmp_path: Path) -> tuple[Path, Path]:
+    """Three answers to 'trots', one of them 10 KB that makes 'a.*b.*c' backtrack."""
+    (tmp_path / "schema.yaml").write_text(
+        "survey: s\nid_column: id\nquestions:\n  - id: trots\n    column: trots\n    type: open\n",
+        encoding="utf-8")
+    (tmp_path / "e.csv").write_text("id;trots\n1;een stedenband met abc\n2;" + "ab" * 5000
+                                    + "\n3;een fairtrade markt\n", encoding="utf-8")
+    book = tmp_path / "book.yaml"
+    book.write_text("themes:\n  - id: abc\n    label: ABC\n    patterns:\n      - 'a.*b.*c'\n", encoding="utf-8")
+    ingest(tmp_path / "e.csv", load_schema(tmp_path / "schema.yaml"), tmp_path / "proj", "2025")
+    return tmp_path / "proj", book
+
+
+def test_a_stopped_pattern_is_one_warning_line_and_the_run_completes(hostile_codebook_project, wide):
+    """Through `textmine code`: exit 0, every answer coded, one warning line naming the
+    codebook, theme and pattern and how many answers were coded without it."""
+    proj, book = hostile_codebook_project
+    res = run("code", "-p", proj, "-q", "trots", "--codebook", book, "-f", "json")
+    assert res.exit_code == 0, res.output
+    warnings_ = [l for l in res.stderr.splitlines() if l.startswith("warning:")]
+    assert len(warnings_) == 1
+    assert f"{book}: theme 'abc': pattern 'a.*b.*c' was stopped after 1 s on 1 answer(s)" in warnings_[0]
+    assert "coded without it" in warnings_[0]
+    rows = json.loads(res.stdout)
+    assert len(rows) == 3
 
 
 def test_long_answers_are_still_matched_the_same_way():

@@ -271,6 +271,8 @@ def code_cmd(
                                    settings=load_config(project).nlp, progress=update)
     err.print(line(f"coded {len(result.answers)} answers with {result.provenance['coder']} ({result.embedder}); "
                    f"trained on {result.human_coded} human-coded answers; codebook {result.codebook_hash}"))
+    for warning in result.warnings:
+        err.print(line(("warning:", "yellow"), f" {warning}"))
     rows = [{k: a[k] for k in ("respondent_id", "text", "themes", "scores", "source")} | {"wave": a["wave"]}
             for a in result.answers]
     _output(fmt, out, data=rows, command="code",

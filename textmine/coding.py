@@ -10,6 +10,7 @@ an answer with a human code reports ``source: human``.
 from __future__ import annotations
 
 import pickle
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +25,7 @@ from .codebook import OVERIG, Codebook, load_codebook
 from .errors import InputError
 from .ingest import read_table
 from .paths import data_dir
+from .patterns import SEARCH_SECONDS
 from .store import Store
 
 CODERS_DIR = "coders"
@@ -173,6 +175,7 @@ class CodingResult:
     human_coded: int
     coder_path: Path | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # one line each, for the user
 
 
 def _answers(rows: list[dict[str, Any]]) -> list[Any]:
@@ -187,6 +190,7 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
                   progress: Callable[[int, int], None] | None = None) -> CodingResult:
     """Code the answers of one open question; store machine codes; human codes win."""
     from .clean import clean_project
+    from .coders.keyword import StoppedSearch
     from .embed import CachedEmbedder, StoreCache, get_embedder
 
     survey = open_question_survey(store, question, survey)
@@ -203,10 +207,12 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
         coder.fit(_answers(cleaned))  # the codebook alone
     target = [a for a in cleaned if wave is None or a["wave"] == wave]
     X = _answers(target)
-    if hasattr(coder, "score_and_code"):  # textmine's coders: the answers are scored once
-        scores, themes = coder.score_and_code(X)
-    else:
-        scores, themes = coder.predict_proba(X), coder.code(X)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", StoppedSearch)
+        if hasattr(coder, "score_and_code"):  # textmine's coders: the answers are scored once
+            scores, themes = coder.score_and_code(X)
+        else:
+            scores, themes = coder.predict_proba(X), coder.code(X)
     provenance = _provenance(codebook, emb.key, coder, len(train_keys))
     run_id = store.start_run("code", settings={"survey": survey, "question": question, "wave": wave,
                                                "embedder": emb.key}, provenance=provenance)
@@ -233,7 +239,24 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
     path = save_coder(store.dir, survey, question, coder, codebook, emb.key, len(train_keys))
     store.finish_run(run_id)
     return CodingResult(survey, question, out, run_id, codebook.hash, emb.key, len(train_keys), path,
-                        provenance)
+                        provenance, _stopped_searches(caught))
+
+
+def _stopped_searches(caught: list[warnings.WarningMessage]) -> list[str]:
+    """One line per codebook pattern that ran out of time on some answers."""
+    from .coders.keyword import StoppedSearch
+
+    stopped: dict[tuple[str, str], list[StoppedSearch]] = {}
+    for w in caught:
+        if isinstance(w.message, StoppedSearch):
+            stopped.setdefault((w.message.theme, w.message.pattern), []).append(w.message)
+    lines = []
+    for (theme, pattern), hits in stopped.items():
+        where = f"{hits[0].codebook}: " if hits[0].codebook else ""
+        lines.append(f"{where}theme '{theme}': pattern '{pattern}' was stopped after {SEARCH_SECONDS:g} s on "
+                     f"{len(hits)} answer(s) (longest {max(h.chars for h in hits):,} characters); those answers "
+                     "were coded without it: check them by hand, or simplify the pattern")
+    return lines
 
 
 def _versions() -> dict[str, str]:

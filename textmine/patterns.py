@@ -17,9 +17,10 @@ respondents write the answers, so textmine guards both ends:
   ``\\bsteden\\s*band\\w*``, 3 for ``a.*b.*c``). Answers short enough for that
   bound to stay small (a few ms) are searched in process, as before; longer
   ones go to a separate Python process that is stopped after
-  ``SEARCH_SECONDS``. A pattern that runs out of time is an ``InputError``
-  naming the codebook, the theme and the pattern: nothing is coded with a
-  pattern that silently failed.
+  ``SEARCH_SECONDS``. A search that runs out of time raises ``PatternTimeout``;
+  the keyword coder then codes that answer without the pattern and the coding
+  run reports it in one warning line (one respondent's text must not stop
+  everyone's coding, nor be coded as if the pattern had been tried).
 
 The check is conservative: a pattern it refuses can always be written
 another way (or as keywords), and the error says what to change.
@@ -435,6 +436,12 @@ class _Worker:
                 self.proc.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):  # pragma: no cover
                 pass
+            for pipe in (self.proc.stdin, self.proc.stdout):
+                try:
+                    if pipe is not None:
+                        pipe.close()
+                except OSError:  # pragma: no cover
+                    pass
             self.proc = None
 
 

@@ -9,7 +9,9 @@ Per theme, an answer collects evidence from
   ``fairtrade`` in ``fairtradekoffie``);
 * multi-word keywords, matched as a lemma sequence and as a phrase in the
   lowercase text (a plural ``-s``/``-n``/``-en`` on the last word allowed);
-* the theme's regular expressions, on the text (case-insensitive).
+* the theme's regular expressions, on the text (case-insensitive); a search that
+  runs out of time on a very long answer counts as no match and is reported
+  (``StoppedSearch`` warning, collected by the coding run).
 
 Each distinct keyword found counts ``1 / (number of themes listing it)`` (a
 keyword two themes share is half the evidence), each pattern that matches
@@ -24,13 +26,13 @@ are learned (the scores do not depend on the labels, so in-sample).
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from textmine.codebook import Codebook, pattern_line
-from textmine.errors import InputError
+from textmine.codebook import Codebook
 from textmine.patterns import SEARCH_SECONDS, PatternTimeout, SafePattern
 
 from .base import Batch, BaseCoder, fold
@@ -46,6 +48,17 @@ def _variants(token: str) -> list[str]:
     if token.endswith(("s", "n")) and len(token) > 3:
         out.append(token[:-1])
     return out
+
+
+
+class StoppedSearch(UserWarning):
+    """A codebook pattern stopped after ``SEARCH_SECONDS`` on one answer (that answer is
+    coded without it)."""
+
+    def __init__(self, theme: str, pattern: str, chars: int, codebook: str | None) -> None:
+        super().__init__(f"theme '{theme}': pattern '{pattern}' was stopped after {SEARCH_SECONDS:g} s "
+                         f"on an answer of {chars:,} characters")
+        self.theme, self.pattern, self.chars, self.codebook = theme, pattern, chars, codebook
 
 
 class KeywordCoder(BaseCoder, BaseEstimator):
@@ -182,12 +195,11 @@ class KeywordCoder(BaseCoder, BaseEstimator):
         try:
             return sp.search(text)
         except PatternTimeout:
-            path = self.codebook.path
-            raise InputError(
-                f"theme '{self.theme_ids_[j]}': pattern '{sp.pattern}' took more than {SEARCH_SECONDS:g} s "
-                f"on an answer of {len(text):,} characters and was stopped (it backtracks too much on "
-                "long text); simplify it, e.g. fewer '.*' or '\\w*' in a row", file=path,
-                row=pattern_line(path, sp.pattern)) from None
+            # A respondent's text must not stop the coding of everyone else: the answer is
+            # coded without this pattern, and the run says so (coding.code_question).
+            warnings.warn(StoppedSearch(self.theme_ids_[j], sp.pattern, len(text),
+                                        self.codebook.path), stacklevel=2)
+            return -1
 
     def _evidence(self, text: str, lemmas: tuple[str, ...]) -> np.ndarray:
         return self._match(text, lemmas)[0]
