@@ -258,7 +258,7 @@ def _read_sav(path: Path) -> Records:
 
 # --- header rows ----------------------------------------------------------------------
 
-def _key(text: str) -> str:
+def loose_key(text: str) -> str:
     """Header comparison across tools: letters and digits only ('ResponseId' = 'Response ID')."""
     return "".join(ch for ch in str(text).casefold() if ch.isalnum())
 
@@ -298,7 +298,7 @@ def _subanswer_row(above: Sequence[str], row: Sequence[str]) -> str | None:
     above = list(above) + [""] * (width - len(above))
     row = list(row) + [""] * (width - len(row))
     markers = sum(1 for c in row if c.strip() and _is_generic(c))
-    repeats = sum(1 for a, c in zip(above, row) if a.strip() and _key(a) and _key(a) == _key(c))
+    repeats = sum(1 for a, c in zip(above, row) if a.strip() and loose_key(a) and loose_key(a) == loose_key(c))
     under = [row[i] for i in spans if i < width]
     filled_under = sum(1 for c in under if c.strip())
     if markers >= 2 or (markers and repeats):
@@ -306,7 +306,7 @@ def _subanswer_row(above: Sequence[str], row: Sequence[str]) -> str | None:
     if repeats >= 3 and filled_under >= 0.9 * len(under):
         return f"{repeats} cells repeat the header above and every sub-column is named"
     if (above[0].strip() and not row[0].strip() and len(under) >= 3 and filled_under >= 0.9 * len(under)
-            and len({_key(c) for c in under}) >= 0.9 * len(under)):
+            and len({loose_key(c) for c in under}) >= 0.9 * len(under)):
         return "the first cell is blank and every sub-column is named"
     return None
 
@@ -364,7 +364,7 @@ def header_names(header_cells: list[list[str]]) -> list[ColumnHead]:
         sub = last[i]
         first = texts[0] if texts else ""
         label = max(texts, key=len) if texts else sub
-        generic = not sub or _is_generic(sub) or any(_key(sub) == _key(t) for t in texts)
+        generic = not sub or _is_generic(sub) or any(loose_key(sub) == loose_key(t) for t in texts)
         if not first:
             name = sub
         elif generic:
@@ -394,7 +394,7 @@ def header_like(cells: Sequence[str], heads: Sequence[ColumnHead], id_position: 
     if id_position is not None and id_position <= len(cells):
         cell = cells[id_position - 1].strip()
         head = heads[id_position - 1]
-        if cell and _key(cell) in {_key(head.name), _key(head.label)}:
+        if cell and loose_key(cell) in {loose_key(head.name), loose_key(head.label)}:
             return f"its id cell reads '{cell}'"
         if cell and not is_import_id(cell):
             return None
@@ -408,7 +408,7 @@ def header_like(cells: Sequence[str], heads: Sequence[ColumnHead], id_position: 
             imports += 1
         elif _is_generic(cell):
             markers += 1
-        elif (head.name or head.label) and _key(cell) in {_key(head.name), _key(head.label)}:
+        elif (head.name or head.label) and loose_key(cell) in {loose_key(head.name), loose_key(head.label)}:
             repeats += 1
     if imports >= 2 and 2 * imports >= filled:
         return f"{imports} cells are Qualtrics ImportIds"
