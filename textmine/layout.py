@@ -297,6 +297,8 @@ def _subanswer_row(above: Sequence[str], row: Sequence[str]) -> str | None:
     width = max(len(above), len(row))
     above = list(above) + [""] * (width - len(above))
     row = list(row) + [""] * (width - len(row))
+    if row[0].strip() and loose_key(row[0]) != loose_key(above[0]):
+        return None  # a respondent's id or timestamp: sub-answer rows repeat the first header or leave it blank
     markers = sum(1 for c in row if c.strip() and _is_generic(c))
     repeats = sum(1 for a, c in zip(above, row) if a.strip() and loose_key(a) and loose_key(a) == loose_key(c))
     under = [row[i] for i in spans if i < width]
@@ -305,8 +307,9 @@ def _subanswer_row(above: Sequence[str], row: Sequence[str]) -> str | None:
         return f"{markers} cells read 'Response' or 'Open-Ended Response'"
     if repeats >= 3 and filled_under >= 0.9 * len(under):
         return f"{repeats} cells repeat the header above and every sub-column is named"
-    if (above[0].strip() and not row[0].strip() and len(under) >= 3 and filled_under >= 0.9 * len(under)
-            and len({loose_key(c) for c in under}) >= 0.9 * len(under)):
+    others = sum(1 for c in row if _OTHER_SPECIFY.match(c))
+    if (above[0].strip() and not row[0].strip() and filled_under >= 0.9 * len(under)
+            and len({loose_key(c) for c in under}) >= 0.9 * len(under) and (markers or others or len(under) >= 3)):
         return "the first cell is blank and every sub-column is named"
     return None
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.panel import Panel
 from rich.table import Table
@@ -96,6 +97,10 @@ def _question_table(entry: dict[str, Any]) -> Any:
 
 def wave_header(res: dict[str, Any]) -> Panel:
     lines = [f"respondents [bold]{res['respondents']}[/bold]"]
+    left_out = [e for e in res.get("excluded", []) if e["count"]]
+    if left_out:
+        lines.append(f"left out {sum(e['count'] for e in left_out)} of {res['responses_in_export']} responses "
+                     "in the export: " + "; ".join(f"{e['count']} {escape(e['why'])}" for e in left_out))
     if res.get("population"):
         lines.append(f"population {res['population']} · response rate {res['response_rate']:.1f}%")
     lines.append(f"margin of error ±{res['margin_of_error']:.1f} points (95%, p = 0.5"
