@@ -241,7 +241,12 @@ _RANGE = re.compile(r"(?<![\d.,])([01])\s*(?:-|–|to|tot|à|a|t/m|until)\s*(\d{
 _ENDPOINTS = re.compile(r"(?<![\d.,])([01])\s*=\s*[^=]{1,80}?[,;/]\s*(?:\d+\s*=\s*[^=]{1,60}?[,;/]\s*)*"
                         r"(\d{1,2})\s*=", re.I)
 # "5 - Mostly other people", "1 (None at all)", "2 – Very critical": a number with its label.
-_LABELLED_NUMBER = re.compile(r"^\s*(\d{1,2})(?:\s*(?:[-–—:=.)]|\()\s*(.*?))?\s*\)?\s*$")
+_LABELLED_NUMBER = re.compile(r"^\s*(\d{1,2})(?:\s*(?:[-–—:=)]|\.(?!\d)|\()\s*(.*?))?\s*\)?\s*$")
+# Questions whose whole-number answers are amounts, not codes of a choice.
+_QUANTITY = re.compile(r"\b(how many|how much|how old|how long|hoeveel|aantal|number of|age|leeftijd|years?|jaar|"
+                       r"jaren|months?|maanden|weeks?|weken|days?|dagen|hours?|uren|uur|minutes?|minuten|percent\w*|"
+                       r"procent|vte|fte|euro|eur|budget|bedrag|amount|combien|nombre|quantit\w*|âge|score|punten|"
+                       r"points?|rating|times|keer)\b|%", re.I)
 _DATE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?[AP]M)?)?"
                    r"( ?(GMT|UTC|CET|CEST)?[+-]?\d{0,2}:?\d{0,2})?$", re.I)
 _YES_NO = [["ja", "nee"], ["yes", "no"], ["oui", "non"], ["y", "n"], ["waar", "onwaar"], ["true", "false"]]
@@ -249,9 +254,14 @@ _CHOSEN = {"1", "x", "y", "yes", "ja", "oui", "true", "waar", "checked", "select
            "\u2713", "\u2714", "v"}
 _NOT_CHOSEN = {"0", "no", "nee", "n", "non", "false", "onwaar", "not selected", "niet geselecteerd",
                "niet gekozen", "unchecked"}
-_OTHER_TEXT = re.compile(r"(^|[\s\[(:_-])(other|anders|andere|autre|autres|sonstige|write in|please specify|"
-                         r"gelieve te specificeren|specify|precisez|text|tekst)\b|_text$|\[other\]", re.I)
+_OTHER_TEXT = re.compile(r"^\s*(other|others|anders|andere|overige?|autre|autres|sonstige)\b|please specify|write in|"
+                         r"gelieve te (specificeren|preciseren)|pr[ée]cisez|\b(text|tekst|texte)\s*$|^\s*\[?other\]?$", re.I)
 MAX_CHOICES = 24
+SEPARATORS = (";", ", ", ",", "|")
+# Where each tool puts several choices in one cell. SurveyMonkey and LimeSurvey never do
+# (a column per option), so a comma there is part of one option's text.
+TOOL_SEPARATORS = {"surveymonkey": (), "limesurvey": (), "qualtrics": (",",), "googleforms": (", ",),
+                   "msforms": (";",), "surveygizmo": (";", ","), "spreadsheet": SEPARATORS}
 LONG_TEXT = 60
 
 
@@ -373,7 +383,7 @@ def draft_from_records(records: Sequence[Sequence[str]], survey: str = "survey",
     used: set[int] = set()
     meta: dict[int, str] = {}
     for c in columns:
-        why = meta_reason(c, draft.tool)
+        why = meta_reason(c, draft.tool) or _index_column(c) or _asks_personal_data(c)
         if why:
             meta[c.index] = why
     _choose_id(columns, meta, draft)
@@ -480,6 +490,8 @@ def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[st
             if bracket:
                 c.stem = bracket.group("stem") or m.group("code")
                 c.item = bracket.group("item") or m.group("sub").strip("[]")
+            elif text.startswith("[") and text.endswith("]"):  # '[... [Your career]]'
+                c.stem, c.item = m.group("code"), text[1:-1].strip()
             else:
                 c.stem, c.item = text or m.group("code"), m.group("sub").strip("[]")
             c.group = m.group("code")
@@ -578,6 +590,33 @@ def meta_reason(c: Column, tool: str = "spreadsheet") -> str | None:
     if tool in ("surveymonkey", "msforms", "googleforms", "qualtrics") and _key(c.head.name) in ("respondentid",
                                                                                                   "collectorid"):
         return "response metadata"
+    return None
+
+
+_PERSONAL_QUESTION = re.compile(
+    r"\bnames? of (the )?(\w+ )?(contacts?|persons?|people|instructors?|teachers?|respondents?|participants?|"
+    r"staff|colleagues?|students?|coordinators?)\b|\byour (full )?name\b|\buw (volledige )?naam\b|"
+    r"\bnaam (en voornaam|van de contactpersoon|contactpersoon|van de respondent)\b|\be-?mail ?(address|adres)\b|"
+    r"\btelefoonnummer\b|\bphone number\b|\bgsm-?nummer\b|\bvotre nom\b|\bnom et pr[ée]nom\b|"
+    r"\badresse (e-?mail|électronique)\b", re.I)
+
+
+def _asks_personal_data(c: Column) -> str | None:
+    """A question that asks for names or contact details: personal data, never drafted."""
+    if _PERSONAL_QUESTION.search(c.head.label or c.head.name):
+        return "the question asks for names or contact details (personal data)"
+    return None
+
+
+def _index_column(c: Column) -> str | None:
+    """A column without header holding 1, 2, 3 ...: a row index a script or spreadsheet added."""
+    if c.head.name.strip():
+        return None
+    vals = [v.strip() for v in c.values]
+    if len(vals) >= 2 and all(re.fullmatch(r"\d+", v) for v in vals):
+        numbers = [int(v) for v in vals]
+        if all(a < b for a, b in zip(numbers, numbers[1:])):
+            return "no header; holds rising row numbers (1, 2, 3 ...): an index a script or spreadsheet added"
     return None
 
 
@@ -792,10 +831,12 @@ def _checkbox_column(c: Column) -> bool:
 def _split_checkbox_grid(members: list[Column]) -> list[list[Column]]:
     """'Statement - Yes', 'Statement - No' ... option columns of a matrix: one multi per statement."""
     heads = [re.match(r"^(.+?) - (.+)$", c.item or "") for c in members]
-    if all(heads) and len({m.group(1) for m in heads}) < len(members):  # type: ignore[union-attr]
+    prefixes = Counter(m.group(1) for m in heads if m)
+    if sum(prefixes.values()) >= 0.8 * len(members) and any(n > 1 for n in prefixes.values()):
         parts: dict[str, list[Column]] = {}
         for c, m in zip(members, heads):
-            parts.setdefault(m.group(1), []).append(c)  # type: ignore[union-attr]
+            key = m.group(1) if m and prefixes[m.group(1)] > 1 else c.item or c.head.name
+            parts.setdefault(key, []).append(c)
         return list(parts.values())
     return [members]
 
@@ -842,7 +883,8 @@ def _id_source(c: Column, label: str) -> str:
 def _single_column(c: Column, draft: Draft, taken: set[str], label: str | None = None,
                    pool: list[str] | None = None, grid: bool = False, why_prefix: str = "") -> Drafted | None:
     label = label or " ".join((c.head.label or c.head.name).split()) or f"kolom {c.position}"
-    kind, details, why = classify(c.answers(), c.text, pool=pool, grid=grid)
+    kind, details, why = classify(c.answers(), c.text, pool=pool, grid=grid,
+                                  separators=TOOL_SEPARATORS.get(draft.tool, SEPARATORS))
     if kind == "skip":
         draft.left_out.append((c.title, why[0]))
         return None
@@ -858,7 +900,7 @@ def _single_column(c: Column, draft: Draft, taken: set[str], label: str | None =
 # --- one column's answers ----------------------------------------------------------------------
 
 def classify(values: list[str], header: str = "", pool: list[str] | None = None,
-             grid: bool = False) -> tuple[str, dict[str, Any], list[str]]:
+             grid: bool = False, separators: Sequence[str] = SEPARATORS) -> tuple[str, dict[str, Any], list[str]]:
     """(type, schema keys, reasons) for one column's non-blank answers.
 
     ``pool`` holds the answers of every statement of a grid, so a statement nobody
@@ -900,7 +942,7 @@ def classify(values: list[str], header: str = "", pool: list[str] | None = None,
     if all(x is not None for x in numbers):
         return _numeric(values, [x for x in numbers if x is not None], header, pool, grid, counts, spelled)
 
-    sep = detect_separator(values)
+    sep = detect_separator(values, separators, header)
     if sep is not None:
         separator, options, other = sep
         details = {"separator": separator, "options": options}
@@ -978,6 +1020,13 @@ def _numeric(values: list[str], numbers: list[float], header: str, pool: list[st
             a = 0 if lo == 0 else 1
             b = next(s for s in (4, 5, 7) if s >= hi)
             return _coded_likert(a, b, counts, spelled, f"a grid of statements coded {int(lo)}-{int(hi)}")
+    if (integers and not header_range and -1 <= lo and hi <= 12 and len(counts) <= 12
+            and len(numbers) >= 3 * len(counts) and not _QUANTITY.search(header or "")):
+        options = [spelled[k] for k in sorted(counts, key=lambda k: parse_number(k) or 0)]
+        return "single", {"options": options}, [
+            f"single: whole-number codes {options[0]}-{options[-1]} and a question that asks no quantity: "
+            "a choice exported as numbers (its labels are not in the export; make it numeric if the "
+            "numbers are amounts)"]
     rng = f"{lo:g} to {hi:g}"
     why = [f"numeric: all {len(numbers)} answers are numbers ({rng})"]
     details: dict[str, Any] = {}
@@ -1072,6 +1121,8 @@ def _numbered_scale(values: Sequence[str]) -> tuple[list[str], list[str]] | None
             return None
         n = int(m.group(1))
         if m.group(2):
+            if not re.search(r"[^\W\d_]", m.group(2)):
+                return None  # '0.4', '1-2': numbers, not a labelled scale point
             labelled += 1
         if n in by_number and option_key(by_number[n]) != option_key(v):
             return None
@@ -1112,40 +1163,49 @@ def _first_number(text: str) -> float | None:
 
 # --- checkbox answers in one cell ---------------------------------------------------------
 
-SEPARATORS = (";", ", ", ",", "|")
+# Question texts that say several answers may be ticked.
+_MANY = re.compile(r"\(s\)|\b(select|check|tick|choose|kies|selecteer|duid|vink|cochez|s[ée]lectionnez)\b.{0,20}"
+                   r"\b(all|alle|toutes?|tous|meerdere|several|multiple|as many)\b|\ball that apply\b|"
+                   r"\bmeerdere (antwoorden|opties|keuzes)\b|\bmultiple (answers|choices)\b|"
+                   r"\bplusieurs (r[ée]ponses|choix)\b|\bwhich of the following\b|\bwelke van de volgende\b", re.I)
 
 
-def detect_separator(values: Sequence[str]) -> tuple[str, list[str], list[str]] | None:
+def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATORS, header: str = ""
+                     ) -> tuple[str, list[str], list[str]] | None:
     """(separator, options in form order, other values) when the cells list several recurring
-    options joined by one separator; None for free text.
+    options joined by one separator; None for free text or a single choice.
 
-    Options that hold the separator are found two ways: a whole cell that recurs inside
-    other cells ('Nieuwsbrief, digitaal'), and pieces that always follow each other."""
+    Options that hold the separator are put back together (``_merge_joined``). A question
+    that says several answers are allowed needs less evidence than one that does not
+    ('Virginia, USA' in a free-text birthplace is no checkbox)."""
     vals = [v.strip() for v in values if v.strip()]
     if len(vals) < 4:
         return None
-    for sep in SEPARATORS:
+    many = bool(_MANY.search(header or ""))
+    share = 0.03 if many else 0.1
+    for sep in separators:
         token = sep.strip()
         with_sep = [v for v in vals if token in v.rstrip(token)]
         if sep == "," and sum(1 for v in vals if re.search(r",\S", v.rstrip(","))) < 2:
             continue  # every comma is followed by a space: ", " was the separator to try
-        if len(with_sep) < max(2, 0.1 * len(vals)):
+        if len(with_sep) < max(2, share * len(vals)):
             continue
-        cells = [_split_cell(v, sep) for v in vals]
-        cells = _merge_joined(cells, vals, sep)
+        cells = _merge_joined([_split_cell(v, sep) for v in vals], vals, sep)
         pieces = Counter(p for cell in cells for p in dict.fromkeys(cell))
         total = sum(pieces.values())
         recurring = {p for p, n in pieces.items() if n >= 2}
         covered = sum(n for p, n in pieces.items() if p in recurring)
         several = sum(1 for cell in cells if len([p for p in cell if p in recurring]) >= 2)
-        if len(recurring) < 2 or covered < 0.6 * total or several < max(2, 0.1 * len(vals)):
+        if len(recurring) < 2 or covered < (0.6 if many else 0.8) * total \
+                or several < max(2, share * len(vals)):
             continue
         if len(recurring) > 40 or any(len(p) > 150 for p in recurring):
             continue
         # Free text split on commas gives pieces that recur by chance, several unique ones per
         # cell; a checkbox cell holds options plus at most one 'other' text.
         messy = sum(1 for cell in cells if sum(p not in recurring for p in cell) >= 2)
-        if messy > 0.1 * len(cells):
+        with_other = sum(1 for cell in cells if any(p not in recurring for p in cell))
+        if messy > (0.1 if many else 0.05) * len(cells) or (not many and with_other > 0.25 * len(cells)):
             continue
         options = _form_order([[p for p in cell if p in recurring] for cell in cells])
         spelled = {}
@@ -1158,44 +1218,53 @@ def detect_separator(values: Sequence[str]) -> tuple[str, list[str], list[str]] 
 
 
 def _split_cell(cell: str, sep: str) -> list[str]:
-    return [p.strip() for p in cell.split(sep) if p.strip()]
+    """Pieces of a cell; never between digits ('10,000') and never inside brackets."""
+    parts = re.split(r"(?<!\d),|,(?!\d)", cell) if sep == "," else cell.split(sep)
+    out: list[str] = []
+    for part in parts:
+        if out and out[-1].count("(") > out[-1].count(")"):
+            out[-1] = f"{out[-1]}{sep}{part}"
+        else:
+            out.append(part)
+    return [p.strip() for p in out if p.strip()]
 
 
 def _merge_joined(cells: list[list[str]], vals: list[str], sep: str) -> list[list[str]]:
-    """Put back together options that hold the separator."""
-    joined = set()
-    # A piece that always follows the same piece, which is always followed by it, and that
-    # does not start like an option (no capital): "Nieuwsbrief" + "digitaal en op papier".
-    follows: dict[str, Counter[str]] = {}
-    count: Counter[str] = Counter()
-    for cell in cells:
-        for i, p in enumerate(cell):
-            count[p] += 1
-            follows.setdefault(p, Counter())[cell[i - 1] if i else ""] += 1
-    for p, before in follows.items():
-        prev, n = before.most_common(1)[0]
-        if prev and n == count[p] and count[p] >= 2 and n == count[prev] and not p[:1].isupper():
-            pattern = re.compile(re.escape(prev) + r"\s*" + re.escape(sep.strip()) + r"\s*" + re.escape(p))
-            m = next((m for v in vals if (m := pattern.search(v))), None)
-            if m:
-                joined.add(m.group(0))
-    if not joined:
-        return cells
-    out = []
+    """Put back together options that hold the separator ('Nieuwsbrief, digitaal en op papier',
+    'No, but planning one'): a piece that never starts a cell, always follows the same piece
+    and does not start like an option (no capital letter) continues that piece."""
+    for _ in range(5):  # an option may hold the separator more than once
+        before: dict[str, Counter[str]] = {}
+        for cell in cells:
+            for i, p in enumerate(cell):
+                before.setdefault(p, Counter())[cell[i - 1] if i else ""] += 1
+        joins = {}
+        for p, prev in before.items():
+            if len(prev) == 1 and "" not in prev and not p[:1].isupper() and sum(prev.values()) >= 1:
+                joins[p] = next(iter(prev))
+        if not joins:
+            return cells
+        merged = []
+        for cell in cells:
+            out: list[str] = []
+            for p in cell:
+                if p in joins and out and out[-1] == joins[p]:
+                    out[-1] = _as_written(out[-1], p, sep, vals)
+                else:
+                    out.append(p)
+            merged.append(out)
+        cells = merged
+    return cells
+
+
+def _as_written(first: str, second: str, sep: str, vals: list[str]) -> str:
+    """'first' + separator + 'second' spelled as the cells spell it (spaces after a comma)."""
+    pattern = re.compile(re.escape(first) + r"\s*" + re.escape(sep.strip()) + r"\s*" + re.escape(second))
     for v in vals:
-        rest = f"{sep}{v.rstrip(sep.strip()).strip()}{sep}"
-        found = []
-        for j in sorted(joined, key=len, reverse=True):
-            marker = f"{sep}{j}{sep}"
-            while marker in rest:
-                found.append(j)
-                rest = rest.replace(marker, sep, 1)
-        out.append(found + _split_cell(rest, sep))
-    # keep each cell's own order: options first appear where they stood
-    ordered = []
-    for v, cell in zip(vals, out):
-        ordered.append(sorted(cell, key=lambda p: v.find(p)))
-    return ordered
+        m = pattern.search(v)
+        if m:
+            return m.group(0)
+    return f"{first}{sep}{second}"
 
 
 def _form_order(cells: list[list[str]]) -> list[str]:
