@@ -345,10 +345,63 @@ class Draft:
 
 # --- entry points -----------------------------------------------------------------------
 
-def draft_schema(path: str | Path, survey: str = "survey", sheet: str | None = None) -> Draft:
-    """Draft a schema for the export at ``path`` (CSV, XLSX or SPSS)."""
+def draft_schema(path: str | Path, survey: str = "survey", sheet: str | None = None,
+                 check: bool = True) -> Draft:
+    """Draft a schema for the export at ``path`` (CSV, XLSX or SPSS).
+
+    With ``check`` (the default) the draft is validated on the same file as ``ingest``
+    would, and a question whose guess the file contradicts becomes open text, with a
+    comment saying so: a draft always ingests unchanged on the file it came from."""
     records = read_records(path, sheet)
-    return draft_from_records(records.rows, survey, Path(path).name)
+    header_rows = 1 if Path(path).suffix.lower() in (".sav", ".zsav") else None
+    draft = draft_from_records(records.rows, survey, Path(path).name, header_rows=header_rows)
+    if check:
+        check_draft(draft, path, sheet)
+    return draft
+
+
+def check_draft(draft: Draft, path: str | Path, sheet: str | None = None, rounds: int = 25) -> None:
+    """Validate the draft on its export; demote what the export contradicts (see draft_schema)."""
+    from .errors import InputError
+    from .ingest import read_table, validate
+    from .schema import Schema
+
+    table = read_table(path, sheet, draft.header_rows)
+    for _ in range(rounds):
+        try:
+            validate(table, Schema.from_dict(draft.to_dict(), str(path)))
+            return
+        except InputError as exc:
+            if not _demote(draft, exc):
+                draft.warnings.append(f"the draft does not ingest on {Path(path).name} yet: {exc}")
+                return
+    draft.warnings.append(f"the draft still does not ingest on {Path(path).name} after {rounds} corrections")
+
+
+def _demote(draft: Draft, exc: Exception) -> bool:
+    """Make the question an ingest error names open text (or drop a bad id column); False if
+    the error is about nothing infer can change."""
+    message = str(exc)
+    for q in draft.questions:
+        qid = q.question["id"]
+        if f"'{qid}'" not in message or q.question["type"] == "open":
+            continue
+        old = q.question["type"]
+        keep = {k: q.question[k] for k in ("id", "label") if k in q.question}
+        if old == "multi" and "columns" in q.question:
+            return False  # a column per option accepts any cell
+        q.question.clear()
+        q.question.update(keep, type="open", column=q.columns[0].ref)
+        q.why.insert(0, f"open: drafted as {old}, but ingest found an answer that does not fit "
+                        f"({' '.join(message.split())[:160]}); check this question")
+        return True
+    if draft.id_column is not None and "respondent id" in message:
+        draft.id_why = (f"no id column: {draft.id_why.split(':')[0]} has an empty or repeated value "
+                        f"on a kept response ({' '.join(message.split())[:120]}); respondents are known "
+                        "by their row number")
+        draft.id_column = None
+        return True
+    return False
 
 
 def infer_schema(headers: list[str], rows: list[list[str]], survey: str = "survey") -> dict[str, Any]:
@@ -681,15 +734,18 @@ def _choose_unit(columns: list[Column], meta: dict[int, str], used: set[int], dr
 
 
 def _unit_share(values: list[str]) -> float:
-    vals = [v.strip() for v in values if not is_blank(v)]
-    if not vals or any(len(v) > 60 for v in vals[:50]) or all(parse_number(v) is not None for v in vals[:50]):
+    """Share of the answers (first 200) that name a Flemish municipality; cheap to refuse."""
+    vals = [v.strip() for v in values if not is_blank(v)][:200]
+    distinct = list(dict.fromkeys(vals))
+    if len(distinct) < 3 or any(len(v) > 60 for v in distinct[:50]) \
+            or all(parse_number(v) is not None for v in distinct[:50]):
         return 0.0
-    sample = vals[:30]
-    first = sum(match_unit(v).municipality is not None for v in sample) / len(sample)
-    if first < 0.5:
-        return first
-    vals = vals[:200]
-    return sum(match_unit(v).municipality is not None for v in vals) / len(vals)
+    known = {v: match_unit(v).municipality is not None for v in distinct[:8]}
+    if sum(known.values()) < 0.5 * len(known):
+        return 0.0
+    for v in distinct[8:]:
+        known[v] = match_unit(v).municipality is not None
+    return sum(known[v] for v in vals) / len(vals)
 
 
 _QUALTRICS_STATUS_OUT = ["Survey Preview", "Survey Test", "Spam", "Preview Spam", "Offline Survey Preview",
@@ -983,6 +1039,8 @@ def classify(values: list[str], header: str = "", pool: list[str] | None = None,
 def _is_choice(counts: Counter[str], spelled: dict[str, str], n: int) -> bool:
     """A few answers that recur: a choice, even when the options are long sentences."""
     distinct = len(counts)
+    if any("\n" in spelled[k] for k in counts):
+        return False  # no survey tool writes an option over two lines: typed text
     repeated = sum(k_n for k_n in counts.values() if k_n >= 2)
     choice = distinct <= MAX_CHOICES and distinct <= max(2, n // 2) and repeated >= 0.7 * n
     long_values = any(len(spelled[k]) > LONG_TEXT or "\n" in spelled[k] for k in counts)
