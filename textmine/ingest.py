@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from rapidfuzz import process
@@ -237,7 +238,7 @@ def validate(table: Table, schema: Schema) -> WaveData:
     id_col = col(schema.id_column, "the id column", "the id column") if schema.id_column is not None else None
     unit_col = col(schema.unit_column, "the unit column", "the unit column") \
         if schema.unit_column is not None else None
-    q_cols: list[tuple[Question, list[tuple[str, int]], str]] = []
+    q_cols: list[tuple[Question, list[tuple[str, int]], str, bool]] = []
     for q in schema.questions:
         owner = f"question '{q.id}'"
         if q.type == "multi" and not q.in_one_cell:
@@ -245,9 +246,9 @@ def validate(table: Table, schema: Schema) -> WaveData:
         else:
             cols = [("", col(q.column, f"column of question '{q.id}'", owner))]
         shown = q.column if isinstance(q.column, str) else col.name(cols[0][1])
-        q_cols.append((q, cols, shown))
+        q_cols.append((q, cols, shown, q.in_one_cell))
     _check_header_like_rows(table, id_col)
-    keep, exclusions = _include_filter(table, schema.include, col) if schema.include else ([True] * len(table.rows), [])
+    keep, exclusions = _include_filter(table, schema.include, col) if schema.include else (repeat(True), [])
 
     problems = _Problems()
     data = WaveData(schema, table, responses=len(table.rows), exclusions=exclusions)
@@ -282,14 +283,14 @@ def validate(table: Table, schema: Schema) -> WaveData:
                 data.unmatched_units[unit] = match.suggestions
         data.respondents.append((rid, unit or None, m.name if m else None, m.nis if m else None,
                                  m.province if m else None, m.size_class if m else None, row))
-        for q, cols, shown in q_cols:
-            if q.in_one_cell:
+        for q, cols, shown, one_cell in q_cols:
+            if one_cell:
                 _read_cell_multi(q, cells[cols[0][1]], rid, row, data, memos[q.id], others[q.id])
             else:
                 _read_answer(q, cols, cells, rid, row, f, shown, data, problems, memos[q.id])
     problems.raise_if_any()
-    for q, cols, shown in q_cols:
-        if q.in_one_cell and others[q.id]:
+    for q, cols, shown, one_cell in q_cols:
+        if one_cell and others[q.id]:
             data.warnings.append(_other_warning(q, shown, others[q.id]))
     # In primary-key order: SQLite then appends instead of splitting B-tree pages.
     data.answers.sort(key=lambda a: (a[0], a[1], a[2]))

@@ -34,6 +34,7 @@ GENERIC_SUBANSWERS = {"response", "open-ended response", "antwoord", "open antwo
                       "open reactie", "réponse", "réponse ouverte", "antwort", "offene antwort"}
 _OTHER_SPECIFY = re.compile(r"^(other|anders|autre|andere|sonstige)\b.*\(.*\)\s*$", re.I)
 _IMPORT_ID = re.compile(r'^\s*\{\s*"ImportId"\s*:')
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 @dataclass
@@ -153,12 +154,16 @@ def _read_csv(path: Path, data: bytes) -> Records:
     rows: list[list[str]] = []
     numbers: list[int] = []
     record = 0  # spreadsheet row: records, not lines, so multi-line cells do not shift it
+    line = 0
     try:
         for rec in reader:
             record += 1
+            spanned, line = reader.line_num - line > 1, reader.line_num
             if not any(c.strip() for c in rec):
                 continue
-            rows.append([c.replace("\r\n", "\n").replace("\r", "\n") if "\r" in c else c for c in rec])
+            if spanned:  # only a record over several lines can hold a line break in a cell
+                rec = [c.replace("\r\n", "\n").replace("\r", "\n") for c in rec]
+            rows.append(rec)
             numbers.append(record)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
@@ -267,7 +272,7 @@ def _read_sav(path: Path) -> Records:
 
 def loose_key(text: str) -> str:
     """Header comparison across tools: letters and digits only ('ResponseId' = 'Response ID')."""
-    return "".join(ch for ch in str(text).casefold() if ch.isalnum())
+    return _NOT_ALNUM.sub("", str(text).casefold())
 
 
 def is_import_id(cell: str) -> bool:
