@@ -275,6 +275,10 @@ def test_duplicate_header_names_position(tmp_path: Path):
     text = text.replace("column: Comment", "column: {position: 3}")
     report, data = ingest(export, load_schema(schema_file(tmp_path, text)), tmp_path / "p", "1")
     assert [(o[1], o[2]) for o in data.open_answers] == [("R1", "b"), ("R2", "c")]
+    from textmine.topics.run import _question_text
+
+    with Store(tmp_path / "p") as store:  # an open question addressed by position reaches topics
+        assert _question_text(store, "d", "c1") == "c1"
 
 
 # --- the real exports (when present) ---------------------------------------------------
