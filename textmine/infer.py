@@ -972,7 +972,7 @@ def classify(values: list[str], header: str = "", pool: list[str] | None = None,
     seen = [spelled[k] for k in counts]
     all_seen = list(dict.fromkeys(seen + [v for v in (pool or [])]))
 
-    scale = match_scale(all_seen)
+    scale = match_scale(all_seen, n + len(pool or []))
     if scale is not None:
         name, options, extra = scale
         extra = [x for x in extra if option_key(x) in counts] + [x for x in extra if option_key(x) not in counts]
@@ -1125,9 +1125,12 @@ def _scale_title(name: str) -> str:
     return f"{points}-point {parts[0]} ({parts[1]})"
 
 
-def match_scale(values: Sequence[str]) -> tuple[str, list[str], list[str]] | None:
+def match_scale(values: Sequence[str], answers: int = 0) -> tuple[str, list[str], list[str]] | None:
     """(scale name, options low to high, answers outside the scale) when every value is a point
-    of one known scale or a non-answer, and at least two points are seen."""
+    of one known scale or a non-answer, and at least two points are seen.
+
+    The scale with the fewest points nobody chose wins (ties: 5 points first). With few
+    answers (``answers`` < 30) an empty middle is no evidence of an even scale."""
     keys = {}
     for v in values:
         keys.setdefault(_norm(v), v)
@@ -1147,6 +1150,8 @@ def match_scale(values: Sequence[str]) -> tuple[str, list[str], list[str]] | Non
             if len(set(where.values())) != len(where):
                 continue  # two answers on one point ('neutraal' and 'geen mening'): not this scale
             unseen = len(points) - len(set(where.values()))
+            if len(points) % 2 and answers < 30 and len(points) // 2 not in where.values():
+                unseen -= 1
             score = (unseen, order)
             if best is None or score < best[0]:
                 best = (score, name, points, where)
@@ -1385,8 +1390,14 @@ def _comments(lines: Iterable[str], indent: str = "") -> list[str]:
 
 
 def _dump(value: Any) -> str:
-    """A YAML fragment for any value, always via safe_dump: quoting is never ours to get wrong."""
-    return yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    """A YAML fragment for any value, always via safe_dump: quoting is never ours to get wrong.
+
+    PyYAML writes U+0085 (NEL) raw with allow_unicode and then reads it as a line break:
+    such values are written with escapes instead."""
+    text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    if yaml.safe_load(text) != value:
+        text = yaml.safe_dump(value, allow_unicode=False, sort_keys=False, default_flow_style=False, width=100)
+    return text
 
 
 def render_yaml(draft: Draft) -> str:
