@@ -120,15 +120,15 @@ def test_dont_know_is_counted_outside_the_base(outside: str):
 
 
 def test_likert_draft_ingests_and_tallies_in_scale_order(cli, tmp_path: Path):
-    rows = [[f"R{i}", a] for i, a in enumerate(["Eens", "Eens", "Eens", "Eens", "Oneens", "Neutraal",
-                                                 "Helemaal eens", "Weet niet"])]
-    path = write_csv(tmp_path, ["Respondent ID", "De vereniging helpt ons"], rows)
+    rows = [[f"R{i}", a] for i, a in enumerate(["Agree", "Agree", "Agree", "Agree", "Disagree", "Neutral",
+                                                 "Strongly agree", "Don't know"])]
+    path = write_csv(tmp_path, ["Respondent ID", "The association's support helps us"], rows)
     _, _, schema = infer(cli, path, tmp_path)
     data = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
     q = data["questions"][0]
     assert q["type"] == "likert"
-    assert list(q["counts"]) == ["Helemaal oneens", "Oneens", "Neutraal", "Eens", "Helemaal eens", "Weet niet"]
-    assert q["base"] == 7 and q["counts"]["Eens"] == 4  # 'Weet niet' counted, not in the base
+    assert list(q["counts"]) == ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree", "Don't know"]
+    assert q["base"] == 7 and q["counts"]["Agree"] == 4  # "Don't know" counted, not in the base
 
 
 # --- numeric scales -------------------------------------------------------------------------
@@ -211,8 +211,8 @@ def test_id_never_a_names_or_email_column(cli, tmp_path: Path):
 
 
 def test_id_chosen_among_real_id_columns(cli, tmp_path: Path):
-    rows = [["An Peeters", f"{100 + i}", f"R_{i}", "Ja"] for i in range(3)]
-    path = write_csv(tmp_path, ["Name", "Seq", "ResponseId", "Voert uw bestuur een LMB?"], rows)
+    rows = [[name, f"{100 + i}", f"R_{i}", "Ja"] for i, name in enumerate(["An Peeters", "Jan Maes", "Els Claes"])]
+    path = write_csv(tmp_path, ["Respondent", "Seq", "ResponseId", "Voert uw bestuur een LMB?"], rows)
     _, data, _ = infer(cli, path, tmp_path)
     assert data["id_column"] == "ResponseId"
 
@@ -262,15 +262,18 @@ def test_long_option_texts_stay_choices():
 
 
 def test_checkbox_columns_per_option_are_multi(cli, tmp_path: Path):
-    marks = [["x", "", "X"], ["", "x", ""], ["x", "x", ""], ["", "", "x"]]
-    headers = ["Respondent ID", "Kanalen - Website", "Kanalen - Infoblad", "Kanalen - Sociale media"]
+    # 'x', 'X', a LimeSurvey 'Y' and an option nobody chose (its column is empty).
+    marks = [["x", "", "X", ""], ["", "Y", "", ""], ["x", "x", "", ""], ["", "", "x", ""]]
+    headers = ["Respondent ID", "Kanalen - Website", "Kanalen - Infoblad", "Kanalen - Sociale media",
+               "Kanalen - Affiches"]
     path = write_csv(tmp_path, headers, [[f"R{i}"] + m for i, m in enumerate(marks)], sep=";", encoding="cp1252")
     _, data, _ = infer(cli, path, tmp_path)
     (q,) = data["questions"]
     assert q["type"] == "multi" and q["columns"] == {"Website": "Kanalen - Website", "Infoblad": "Kanalen - Infoblad",
-                                                    "Sociale media": "Kanalen - Sociale media"}
+                                                    "Sociale media": "Kanalen - Sociale media",
+                                                    "Affiches": "Kanalen - Affiches"}
     tally = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
-    assert tally["questions"][0]["counts"] == {"Website": 2, "Infoblad": 2, "Sociale media": 2}
+    assert tally["questions"][0]["counts"] == {"Website": 2, "Infoblad": 2, "Sociale media": 2, "Affiches": 0}
 
 
 def test_one_cell_checkbox_with_an_option_holding_the_separator(cli, tmp_path: Path):

@@ -873,15 +873,16 @@ def _distinct(c: Column) -> int:
 
 
 def _checkbox_column(c: Column) -> bool:
-    """A column per option: chosen cells all hold one value (the option, 1, x, its code)."""
+    """A column per option: chosen cells hold one mark (the option, 1, x, its code), or
+    several ways of writing a tick ('x', 'X', 'Y') in a sheet kept by hand."""
     chosen = {option_key(v) for v in c.answers()} - _NOT_CHOSEN
+    marks = _CHOSEN | {option_key(c.item), option_key(c.head.option or "")}
     if len(chosen) > 1:
-        return False
+        return chosen <= marks
     if not chosen:
         return True
     v = next(iter(chosen))
-    return v in _CHOSEN or v == option_key(c.item) or v == option_key(c.head.option or "") \
-        or bool(re.fullmatch(r"\d{1,3}", v)) or (bool(c.item) and len(v) > 0)
+    return v in marks or bool(re.fullmatch(r"\d{1,3}", v)) or bool(c.item)
 
 
 def _split_checkbox_grid(members: list[Column]) -> list[list[Column]]:
