@@ -18,7 +18,7 @@ recognises the tool that wrote it and its header rows, and proposes:
 Metadata and personal-data columns (times, status, IP address, e-mail, names,
 browser ...) are never drafted as questions: they are listed in comments. Every
 guess is written as a ``#`` comment next to what it produced, and every value is
-written with ``yaml.safe_dump``, so any header (``key: "v" # x``, ``- item``,
+written by a PyYAML SafeDumper (never by hand), so any header (``key: "v" # x``, ``- item``,
 ``yes``, line breaks) stays a plain string. The draft of a file ingests unchanged
 on that file: the CLI checks it with ``ingest.validate`` before writing it.
 """
@@ -1390,14 +1390,27 @@ def _comments(lines: Iterable[str], indent: str = "") -> list[str]:
     return out
 
 
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that writes a text holding a line break in double quotes ("a\\nb"), on one line."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = '"' if any(ch in data for ch in "\n\r\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
 def _dump(value: Any) -> str:
-    """A YAML fragment for any value, always via safe_dump: quoting is never ours to get wrong.
+    """A YAML fragment for any value, always via a safe dumper: quoting is never ours to get wrong.
 
     PyYAML writes U+0085 (NEL) raw with allow_unicode and then reads it as a line break:
     such values are written with escapes instead."""
-    text = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, default_flow_style=False, width=100)
+    options = dict(Dumper=_Dumper, sort_keys=False, default_flow_style=False, width=100)
+    text = yaml.dump(value, allow_unicode=True, **options)
     if yaml.safe_load(text) != value:
-        text = yaml.safe_dump(value, allow_unicode=False, sort_keys=False, default_flow_style=False, width=100)
+        text = yaml.dump(value, allow_unicode=False, **options)
     return text
 
 
