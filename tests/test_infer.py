@@ -400,3 +400,25 @@ def test_a_guess_the_file_contradicts_becomes_open_text(tmp_path: Path):
 def test_match_scale_refuses_mixed_scales():
     assert match_scale(["Eens", "Tevreden", "Oneens"]) is None
     assert match_scale(["Ja", "Nee"]) is None
+
+
+LEGACY_QUALTRICS = (
+    "ResponseID,ResponseSet,Name,EmailAddress,IPAddress,Status,StartDate,EndDate,Finished,Q1,Q2\r\n"
+    "ResponseID,ResponseSet,Name,EmailAddress,IPAddress,Status,StartDate,EndDate,Finished,"
+    "Voert uw bestuur een LMB?,Op welk project bent u trots?\r\n"
+    "R_1,Default Response Set,Anonymous,,192.0.2.4,0,2016-01-01 10:00:00,2016-01-01 10:05:00,1,Ja,Stedenband\r\n"
+    "R_2,Default Response Set,Anonymous,,192.0.2.5,0,2016-01-01 11:00:00,2016-01-01 11:05:00,1,Nee,nvt\r\n"
+    "R_3,Default Response Set,Anonymous,,192.0.2.6,0,2016-01-01 12:00:00,2016-01-01 12:05:00,0,Ja,\r\n"
+    "R_4,Default Response Set,Anonymous,,192.0.2.7,1,2016-01-01 12:00:00,2016-01-01 12:05:00,1,Ja,Wereldmarkt\r\n"
+)
+
+
+def test_a_second_header_row_found_by_ingest_is_drafted_as_header(cli, tmp_path: Path):
+    # Older Qualtrics exports: tags over texts, no ImportId row; row 2 repeats 'ResponseID'.
+    path = tmp_path / "legacy.csv"
+    path.write_text(LEGACY_QUALTRICS, encoding="utf-8")
+    text, data, schema = infer(cli, path, tmp_path)
+    assert data["header_rows"] == 2 and "row 2 repeats the headers" in flat(text)
+    assert [q.column for q in schema.questions] == ["Q1", "Q2"]
+    tally = ingest_and_tally(cli, path, tmp_path / "legacy.yaml", tmp_path)
+    assert tally["respondents"] == 2 and tally["responses_in_export"] == 4

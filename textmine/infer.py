@@ -60,7 +60,7 @@ _META: dict[str, str] = {}
 for _keys, _why in [
     ("ipaddress ipaddr ip ipadres ipadresse adresseip", "IP address (personal data)"),
     ("email emailaddress emailadres emailadresse mail courriel adressecourriel adresseemail recipientemail "
-     "adresseelectronique", "e-mail address (personal data)"),
+     "adresseelectronique adressedemessagerie", "e-mail address (personal data)"),
     ("name naam fullname volledigenaam voorenachternaam firstname lastname voornaam achternaam familienaam "
      "recipientfirstname recipientlastname nom prenom nomcomplet contactpersoon contactperson "
      "naamcontactpersoon respondentname uwnaam yourname naamrespondent", "name (personal data)"),
@@ -71,18 +71,17 @@ for _keys, _why in [
     ("startdate enddate starttime endtime completiontime begintijd eindtijd tijdvanvoltooien "
      "voltooiingstijd recordeddate timestarted datesubmitted submitdate datestarted datelastaction "
      "datestamp timestamp tijdstempel horodateur marcatemporal zeitstempel lastmodifiedtime "
-     "tijdvanlaatstewijziging laatstgewijzigd heurededebut heuredefin heuredachevement "
-     "datedemodification", "date/time of the response"),
+     "tijdvanlaatstewijziging tijdlaatstgewijzigd laatstgewijzigd heurededebut heuredefin heuredachevement "
+     "heurededernieremodification datedemodification", "date/time of the response"),
     ("duration durationinseconds duur duurinseconden interviewtime totaltime tijdsduur",
      "duration of the response"),
     ("status responsetype progress finished voortgang lastpage completed voltooid",
      "response status/progress (used by filters, not a question)"),
     ("language userlanguage startlanguage taal langue", "interface language"),
     ("collector collectorid collectorname distributionchannel", "collector / distribution channel"),
-    ("useragent browser referer referrer refurl referrerurl sessionid seed token tags contactid "
+    ("useragent browser referer referrer refurl referrerurl extendedreferer sessionid seed token tags contactid responseset "
      "legacycomments externalreference externaldatareference recipientid panelid assignmentid hitid "
-     "locationlatitude locationlongitude latitude longitude lat long lng country city stateregion "
-     "postal postalcode zipcode", "technical metadata of the response"),
+     "locationlatitude locationlongitude latitude longitude lat long lng", "technical metadata of the response"),
 ]:
     for _k in _keys.split():
         _META[_k] = _why
@@ -92,7 +91,12 @@ _META_PATTERNS = [
      "Qualtrics fraud/metadata field"),
     (re.compile(r"^grouptime\w*$|^interviewtime$"), "LimeSurvey timing"),
 ]
-_TOOL_META = {"surveygizmo": {"comments": "SurveyGizmo response comment field"}}
+_TOOL_META = {
+    "surveygizmo": {"comments": "SurveyGizmo response comment field",
+                    **{k: "location guessed from the IP address" for k in
+                       ("country", "city", "stateregion", "postal", "postalcode", "region", "dma")}},
+    "googleforms": {k: "quiz score computed by Google Forms" for k in ("score", "totalscore", "totalescore")},
+}
 
 _ID_KEYS = ["responseid", "respondentid", "id", "recordid", "submissionid", "responsenumber",
             "respondentnummer", "antwoordid", "responsid", "uuid", "instanceid", "index", "nr", "nummer",
@@ -356,26 +360,38 @@ def draft_schema(path: str | Path, survey: str = "survey", sheet: str | None = N
     header_rows = 1 if Path(path).suffix.lower() in (".sav", ".zsav") else None
     draft = draft_from_records(records.rows, survey, Path(path).name, header_rows=header_rows)
     if check:
-        check_draft(draft, path, sheet)
+        told = check_draft(draft, path, sheet)
+        if told and told != draft.header_rows:
+            # Ingest found a data row that is a header row: draft again with the rows it names.
+            why = (f"first guess {draft.header_rows} ({draft.header_why}), but row {draft.header_rows + 1} "
+                   f"repeats the headers: {told}")
+            draft = draft_from_records(records.rows, survey, Path(path).name, header_rows=told)
+            draft.header_why = why
+            check_draft(draft, path, sheet)
     return draft
 
 
-def check_draft(draft: Draft, path: str | Path, sheet: str | None = None, rounds: int = 25) -> None:
-    """Validate the draft on its export; demote what the export contradicts (see draft_schema)."""
+def check_draft(draft: Draft, path: str | Path, sheet: str | None = None, rounds: int = 25) -> int | None:
+    """Validate the draft on its export; demote what the export contradicts (see draft_schema).
+    Returns the header rows ingest asks for when it finds a header row among the data."""
     from .errors import InputError
     from .ingest import read_table, validate
     from .schema import Schema
 
     table = read_table(path, sheet, draft.header_rows)
-    for _ in range(rounds):
+    for _ in range(rounds):  # each round fixes one question
         try:
             validate(table, Schema.from_dict(draft.to_dict(), str(path)))
             return
         except InputError as exc:
+            wanted = re.search(r"set header_rows: (\d+)", str(exc))
+            if wanted:
+                return int(wanted.group(1))
             if not _demote(draft, exc):
                 draft.warnings.append(f"the draft does not ingest on {Path(path).name} yet: {exc}")
-                return
+                return None
     draft.warnings.append(f"the draft still does not ingest on {Path(path).name} after {rounds} corrections")
+    return None
 
 
 def _demote(draft: Draft, exc: Exception) -> bool:
