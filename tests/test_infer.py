@@ -92,9 +92,13 @@ def by_column(schema) -> dict:
     (["Likely", "Very likely", "Unlikely", "Likely"], ["Very unlikely", "Unlikely", "Neutral", "Likely", "Very likely"]),
     (["Probable", "Très probable", "Peu probable", "Probable"],
      ["Très improbable", "Peu probable", "Ni probable ni improbable", "Probable", "Très probable"]),
+    # Qualtrics' default 5-point agree scale, the French one with "plutôt"
+    (["Somewhat agree", "Strongly agree", "Somewhat disagree", "Neither agree nor disagree", "Somewhat agree"],
+     ["Strongly disagree", "Somewhat disagree", "Neither agree nor disagree", "Somewhat agree", "Strongly agree"]),
+    (["Plutôt d'accord", "Ni d'accord ni pas d'accord", "Plutôt pas d'accord", "Tout à fait d'accord"],
+     ["Pas du tout d'accord", "Plutôt pas d'accord", "Ni d'accord ni pas d'accord", "Plutôt d'accord",
+      "Tout à fait d'accord"]),
     # 4-, 7- and 9-point agree scales
-    (["Plutôt d'accord", "Plutôt pas d'accord", "Tout à fait d'accord", "Plutôt d'accord"],
-     ["Pas du tout d'accord", "Plutôt pas d'accord", "Plutôt d'accord", "Tout à fait d'accord"]),
     (["Somewhat agree", "Agree", "Strongly disagree", "Somewhat disagree", "Agree"],
      ["Strongly disagree", "Disagree", "Somewhat disagree", "Neither agree nor disagree", "Somewhat agree",
       "Agree", "Strongly agree"]),
@@ -108,6 +112,17 @@ def test_likert_scales_in_scale_order_not_frequency(answers: list[str], scale: l
     kind, details, why = classify(answers * 3)
     assert kind == "likert", why
     assert details["options"] == scale
+
+
+def test_an_even_scale_needs_enough_answers_without_a_middle():
+    # Few answers and nobody in the middle: no evidence against the usual 5 points.
+    answers = ["Plutôt d'accord", "Plutôt pas d'accord", "Tout à fait d'accord", "Pas du tout d'accord"]
+    assert len(classify(answers * 3)[1]["options"]) == 5
+    # Forty answers and still nobody in the middle: a 4-point scale.
+    assert classify(answers * 10)[1]["options"] == ["Pas du tout d'accord", "Plutôt pas d'accord",
+                                                    "Plutôt d'accord", "Tout à fait d'accord"]
+    assert classify(["Never", "Rarely", "Sometimes", "Frequently"] * 10)[1]["options"] == [
+        "Never", "Rarely", "Sometimes", "Frequently"]
 
 
 @pytest.mark.parametrize("outside", ["Weet niet", "n.v.t.", "Niet van toepassing", "Don't know", "Not applicable",
