@@ -243,6 +243,7 @@ def test_pasted_header_row_is_an_error_not_a_respondent(tmp_path: Path, id_colum
     with pytest.raises(InputError) as info:
         validate(read_table(export), schema)
     assert "row 4" in str(info.value) and "looks like a header row" in str(info.value)
+    assert "remove the row" in str(info.value) and "header_rows" not in str(info.value)
 
 
 def test_two_exports_joined_is_an_error(tmp_path: Path):

@@ -204,7 +204,7 @@ def _check_header_like_rows(table: Table, id_col: int | None) -> None:
             continue
         why = header_like(cells, heads, id_pos)
         if why:
-            fix = (f"set header_rows: {table.header_rows + k + 1} in the schema" if k < 3 else
+            fix = (f"set header_rows: {table.header_rows + 1} in the schema" if k == 0 else
                    "a header pasted twice or two exports joined? remove the row")
             raise InputError(f"row {row} looks like a header row ({why}): {fix}", file=f, row=row)
 
