@@ -234,13 +234,6 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Records:
                 cells = [cell_text(v) for v in values]
                 if not any(c.strip() for c in cells):
                     continue
-                if max(map(len, cells)) > CSV_CELL_LIMIT:  # Excel stops at 32,767; other writers do not
-                    i = next(i for i, c in enumerate(cells) if len(c) > CSV_CELL_LIMIT)
-                    c = cells[i]
-                    raise InputError(f"a cell holds {len(c):,} characters, more than the {CSV_CELL_LIMIT:,} "
-                                         "a cell may hold; no answer is that long", file=path, row=excel_row,
-                                         column=(rows[0][i].strip() if rows and i < len(rows[0]) else "")
-                                         or f"position {i + 1}")
                 rows.append(cells)
                 numbers.append(excel_row)
         except (zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError) as exc:
