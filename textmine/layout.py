@@ -166,11 +166,13 @@ def _read_csv(path: Path, data: bytes) -> Records:
             rows.append(rec)
             numbers.append(record)
     except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise _oversized_cell(path, text, delimiter, rows[0] if rows else []) from None
-        raise InputError(f"cannot parse as CSV ({exc}); is a quote unbalanced?", file=path,
-                         row=record + 1) from None
-    return Records(str(path), rows, numbers, encoding, delimiter)
+        if "field larger than field limit" not in str(exc):
+            raise InputError(f"cannot parse as CSV ({exc}); is a quote unbalanced?", file=path,
+                             row=record + 1) from None
+    else:
+        return Records(str(path), rows, numbers, encoding, delimiter)
+    del reader  # frees the first parse's buffer before the second look
+    raise _oversized_cell(path, text, delimiter, rows[0] if rows else [])
 
 
 def _oversized_cell(path: Path, text: str, delimiter: str, header: list[str]) -> InputError:
