@@ -437,3 +437,11 @@ def test_a_second_header_row_found_by_ingest_is_drafted_as_header(cli, tmp_path:
     assert [q.column for q in schema.questions] == ["Q1", "Q2"]
     tally = ingest_and_tally(cli, path, tmp_path / "legacy.yaml", tmp_path)
     assert tally["respondents"] == 2 and tally["responses_in_export"] == 4
+
+
+def test_out_into_a_missing_folder_is_one_line(cli, tmp_path: Path):
+    path = write_csv(tmp_path, ["Id", "Voert u een LMB?"], [["1", "Ja"], ["2", "Nee"]])
+    res = cli("schema", "infer", path, "--out", tmp_path / "nope" / "d.yaml")
+    assert res.exit_code == 2 and "its folder does not exist" in res.stderr
+    res = cli("schema", "infer", path, "--out", tmp_path)
+    assert res.exit_code == 2 and "it is a folder" in res.stderr

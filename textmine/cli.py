@@ -526,6 +526,9 @@ def schema_infer_cmd(
     response filters and question types are guessed, and each guess is explained in comments."""
     from .infer import draft_schema
 
+    if out is not None and (out.is_dir() or not out.parent.is_dir()):
+        raise InputError(f"cannot write the draft to {out}: " + ("it is a folder" if out.is_dir()
+                                                                  else "its folder does not exist"))
     draft = draft_schema(export, survey, sheet)
     for warning in draft.warnings:
         err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, markup=True, soft_wrap=True)
