@@ -445,3 +445,10 @@ def test_out_into_a_missing_folder_is_one_line(cli, tmp_path: Path):
     assert res.exit_code == 2 and "its folder does not exist" in res.stderr
     res = cli("schema", "infer", path, "--out", tmp_path)
     assert res.exit_code == 2 and "it is a folder" in res.stderr
+
+
+def test_rich_markup_in_a_repeated_header_never_breaks_the_warning(cli, tmp_path: Path):
+    path = write_csv(tmp_path, ["Id", "[/] [bold]x", "[/] [bold]x"], [["1", "a", "b"], ["2", "c", "d"]])
+    res = cli("schema", "infer", path, "--out", tmp_path / "d.yaml")
+    assert res.exit_code == 0, res.output
+    assert 'repeats the header "[/] [bold]x"' in res.stderr

@@ -531,7 +531,7 @@ def schema_infer_cmd(
                                                                   else "its folder does not exist"))
     draft = draft_schema(export, survey, sheet)
     for warning in draft.warnings:
-        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, markup=True, soft_wrap=True)
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False, markup=True, soft_wrap=True)
     _emit(draft.to_yaml(), out)
 
 
