@@ -452,3 +452,26 @@ def test_rich_markup_in_a_repeated_header_never_breaks_the_warning(cli, tmp_path
     res = cli("schema", "infer", path, "--out", tmp_path / "d.yaml")
     assert res.exit_code == 0, res.output
     assert 'repeats the header "[/] [bold]x"' in res.stderr
+
+
+SM_CODES = (
+    ",,q1,,,q2,,,\r\n"
+    "Respondent ID,Collector ID,How many people work for your organization? (select one),,,"
+    "In which region is your head office? (select one),,,\r\n"
+    ",,Don't know or not sure,1 to 10,11 to 49,Don't know or not sure,Flanders,Brussels,Wallonia\r\n"
+    "101,9,0,,,,1,,\r\n102,9,,1,,,1,,\r\n103,9,,,2,,,2,\r\n104,9,,1,,,,,3\r\n105,9,0,,,0,,,\r\n"
+)
+
+
+def test_code_zero_option_is_never_lost_silently(cli, tmp_path: Path):
+    # SurveyMonkey's numeric export: each option column holds its code; "Don't know" is 0.
+    path = tmp_path / "sm.csv"
+    path.write_text(SM_CODES, encoding="utf-8")
+    out = tmp_path / "sm.yaml"
+    res = cli("schema", "infer", path, "--out", out)
+    assert res.exit_code == 0, res.output
+    q = load_schema(out).questions[0]
+    assert q.type == "multi" and list(q.columns) == ["Don't know or not sure", "1 to 10", "11 to 49"]
+    counts = ingest_and_tally(cli, path, out, tmp_path)["questions"][0]["counts"]
+    # Either ingest counts the two 'Don't know' answers, or the draft said loudly that it will not.
+    assert counts["Don't know or not sure"] == 2 or "holds the code 0" in res.stderr

@@ -932,8 +932,18 @@ def _multi_columns(cols: list[Column], draft: Draft, taken: set[str]) -> Drafted
          "columns": {o: c.ref for o, c in zip(options, cols)}}
     why = [f"multi (checkbox): {len(cols)} columns, one per option, each holding one mark when chosen "
            f"({', '.join(repr(v) for v in values[:6])}{', ...' if len(values) > 6 else ''})"]
-    if any(v in ("0",) for v in values):
-        why.append("note: a cell '0' counts as not chosen")
+    # SurveyMonkey's numeric export gives each option column its code, and "Don't know" is
+    # often code 0: ingest reads a 0 as "not chosen", so those answers would not count.
+    codes = [{option_key(v) for v in c.answers()} for c in cols]
+    zero = [o for o, c, vals in zip(options, cols, codes) if vals == {"0"}]
+    if zero and sum(1 for vals in codes if vals and vals != {"0"} and vals != {"1"}) >= 1:
+        for o in zero:
+            warning = (f"question '{q['id']}': the column of option '{o}' holds the code 0, which ingest reads "
+                       "as 'not chosen': those answers will not be counted")
+            why.append("WARNING: " + warning.split(": ", 1)[1])
+            draft.warnings.append(warning)
+    elif any("0" in vals for vals in codes):
+        why.append("a cell '0' counts as not chosen")
     return Drafted(q, why, cols)
 
 
