@@ -218,3 +218,51 @@ def test_spss_sav(tmp_path: Path, fixture_schema: Path):
         (res,) = tally(store)
     q = {e["id"]: e for e in res["questions"]}
     assert q["voert_lmb"]["counts"] == {"Ja": 3, "Nee": 1} and q["vte"]["n"] == 3
+
+
+# --- issue 11: cells over the CSV limit ----------------------------------------------------
+
+HEAD = (FIXTURES / "valid" / "cp1252_semicolon.csv").read_bytes().decode("cp1252").splitlines()[0]
+
+
+def _with_big_answer(tmp_path: Path, size: int) -> Path:
+    """The valid export with respondent R2's 'Trots' answer replaced by ``size`` characters."""
+    text = (FIXTURES / "valid" / "cp1252_semicolon.csv").read_bytes().decode("cp1252")
+    lines = text.split("\r\n") if "\r\n" in text else text.split("\n")
+    header = lines[0].split(";")
+    trots = header.index("Trots")
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(";")
+        if cells and cells[0] == "R2":
+            cells[trots] = '"' + ("lang antwoord " * (size // 14 + 1))[:size] + '"'
+        out.append(";".join(cells))
+    path = tmp_path / f"big_{size}.csv"
+    path.write_bytes("\n".join(out).encode("utf-8"))
+    return path
+
+
+@pytest.mark.parametrize("size", [130 * 1024, 10 * 1024 * 1024])
+def test_cell_over_csv_limit_true_message_fast(tmp_path: Path, fixture_schema: Path, cli, size: int):
+    import time
+
+    export = _with_big_answer(tmp_path, size)
+    start = time.perf_counter()
+    result = cli("ingest", export, "-p", tmp_path / "p", "-s", fixture_schema, "-w", "1")
+    elapsed = time.perf_counter() - start
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    message = result.stderr.strip()
+    assert "\n" not in message and "quote unbalanced" not in message
+    assert re.search(rf'row \d+, column "Trots": a cell holds {size:,} characters, more than the 131,072', message), \
+        message
+    assert elapsed < 10, elapsed  # linear: the whole 10 MB file is parsed twice at most
+    assert not (tmp_path / "p").exists()
+
+
+def test_unclosed_quote_in_a_long_file_says_so(tmp_path: Path, fixture_schema: Path):
+    from textmine.errors import InputError
+
+    text = HEAD + '\nR1;"Gent;Ja\n' + "R2;Gent;Nee;;;;\n" * 20000
+    (tmp_path / "q.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=r"row 2: a quoted cell starting on this row runs to the end of the file"):
+        read_table(tmp_path / "q.csv")

@@ -64,3 +64,62 @@ def test_unit_matching():
     miss = match_unit("Gentt")
     assert miss.municipality is None and "Gent" in miss.suggestions
     assert match_unit("Antwerpen").municipality.size_class == ">= 100.000"
+
+
+# --- issue 11: header rows, positions, optional id column -------------------------------
+
+def test_old_schemas_keep_their_hash(fixture_schema: Path):
+    # Stored waves carry the schema hash: new optional keys must not change an old schema's.
+    assert load_schema(fixture_schema).hash == "81c6f17c0f9bb8bb"
+
+
+def test_position_references_and_header_rows(tmp_path: Path):
+    path = tmp_path / "s.yaml"
+    path.write_text("""
+survey: s
+header_rows: 2
+id_column: {position: 1}
+unit_column: {position: B}
+questions:
+  - id: a
+    type: open
+    column: {position: 27}
+  - id: m
+    type: multi
+    columns: {Website: "Kanalen - Website", Infoblad: {position: AB}}
+""", encoding="utf-8")
+    s = load_schema(path)
+    assert (s.header_rows, s.id_column, s.unit_column) == (2, 1, 2)
+    assert s.question("a").column == 27 and s.question("m").columns == {"Website": "Kanalen - Website", "Infoblad": 28}
+    d = s.to_dict()
+    assert d["id_column"] == {"position": 1} and d["questions"][1]["columns"]["Infoblad"] == {"position": 28}
+    assert Schema.from_dict(d).hash == s.hash
+    # Without id_column, respondents are numbered by their row.
+    assert Schema.from_dict({"survey": "g", "questions": [{"id": "a", "type": "open", "column": "A"}]}).id_column is None
+
+
+@pytest.mark.parametrize("text,row,message", [
+    ("header_rows: 0\n", 1, "'header_rows' must be a whole number from 1 to 10"),
+    ("header_rows: two\n", 1, "'header_rows' must be a whole number"),
+    ("id_column:\n", 1, "'id_column' is empty"),
+    ("id_column: {position: 2, name: x}\n", 2, "not a mapping with name, position"),
+    ("id_column: {position: -3}\n", 2, "position must be a whole number from 1"),
+    ("questions:\n  - {id: a, type: open, column: {position: 2}}\n  - {id: b, type: open, column: {position: 2}}\n",
+     5, "column \"position 2\" is used by both 'a' and 'b'"),
+    ("questions:\n  - {id: a, type: open, column: [A, B]}\n", 4, "a column is a header text or {position: N}"),
+    ("questions:\n  - {id: a, type: multi, columns: {X: A, Y: B}, chosen: all}\n", 4, "'chosen' can only be 'any'"),
+    ("questions:\n  - {id: a, type: single, column: A, options: [x], chosen: any}\n", 4,
+     "'chosen' is for multi questions with a column per option"),
+])
+def test_new_schema_keys_errors(tmp_path: Path, text: str, row: int, message: str):
+    base = {"header_rows": "", "id_column": "id_column: ID\n",
+            "questions": "questions:\n  - {id: q, type: open, column: Q}\n"}
+    for key in base:
+        if text.startswith(key):
+            base[key] = text
+    path = tmp_path / "bad.yaml"
+    path.write_text("survey: s\n" + "".join(base.values()), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_schema(path)
+    msg = str(info.value)
+    assert f"bad.yaml, row {row}:" in msg and message in msg, msg

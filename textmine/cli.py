@@ -166,9 +166,15 @@ def ingest_cmd(
     if report.replaced:
         console.print(f"human codes kept: {report.kept_human_codes}; became stale (answer text changed, "
                       f"kept in history): {report.stale_human_codes}")
+    if data.exclusions:
+        console.print(line(f"left out {data.excluded} of {data.responses} responses in the export: "
+                           + "; ".join(f"{e['count']} {e['why']} [{e['rule']}]" for e in data.exclusions)),
+                      soft_wrap=True)
     for unit, suggestions in sorted(data.unmatched_units.items()):
         hint = f" — did you mean {', '.join(suggestions)}?" if suggestions else ""
         console.print(line(("unit not in the municipality list:", "yellow"), f" {unit}{hint}"))
+    for warning in data.warnings:
+        console.print(line(("warning:", "yellow"), f" {warning}"), soft_wrap=True)
 
 
 @app.command("tally")
@@ -320,11 +326,14 @@ def compare_cmd(
     """Compare two waves: shares with 95% CI, difference, z/Fisher test, Holm-adjusted per question."""
     from .render import compare_view
     from .store import Store
-    from .waves import compare_columns, compare_rows, compare_waves
+    from .waves import compare_columns, compare_rows, compare_waves, left_out_notes
 
     wave_a, wave_b = waves
     with Store(project) as store:
         rows = compare_waves(store, survey, wave_a, wave_b, question)
+        notes = left_out_notes(store, survey, [wave_a, wave_b])
+    for note in notes:  # on stderr: JSON and CSV on stdout keep their shape
+        err.print(note, markup=False, highlight=False, soft_wrap=True)
     _output(fmt, out, data=rows, rows=compare_rows(rows, wave_a, wave_b), command="compare",
             columns=compare_columns(wave_a, wave_b), view=lambda: compare_view(rows, wave_a, wave_b))
 
@@ -561,12 +570,16 @@ def schema_infer_cmd(
     survey: str = typer.Option("survey", "--survey", help="Name of the questionnaire."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name."),
 ) -> None:
-    """Draft a schema from an export, for staff to correct."""
-    from .infer import draft_to_yaml, infer_schema
-    from .ingest import read_table
+    """Draft a schema from an export, for staff to correct: tool, header rows, id column,
+    response filters and question types are guessed, and each guess is explained in comments."""
+    from .infer import draft_schema
 
-    table = read_table(export, sheet)
-    _emit(draft_to_yaml(infer_schema(table.headers, table.rows, survey), export.name), out)
+    if out is not None and out.exists() and export.exists() and out.resolve() == export.resolve():
+        raise InputError("--out is the export itself: the draft would overwrite it", file=out)
+    draft = draft_schema(export, survey, sheet)
+    for warning in draft.warnings:
+        err.print(line(("warning:", "yellow"), f" {warning}"), soft_wrap=True)
+    _emit(draft.to_yaml(), out)
 
 
 @schema_app.command("check")

@@ -2,35 +2,38 @@
 
 Everything is read and checked before the project is touched, so bad input
 leaves the project exactly as it was. Problems are ``InputError``s that name
-the file, the spreadsheet row (header = row 1) and the column.
+the file, the spreadsheet row (header = rows 1..N) and the column. How files
+and header rows are read is ``layout``'s job; this module checks the answers.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import hashlib
-import io
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 from rapidfuzz import process
 
 from .errors import InputError
-from .schema import Question, Schema
+from .layout import ColumnHead, header_evidence, header_like, header_names, loose_key, read_records
+from .schema import ColumnRef, IncludeRule, Question, Schema, column_ref_text
 from .store import SaveReport, Store
 from .units import UnitMatch, match_unit
-from .values import is_blank, parse_number
+from .values import parse_number
 
-DELIMITERS = (";", ",", "\t")
 # Cells of a multi-choice column that mean "not chosen" rather than "chosen".
 _NOT_CHOSEN = {"0", "nee", "no", "false", "onwaar", "niet gekozen", "not selected", "niet geselecteerd"}
 MAX_ERRORS = 1000  # stop collecting problems past this; one line is printed anyway
+WARN_VALUES = 5    # values named in a warning line; the rest are counted
 
 
 @dataclass
 class Table:
-    """A survey export as text cells; ``rows[i]`` is spreadsheet row ``row_numbers[i]``."""
+    """A survey export as text cells; ``rows[i]`` is spreadsheet row ``row_numbers[i]``.
+
+    ``headers`` are the column names (``layout.header_names``), ``heads`` the same with
+    position, question text and option; data rows start after ``header_rows``."""
     file: str
     headers: list[str]
     rows: list[list[str]]
@@ -38,9 +41,13 @@ class Table:
     encoding: str | None = None
     delimiter: str | None = None
     sha256: str = ""
+    heads: list[ColumnHead] = field(default_factory=list)
+    header_rows: int = 1
+    detected_header_rows: int = 1
+    header_why: str = ""
 
     def column_index(self) -> dict[str, int]:
-        """Header -> position, matched with white space folded and case ignored."""
+        """Header -> position (0-based), matched with white space folded and case ignored."""
         index: dict[str, int] = {}
         for i, h in enumerate(self.headers):
             index.setdefault(_header_key(h), i)
@@ -53,187 +60,67 @@ def _header_key(header: str) -> str:
 
 # --- reading ------------------------------------------------------------------
 
-def read_table(path: str | Path, sheet: str | None = None) -> Table:
-    """Read a CSV, XLSX or SPSS file into a Table, or raise InputError."""
+def read_table(path: str | Path, sheet: str | None = None, header_rows: int = 1) -> Table:
+    """Read a CSV, XLSX or SPSS file into a Table whose first ``header_rows`` non-blank
+    rows are headers (an SPSS file has one), or raise InputError."""
     path = Path(path)
-    if not path.exists():
-        raise InputError("file not found", file=path)
-    if path.is_dir():
-        raise InputError("is a directory, not a survey export", file=path)
-    data = path.read_bytes()
-    if not data.strip():
-        raise InputError("file is empty", file=path)
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm") or (data[:4] == b"PK\x03\x04" and suffix not in (".csv", ".txt", ".tsv")):
-        table = _read_xlsx(path, data, sheet)
-    elif suffix == ".xls":
-        raise InputError("old Excel .xls files are not supported: save the sheet as .xlsx or CSV", file=path)
-    elif suffix in (".sav", ".zsav"):
-        table = _read_sav(path)
-    elif data[:4] == b"PK\x03\x04":
-        raise InputError("this is an Excel workbook (XLSX) with a .csv name: rename it to .xlsx", file=path)
-    else:
-        table = _read_csv(path, data)
-    table.sha256 = hashlib.sha256(data).hexdigest()
-    if not any(h.strip() for h in table.headers):
-        raise InputError("the first row holds no column headers", file=path, row=1)
-    if not table.rows:
-        raise InputError("has a header row but no answers", file=path, row=2)
-    return table
-
-
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    """Detect UTF-8 (with or without BOM), UTF-16 and Windows-1252."""
-    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                     (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError as exc:
-                raise InputError(f"broken {enc} text near byte {exc.start}", file=path) from None
-    head = data[:4096]
-    if head.count(b"\x00") > len(head) // 4:
-        # UTF-16 without BOM: every other byte is zero for Latin text.
-        if head[1::2].count(0) > len(head) // 3:
-            return data.decode("utf-16-le", errors="strict"), "utf-16-le"
-        if head[0::2].count(0) > len(head) // 3:
-            return data.decode("utf-16-be", errors="strict"), "utf-16-be"
-        raise InputError("not a text table (binary data); export the survey as CSV or XLSX", file=path)
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def _sniff_delimiter(text: str) -> str:
-    """Pick the delimiter that splits the first records into the most, consistent, columns."""
-    sample = text[:65536]
-    best, best_score = ",", (-1, -1)
-    for d in DELIMITERS:
-        records = []
-        try:
-            for rec in csv.reader(io.StringIO(sample), delimiter=d):
-                records.append(len(rec))
-                if len(records) >= 30:
-                    break
-        except csv.Error:
-            continue
-        if not records:
-            continue
-        width = records[0]
-        if len(records) > 1 and len(text) > len(sample):
-            records = records[:-1]  # the last record of a cut sample may be partial
-        consistent = sum(1 for n in records if n == width)
-        score = (consistent if width > 1 else 0, width)
-        if score > best_score:
-            best, best_score = d, score
-    return best
-
-
-def _read_csv(path: Path, data: bytes) -> Table:
-    text, encoding = _decode(path, data)
-    control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
-    if "\x00" in text or control > 8:
-        raise InputError("not a text table (binary data); export the survey as CSV or XLSX", file=path)
-    delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    headers: list[str] | None = None
+    records = read_records(path, sheet)
+    if path.suffix.lower() in (".sav", ".zsav"):
+        header_rows = 1  # SPSS variables have one name each
+    if len(records.rows) < header_rows:
+        raise InputError(f"has {len(records.rows)} non-blank row(s) but the schema says header_rows: "
+                         f"{header_rows}", file=path)
+    header_cells = records.rows[:header_rows]
+    heads = header_names(header_cells)
+    if not any(h.name.strip() for h in heads):
+        raise InputError("the first row holds no column headers", file=path, row=records.row_numbers[0])
+    detected, why = header_evidence(records.rows)
+    width = len(heads)
     rows: list[list[str]] = []
-    numbers: list[int] = []
-    record = 0  # spreadsheet row: records, not lines, so multi-line cells do not shift it
-    try:
-        for rec in reader:
-            record += 1
-            if not any(c.strip() for c in rec):
-                continue
-            if headers is None:
-                headers = [c.strip() for c in rec]
-                continue
-            if len(rec) > len(headers):
-                if any(c.strip() for c in rec[len(headers):]):
-                    raise InputError(f"row has {len(rec)} cells but the header has {len(headers)}: "
-                                     f"is a '{delimiter}' missing in the header or a quote unbalanced?",
-                                     file=path, row=record)
-                rec = rec[:len(headers)]
-            elif len(rec) < len(headers):
-                rec = rec + [""] * (len(headers) - len(rec))
-            rows.append([c.replace("\r\n", "\n").replace("\r", "\n") for c in rec])
-            numbers.append(record)
-    except csv.Error as exc:
-        raise InputError(f"cannot parse as CSV ({exc}); is a quote unbalanced?", file=path,
-                         row=record) from None
-    if headers is None:
-        raise InputError("file holds no table", file=path)
-    return Table(str(path), headers, rows, numbers, encoding, delimiter)
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Table:
-    from .workbook import open_workbook  # imports openpyxl: CSV users never pay for it
-
-    headers: list[str] | None = None
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    with open_workbook(path, "XLSX", data=data) as wb:
-        for excel_row, cells in wb.rows(sheet):  # the real rows, whatever size the file claims
-            if not any(c.strip() for c in cells):
-                continue
-            if headers is None:
-                headers = [c.strip() for c in cells]
-                continue
-            if len(cells) > len(headers):
-                if any(c.strip() for c in cells[len(headers):]):
-                    raise InputError("cells to the right of the last header", file=path, row=excel_row)
-                cells = cells[:len(headers)]
-            rows.append(cells + [""] * (len(headers) - len(cells)))
-            numbers.append(excel_row)
-    if headers is None:
-        raise InputError(f"sheet '{sheet}' is empty" if sheet else "the first sheet is empty", file=path)
-    return Table(str(path), headers, rows, numbers)
-
-
-def _read_sav(path: Path) -> Table:
-    try:
-        import pyreadstat
-    except ImportError:
-        raise InputError("reading SPSS .sav needs the 'sav' extra: pip install 'textmine[sav]'",
-                         file=path) from None
-    try:
-        frame, _meta = pyreadstat.read_sav(str(path), apply_value_formats=True)
-    except Exception as exc:  # pyreadstat raises its own untyped errors
-        raise InputError(f"not a readable SPSS file: {exc}", file=path) from None
-    headers = [str(c) for c in frame.columns]
-    rows = [[_cell_text(None if is_blank(v) else v) for v in rec]
-            for rec in frame.itertuples(index=False, name=None)]
-    return Table(str(path), headers, rows, list(range(2, len(rows) + 2)))
+    numbers = records.row_numbers[header_rows:]
+    is_csv = records.delimiter is not None
+    for cells, row in zip(records.rows[header_rows:], numbers):
+        n = len(cells)
+        if n > width:
+            if any(c.strip() for c in cells[width:]):
+                if is_csv:
+                    raise InputError(f"row has {n} cells but the header has {width}: is a "
+                                     f"'{records.delimiter}' missing in the header or a quote unbalanced?",
+                                     file=path, row=row)
+                raise InputError("cells to the right of the last header", file=path, row=row)
+            cells = cells[:width]
+        elif n < width:
+            cells = cells + [""] * (width - n)
+        rows.append(cells)
+    if not rows:
+        raise InputError("has a header row but no answers" if header_rows == 1 else
+                         f"has {header_rows} header rows but no answers", file=path,
+                         row=records.row_numbers[header_rows - 1] + 1)
+    return Table(str(path), [h.name for h in heads], rows, list(numbers), records.encoding, records.delimiter,
+                 records.sha256, heads, header_rows, detected, why)
 
 
 # --- validation -----------------------------------------------------------------
 
 @dataclass
 class WaveData:
-    """One export, checked against its schema, ready for the store."""
+    """One export, checked against its schema, ready for the store.
+
+    ``responses`` counts the export's data rows; ``exclusions`` holds, per include rule,
+    how many responses it left out (the first rule a response fails gets it)."""
     schema: Schema
     table: Table
     respondents: list[tuple] = field(default_factory=list)
     answers: list[tuple] = field(default_factory=list)
     open_answers: list[tuple] = field(default_factory=list)
     unmatched_units: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    responses: int = 0
+    exclusions: list[dict] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def excluded(self) -> int:
+        return sum(e["count"] for e in self.exclusions)
 
 
 def text_hash(text: str) -> str:
@@ -257,50 +144,133 @@ class _Problems:
             raise first
 
 
+class _Columns:
+    """Resolves the schema's column references against the export's column names."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.positions: dict[str, list[int]] = {}
+        for i, h in enumerate(table.headers):
+            self.positions.setdefault(_header_key(h), []).append(i)
+        self.used: dict[int, str] = {}
+
+    def __call__(self, ref: ColumnRef, what: str, owner: str | None = None) -> int:
+        """0-based index of the referenced column; ``owner`` claims it (two owners: error)."""
+        t, f = self.table, self.table.file
+        if isinstance(ref, int):
+            if ref > len(t.headers):
+                raise InputError(f"{what}: position {ref} is past the export's last column "
+                                 f"({len(t.headers)})", file=f, row=1)
+            i = ref - 1
+        else:
+            found = self.positions.get(_header_key(ref), [])
+            if not found:
+                hits = process.extract(ref, t.headers, limit=1, score_cutoff=60)
+                hint = f" (did you mean \"{hits[0][0]}\"?)" if hits else ""
+                raise InputError(f"{what} is not in the export{hint}", file=f, row=1, column=ref)
+            if len(found) > 1:
+                where = ", ".join(str(p + 1) for p in found[:6])
+                raise InputError(f"column header appears more than once (positions {where}): refer to the "
+                                 f"one meant as {{position: N}}", file=f, row=1, column=ref)
+            i = found[0]
+        if owner is not None:
+            if i in self.used:
+                raise InputError(f"column {i + 1} is used by both {self.used[i]} and {owner}", file=f, row=1,
+                                 column=self.name(i))
+            self.used[i] = owner
+        return i
+
+    def name(self, i: int) -> str:
+        return self.table.headers[i] or f"position {i + 1}"
+
+
+def _check_header_like_rows(table: Table, id_col: int | None) -> None:
+    """A data row that looks like a header row is an error, never a respondent."""
+    f = table.file
+    if table.detected_header_rows > table.header_rows:
+        row = table.row_numbers[0]
+        raise InputError(f"row {row} looks like a header row ({table.header_why}): set header_rows: "
+                         f"{table.detected_header_rows} in the schema", file=f, row=row)
+    heads = table.heads
+    id_pos = id_col + 1 if id_col is not None else None
+    # A cheap test per row first (the id cell, or the first named column's cell, repeats
+    # its header or is an ImportId); the full look only for the rows it picks out.
+    probe = id_col if id_col is not None else next((i for i, h in enumerate(heads) if h.name.strip()), 0)
+    probe_keys = {loose_key(heads[probe].name), loose_key(heads[probe].label)}
+    for k, (cells, row) in enumerate(zip(table.rows, table.row_numbers)):
+        cell = cells[probe].strip()
+        suspect = cell.startswith("{") or loose_key(cell) in probe_keys if cell else id_col is not None
+        if not suspect:
+            continue
+        why = header_like(cells, heads, id_pos)
+        if why:
+            fix = (f"set header_rows: {table.header_rows + 1} in the schema" if k == 0 else
+                   "a header pasted twice or two exports joined? remove the row")
+            raise InputError(f"row {row} looks like a header row ({why}): {fix}", file=f, row=row)
+
+
+def _include_filter(table: Table, rules: list[IncludeRule], columns: _Columns) -> tuple[list[bool], list[dict]]:
+    """Which rows the schema's include rules keep, and per rule how many it left out."""
+    resolved = [(r, columns(r.column, f"the include rule's column \"{column_ref_text(r.column)}\"")) for r in rules]
+    counts = [0] * len(rules)
+    keep = []
+    for cells in table.rows:
+        for k, (rule, i) in enumerate(resolved):
+            if not rule.keeps(cells[i]):
+                counts[k] += 1
+                keep.append(False)
+                break
+        else:
+            keep.append(True)
+    exclusions = []
+    for (rule, i), n in zip(resolved, counts):
+        d = rule.to_dict()
+        exclusions.append({"rule": rule.condition, "why": rule.reason, "count": n, "column": columns.name(i),
+                           "condition": {k: v for k, v in d.items() if k not in ("column", "why")},
+                           "stated_why": rule.why})
+    return keep, exclusions
+
+
 def validate(table: Table, schema: Schema) -> WaveData:
     """Check every cell against the schema; raise the first problem (with a count of the rest)."""
-    index = table.column_index()
     f = table.file
-
-    def col(name: str, what: str) -> int:
-        key = _header_key(name)
-        if key in index:
-            return index[key]
-        hits = process.extract(name, table.headers, limit=1, score_cutoff=60)
-        hint = f" (did you mean \"{hits[0][0]}\"?)" if hits else ""
-        raise InputError(f"{what} is not in the export{hint}", file=f, row=1, column=name)
-
-    id_col = col(schema.id_column, "the id column")
-    unit_col = col(schema.unit_column, "the unit column") if schema.unit_column else None
-    q_cols: list[tuple[Question, list[tuple[str, int]]]] = []
+    col = _Columns(table)
+    id_col = col(schema.id_column, "the id column", "the id column") if schema.id_column is not None else None
+    unit_col = col(schema.unit_column, "the unit column", "the unit column") \
+        if schema.unit_column is not None else None
+    q_cols: list[tuple[Question, list[tuple[str, int]], str, bool]] = []
     for q in schema.questions:
-        if q.type == "multi":
-            q_cols.append((q, [(opt, col(c, f"column of '{q.id}' option '{opt}'")) for opt, c in q.columns.items()]))
+        owner = f"question '{q.id}'"
+        if q.type == "multi" and not q.in_one_cell:
+            cols = [(opt, col(c, f"column of '{q.id}' option '{opt}'", owner)) for opt, c in q.columns.items()]
         else:
-            q_cols.append((q, [("", col(q.column or "", f"column of question '{q.id}'"))]))
-    dupes = {}
-    for i, h in enumerate(table.headers):
-        dupes.setdefault(_header_key(h), []).append(i)
-    used = {id_col, unit_col} | {i for _, cols in q_cols for _, i in cols}
-    for key, positions in dupes.items():
-        if len(positions) > 1 and used & set(positions):
-            raise InputError("column header appears more than once", file=f, row=1,
-                             column=table.headers[positions[0]])
+            cols = [("", col(q.column, f"column of question '{q.id}'", owner))]
+        shown = q.column if isinstance(q.column, str) else col.name(cols[0][1])
+        q_cols.append((q, cols, shown, q.in_one_cell))
+    _check_header_like_rows(table, id_col)
+    keep, exclusions = _include_filter(table, schema.include, col) if schema.include else (repeat(True), [])
 
     problems = _Problems()
-    data = WaveData(schema, table)
+    data = WaveData(schema, table, responses=len(table.rows), exclusions=exclusions)
     seen: dict[str, int] = {}
     unit_cache: dict[str, UnitMatch] = {}
-    memos: dict[str, dict[str, str | None]] = {q.id: {} for q in schema.questions}
-    for cells, row in zip(table.rows, table.row_numbers):
-        rid = cells[id_col].strip()
-        if not rid:
-            problems.add(InputError("respondent id is empty", file=f, row=row, column=schema.id_column))
+    memos: dict[str, dict] = {q.id: {} for q in schema.questions}
+    others: dict[str, dict[str, list]] = {q.id: {} for q in schema.questions if q.in_one_cell}
+    for cells, row, kept in zip(table.rows, table.row_numbers, keep):
+        if not kept:
             continue
-        if rid in seen:
-            problems.add(InputError(f"respondent id '{rid}' also on row {seen[rid]}", file=f, row=row,
-                                    column=schema.id_column))
-            continue
+        if id_col is None:
+            rid = str(row)  # no id column: the spreadsheet row is the respondent's id
+        else:
+            rid = cells[id_col].strip()
+            if not rid:
+                problems.add(InputError("respondent id is empty", file=f, row=row,
+                                        column=column_ref_text(schema.id_column)))  # type: ignore[arg-type]
+                continue
+            if rid in seen:
+                problems.add(InputError(f"respondent id '{rid}' also on row {seen[rid]}", file=f, row=row,
+                                        column=column_ref_text(schema.id_column)))  # type: ignore[arg-type]
+                continue
         seen[rid] = row
         unit = cells[unit_col].strip() if unit_col is not None else ""
         m = None
@@ -313,28 +283,93 @@ def validate(table: Table, schema: Schema) -> WaveData:
                 data.unmatched_units[unit] = match.suggestions
         data.respondents.append((rid, unit or None, m.name if m else None, m.nis if m else None,
                                  m.province if m else None, m.size_class if m else None, row))
-        for q, cols in q_cols:
-            _read_answer(q, cols, cells, rid, row, f, data, problems, memos[q.id])
+        for q, cols, shown, one_cell in q_cols:
+            if one_cell:
+                _read_cell_multi(q, cells[cols[0][1]], rid, row, data, memos[q.id], others[q.id])
+            else:
+                _read_answer(q, cols, cells, rid, row, f, shown, data, problems, memos[q.id])
     problems.raise_if_any()
+    for q, cols, shown, one_cell in q_cols:
+        if one_cell and others[q.id]:
+            data.warnings.append(_other_warning(q, shown, others[q.id]))
     # In primary-key order: SQLite then appends instead of splitting B-tree pages.
     data.answers.sort(key=lambda a: (a[0], a[1], a[2]))
     return data
 
 
+def split_multi(q: Question, text: str) -> tuple[list[str], list[str]]:
+    """(options chosen, pieces that are no option) of a one-cell multi answer.
+
+    Options that contain the separator are matched first (the longest run of pieces
+    that names an option wins); the rest is split on the separator, stripped, and
+    blank pieces (MS Forms ends with ';') dropped."""
+    sep = q.separator or ","
+    tokens = text.split(sep)
+    longest = max((o.count(sep) for o in q.options), default=0) + 1
+    chosen: list[str] = []
+    unknown: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for k in range(min(longest, len(tokens) - i), 0, -1):
+            piece = sep.join(tokens[i:i + k])
+            option = q.match_option(piece) if piece.strip() else None
+            if option is not None:
+                if option not in chosen:
+                    chosen.append(option)
+                i += k
+                break
+        else:
+            piece = tokens[i].strip()
+            if piece:
+                unknown.append(piece)
+            i += 1
+    return chosen, unknown
+
+
+def _read_cell_multi(q: Question, raw: str, rid: str, row: int, data: WaveData,
+                     memo: dict, others: dict[str, list]) -> None:
+    stripped = raw.strip()
+    if not stripped:
+        return
+    if stripped not in memo:
+        memo[stripped] = split_multi(q, stripped)
+    chosen, unknown = memo[stripped]
+    if unknown:
+        for value in unknown:
+            seen = others.setdefault(value, [0, []])
+            seen[0] += 1
+            if len(seen[1]) < 3:
+                seen[1].append(row)
+        if q.other and q.other not in chosen:
+            chosen = chosen + [q.other]
+    for option in chosen:
+        data.answers.append((q.id, rid, option, "1", None))
+
+
+def _other_warning(q: Question, shown: str, others: dict[str, list]) -> str:
+    ranked = sorted(others.items(), key=lambda kv: (-kv[1][0], kv[1][1][0]))
+    listed = "; ".join(f"'{v[:60]}{'…' if len(v) > 60 else ''}' ({n}×, row{'s' if len(rows) > 1 else ''} "
+                       f"{', '.join(map(str, rows))}{', …' if n > len(rows) else ''})"
+                       for v, (n, rows) in ranked[:WARN_VALUES])
+    more = f"; and {len(ranked) - WARN_VALUES} more" if len(ranked) > WARN_VALUES else ""
+    return (f"question '{q.id}' (column \"{shown}\"): {len(ranked)} value{'s' if len(ranked) != 1 else ''} "
+            f"that {'are' if len(ranked) != 1 else 'is'} no option, counted as '{q.other}': {listed}{more}")
+
+
 def _read_answer(q: Question, cols: list[tuple[str, int]], cells: list[str], rid: str, row: int,
-                 f: str, data: WaveData, problems: _Problems, memo: dict[str, str | None]) -> None:
+                 f: str, column: str, data: WaveData, problems: _Problems, memo: dict[str, str | None]) -> None:
     if q.type == "multi":
         for opt, i in cols:
             v = cells[i].strip()
             if v:
-                chosen = "0" if v.casefold() in _NOT_CHOSEN else "1"
+                # SurveyMonkey's numeric export writes each option's code, and 0 can be one
+                chosen = "1" if q.chosen == "any" or v.casefold() not in _NOT_CHOSEN else "0"
                 data.answers.append((q.id, rid, opt, chosen, None))
         return
     raw = cells[cols[0][1]]
     stripped = raw.strip()
     if not stripped:
         return
-    column = q.column
     if q.type == "open":
         data.open_answers.append((q.id, rid, raw, text_hash(raw)))
     elif q.type == "numeric":
@@ -369,12 +404,20 @@ def ingest(export: str | Path, schema: Schema, project_dir: str | Path, wave: st
     wave = str(wave).strip()
     if not wave:
         raise InputError("the wave label is empty")
-    table = read_table(export, sheet)
+    if population is not None and population <= 0:
+        raise InputError(f"--population must be a positive whole number, not {population}")
+    table = read_table(export, sheet, schema.header_rows)
     data = validate(table, schema)
+    where = "--population" if population is not None else "the schema's population"
+    population = population if population is not None else schema.population
+    if population is not None and population < len(data.respondents):
+        raise InputError(f"{where} {population} is smaller than the {len(data.respondents)} respondents "
+                         f"kept from {Path(export).name}: the population counts every unit that could answer",
+                         file=schema.path if where != "--population" else None)
     with Store(project_dir, create=True) as store:
         report = store.save_wave(
-            schema, wave, population=population if population is not None else schema.population,
+            schema, wave, population=population,
             source_file=str(Path(export).name), source_sha256=table.sha256,
             respondents=data.respondents, answers=data.answers, open_answers=data.open_answers,
-            replace=replace)
+            replace=replace, responses_in_export=data.responses, exclusions=data.exclusions)
     return report, data

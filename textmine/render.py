@@ -134,6 +134,10 @@ def _question_table(entry: dict[str, Any]) -> Any:
 
 def wave_header(res: dict[str, Any]) -> Panel:
     lines = [line("respondents ", (str(res["respondents"]), "bold"))]
+    left_out = [e for e in res.get("excluded", []) if e["count"]]
+    if left_out:
+        lines.append(line(f"left out {sum(e['count'] for e in left_out)} of {res['responses_in_export']} "
+                          "responses in the export: " + "; ".join(f"{e['count']} {e['why']}" for e in left_out)))
     if res.get("population"):
         lines.append(line(f"population {res['population']} · response rate {res['response_rate']:.1f}%"))
     lines.append(line(f"margin of error ±{res['margin_of_error']:.1f} points (95%, p = 0.5"

@@ -11,7 +11,7 @@ import os
 import sqlite3
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -23,7 +23,7 @@ from .errors import InputError
 from .schema import Schema
 
 DB_NAME = "textmine.sqlite"
-STORE_VERSION = 1
+STORE_VERSION = 2  # 2: waves keep responses in the export and per-rule exclusions
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS waves (
     schema_json TEXT NOT NULL, schema_hash TEXT NOT NULL, population INTEGER,
     source_file TEXT, source_sha256 TEXT, ingested_at TEXT NOT NULL,
     textmine_version TEXT NOT NULL,
+    responses_in_export INTEGER, exclusions_json TEXT,
     PRIMARY KEY (survey, wave));
 CREATE TABLE IF NOT EXISTS respondents (
     survey TEXT NOT NULL, wave TEXT NOT NULL, respondent_id TEXT NOT NULL,
@@ -146,6 +147,12 @@ class WaveInfo:
     respondents: int
     source_file: str | None
     ingested_at: str
+    responses_in_export: int | None = None  # data rows in the export (None: not recorded)
+    exclusions: list[dict[str, Any]] = field(default_factory=list)  # per include rule: rule, why, count
+
+    @property
+    def excluded(self) -> int:
+        return sum(int(e.get("count") or 0) for e in self.exclusions)
 
 
 @dataclass
@@ -192,6 +199,21 @@ class Store:
             self.db.close()
             raise InputError(f"project was written by a newer textmine (store version {version[0]})",
                              file=self.path)
+        self._migrate(int(version[0]) if version is not None else STORE_VERSION)
+
+    def _migrate(self, version: int) -> None:
+        """Bring a project written by an older textmine up to date (columns added, nothing lost).
+        Writes only when something is missing: opening a current project never locks it."""
+        have = {r[1] for r in self.db.execute("PRAGMA table_info(waves)")}
+        added = [(c, t) for c, t in (("responses_in_export", "INTEGER"), ("exclusions_json", "TEXT"))
+                 if c not in have]
+        if not added and version >= STORE_VERSION:
+            return
+        with self.transaction() as db:
+            for column, kind in added:
+                db.execute(f"ALTER TABLE waves ADD COLUMN {column} {kind}")
+            db.execute("UPDATE meta SET value=? WHERE key='store_version' AND CAST(value AS INTEGER) < ?",
+                       (str(STORE_VERSION), STORE_VERSION))
 
     def close(self) -> None:
         self.db.close()
@@ -258,12 +280,16 @@ class Store:
         answers: Iterable[tuple],
         open_answers: Iterable[tuple],
         replace: bool = False,
+        responses_in_export: int | None = None,
+        exclusions: list[dict[str, Any]] | None = None,
     ) -> SaveReport:
         """Write one wave in one transaction.
 
         ``respondents``: (respondent_id, unit, municipality, nis, province, size_class, row);
         ``answers``: (question, respondent_id, option, value, number);
         ``open_answers``: (question, respondent_id, text, text_hash).
+        ``responses_in_export``: data rows in the export; ``exclusions``: per include
+        rule, the responses it left out (dicts with rule, why, count).
         Replacing keeps human codes whose answer text is unchanged and marks the
         others stale (kept as history, never deleted).
         """
@@ -277,9 +303,12 @@ class Store:
             for table in ("answers", "open_answers", "respondents", "waves"):
                 db.execute(f"DELETE FROM {table} WHERE survey=? AND wave=?", (s, wave))
             db.execute(
-                "INSERT INTO waves VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO waves (survey, wave, schema_json, schema_hash, population, source_file, "
+                "source_sha256, ingested_at, textmine_version, responses_in_export, exclusions_json) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (s, wave, schema.to_json(), schema.hash, population, source_file, source_sha256,
-                 now(), __version__))
+                 now(), __version__, responses_in_export,
+                 json.dumps(exclusions or [], ensure_ascii=False)))
             db.executemany("INSERT INTO respondents VALUES (?,?,?,?,?,?,?,?,?)",
                            ((s, wave, *r) for r in respondents))
             db.executemany("INSERT INTO answers VALUES (?,?,?,?,?,?,?)",
@@ -307,10 +336,13 @@ class Store:
     def waves(self, survey: str | None = None, wave: str | None = None) -> list[WaveInfo]:
         rows = self.db.execute(
             "SELECT w.survey, w.wave, w.schema_json, w.population, w.source_file, w.ingested_at, "
-            "(SELECT count(*) FROM respondents r WHERE r.survey=w.survey AND r.wave=w.wave) "
+            "(SELECT count(*) FROM respondents r WHERE r.survey=w.survey AND r.wave=w.wave), "
+            "w.responses_in_export, w.exclusions_json "
             "FROM waves w WHERE (?1 IS NULL OR w.survey=?1) AND (?2 IS NULL OR w.wave=?2) "
             "ORDER BY w.survey, w.wave", (survey, wave)).fetchall()
-        return [WaveInfo(r[0], r[1], Schema.from_dict(json.loads(r[2])), r[3], r[6], r[4], r[5])
+        # Waves ingested before these were recorded kept every row of their export.
+        return [WaveInfo(r[0], r[1], Schema.from_dict(json.loads(r[2])), r[3], r[6], r[4], r[5],
+                         r[7] if r[7] is not None else r[6], json.loads(r[8]) if r[8] else [])
                 for r in rows]
 
     def respondents(self, survey: str, wave: str) -> pd.DataFrame:

@@ -206,7 +206,10 @@ def tally_wave(store: Store, info: WaveInfo, question: str | None = None,
             raise InputError(f"survey '{info.survey}' has no question '{question}' "
                              f"(questions: {', '.join(q.id for q in schema.questions)})") from None
     out: dict[str, Any] = {
-        "survey": info.survey, "wave": info.wave, "respondents": n, "population": population,
+        "survey": info.survey, "wave": info.wave, "respondents": n,
+        "responses_in_export": info.responses_in_export if info.responses_in_export is not None else n,
+        "excluded": [{"rule": e["rule"], "why": e["why"], "count": e["count"]} for e in info.exclusions],
+        "population": population,
         "response_rate": 100 * n / population if population else None,
         "margin_of_error": margin_of_error(n, population),
         "required_sample": required_sample(population),
@@ -284,7 +287,7 @@ def tally(store: Store, survey: str | None = None, wave: str | None = None,
 TALLY_COLUMNS = ["survey", "wave", "question", "label", "type", "by", "group", "item",
                  "count", "base", "percent", "ci95_low", "ci95_high", "value"]
 _NUMERIC_STATS = ("n", "missing", "mean", "median", "q1", "q3", "min", "max", "sd", "sum")
-_WAVE_STATS = ("respondents", "population", "response_rate", "margin_of_error", "required_sample")
+_WAVE_STATS = ("responses_in_export", "respondents", "population", "response_rate", "margin_of_error", "required_sample")
 
 
 def _question_rows(entry: dict[str, Any], base_row: dict[str, Any]) -> list[dict[str, Any]]:
@@ -315,6 +318,8 @@ def tally_rows(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for res in results:
         base_row = {"survey": res["survey"], "wave": res["wave"]}
         rows += [{**base_row, "item": k, "value": res[k]} for k in _WAVE_STATS]
+        rows += [{**base_row, "item": f"excluded: {e['why']}", "label": e["rule"], "count": e["count"]}
+                 for e in res.get("excluded", [])]
         for entry in res["questions"]:
             rows += _question_rows(entry, base_row)
             for grp in (entry.get("by") or {}).get("groups", []):

@@ -318,6 +318,18 @@ def compare_waves(store: Store, survey: str, wave_a: str, wave_b: str,
     return out
 
 
+def left_out_notes(store: Store, survey: str, waves: list[str]) -> list[str]:
+    """One line per wave that left responses out: how many of the export and why."""
+    notes = []
+    for info in store.waves(survey):
+        left = [e for e in info.exclusions if e.get("count")]
+        if info.wave in waves and left:
+            notes.append(f"wave {info.wave}: {info.respondents} respondents; left out {info.excluded} of "
+                         f"{info.responses_in_export} responses in the export: "
+                         + "; ".join(f"{e['count']} {e['why']} [{e['rule']}]" for e in left))
+    return notes
+
+
 # --- flat rows for CSV ----------------------------------------------------------------
 
 def compare_columns(wave_a: str, wave_b: str) -> list[str]:

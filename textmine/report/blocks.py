@@ -120,6 +120,13 @@ def method(rep: SurveyReport) -> str:
                   f"±{num(m['margin_of_error_no_fpc'])}" if pop else "") + ")."
                + (f" Voor ±5 procentpunten zijn {count(m['required_sample'])} respondenten nodig."
                   if m["required_sample"] else ""))
+    left_out = ""
+    if m.get("left_out"):
+        total = sum(e["count"] for e in m["left_out"])
+        reasons = (esc(m["left_out"][0]["reason"]) if len(m["left_out"]) == 1 else
+                   "; ".join(f"{count(e['count'])} {esc(e['reason'])}" for e in m["left_out"]))
+        left_out = (f" {count(total)} van de {count(m['responses_in_export'])} antwoorden in de export "
+                    f"{'is' if total == 1 else 'zijn'} weggelaten: {reasons}.")
     unmatched = ""
     if m["unmatched"]:
         unmatched = (f"<p>{len(m['unmatched'])} respondent(en) konden niet aan een gemeente gekoppeld worden "
@@ -129,7 +136,7 @@ def method(rep: SurveyReport) -> str:
     tables = "".join(f"<h3>Respons {'per provincie' if r['attribute'] == 'province' else 'naar grootte'}</h3>"
                      f"{_rep_table(r)}" for r in m["representation"])
     return (
-        f"<p><strong>Respons.</strong> {resp}{moe}</p>{representativeness(m)}{unmatched}"
+        f"<p><strong>Respons.</strong> {resp}{left_out}{moe}</p>{representativeness(m)}{unmatched}"
         "<p><strong>Hoe de cijfers te lezen.</strong> Percentages zijn berekend op wie de vraag beantwoordde "
         "(lege antwoorden tellen niet mee; antwoorden als ‘niet van toepassing’ staan apart en tellen niet in "
         "de basis). De streepjes bij de staven zijn 95%-betrouwbaarheidsintervallen (Wilson, met correctie "

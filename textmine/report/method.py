@@ -61,10 +61,31 @@ def representation(ctx: WaveContext, attr: str, evidence: Evidence | None = None
     return {"attribute": attr, "rows": rows, "test": test, "unknown": int(counts.get(UNKNOWN, 0))}
 
 
+def _values_nl(values: list[str], last: str) -> str:
+    shown = [f"‘{v}’" for v in values]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" {last} " + shown[-1]
+
+
+def left_out_reason(exclusion: dict[str, Any]) -> str:
+    """Why an include rule left responses out, in Dutch: 'niet afgewerkt (Finished is niet ‘1’)'."""
+    col, cond = exclusion.get("column") or "?", exclusion.get("condition") or {}
+    if "filled" in cond:
+        rule = f"{col} is {'leeg' if cond['filled'] else 'niet leeg'}"
+    elif "in" in cond:
+        rule = f"{col} is niet {_values_nl([str(v) for v in cond['in']], 'of')}"
+    else:
+        rule = f"{col} is {_values_nl([str(v) for v in cond.get('not_in', [])], 'of')}"
+    why = exclusion.get("stated_why")
+    return f"{why} ({rule})" if why else rule
+
+
 def method_data(ctx: WaveContext, evidence: Evidence | None = None) -> dict[str, Any]:
     n, population = len(ctx.respondents), ctx.info.population
+    left_out = [e for e in ctx.info.exclusions if e.get("count")]
     return {
         "respondents": n, "population": population,
+        "responses_in_export": ctx.info.responses_in_export if ctx.info.responses_in_export is not None else n,
+        "left_out": [{"count": int(e["count"]), "reason": left_out_reason(e)} for e in left_out],
         "response_rate": 100 * n / population if population else None,
         "margin_of_error": margin_of_error(n, population),
         "margin_of_error_no_fpc": margin_of_error(n, None),

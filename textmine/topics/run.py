@@ -220,7 +220,7 @@ def _question_text(store: Any, survey: str, question: str) -> str:
     for w in store.waves(survey):
         for q in w.schema.questions:
             if q.id == question:
-                parts += [q.label or "", q.column or ""]
+                parts += [q.label or "", q.column if isinstance(q.column, str) else ""]  # int: a position
     return " ".join(dict.fromkeys(p for p in parts if p))
 
 

@@ -1,0 +1,482 @@
+"""`schema infer`: each guessing rule, through the CLI where the user meets it.
+
+Every draft here is yaml-loaded AND load_schema'd, and most are ingested on the file
+they came from: a draft must ingest unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from textmine.infer import classify, detect_separator, draft_from_records, draft_schema, match_scale
+from textmine.schema import load_schema
+
+
+def write_csv(tmp_path: Path, headers: list[str], rows: list[list[str]], name: str = "export.csv",
+              sep: str = ",", encoding: str = "utf-8") -> Path:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
+    w.writerow(headers)
+    w.writerows(rows)
+    path = tmp_path / name
+    path.write_bytes(buf.getvalue().encode(encoding))
+    return path
+
+
+def infer(cli, path: Path, tmp_path: Path) -> tuple[str, dict, object]:
+    """Run `schema infer`; return the YAML text, the yaml-loaded mapping and the loaded schema."""
+    out = tmp_path / (path.stem + ".yaml")
+    res = cli("schema", "infer", path, "--out", out)
+    assert res.exit_code == 0, res.output
+    text = out.read_text(encoding="utf-8")
+    return text, yaml.safe_load(text), load_schema(out)
+
+
+def flat(text: str) -> str:
+    """The draft's comments as one line: long comments wrap."""
+    return " ".join(text.replace("\n#", " ").replace("\n  #", " ").split())
+
+
+def ingest_and_tally(cli, path: Path, schema_path: Path, tmp_path: Path) -> dict:
+    project = tmp_path / "project"
+    res = cli("ingest", path, "--project", project, "--schema", schema_path, "--wave", "2025")
+    assert res.exit_code == 0, res.output
+    res = cli("tally", "--project", project, "--format", "json")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def by_column(schema) -> dict:
+    """Question by the header text of its (first) column."""
+    out = {}
+    for q in schema.questions:
+        refs = list(q.columns.values()) if q.columns else [q.column]
+        out[refs[0]] = q
+    return out
+
+
+# --- Likert scales: recognised in three languages, ordered by the scale -------------------
+
+@pytest.mark.parametrize("answers, scale", [
+    (["Eens", "Eens", "Eens", "Oneens", "Helemaal eens", "Neutraal"],
+     ["Helemaal oneens", "Oneens", "Neutraal", "Eens", "Helemaal eens"]),
+    (["Agree", "Agree", "Agree", "Strongly agree", "Disagree", "Neither agree nor disagree"],
+     ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]),
+    (["D'accord", "D'accord", "D'accord", "Pas d'accord", "Tout à fait d'accord", "Neutre"],
+     ["Pas du tout d'accord", "Pas d'accord", "Neutre", "D'accord", "Tout à fait d'accord"]),
+    (["Tevreden", "Tevreden", "Zeer tevreden", "Ontevreden"],
+     ["Zeer ontevreden", "Ontevreden", "Neutraal", "Tevreden", "Zeer tevreden"]),
+    (["Satisfied", "Very satisfied", "Satisfied", "Dissatisfied", "Neutral"],
+     ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"]),
+    (["Satisfait", "Très satisfait", "Satisfait", "Insatisfait"],
+     ["Très insatisfait", "Insatisfait", "Neutre", "Satisfait", "Très satisfait"]),
+    (["Belangrijk", "Zeer belangrijk", "Belangrijk", "Niet belangrijk"],
+     ["Helemaal niet belangrijk", "Niet belangrijk", "Neutraal", "Belangrijk", "Zeer belangrijk"]),
+    (["Very important", "Moderately important", "Extremely important", "Very important"],
+     ["Not at all important", "Slightly important", "Moderately important", "Very important",
+      "Extremely important"]),
+    (["Souvent", "Parfois", "Jamais", "Souvent", "Toujours"], ["Jamais", "Rarement", "Parfois", "Souvent", "Toujours"]),
+    (["Soms", "Vaak", "Nooit", "Vaak", "Altijd"], ["Nooit", "Zelden", "Soms", "Vaak", "Altijd"]),
+    (["Often", "Never", "Sometimes", "Often", "Rarely", "Always"], ["Never", "Rarely", "Sometimes", "Often", "Always"]),
+    (["Goed", "Zeer goed", "Goed", "Slecht"], ["Zeer slecht", "Slecht", "Matig", "Goed", "Zeer goed"]),
+    (["Good", "Excellent", "Good", "Poor", "Fair"], ["Very poor", "Poor", "Fair", "Good", "Excellent"]),
+    (["Bon", "Très bon", "Bon", "Mauvais"], ["Très mauvais", "Mauvais", "Moyen", "Bon", "Très bon"]),
+    (["Waarschijnlijk", "Zeer waarschijnlijk", "Onwaarschijnlijk", "Waarschijnlijk"],
+     ["Zeer onwaarschijnlijk", "Onwaarschijnlijk", "Neutraal", "Waarschijnlijk", "Zeer waarschijnlijk"]),
+    (["Likely", "Very likely", "Unlikely", "Likely"], ["Very unlikely", "Unlikely", "Neutral", "Likely", "Very likely"]),
+    (["Probable", "Très probable", "Peu probable", "Probable"],
+     ["Très improbable", "Peu probable", "Ni probable ni improbable", "Probable", "Très probable"]),
+    # Qualtrics' default 5-point agree scale, the French one with "plutôt"
+    (["Somewhat agree", "Strongly agree", "Somewhat disagree", "Neither agree nor disagree", "Somewhat agree"],
+     ["Strongly disagree", "Somewhat disagree", "Neither agree nor disagree", "Somewhat agree", "Strongly agree"]),
+    (["Plutôt d'accord", "Ni d'accord ni pas d'accord", "Plutôt pas d'accord", "Tout à fait d'accord"],
+     ["Pas du tout d'accord", "Plutôt pas d'accord", "Ni d'accord ni pas d'accord", "Plutôt d'accord",
+      "Tout à fait d'accord"]),
+    # 4-, 7- and 9-point agree scales
+    (["Somewhat agree", "Agree", "Strongly disagree", "Somewhat disagree", "Agree"],
+     ["Strongly disagree", "Disagree", "Somewhat disagree", "Neither agree nor disagree", "Somewhat agree",
+      "Agree", "Strongly agree"]),
+    (["Eerder eens", "Eens", "Helemaal eens", "Eerder oneens", "Neutraal"],
+     ["Helemaal oneens", "Oneens", "Eerder oneens", "Neutraal", "Eerder eens", "Eens", "Helemaal eens"]),
+    (["Completely agree", "Strongly agree", "Slightly agree", "Agree", "Completely disagree", "Neutral"],
+     ["Completely disagree", "Strongly disagree", "Disagree", "Somewhat disagree", "Neutral", "Slightly agree",
+      "Agree", "Strongly agree", "Completely agree"]),
+])
+def test_likert_scales_in_scale_order_not_frequency(answers: list[str], scale: list[str]):
+    kind, details, why = classify(answers * 3)
+    assert kind == "likert", why
+    assert details["options"] == scale
+
+
+def test_an_even_scale_needs_enough_answers_without_a_middle():
+    # Few answers and nobody in the middle: no evidence against the usual 5 points.
+    answers = ["Plutôt d'accord", "Plutôt pas d'accord", "Tout à fait d'accord", "Pas du tout d'accord"]
+    assert len(classify(answers * 3)[1]["options"]) == 5
+    # Forty answers and still nobody in the middle: a 4-point scale.
+    assert classify(answers * 10)[1]["options"] == ["Pas du tout d'accord", "Plutôt pas d'accord",
+                                                    "Plutôt d'accord", "Tout à fait d'accord"]
+    assert classify(["Never", "Rarely", "Sometimes", "Frequently"] * 10)[1]["options"] == [
+        "Never", "Rarely", "Sometimes", "Frequently"]
+
+
+@pytest.mark.parametrize("outside", ["Weet niet", "n.v.t.", "Niet van toepassing", "Don't know", "Not applicable",
+                                     "Ne sais pas", "N/A"])
+def test_dont_know_is_counted_outside_the_base(outside: str):
+    kind, details, _ = classify(["Eens", "Oneens", "Eens", outside, "Helemaal eens"] * 2)
+    assert kind == "likert"
+    assert details["extra_options"] == [outside] and details["exclude_from_base"] == [outside]
+    assert outside not in details["options"]
+
+
+def test_likert_draft_ingests_and_tallies_in_scale_order(cli, tmp_path: Path):
+    rows = [[f"R{i}", a] for i, a in enumerate(["Agree", "Agree", "Agree", "Agree", "Disagree", "Neutral",
+                                                 "Strongly agree", "Don't know"])]
+    path = write_csv(tmp_path, ["Respondent ID", "The association's support helps us"], rows)
+    _, _, schema = infer(cli, path, tmp_path)
+    data = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+    q = data["questions"][0]
+    assert q["type"] == "likert"
+    assert list(q["counts"]) == ["Strongly disagree", "Disagree", "Neutral", "Agree", "Strongly agree", "Don't know"]
+    assert q["base"] == 7 and q["counts"]["Agree"] == 4  # "Don't know" counted, not in the base
+
+
+# --- numeric scales -------------------------------------------------------------------------
+
+def test_numeric_scale_from_the_header():
+    kind, details, _ = classify(["3", "7", "9", "8", "7"], "Hoe waarschijnlijk beveelt u ons aan? (0-10)")
+    assert kind == "numeric" and details == {"min": 0, "max": 10}
+    kind, details, _ = classify(["2", "3", "1"] * 3, "Invloed van de provincie (0 = geen, 5 = zeer veel)")
+    assert kind == "numeric" and details == {"min": 0, "max": 5}
+
+
+def test_coded_agree_scale_is_likert_with_the_whole_range():
+    kind, details, _ = classify(["2", "3", "4", "4", "6"], "Please indicate how much you agree - Vaccines are safe")
+    assert kind == "likert" and details["options"] == ["1", "2", "3", "4", "5", "6", "7"]
+    kind, details, _ = classify(["4", "5", "3", "4"], "Hoe tevreden bent u over de webinars?")
+    assert kind == "likert" and details["options"] == ["1", "2", "3", "4", "5"]
+
+
+def test_numbered_scale_points_ordered_by_number():
+    kind, details, _ = classify(["2 – Very critical", "5 – Not at all critical", "1 – Extremely critical",
+                                 "2 – Very critical"])
+    assert kind == "likert"
+    assert details["options"] == ["1 – Extremely critical", "2 – Very critical", "3", "4", "5 – Not at all critical"]
+
+
+def test_amounts_stay_numeric():
+    assert classify(["0,5", "0,25", "1", "0,1"], "VTE voor LMB")[0] == "numeric"
+    assert classify(["1", "2", "0", "3", "1", "2"] * 3, "How many children do you have?")[0] == "numeric"
+
+
+# --- metadata and personal data: never a question ---------------------------------------------
+
+META = ["IP Address", "Email", "E-mailadres", "Name", "Naam", "First Name", "Last Name", "Start time",
+        "Completion time", "Begintijd", "Tijd van voltooien", "Duration (in seconds)", "Progress", "Finished",
+        "Collector ID", "Language", "User Agent", "Referer", "LocationLatitude", "LocationLongitude",
+        "RecipientEmail", "ExternalReference", "DistributionChannel", "seed", "token", "lastpage",
+        "Contactpersoon", "Telefoonnummer"]
+
+
+def test_metadata_and_personal_data_are_never_questions(cli, tmp_path: Path):
+    # Values chosen so each would pass as a question if its header were not recognised.
+    values = {"Progress": ["100", "50", "100", "100"], "Finished": ["1", "0", "1", "1"],
+              "Language": ["nl", "nl", "fr", "nl"], "lastpage": ["3", "1", "3", "3"]}
+    headers = ["Respondent ID"] + META + ["Welke steun heeft u nodig?"]
+    rows = []
+    for i in range(4):
+        row = [f"R{i}"]
+        for h in META:
+            row.append(values.get(h, [f"{h} waarde {i}", "x", "x", "y"])[i])
+        rows.append(row + ["Meer vorming" if i % 2 else "Een lerend netwerk"])
+    path = write_csv(tmp_path, headers, rows)
+    text, data, schema = infer(cli, path, tmp_path)
+    used = {q.column for q in schema.questions}
+    assert used == {"Welke steun heeft u nodig?"}
+    for h in META:
+        assert f'# - "{h}" (column' in text, h  # listed among the columns left out
+    assert "IP address (personal data)" in flat(text) and "name (personal data)" in flat(text)
+    ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+
+
+def test_a_question_asking_for_names_is_left_out(cli, tmp_path: Path):
+    path = write_csv(tmp_path, ["Id", "What are the names of the course instructors?", "Course level"],
+                     [[str(i), n, lvl] for i, (n, lvl) in enumerate([("An Peeters", "Intro"), ("Jan Maes", "Intro"),
+                                                                     ("Els Claes", "Advanced")])])
+    text, data, _ = infer(cli, path, tmp_path)
+    assert [q["column"] for q in data["questions"]] == ["Course level"]
+    assert "names or contact details (personal data)" in flat(text)
+
+
+# --- the id column: a real id column, never names --------------------------------------------
+
+def test_id_never_a_names_or_email_column(cli, tmp_path: Path):
+    rows = [[f"{f} {l}", f"{f.lower()}@example.org", a] for f, l, a in
+            [("An", "Peeters", "Ja"), ("Jan", "Maes", "Nee"), ("Els", "Claes", "Ja"), ("Tom", "Aerts", "Ja")]]
+    path = write_csv(tmp_path, ["Naam", "E-mail", "Voert uw bestuur een LMB?"], rows)
+    text, data, schema = infer(cli, path, tmp_path)
+    assert "id_column" not in data and schema.id_column is None
+    assert "spreadsheet row number" in flat(text) and "never used as ids" in flat(text)
+    assert ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)["respondents"] == 4
+
+
+def test_id_chosen_among_real_id_columns(cli, tmp_path: Path):
+    rows = [[name, f"{100 + i}", f"R_{i}", "Ja"] for i, name in enumerate(["An Peeters", "Jan Maes", "Els Claes"])]
+    path = write_csv(tmp_path, ["Respondent", "Seq", "ResponseId", "Voert uw bestuur een LMB?"], rows)
+    _, data, _ = infer(cli, path, tmp_path)
+    assert data["id_column"] == "ResponseId"
+
+
+def test_repeated_id_values_are_no_id(cli, tmp_path: Path):
+    path = write_csv(tmp_path, ["Respondent ID", "Voert uw bestuur een LMB?"],
+                     [["1", "Ja"], ["2", "Nee"], ["2", "Ja"], ["3", "Ja"]])
+    text, data, _ = infer(cli, path, tmp_path)
+    assert "id_column" not in data and "repeats values" in flat(text)
+    assert ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)["respondents"] == 4
+
+
+# --- blank and duplicate headers --------------------------------------------------------------
+
+def test_blank_and_duplicate_headers_addressed_by_position(cli, tmp_path: Path):
+    rows = [[f"R{i}", note, "Ja" if i % 3 else "Nee", rem1, rem2] for i, (note, rem1, rem2) in enumerate([
+        ("nagebeld", "Nieuwe schepen sinds januari", "ok na telefoon"),
+        ("", "", "te bellen na de zomer"),
+        ("dubbel ingevuld?", "Budget nog niet vastgelegd", ""),
+        ("via mail", "Fusiegemeente", "schepen zelf ingevuld"),
+    ])]
+    path = write_csv(tmp_path, ["Respondent ID", "", "Voert uw bestuur een LMB?", "Opmerking", "Opmerking"], rows)
+    out = tmp_path / "d.yaml"
+    res = cli("schema", "infer", path, "--out", out)
+    assert res.exit_code == 0
+    assert "column 2 has no header" in res.stderr and "column 5 repeats the header" in res.stderr
+    schema = load_schema(out)
+    assert {q.column for q in schema.questions} == {2, "Voert uw bestuur een LMB?", 4, 5}
+    text = out.read_text(encoding="utf-8")
+    assert "position: 2" in text and "referred to by position 5" in flat(text)
+    data = ingest_and_tally(cli, path, out, tmp_path)
+    assert data["respondents"] == 4
+
+
+# --- choices, long options, checkboxes ------------------------------------------------------------
+
+LONG = ["Formeel: een schepen en een ambtenaar zijn bevoegd en er is een eigen budget in het meerjarenplan",
+        "Informeel: enkele medewerkers nemen het op naast hun andere taken, zonder eigen budget",
+        "Via een adviesraad voor ontwikkelingssamenwerking die het bestuur adviseert en ondersteunt"]
+
+
+def test_long_option_texts_stay_choices():
+    kind, details, _ = classify([LONG[i % 3] for i in range(12)])
+    assert kind == "single" and sorted(details["options"]) == sorted(LONG)
+    free = [f"Ons project nummer {i} met de scholen en de wereldwinkel, heel geslaagd dit jaar" for i in range(12)]
+    assert classify(free)[0] == "open"
+
+
+def test_checkbox_columns_per_option_are_multi(cli, tmp_path: Path):
+    # 'x', 'X', a LimeSurvey 'Y' and an option nobody chose (its column is empty).
+    marks = [["x", "", "X", ""], ["", "Y", "", ""], ["x", "x", "", ""], ["", "", "x", ""]]
+    headers = ["Respondent ID", "Kanalen - Website", "Kanalen - Infoblad", "Kanalen - Sociale media",
+               "Kanalen - Affiches"]
+    path = write_csv(tmp_path, headers, [[f"R{i}"] + m for i, m in enumerate(marks)], sep=";", encoding="cp1252")
+    _, data, _ = infer(cli, path, tmp_path)
+    (q,) = data["questions"]
+    assert q["type"] == "multi" and q["columns"] == {"Website": "Kanalen - Website", "Infoblad": "Kanalen - Infoblad",
+                                                    "Sociale media": "Kanalen - Sociale media",
+                                                    "Affiches": "Kanalen - Affiches"}
+    tally = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+    assert tally["questions"][0]["counts"] == {"Website": 2, "Infoblad": 2, "Sociale media": 2, "Affiches": 0}
+
+
+def test_one_cell_checkbox_with_an_option_holding_the_separator(cli, tmp_path: Path):
+    cells = ["Website, Nieuwsbrief, digitaal en op papier", "Infoblad", "Nieuwsbrief, digitaal en op papier",
+             "Website, Infoblad, Lokale radio", "Website, Infoblad", "Infoblad, Nieuwsbrief, digitaal en op papier",
+             "Website", "Website, Infoblad, Nieuwsbrief, digitaal en op papier"]
+    path = write_csv(tmp_path, ["Timestamp", "Via welke kanalen? (meerdere antwoorden mogelijk)"],
+                     [[f"3/{i + 1}/2025 10:00:00", c] for i, c in enumerate(cells)])
+    text, data, _ = infer(cli, path, tmp_path)
+    (q,) = data["questions"]
+    assert q["type"] == "multi" and q["separator"] == ", "
+    assert q["options"] == ["Website", "Infoblad", "Nieuwsbrief, digitaal en op papier"]
+    assert "Lokale radio" in flat(text)  # the 'other' value is named in the comment
+    tally = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+    assert tally["questions"][0]["counts"]["Nieuwsbrief, digitaal en op papier"] == 4
+
+
+def test_ms_forms_semicolons_with_trailing_separator():
+    cells = ["Website;Infoblad;", "Website;", "Sociale media;Website;", "Infoblad;Sociale media;", "Website;Infoblad;"]
+    sep, options, other = detect_separator(cells)
+    assert sep == ";" and set(options) == {"Website", "Infoblad", "Sociale media"} and other == []
+
+
+def test_free_text_with_commas_is_no_checkbox():
+    answers = ["Virginia, USA", "Virginia", "VA", "Ohio, USA", "Virginia", "New York", "Texas, USA", "Virginia",
+               "Florida", "Paris, France", "Lyon, France", "VA"]
+    assert detect_separator(answers, header="What state or country were you born in?") is None
+
+
+# --- YAML: always valid, whatever the headers say ---------------------------------------------------
+
+HOSTILE = ['key: "value" # not a comment', "- item", "[x]", "&anchor", "*", "yes", "no", "null", "1.0",
+           "Trots\n(project waar u trots op bent)", "{a: b}", "| literal", "> folded", "!tag", "@home",
+           "%YAML", "`tick`", "'quoted'", "tab\there", "line\u2028separator", "next\x85line", "~"]
+
+
+def test_yaml_hostile_headers_make_valid_drafts(cli, tmp_path: Path):
+    rows = [[f"R{i}"] + [f"antwoord {i} op {j}" for j in range(len(HOSTILE))] for i in range(3)]
+    path = write_csv(tmp_path, ["Respondent ID"] + HOSTILE, rows)
+    text, data, schema = infer(cli, path, tmp_path)
+    assert [q["column"] for q in data["questions"]] == HOSTILE  # every header read back exactly
+    assert [q.column for q in schema.questions] == HOSTILE
+    assert ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)["respondents"] == 3
+
+
+def test_yaml_hostile_option_values_and_ids():
+    records = [["Id", "yes", "Stelling: no"]] + [[str(i), v, w] for i, (v, w) in
+                                                 enumerate([("yes", "null"), ("no", "1.0"), ("yes", "null"),
+                                                            ("no", "1.0"), ("yes", "~"), ("yes", "~"),
+                                                            ("no", "null"), ("yes", "1.0")])]
+    draft = draft_from_records(records, "s", "t.csv")
+    text = draft.to_yaml()
+    assert yaml.safe_load(text) == draft.to_dict()
+    q = draft.to_dict()["questions"]
+    assert q[0]["options"] == ["yes", "no"] and q[1]["options"] == ["null", "1.0", "~"]
+
+
+def test_every_guess_is_explained_in_comments(cli, tmp_path: Path):
+    rows = [[f"R{i}", "192.0.2.1", "Ja" if i % 2 else "Nee", ["Eens", "Oneens", "Neutraal"][i % 3],
+             f"Project {i} met de school"] for i in range(6)]
+    path = write_csv(tmp_path, ["Respondent ID", "IP Address", "Voert uw bestuur een LMB?",
+                                "De steun helpt ons", "Trots"], rows)
+    text, _, _ = infer(cli, path, tmp_path)
+    for phrase in ("Layout: spreadsheet", "header rows: 1", "id column:", "single: 2 distinct answers",
+                   "likert: the answers fit the 5-point agree (nl) scale", "open: 6 distinct answers",
+                   "Columns left out", "IP address (personal data)"):
+        assert phrase in flat(text), phrase
+
+
+# --- response filters ----------------------------------------------------------------------------
+
+QUALTRICS = (
+    '"StartDate","Status","Finished","ResponseId","Q1"\r\n'
+    '"Start Date","Response Type","Finished","Response ID","Voert uw bestuur een LMB?"\r\n'
+    '"{""ImportId"":""startDate""}","{""ImportId"":""status""}","{""ImportId"":""finished""}",'
+    '"{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}"\r\n'
+    '"2025-03-01 10:00:00","IP Address","True","R_1","Ja"\r\n'
+    '"2025-03-01 11:00:00","Survey Preview","True","R_2","Nee"\r\n'
+    '"2025-03-01 12:00:00","IP Address","False","R_3","Ja"\r\n'
+    '"2025-03-01 13:00:00","IP Address","True","R_4","Nee"\r\n'
+)
+
+
+def test_qualtrics_filters_proposed_and_active(cli, tmp_path: Path):
+    path = tmp_path / "q.csv"
+    path.write_text(QUALTRICS, encoding="utf-8")
+    text, data, schema = infer(cli, path, tmp_path)
+    assert data["header_rows"] == 3 and data["id_column"] == "ResponseId"
+    assert data["include"][0]["column"] == "Finished" and data["include"][0]["in"] == ["1", "True"]
+    assert data["include"][1]["column"] == "Status" and "Survey Preview" in data["include"][1]["not_in"]
+    assert "delete this rule" in flat(text) and "2 of 4 responses are kept" in flat(text)
+    tally = ingest_and_tally(cli, path, tmp_path / "q.yaml", tmp_path)
+    assert tally["respondents"] == 2 and tally["responses_in_export"] == 4
+
+
+def test_limesurvey_submitdate_and_surveygizmo_status_filters(tmp_path: Path):
+    lime = [["id. Response ID", "submitdate. Date submitted", "lastpage. Last page", "G01Q01. Voert u een LMB?"],
+            ["1", "2025-03-01 10:00:00", "2", "Ja"], ["2", "", "1", "Nee"], ["3", "2025-03-02 10:00:00", "2", "Ja"]]
+    draft = draft_from_records(lime, "s", "lime.csv")
+    assert draft.tool == "limesurvey"
+    assert draft.to_dict()["include"] == [{"column": "submitdate. Date submitted", "filled": True,
+                                           "why": "niet ingediend (submitdate is leeg)"}]
+    assert draft.kept == 2
+    gizmo = [["Response ID", "Time Started", "Date Submitted", "Status", "Voert u een LMB?"],
+             ["1", "2025-03-01", "2025-03-01", "Complete", "Ja"], ["2", "2025-03-01", "", "Partial", "Nee"]]
+    draft = draft_from_records(gizmo, "s", "sg.csv")
+    assert draft.tool == "surveygizmo" and draft.to_dict()["include"][0]["in"] == ["Complete"]
+
+
+# --- the draft is checked on its own file ------------------------------------------------------------
+
+def test_a_guess_the_file_contradicts_becomes_open_text(tmp_path: Path):
+    # 'Très satisfait' and 'Tres satisfait' are one scale point to the scale matcher but two
+    # spellings to ingest: the unchecked draft would not ingest; the checked one does.
+    answers = ["Très satisfait", "Satisfait", "Tres satisfait", "Insatisfait", "Satisfait"]
+    path = write_csv(tmp_path, ["Id", "Êtes-vous satisfait?"], [[str(i), a] for i, a in enumerate(answers)])
+    unchecked = draft_schema(path, check=False)
+    assert unchecked.to_dict()["questions"][0]["type"] == "likert"
+    checked = draft_schema(path)
+    q = checked.to_dict()["questions"][0]
+    assert q["type"] == "open" and "ingest found an answer that does not fit" in flat(checked.to_yaml())
+
+
+def test_match_scale_refuses_mixed_scales():
+    assert match_scale(["Eens", "Tevreden", "Oneens"]) is None
+    assert match_scale(["Ja", "Nee"]) is None
+
+
+LEGACY_QUALTRICS = (
+    "ResponseID,ResponseSet,Name,EmailAddress,IPAddress,Status,StartDate,EndDate,Finished,Q1,Q2\r\n"
+    "ResponseID,ResponseSet,Name,EmailAddress,IPAddress,Status,StartDate,EndDate,Finished,"
+    "Voert uw bestuur een LMB?,Op welk project bent u trots?\r\n"
+    "R_1,Default Response Set,Anonymous,,192.0.2.4,0,2016-01-01 10:00:00,2016-01-01 10:05:00,1,Ja,Stedenband\r\n"
+    "R_2,Default Response Set,Anonymous,,192.0.2.5,0,2016-01-01 11:00:00,2016-01-01 11:05:00,1,Nee,nvt\r\n"
+    "R_3,Default Response Set,Anonymous,,192.0.2.6,0,2016-01-01 12:00:00,2016-01-01 12:05:00,0,Ja,\r\n"
+    "R_4,Default Response Set,Anonymous,,192.0.2.7,1,2016-01-01 12:00:00,2016-01-01 12:05:00,1,Ja,Wereldmarkt\r\n"
+)
+
+
+def test_a_second_header_row_found_by_ingest_is_drafted_as_header(cli, tmp_path: Path):
+    # Older Qualtrics exports: tags over texts, no ImportId row; row 2 repeats 'ResponseID'.
+    path = tmp_path / "legacy.csv"
+    path.write_text(LEGACY_QUALTRICS, encoding="utf-8")
+    text, data, schema = infer(cli, path, tmp_path)
+    assert data["header_rows"] == 2 and "row 2 repeats the headers" in flat(text)
+    assert [q.column for q in schema.questions] == ["Q1", "Q2"]
+    tally = ingest_and_tally(cli, path, tmp_path / "legacy.yaml", tmp_path)
+    assert tally["respondents"] == 2 and tally["responses_in_export"] == 4
+
+
+def test_out_into_a_missing_folder_is_one_line(cli, tmp_path: Path):
+    path = write_csv(tmp_path, ["Id", "Voert u een LMB?"], [["1", "Ja"], ["2", "Nee"]])
+    res = cli("schema", "infer", path, "--out", tmp_path / "nope" / "d.yaml")
+    assert res.exit_code == 2 and "does not exist: create it first" in res.stderr  # textmine.outfile
+    assert len(res.stderr.strip().splitlines()) == 1
+    res = cli("schema", "infer", path, "--out", tmp_path)
+    assert res.exit_code == 2 and "is a folder" in res.stderr
+    res = cli("schema", "infer", path, "--out", path)
+    assert res.exit_code == 2 and "would overwrite it" in res.stderr
+
+
+def test_rich_markup_in_a_repeated_header_never_breaks_the_warning(cli, tmp_path: Path):
+    path = write_csv(tmp_path, ["Id", "[/] [bold]x", "[/] [bold]x"], [["1", "a", "b"], ["2", "c", "d"]])
+    res = cli("schema", "infer", path, "--out", tmp_path / "d.yaml")
+    assert res.exit_code == 0, res.output
+    assert 'repeats the header "[/] [bold]x"' in res.stderr
+
+
+SM_CODES = (
+    ",,q1,,,q2,,,\r\n"
+    "Respondent ID,Collector ID,How many people work for your organization? (select one),,,"
+    "In which region is your head office? (select one),,,\r\n"
+    ",,Don't know or not sure,1 to 10,11 to 49,Don't know or not sure,Flanders,Brussels,Wallonia\r\n"
+    "101,9,0,,,,1,,\r\n102,9,,1,,,1,,\r\n103,9,,,2,,,2,\r\n104,9,,1,,,,,3\r\n105,9,0,,,0,,,\r\n"
+)
+
+
+def test_code_zero_option_is_never_lost_silently(cli, tmp_path: Path):
+    # SurveyMonkey's numeric export: each option column holds its code; "Don't know" is 0.
+    path = tmp_path / "sm.csv"
+    path.write_text(SM_CODES, encoding="utf-8")
+    out = tmp_path / "sm.yaml"
+    res = cli("schema", "infer", path, "--out", out)
+    assert res.exit_code == 0, res.output
+    q = load_schema(out).questions[0]
+    assert q.type == "multi" and list(q.columns) == ["Don't know or not sure", "1 to 10", "11 to 49"]
+    assert q.chosen == "any"  # every filled cell is chosen, the code 0 too
+    counts = ingest_and_tally(cli, path, out, tmp_path)["questions"][0]["counts"]
+    assert counts == {"Don't know or not sure": 2, "1 to 10": 2, "11 to 49": 1}
+    region = ingest_and_tally(cli, path, out, tmp_path / "again")["questions"][1]["counts"]
+    assert region["Don't know or not sure"] == 1
