@@ -143,8 +143,9 @@ def compare(base: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
 def _cli(*args: str) -> str:
     """``textmine ARGS`` in a fresh process running this checkout's code; its stdout."""
     env = dict(USER_ENV, PYTHONPATH=os.pathsep.join([str(REPO), USER_ENV.get("PYTHONPATH", "")]))
+    # cwd: "-c" puts the current folder first on sys.path, before PYTHONPATH
     res = subprocess.run([sys.executable, "-c", "from textmine.cli import app; app()", *args],
-                         capture_output=True, text=True, env=env)
+                         capture_output=True, text=True, env=env, cwd=REPO)
     if res.returncode:
         raise SystemExit(f"textmine {' '.join(args)} failed ({res.returncode}):\n{res.stderr}")
     return res.stdout
