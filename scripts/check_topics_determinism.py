@@ -24,10 +24,9 @@ of every answer (respondent = the question's doc_id): ARI and whether they are i
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
-
-import os  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 USER_ENV = dict(os.environ)  # before bench_topics pins threads: --via-projects runs the CLI as a user would
@@ -160,7 +159,6 @@ def project_run(field: str, order_seed: int | None, work: Path) -> dict[str, Any
     import pandas as pd
 
     from textmine.clean import clean_project
-    from textmine.embed import get_embedder
     from textmine.ingest import text_hash
     from textmine.store import Store
 
@@ -192,15 +190,15 @@ def project_run(field: str, order_seed: int | None, work: Path) -> dict[str, Any
         log(f"  {name}: {step} {times[step]}s")
     clusters = json.loads((work / f"topics_{name}.json").read_text(encoding="utf-8"))
     topic = {rid: c["id"] for c in clusters for rid in c["respondent_ids"]}
-    key = get_embedder().key
     with Store(project) as store:
+        key = json.loads(store.runs("topics").iloc[-1].settings_json)["embedder"]  # what the CLI used
         answers = clean_project(store, question="vraag").answers
         cleaned = {str(a["respondent_id"]): {k: a.get(k) for k in ("normalized_text", "lemmas", "redacted_text",
                                                                     "key_phrases", "flags")} for a in answers}
         blobs = store.embeddings([text_hash(a["normalized_text"] or a["text"]) for a in answers], key)
     vectors = {h: np.frombuffer(b, dtype="<f4") for h, b in blobs.items()}
     return {"topic": topic, "cleaned": cleaned, "vectors": vectors, "times": times, "topics": len(clusters),
-            "clusters": clusters}
+            "clusters": clusters, "key": key}
 
 
 def via_projects(field: str, seed: int) -> dict[str, Any]:
@@ -215,6 +213,7 @@ def via_projects(field: str, seed: int) -> dict[str, Any]:
     diff = max((float(np.abs(a["vectors"][h] - b["vectors"][h]).max()) for h in common), default=0.0)
     return {
         "field": field, "answers": len(ids), "topics": f"{a['topics']} / {b['topics']}",
+        "embedder": a["key"] if a["key"] == b["key"] else f"{a['key']} / {b['key']}",
         "same cleaning (text, lemmas, redaction, key phrases, flags)": a["cleaned"] == b["cleaned"],
         "vectors compared": len(common),
         "vectors bit-identical": sum(a["vectors"][h].tobytes() == b["vectors"][h].tobytes() for h in common),

