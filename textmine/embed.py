@@ -218,6 +218,7 @@ def encode_each(encode_batch: Callable[[list[str]], Any], texts: list[str]) -> n
     return np.vstack([np.asarray(encode_batch([t]), dtype=np.float32).reshape(1, -1) for t in texts])
 
 
+@functools.lru_cache(maxsize=8)  # the BLAS cannot change within a process; the look-up takes ~30 ms
 def blas_fingerprint(threads: int | None) -> str:
     """The BLAS that numpy's matrix products use here, its kernel and thread count, e.g.
     ``openblas-0.3.31-Haswell-1t``: each of them changes the last bits of a product, so a
