@@ -11,15 +11,25 @@ Each run is compared with the first: the partition before merging (fine topics) 
 frozensets of respondent_ids), each topic's label, keywords and new flag, and the reducer's output
 (UMAP coordinates, canonical order: bit for bit). The pool's vectors are cached in /tmp.
 
+With ``--via-projects``: as a user would, the 1,327 real texts (Chamber questions, ``--field``
+title or title+300) are written to one export in their own order and to another in a shuffled
+order, each ingested into a fresh project, cleaned and given topics with the CLI (``textmine
+ingest``, ``clean``, ``topics``; fresh processes, the default embedder and settings). Compared:
+the sentence vectors the two stores cached (max abs difference), the cleaned texts, and the topic
+of every answer (respondent = the question's doc_id): ARI and whether they are identical.
+
     .venv/bin/python scripts/check_topics_determinism.py                        # 6,000 answers
     .venv/bin/python scripts/check_topics_determinism.py 6000 30000 --subprocess --threads 2
+    .venv/bin/python scripts/check_topics_determinism.py --via-projects --field title+300
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+USER_ENV = dict(os.environ)  # before bench_topics pins threads: --via-projects runs the CLI as a user would
 sys.path[:0] = [str(REPO), str(REPO / "scripts")]
 # first: it sets the thread variables before numpy loads, and has the pool of real texts
 import bench_topics  # noqa: E402
@@ -27,7 +37,7 @@ import bench_topics  # noqa: E402
 import argparse  # noqa: E402
 import hashlib  # noqa: E402
 import json  # noqa: E402
-import os  # noqa: E402
+import shutil  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -129,6 +139,94 @@ def compare(base: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _cli(*args: str) -> str:
+    """``textmine ARGS`` in a fresh process running this checkout's code; its stdout."""
+    env = dict(USER_ENV, PYTHONPATH=os.pathsep.join([str(REPO), USER_ENV.get("PYTHONPATH", "")]))
+    # cwd: "-c" puts the current folder first on sys.path, before PYTHONPATH
+    res = subprocess.run([sys.executable, "-c", "from textmine.cli import app; app()", *args],
+                         capture_output=True, text=True, env=env, cwd=REPO)
+    if res.returncode:
+        raise SystemExit(f"textmine {' '.join(args)} failed ({res.returncode}):\n{res.stderr}")
+    return res.stdout
+
+
+def project_run(field: str, order_seed: int | None, work: Path) -> dict[str, Any]:
+    """Export (in the file's order, or shuffled with ``order_seed``) -> fresh project -> ingest, clean,
+    topics through the CLI. Returns topic per respondent, cached vector per cleaned text, timings."""
+    import csv
+
+    import eval_topics
+    import pandas as pd
+
+    from textmine.clean import clean_project
+    from textmine.ingest import text_hash
+    from textmine.store import Store
+
+    d = pd.read_csv(eval_topics.CHAMBER)
+    rows = list(zip(d.doc_id.astype(str), eval_topics.texts_of(d, field)))
+    if order_seed is not None:
+        rows = [rows[i] for i in np.random.default_rng(order_seed).permutation(len(rows))]
+    name = "ordered" if order_seed is None else f"shuffled{order_seed}"
+    export, schema, book = work / f"{name}.csv", work / "schema.yaml", work / "codebook.yaml"
+    with export.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "vraag"])
+        w.writerows(rows)
+    eval_topics.codebook_without(sorted(eval_topics.DESCRIPTIONS), set()).save(book)
+    schema.write_text("survey: kamer\nid_column: id\nquestions:\n"
+                      "- {id: vraag, type: open, column: vraag, codebook: codebook.yaml}\n", encoding="utf-8")
+    project = work / f"project_{name}"
+    shutil.rmtree(project, ignore_errors=True)
+    times = {}
+    for step, args in (("ingest", ["ingest", str(export), "--project", str(project), "--schema", str(schema),
+                                   "--wave", "2017"]),
+                       ("clean", ["clean", "--project", str(project), "--format", "json",
+                                  "--out", str(work / f"clean_{name}.json")]),
+                       ("topics", ["topics", "--project", str(project), "-q", "vraag", "--no-views",
+                                   "--format", "json", "--out", str(work / f"topics_{name}.json")])):
+        t = time.perf_counter()
+        _cli(*args)
+        times[step] = round(time.perf_counter() - t, 1)
+        log(f"  {name}: {step} {times[step]}s")
+    clusters = json.loads((work / f"topics_{name}.json").read_text(encoding="utf-8"))
+    topic = {rid: c["id"] for c in clusters for rid in c["respondent_ids"]}
+    with Store(project) as store:
+        key = json.loads(store.runs("topics").iloc[-1].settings_json)["embedder"]  # what the CLI used
+        answers = clean_project(store, question="vraag").answers
+        cleaned = {str(a["respondent_id"]): {k: a.get(k) for k in ("normalized_text", "lemmas", "redacted_text",
+                                                                    "key_phrases", "flags")} for a in answers}
+        blobs = store.embeddings([text_hash(a["normalized_text"] or a["text"]) for a in answers], key)
+    vectors = {h: np.frombuffer(b, dtype="<f4") for h, b in blobs.items()}
+    return {"topic": topic, "cleaned": cleaned, "vectors": vectors, "times": times, "topics": len(clusters),
+            "clusters": clusters, "key": key}
+
+
+def via_projects(field: str, seed: int) -> dict[str, Any]:
+    """The same texts ingested in two orders into two fresh projects: do vectors and topics agree?"""
+    from sklearn.metrics import adjusted_rand_score
+
+    with tempfile.TemporaryDirectory(prefix="textmine_determinism_") as tmp:
+        a = project_run(field, None, Path(tmp))
+        b = project_run(field, seed, Path(tmp))
+    ids = sorted(a["topic"])
+    common = sorted(set(a["vectors"]) & set(b["vectors"]))
+    diff = max((float(np.abs(a["vectors"][h] - b["vectors"][h]).max()) for h in common), default=0.0)
+    return {
+        "field": field, "answers": len(ids), "topics": f"{a['topics']} / {b['topics']}",
+        "embedder": a["key"] if a["key"] == b["key"] else f"{a['key']} / {b['key']}",
+        "same cleaning (text, lemmas, redaction, key phrases, flags)": a["cleaned"] == b["cleaned"],
+        "vectors compared": len(common),
+        "vectors bit-identical": sum(a["vectors"][h].tobytes() == b["vectors"][h].tobytes() for h in common),
+        "max abs diff": f"{diff:.3g}",
+        "same answers": sorted(b["topic"]) == ids,
+        "same topic per answer": a["topic"] == b["topic"],
+        "same topics JSON (labels, keywords, quotes, novelty)": a["clusters"] == b["clusters"],
+        "ARI": round(adjusted_rand_score([a["topic"][i] for i in ids],
+                                         [b["topic"].get(i, -1) for i in ids]), 4),
+        "seconds (ordered)": a["times"], "seconds (shuffled)": b["times"],
+    }
+
+
 def yes(v: Any) -> str:
     return "yes" if v is True else "no" if v is False else str(v)
 
@@ -141,11 +239,22 @@ def main() -> None:
                     "threads (as the CLI runs: it does not pin them)")
     ap.add_argument("--no-shuffle", action="store_true", help="skip the shuffled run")
     ap.add_argument("--json", type=Path, help="also write the table rows to this JSON file")
+    ap.add_argument("--via-projects", action="store_true", help="ingest the 1,327 real texts in two orders "
+                    "into two fresh projects, clean, topics (CLI) and compare vectors and topics")
+    ap.add_argument("--field", choices=("title", "title+300"), default="title",
+                    help="with --via-projects: the text of each answer (default title)")
+    ap.add_argument("--order-seed", type=int, default=12345, help="with --via-projects: the shuffle's seed")
     ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         args.out.write_text(json.dumps(run_once(args.worker, None)))
+        return
+    if args.via_projects:
+        row = via_projects(args.field, args.order_seed)
+        print(json.dumps(row, indent=1))
+        if args.json:
+            args.json.write_text(json.dumps(row, indent=1))
         return
     rows = []
     for n in args.sizes:

