@@ -8,6 +8,12 @@ wraps any spaCy tokenizer so ``nlp(text)`` and ``nlp.pipe(texts)`` normalise
 too, keeping the original text on ``doc._.raw_text`` and the removed emoji on
 ``doc._.emoji``.
 
+A run of more than ``LONG_CHUNK`` characters without a space (a pasted URL,
+"((((((", a 40 KB answer without spaces) is cut into pieces by a linear
+pattern instead of spaCy's tokenizer: spaCy strips prefixes and suffixes one
+at a time and copies the rest each time, quadratic in the run's length (a
+run of 20,000 "(" took 31 s). The text of the Doc stays the same.
+
 We use NFKC rather than NFC: it also folds compatibility characters
 (ligatures such as "ﬁ", full-width letters, superscripts, "…") that NFC keeps,
 and survey answers have no use for the distinction. Offsets of entities and
@@ -49,6 +55,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029\x85]")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_LINES = re.compile(r" ?\n[ \n]*")
+LONG_CHUNK = 64
+_LONG = re.compile(rf"(?<!\S)\S{{{LONG_CHUNK + 1},}}+")
+_PIECE = re.compile(r"[^\W_]{1,32}|.", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -86,10 +95,30 @@ class NormalizingTokenizer:
 
     def __call__(self, text: str) -> Doc:
         norm = normalize_text(text)
-        doc = self.tokenizer(norm.text)
+        doc = self._tokenize(norm.text)
         doc._.raw_text = text
         doc._.emoji = list(norm.emoji)
         return doc
+
+    def _tokenize(self, text: str) -> Doc:
+        """spaCy's tokenizer, except on runs longer than ``LONG_CHUNK`` (see module doc)."""
+        if _LONG.search(text) is None:
+            return self.tokenizer(text)
+        vocab = self.tokenizer.vocab
+        docs, pos = [], 0
+        for m in _LONG.finditer(text):
+            if m.start() > pos:
+                docs.append(self.tokenizer(text[pos:m.start()]))
+            words = _PIECE.findall(m.group(0))
+            spaces = [False] * len(words)
+            pos = m.end()
+            if text[pos:pos + 1] == " ":
+                spaces[-1] = True
+                pos += 1
+            docs.append(Doc(vocab, words=words, spaces=spaces))
+        if pos < len(text):
+            docs.append(self.tokenizer(text[pos:]))
+        return Doc.from_docs(docs, ensure_whitespace=False)
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:
