@@ -223,6 +223,7 @@ class _Scan:
         self.english = english
         self.forms, self.caps = word_forms(doc)
         self.stop = stop_words()
+        self.surname_order = False  # the answer writes a name surname first ("Claes Bart en ...")
 
     # -- token tests ----------------------------------------------------------
     def free(self, k: int) -> bool:
@@ -302,6 +303,13 @@ class _Scan:
         k = end + 1 if end < self.n and self.doc[end].text == "," else end
         entry = self.first(k)
         if entry is None:
+            # once the answer wrote one name surname first, a Flemish surname followed by a
+            # capitalised word is the next one: "Claes Bart en Verhaegen Goedele"
+            # and "Goossens, Machteld" is written that way on purpose
+            if (self.surname_order or k > end) and self.known_surname(surname, strict=True) \
+                    and self.name_word(k) and _is_titlecase(self.forms[k]) and not self.ordinary(k):
+                self.surname_order = True
+                return k + 1
             return i
         convincing = particle or self.known_surname(surname, strict=True)
         if not convincing and not (self.caps[surname] and not entry.common_word and not self.caps[k]):
@@ -309,6 +317,7 @@ class _Scan:
         k += 1
         while self.first(k):
             k += 1
+        self.surname_order = True
         return k
 
     def absorb(self, end: int) -> int:
