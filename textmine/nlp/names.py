@@ -304,9 +304,10 @@ class _Scan:
         entry = self.first(k)
         if entry is None:
             # once the answer wrote one name surname first, a Flemish surname followed by a
-            # capitalised word is the next one: "Claes Bart en Verhaegen Goedele"
-            # and "Goossens, Machteld" is written that way on purpose
-            if (self.surname_order or k > end) and self.known_surname(surname, strict=True) \
+            # capitalised word is the next one: "Claes Bart en Verhaegen Goedele"; and
+            # "Goossens, Machteld" and "VERHAEGEN Goedele" are written that way on purpose
+            if (self.surname_order or k > end or self.caps[surname] and not self.caps[k]) \
+                    and self.known_surname(surname, strict=True) \
                     and self.name_word(k) and _is_titlecase(self.forms[k]) and not self.ordinary(k):
                 self.surname_order = True
                 return k + 1

@@ -42,6 +42,7 @@ PERSON) are dropped from ``doc.ents`` so no name leaks through entities.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Iterable
 
@@ -102,8 +103,8 @@ PROFILE_URL = re.compile(
     rf"(?<![\w.@/-])(?:https?://)?(?:[\w-]++\.)?(?P<site>{_SOCIAL_SITES})"
     r"(?P<slug>@?[\w.%-]++)(?P<rest>[/?#][^\s<>\"'()\[\]{}]*+)?",
     re.IGNORECASE)
-HANDLE = re.compile(r"(?<![\w@./+-])@(?P<body>[^\W][\w.]*+)")
-_HANDLE_PARTS = re.compile(r"[a-z]+|[A-Z][a-z]*+", re.ASCII)
+HANDLE = re.compile(r"(?<![\w@./+-])@(?P<body>[^\W][\w.]{0,49}+)(?![\w.])")  # handles are short
+_HANDLE_PARTS = re.compile(r"[A-Z]++(?![a-z])|[A-Z]?[a-z]++")  # "jan_peeters", "JanPeeters", "JAN"
 
 # --- numbers -------------------------------------------------------------------------------
 IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
@@ -217,25 +218,30 @@ def _find_emails(text: str) -> list[tuple[int, int]]:
     return found
 
 
+# Words that make a handle an organisation's or a place's ("@gemeentezele", "@fairtrade_be").
+ORGANISATION_WORDS = frozenset("""gemeente gemeentebestuur stad stadsbestuur ocmw provincie vlaanderen belgie
+    belgium vzw npo ngo ong school scholen bib bibliotheek jeugd jeugddienst cultuur dienst raad adviesraad gros
+    info news nieuws official officieel team org fairtrade wereld wereldwinkel klimaat duurzaam sdg sdgs
+    vn un eu""".split())
+
+
 def _personal_handle(body: str, lexicon: NameLexicon) -> bool:
-    """Does a handle or profile name hold a person's name ("jan_peeters", "JanPeeters",
-    "janpeeters", "sarah")? Organisations and places ("oxfam_belgie", "gemeentezele") do not."""
-    parts = [p.lower() for p in _HANDLE_PARTS.findall(body)]
-    words = [p for p in parts if len(p) >= 2]
+    """Does a handle or profile name belong to a person ("jan_peeters", "JanPeeters",
+    "siobhangallagher", "sarah")? Privacy first: yes, unless a part of it begins or ends with the
+    name of an organisation, municipality or country, or a word such as "gemeente"
+    ("oxfam_belgie", "gemeentezele", "StadGent", "fairtrade_be")."""
+    plain = unicodedata.normalize("NFKD", body).encode("ascii", "ignore").decode()
+    words = [p.lower() for p in _HANDLE_PARTS.findall(plain) if len(p) >= 2]
     if not words:
-        return False
+        return False  # "@11_11_11"
     if any(lexicon.is_person_word(p) for p in words if len(p) >= 3):
         return True
-    if any(lexicon.is_protected_word(p) for p in words):
-        return False
-    if sum(len(p) >= 3 for p in words) >= 2:
-        return True  # "first_last", "first.last", "FirstLast"
-    word = words[0] if len(words) == 1 else ""
-    for k in range(3, len(word) - 2):  # "janpeeters", "sarahjohnson"
-        head, tail = word[:k], word[k:]
-        if lexicon.is_first_name_word(head) and (lexicon.is_person_word(tail) or (k >= 4 and len(tail) >= 4)):
-            return True
-    return False
+    for word in words:
+        for k in range(2, min(len(word), 40) + 1):
+            for piece in (word[:k], word[-k:]):
+                if piece in ORGANISATION_WORDS or (k >= 4 and lexicon.is_protected_word(piece)):
+                    return False
+    return True
 
 
 def _find_social(text: str, lexicon: NameLexicon, taken: list[bool]) -> list[tuple[int, int]]:
@@ -345,6 +351,23 @@ def overlapping(items: list[tuple[int, int]], spans: list[tuple[int, int]]) -> l
         # ``reach`` only grows, so an earlier span reaching past ``start`` is remembered
         out[i] = reach > start
     return out
+
+
+@lru_cache(maxsize=1)
+def _field_pipeline() -> Language:
+    from textmine.nlp.loader import add_textmine_components, blank_pipeline  # the loader imports us
+
+    return add_textmine_components(blank_pipeline())
+
+
+@lru_cache(maxsize=4096)
+def redact_field(value: str) -> str:
+    """A short text a respondent typed outside the open answers (the unit as typed: "Lokeren -
+    contact Peeters Jan"), redacted like an answer, for what is published. Uses the blank
+    pipeline: the same patterns and name rules, no model to load."""
+    if not value or not value.strip():
+        return value
+    return _field_pipeline()(value)._.redacted_text
 
 
 class PIIRedactor:

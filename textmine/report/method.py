@@ -7,6 +7,7 @@ from typing import Any
 from scipy import stats
 
 from ..tally import UNKNOWN_GROUP, margin_of_error, required_sample, unit_order
+from ..nlp.pii import redact_field
 from ..units import match_unit, municipality_names
 from .context import WaveContext
 from .evidence import Evidence
@@ -69,7 +70,8 @@ def method_data(ctx: WaveContext, evidence: Evidence | None = None) -> dict[str,
         "margin_of_error": margin_of_error(n, population),
         "margin_of_error_no_fpc": margin_of_error(n, None),
         "required_sample": required_sample(population) if population else None,
-        "unmatched": ctx.store.unmatched_units(ctx.survey, ctx.wave),
+        # units as typed: redacted, a respondent may have typed a name or an address there
+        "unmatched": [redact_field(u) for u in ctx.store.unmatched_units(ctx.survey, ctx.wave)],
         "representation": [representation(ctx, "province", evidence),
                            representation(ctx, "size_class", evidence)],
         "anchor": evidence.add((ctx.survey, ctx.wave, "respons"), f"Alle respondenten ({ctx.survey.upper()} "
