@@ -6,21 +6,20 @@ Rules, in the order they fire:
    ...) followed by a capitalised name: "Mevrouw Vandeputte", "schepen Decock";
 2. a cue ("contactpersoon:", "aanvrager:", "groeten,", "t.a.v.", "namens",
    ...) followed by a capitalised name, known or not: "Contact: Xavier Dumoulin";
-3. a known first name (data/gazetteers/first_names.tsv, from Faker's person
+3. a surname before the first name, as lists and forms write it: "Peeters
+   Jan", "PEETERS Jan", "Peeters, Jan", "Van den Broeck Lien";
+4. a known first name (data/gazetteers/first_names.tsv, from Faker's person
    providers) followed by a surname: optional particles (van, de, der, den,
    van den, Van, De, Vanden, ...) and a capitalised word: "Lien Van den
-   Broeck", "Evelien de Vos", "Griet D'hondt";
-4. a known first name on its own ("onze collega Femke") when it is not also
-   a Dutch word or a place;
-5. an unknown capitalised word followed by a convincing surname (after a
-   capitalised particle, in the surname list, or Flemish-looking): "Machteld
-   Van Peer", "Goedele Verhaegen";
-6. a surname before the first name, as lists and forms write it: "Peeters
-   Jan", "PEETERS Jan", "Peeters, Jan", "Van den Broeck Lien";
-7. in English answers, two or more capitalised words that are no ordinary
+   Broeck", "Evelien de Vos", "Griet D'hondt"; or on its own ("onze collega
+   Femke") when it is not also a Dutch word or a place;
+5. in English answers, two or more capitalised words that are no ordinary
    English words (data/gazetteers/english_words.txt): "Contact Siobhan
    Gallagher", but not "Thanks Great Work" or "Open Source Program Office";
-8. PERSON entities of a statistical NER, when the pipeline has one.
+6. an unknown capitalised word followed by a convincing surname (after a
+   capitalised particle, in the surname list, or Flemish-looking): "Machteld
+   Van Peer", "Goedele Verhaegen";
+7. PERSON entities of a statistical NER, when the pipeline has one.
 
 Names in capitals ("JAN PEETERS", "Contact: MARIE DUBOIS") follow the same
 rules on their title-case form; a word in capitals alone is never a name
@@ -70,6 +69,7 @@ CUES = {
     "regards", "sincerely", "dear", "name", "person", "attn",
 }
 CUE_PUNCT = {":", ",", "-"}
+MAX_PARTICLES = 3  # "van de", "van den", "de la", "van de la"
 # Before a capitalised common word they make it a thing, not a person: "de Roos", "het Anker".
 DETERMINERS = {"de", "het", "een", "den", "der", "des", "'t", "onze", "ons", "uw", "hun", "deze", "die", "dit"}
 # Flemish/Dutch surname shapes, used as evidence when the first name is also
@@ -213,7 +213,7 @@ class NameFinder:
 
 
 class _Scan:
-    """One pass over one Doc: rules 1-7 of the module doc, left to right."""
+    """One pass over one Doc: rules 1-6 of the module doc, left to right."""
 
     def __init__(self, lexicon: NameLexicon, doc: Doc, blocked: set[int], english: bool) -> None:
         self.lexicon = lexicon
@@ -267,7 +267,7 @@ class _Scan:
         whether it started with a particle."""
         j = k
         particle = False
-        while self.particle(j):
+        while self.particle(j) and j - k < MAX_PARTICLES:  # bounded: "Van Van Van ..." is no name
             # "Van den Broeck": only the first particle must be capitalised
             if not (allow_lower_particle or particle or self.forms[j][:1].isupper()):
                 break
@@ -388,11 +388,11 @@ class _Scan:
                 if end > j:
                     self._start = j
                     return end
-        # 6. surname first: "Peeters Jan", "PEETERS Jan", "Peeters, Jan"
+        # 3. surname first: "Peeters Jan", "PEETERS Jan", "Peeters, Jan"
         end = self.surname_first(i)
         if end > i:
             return end
-        # 3./4. known first names
+        # 4. known first names
         entry = self.first(i)
         if entry is not None:
             common = entry.common_word or self.ordinary(i)  # "Elke", "Toon"; in English "Will", "Mark"
@@ -412,11 +412,11 @@ class _Scan:
                 return i + 1
             elif entry.tier == "core" and not entry.place and _is_lone_capitalised_name(doc, i):
                 return i + 1  # "bellen naar Griet": capitalised mid-sentence, so no fish
-        # 7. English: "Siobhan Gallagher", "Mark Evans"
+        # 5. English: "Siobhan Gallagher", "Mark Evans"
         end = self.english_name(i)
         if end > i:
             return end
-        # 5. unknown first name + convincing surname: "Machteld Van Peer", "Goedele Verhaegen"
+        # 6. unknown first name + convincing surname: "Machteld Van Peer", "Goedele Verhaegen"
         if entry is None and self._unknown_first_name(i):
             end, particle = self.surname(i + 1, allow_lower_particle=False)
             if end > i + 1 and (particle or self.known_surname(end - 1)) and self.caps[i] == self.caps[end - 1]:
