@@ -136,6 +136,7 @@ def test_answers_without_pii_stay_intact(nlp) -> None:
     ("Write to sarah.johnson at oxfam dot org today", "sarah.johnson at oxfam dot org"),
     ("Mail JAN @ GENT.BE of bel", "JAN @ GENT.BE"),
     ("subsidies[at]lochristi[punt]be", "subsidies[at]lochristi[punt]be"),
+    ("Mail jan.peeters@ gemeente.be", "jan.peeters@ gemeente.be"),
 ])
 def test_written_out_email(text: str, expected: str) -> None:
     assert kinds(text) == [(expected, "email")]
@@ -151,6 +152,7 @@ def test_no_email_false_alarms(text: str) -> None:
 
 @pytest.mark.parametrize("text,expected", [
     ("Volg @jan_peeters op Instagram.", ["@jan_peeters"]),
+    ("Volg @jan.peeters op Instagram.", ["@jan.peeters"]),  # a handle, not "Volg" at "jan.peeters"
     ("Tag @JanPeeters, @janpeeters of @siobhangallagher.", ["@JanPeeters", "@janpeeters", "@siobhangallagher"]),
     ("Zie linkedin.com/in/jan-peeters-123.", ["linkedin.com/in/jan-peeters-123"]),
     ("Op https://www.facebook.com/jan.peeters?fbclid=IwAR3 staan foto's.",

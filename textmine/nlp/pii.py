@@ -196,6 +196,9 @@ def _find_emails(text: str) -> list[tuple[int, int]]:
             continue
         marker = at.group(0).strip().lower()
         spelled_at = marker != "@"
+        raw = at.group(0)
+        if not spelled_at and raw[0].isspace() and not raw[-1].isspace():
+            continue  # "volg @jan.peeters": a handle, not "volg" at "jan.peeters"
         labels = list(_LABEL.finditer(text, domain.start(), domain.end()))
         if labels[0].group(0).lower() == "www":
             continue  # "info at www.zele.be" names a website
