@@ -7,7 +7,6 @@ from typing import Any
 from scipy import stats
 
 from ..tally import UNKNOWN_GROUP, margin_of_error, required_sample, unit_order
-from ..nlp.pii import redact_field
 from ..units import match_unit, municipality_names
 from .context import WaveContext
 from .evidence import Evidence
@@ -63,6 +62,8 @@ def representation(ctx: WaveContext, attr: str, evidence: Evidence | None = None
 
 
 def method_data(ctx: WaveContext, evidence: Evidence | None = None) -> dict[str, Any]:
+    from ..nlp.pii import redact_field
+
     n, population = len(ctx.respondents), ctx.info.population
     return {
         "respondents": n, "population": population,
