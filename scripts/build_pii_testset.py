@@ -7,7 +7,7 @@ inline markup (see its header). This script strips the markup, fills the
 and writes the character offsets of every planted item, so the offsets never
 have to be counted by hand.
 
-    python scripts/build_pii_testset.py            # rewrite answers.jsonl, holdout.jsonl
+    python scripts/build_pii_testset.py            # rewrite answers.jsonl, holdout.jsonl, issue11.jsonl
     python scripts/build_pii_testset.py --check    # fail if they are out of date
 """
 from __future__ import annotations
@@ -23,11 +23,17 @@ from stdnum import iban as std_iban
 from stdnum.be import nn as std_nn
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from textmine.nlp.pii import iban_check  # noqa: E402
 TESTSET = ROOT / "data" / "pii_testset"
-# source -> output; the hold-out set was written after the rules were frozen
-SETS = {"answers_marked.txt": "answers.jsonl", "holdout_marked.txt": "holdout.jsonl"}
-KINDS = {"name", "email", "phone", "iban", "rrn"}
-MARK = re.compile(r"\[\[(?P<kind>[a-z]+)(?::(?P<value>[^\]]+))?\]\]|\{\{(?P<prot>[^}]+)\}\}")
+# source -> output; the hold-out set was written after the rules were frozen; issue11 holds
+# the forms textmine issue 11 names (names in capitals, surname first, written-out e-mail, ...)
+SETS = {"answers_marked.txt": "answers.jsonl", "holdout_marked.txt": "holdout.jsonl",
+        "issue11_marked.txt": "issue11.jsonl"}
+SEEDS = [("pii", 20250611), ("hold", 20250612), ("i11", 20250613)]
+KINDS = {"name", "email", "phone", "iban", "rrn", "social"}
+# a value may hold a single "]" ("jan [at] gemeente [dot] be"), not "]]"
+MARK = re.compile(r"\[\[(?P<kind>[a-z]+)(?::(?P<value>(?:[^\]]|\](?!\]))+))?\]\]|\{\{(?P<prot>[^}]+)\}\}")
 
 
 def _iban_check(country: str, bban: str) -> str:
@@ -118,8 +124,8 @@ def build(src: Path, prefix: str, seed: int) -> list[dict]:
         row = {"id": f"{prefix}-{len(rows) + 1:03d}", **row}
         for item in row["pii"]:
             value = row["text"][item["start"]:item["end"]]
-            if item["kind"] == "iban":
-                assert std_iban.is_valid(value), value
+            if item["kind"] == "iban":  # ISO 13616 mod-97; stdnum does not know every bank
+                assert iban_check(value.replace(" ", "")), value
             if item["kind"] == "rrn":
                 assert std_nn.is_valid(value), value
         rows.append(row)
@@ -131,7 +137,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="only check that answers.jsonl is current")
     args = parser.parse_args()
     status = 0
-    for (src_name, out_name), (prefix, seed) in zip(SETS.items(), [("pii", 20250611), ("hold", 20250612)]):
+    for (src_name, out_name), (prefix, seed) in zip(SETS.items(), SEEDS):
         rows = build(TESTSET / src_name, prefix, seed)
         out = TESTSET / out_name
         payload = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)

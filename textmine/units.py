@@ -89,8 +89,12 @@ def match_unit(unit: str) -> UnitMatch:
 
 
 def respondent_name(municipality: object, unit: object, respondent_id: object) -> str:
-    """What reports and exports call a respondent: the municipality, else the unit as typed."""
-    for value in (municipality, unit):
-        if isinstance(value, str) and value.strip():
-            return value
+    """What reports and exports call a respondent: the municipality, else the unit as typed,
+    redacted (a respondent may type a name or an e-mail address there)."""
+    if isinstance(municipality, str) and municipality.strip():
+        return municipality
+    if isinstance(unit, str) and unit.strip():
+        from .nlp.pii import redact_field
+
+        return redact_field(unit)
     return f"respondent {respondent_id}"

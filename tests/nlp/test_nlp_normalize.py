@@ -40,3 +40,31 @@ def test_emoji_never_become_tokens_or_lemmas(nlp) -> None:
     assert doc._.emoji == ["\U0001F389", "\U0001F30D", "\U0001F44D"]
     assert all(not any(ord(ch) > 0x2000 for ch in t.text) for t in doc)
     assert all(not any(ord(ch) > 0x2000 for ch in lemma) for lemma in doc._.lemmas)
+
+
+def test_long_runs_without_spaces_keep_the_text(nlp) -> None:
+    """Runs longer than LONG_CHUNK skip spaCy's (quadratic) tokenizer; the Doc's text is unchanged
+    and the rest of the answer is tokenised as usual."""
+    from textmine.nlp.normalize import LONG_CHUNK
+
+    run = "(" * (LONG_CHUNK * 3) + "jan@gent.be" + "a" * 100
+    text = f"Wij werken met Oxfam in Gent: {run} en daarna\nmet Peeters Jan."
+    doc = nlp(text)
+    assert doc.text == text
+    assert all(len(t.text) <= 32 for t in doc)
+    assert [e.text for e in doc.ents] == ["Oxfam", "Gent"]
+    assert doc._.redacted_text.endswith("en daarna\nmet [NAAM].")
+    assert "jan@gent.be" not in doc._.redacted_text and "[E-MAIL]" in doc._.redacted_text
+
+
+def test_offsets_map_back_to_the_original_text() -> None:
+    from textmine.nlp.normalize import original_offsets
+
+    original = "  e\u0301cole \u201cGent\u201d\u00a0en ﬁnanciën…\r\n\U0001F44D Oxfam\u200b!  "
+    normalized = normalize_text(original).text
+    to_original = original_offsets(original, normalized)
+    for word, written in (("école", "e\u0301cole"), ("Gent", "Gent"), ("financiën", "ﬁnanciën"),
+                          ("...", "…"), ("Oxfam", "Oxfam")):
+        start = normalized.index(word)
+        s, e = to_original(start, start + len(word))
+        assert original[s:e] == written, word

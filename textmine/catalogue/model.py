@@ -59,6 +59,7 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
     from ..clean import clean_project
     from ..coding import code_question, open_question_survey, resolve_codebook
     from ..config import load_config
+    from ..nlp.pii import redact_field
 
     survey = open_question_survey(store, question, survey)
     if wave is not None and not store.waves(survey, wave):
@@ -96,6 +97,8 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
         unit = places.get(key)
         name, raw_unit, province = (_str(unit.municipality), _str(unit.unit), _str(unit.province)) \
             if unit is not None else (None, None, None)
+        if name is None and raw_unit:  # a unit as typed is published: redacted like the answers
+            raw_unit = redact_field(raw_unit)
         municipality, merged_into = _municipality(raw_unit, name)
         p: dict[str, Any] = {
             "id": anchor(survey, a["wave"], a["respondent_id"]), "survey": survey, "wave": a["wave"],

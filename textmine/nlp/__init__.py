@@ -15,7 +15,7 @@ from textmine.nlp.answers import CleanedAnswer, clean_answers
 from textmine.nlp.flags import find_duplicates, is_non_answer
 from textmine.nlp.loader import PipelineFallbackWarning, PipelineInfo, add_textmine_components, load_pipeline
 from textmine.nlp.normalize import normalize_text
-from textmine.nlp.pii import find_pattern_pii, redact
+from textmine.nlp.pii import find_pattern_pii, redact, redact_field
 
 __all__ = [
     "CleanedAnswer",
@@ -29,4 +29,5 @@ __all__ = [
     "load_pipeline",
     "normalize_text",
     "redact",
+    "redact_field",
 ]

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 
 from textmine.nlp.entities import ENTITY_LABELS
 from textmine.nlp.flags import DUPLICATE, find_duplicates
+from textmine.nlp.pii import overlapping
 
 
 @dataclass
@@ -40,18 +41,19 @@ def doc_to_answer(doc: Doc, text: str) -> CleanedAnswer:
     """Plain data from a processed Doc. Entities overlapping PII and
     statistical PERSON entities are left out, so no name leaks through them."""
     pii = [{"kind": k, "start": s, "end": e} for s, e, k in (doc._.pii_offsets or [])]
+    ents = doc.ents
+    hit = overlapping([(e.start_char, e.end_char) for e in ents], [(p["start"], p["end"]) for p in pii])
     entities = []
-    for ent in doc.ents:
-        if ent.label_ in ("PERSON", "PER"):
-            continue
-        if any(p["start"] < ent.end_char and ent.start_char < p["end"] for p in pii):
+    for ent, covered in zip(ents, hit):
+        if ent.label_ in ("PERSON", "PER") or covered:
             continue
         entities.append({"text": ent.text, "label": ent.label_, "start": ent.start_char, "end": ent.end_char,
                          "id": ent.id_ or ent.text, "source": "rules" if ent.label_ in ENTITY_LABELS else "model"})
+    normalized = doc.text
     return CleanedAnswer(
         text=text,
-        normalized_text=doc.text,
-        redacted_text=doc._.redacted_text if doc._.redacted_text is not None else doc.text,
+        normalized_text=normalized,
+        redacted_text=doc._.redacted_text if doc._.redacted_text is not None else normalized,
         lemmas=list(doc._.lemmas or []),
         content_lemmas=list(doc._.content_lemmas or []),
         key_phrases=list(doc._.key_phrases or []),

@@ -126,21 +126,23 @@ class Cleaner:
             runs = self._pos_runs(doc, pii_tokens)
         else:
             runs = self._content_runs(doc, pii_tokens)
-        phrases: list[str] = []
+        phrases: dict[str, None] = {}  # ordered and O(1) to test: an answer can hold thousands
         for run in runs:
             if not run:
                 continue
             for start in range(0, max(1, len(run) - self.max_phrase_tokens + 1)):
                 window = run[start:start + self.max_phrase_tokens]
                 phrase = " ".join(self.lemma(t) for t in window)
-                if len(phrase) > 1 and phrase not in phrases:
-                    phrases.append(phrase)
-        return phrases
+                if len(phrase) > 1:
+                    phrases.setdefault(phrase)
+        return list(phrases)
 
     def _trim(self, chunk: Span, pii_tokens: set[int]) -> list[Token]:
         tokens = [t for t in chunk if t.i not in pii_tokens]
-        while tokens and not self._phrase_token(tokens[0]):
-            tokens.pop(0)
+        first = 0
+        while first < len(tokens) and not self._phrase_token(tokens[first]):
+            first += 1
+        tokens = tokens[first:]
         while tokens and not self._phrase_token(tokens[-1]):
             tokens.pop()
         if any(t.i in pii_tokens for t in chunk) or not any(t.pos_ in HEAD_POS for t in tokens):

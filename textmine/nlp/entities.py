@@ -170,8 +170,9 @@ class EntityRecognizer:
             if entry and (entry.mode == "i" or head[:1].isupper()) and entry.mode != "c":
                 found.append((priority[entry.label] + 10,
                               Span(doc, token.i, token.i + 1, label=entry.label, span_id=entry.canonical)))
+        text = doc.text  # joined from the tokens at every call: once
         for pattern in self.sdg_patterns:
-            for m in pattern.finditer(doc.text):
+            for m in pattern.finditer(text):
                 span = doc.char_span(m.start(), m.end(), label="SDG", alignment_mode="expand")
                 if span is not None:
                     found.append((priority["SDG"], Span(doc, span.start, span.end, label="SDG",

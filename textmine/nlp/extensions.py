@@ -14,7 +14,7 @@ getter that builds Span objects from the stored offsets.
 ``pii_offsets``     [[start_char, end_char, kind], ...] on ``doc.text``
 ``pii``             Spans of the PII (label = kind), from ``pii_offsets``
 ``redacted_text``   ``doc.text`` with each PII span replaced by a placeholder
-``language``        'nl', 'fr', 'en' or None (undecided)
+``language``        'nl', 'fr', 'en', 'es' or None (undecided)
 ``flags``           e.g. ['non_answer'], ['not_dutch', 'very_long']
 ==================  ==========================================================
 """

@@ -8,8 +8,8 @@ Flags (strings on ``doc._.flags``):
   aan mijn collega", "zie vorige bevraging", "idem", see
   ``DEFAULT_NON_ANSWER_PATTERNS``). "Nee, want er is geen budget" is an answer. Content
   lemmas and key phrases of a non-answer are emptied.
-* ``not_dutch`` — French or English (textmine.nlp.language); non-answers are
-  not tested.
+* ``not_dutch`` — French, English or Spanish (textmine.nlp.language);
+  non-answers are not tested.
 * ``very_long`` — more than ``very_long_words`` words (default 250).
 * ``contains_pii`` — textmine_pii found personal data.
 * ``duplicate`` — set by ``clean_answers`` from ``find_duplicates``: the same
@@ -65,7 +65,9 @@ DEFAULT_NON_ANSWER_PATTERNS = [
     r"[/\\|_.\-\s]+",
 ]
 _NON_ANSWER_RX = re.compile("|".join(f"(?:{p})" for p in DEFAULT_NON_ANSWER_PATTERNS), re.IGNORECASE)
-_EDGE_PUNCT = re.compile(r"^[\W_]+|[\W_]+$")
+# The end run starts only where a run of punctuation starts: "[\W_]+$" alone tried
+# every position of a long run and was quadratic.
+_EDGE_PUNCT = re.compile(r"^[\W_]++|(?<![\W_])[\W_]++$")
 _SPACES = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 
@@ -138,7 +140,7 @@ class AnswerFlagger:
             doc._.key_phrases = []
         else:
             language = self.detect(doc._.redacted_text or text)
-            if language in ("fr", "en"):
+            if language is not None and language != "nl":
                 flags.append(NOT_DUTCH)
         if len(text.split()) > self.very_long_words:
             flags.append(VERY_LONG)

@@ -80,6 +80,8 @@ def left_out_reason(exclusion: dict[str, Any]) -> str:
 
 
 def method_data(ctx: WaveContext, evidence: Evidence | None = None) -> dict[str, Any]:
+    from ..nlp.pii import redact_field
+
     n, population = len(ctx.respondents), ctx.info.population
     left_out = [e for e in ctx.info.exclusions if e.get("count")]
     return {
@@ -90,7 +92,8 @@ def method_data(ctx: WaveContext, evidence: Evidence | None = None) -> dict[str,
         "margin_of_error": margin_of_error(n, population),
         "margin_of_error_no_fpc": margin_of_error(n, None),
         "required_sample": required_sample(population) if population else None,
-        "unmatched": ctx.store.unmatched_units(ctx.survey, ctx.wave),
+        # units as typed: redacted, a respondent may have typed a name or an address there
+        "unmatched": [redact_field(u) for u in ctx.store.unmatched_units(ctx.survey, ctx.wave)],
         "representation": [representation(ctx, "province", evidence),
                            representation(ctx, "size_class", evidence)],
         "anchor": evidence.add((ctx.survey, ctx.wave, "respons"), f"Alle respondenten ({ctx.survey.upper()} "
