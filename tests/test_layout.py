@@ -375,3 +375,60 @@ def test_real_google_forms_hotdog(tmp_path: Path):
     ("surveygizmo_jupyter_notebook_ux_en.csv", 1)])
 def test_real_header_rows_detected(name: str, rows: int):
     assert detect_header_rows(read_records(REAL / name)) == rows
+
+
+# --- layouts met in exports the team had not seen (see /work/wt/notes/UNSEEN_RESULTS.md) ---
+
+# Row 1 leaves the first cell blank and spans each question over its option columns; row 2
+# names the id column ('#', as Typeform calls its response token) and the options.
+ID_NAMED_BELOW = (
+    ",Which systems do you use?,,,Which interface do you use?,,Comments\n"
+    "#,macOS,Windows,Linux,Python,MATLAB,Open-Ended Response\n"
+    "r2w0retelulfeavbz8nk,macOS,,Linux,Python,,fine\n"
+    "twg8u7g64abr2oatwg8u,,Windows,,Python,MATLAB,\n"
+    "tka9zbm6vm95yi8htka9,macOS,,,,MATLAB,more docs\n"
+)
+
+
+def test_id_header_in_the_sub_answer_row(tmp_path: Path):
+    export = write(tmp_path, "ids_below.csv", ID_NAMED_BELOW)
+    records = read_records(export)
+    assert detect_header_rows(records) == 2
+    heads = header_names(records.rows[:2])
+    assert [h.name for h in heads[:3]] == ["#", "Which systems do you use? - macOS", "Which systems do you use? - Windows"]
+    schema = Schema.from_dict({"survey": "s", "header_rows": 2, "id_column": "#", "questions": [
+        {"id": "systems", "type": "multi", "columns": {"macOS": {"position": 2}, "Windows": {"position": 3},
+                                                       "Linux": {"position": 4}}}]})
+    data = validate(read_table(export, header_rows=2), schema)
+    assert [r[0] for r in data.respondents] == ["r2w0retelulfeavbz8nk", "twg8u7g64abr2oatwg8u", "tka9zbm6vm95yi8htka9"]
+    # A data row under a blank first header holds a token with digits or a number: one header row.
+    plain = write(tmp_path, "index.csv", ",Which systems?,,\n1,macOS,Windows,Linux\n2,macOS,,\n")
+    assert detect_header_rows(read_records(plain)) == 1
+
+
+# Qualtrics' legacy CSV: V1 ... V10 over the metadata names, question tags over their texts.
+QUALTRICS_LEGACY = (
+    "V1,V2,V3,V4,V5,V6,V7,V8,V9,V10,Q1,Q2,LocationLatitude,LocationLongitude,LocationAccuracy,\n"
+    "ResponseID,ResponseSet,Name,ExternalDataReference,EmailAddress,IPAddress,Status,StartDate,EndDate,Finished,"
+    "This is a multiple choice question.,This is a free text question.,LocationLatitude,LocationLongitude,"
+    "LocationAccuracy,\n"
+    "R_2YPOQ602ER1jkf1,Default Response Set,Anonymous,,,192.0.2.66,0,2017-07-18 08:28:09,2017-07-18 08:28:48,1,2,"
+    "Hello World!,47.1,7.2,-1,\n"
+    "R_3aaaaaaaaaaaaaa,Default Response Set,Anonymous,,,192.0.2.67,1,2017-07-18 09:28:09,2017-07-18 09:28:48,1,1,"
+    "preview,47.1,7.2,-1,\n"
+    "R_4bbbbbbbbbbbbbb,Default Response Set,Anonymous,,,192.0.2.68,0,2017-07-18 10:28:09,2017-07-18 10:29:48,0,,"
+    ",47.1,7.2,-1,\n"
+)
+
+
+def test_qualtrics_legacy_two_rows(tmp_path: Path):
+    export = write(tmp_path, "legacy.csv", QUALTRICS_LEGACY)
+    records = read_records(export)
+    assert detect_header_rows(records) == 2
+    heads = header_names(records.rows[:2])
+    assert [h.name for h in heads[:3]] == ["ResponseID", "ResponseSet", "Name"]
+    assert heads[10] == ColumnHead(11, "Q1", "This is a multiple choice question.")
+    schema = Schema.from_dict({"survey": "s", "header_rows": 2, "id_column": "ResponseID", "questions": [
+        {"id": "q2", "type": "open", "column": "Q2"}]})
+    data = validate(read_table(export, header_rows=2), schema)
+    assert [r[0] for r in data.respondents] == ["R_2YPOQ602ER1jkf1", "R_3aaaaaaaaaaaaaa", "R_4bbbbbbbbbbbbbb"]

@@ -81,7 +81,7 @@ for _keys, _why in [
     ("collector collectorid collectorname distributionchannel", "collector / distribution channel"),
     ("useragent browser referer referrer refurl referrerurl extendedreferer sessionid seed token tags contactid responseset "
      "legacycomments externalreference externaldatareference recipientid panelid assignmentid hitid "
-     "locationlatitude locationlongitude latitude longitude lat long lng", "technical metadata of the response"),
+     "locationlatitude locationlongitude locationaccuracy latitude longitude lat long lng", "technical metadata of the response"),
 ]:
     for _k in _keys.split():
         _META[_k] = _why

@@ -276,8 +276,12 @@ def _subanswer_row(above: Sequence[str], row: Sequence[str]) -> str | None:
     width = max(len(above), len(row))
     above = list(above) + [""] * (width - len(above))
     row = list(row) + [""] * (width - len(row))
-    if row[0].strip() and loose_key(row[0]) != loose_key(above[0]):
-        return None  # a respondent's id or timestamp: sub-answer rows repeat the first header or leave it blank
+    # The first cell: sub-answer rows repeat the first header, leave it blank, or (the first
+    # header being blank) name the id column there ('#', 'Respondent ID'); a respondent's
+    # id, row number or timestamp holds digits.
+    first_named = not above[0].strip() and _header_word(row[0])
+    if row[0].strip() and loose_key(row[0]) != loose_key(above[0]) and not first_named:
+        return None
     markers = sum(1 for c in row if c.strip() and _is_generic(c))
     repeats = sum(1 for a, c in zip(above, row) if a.strip() and loose_key(a) and loose_key(a) == loose_key(c))
     under = [row[i] for i in spans if i < width]
@@ -287,10 +291,26 @@ def _subanswer_row(above: Sequence[str], row: Sequence[str]) -> str | None:
     if repeats >= 3 and filled_under >= 0.9 * len(under):
         return f"{repeats} cells repeat the header above and every sub-column is named"
     others = sum(1 for c in row if _OTHER_SPECIFY.match(c))
-    if (above[0].strip() and not row[0].strip() and filled_under >= 0.9 * len(under)
+    if (((above[0].strip() and not row[0].strip()) or first_named) and filled_under >= 0.9 * len(under)
             and len({loose_key(c) for c in under}) >= 0.9 * len(under) and (markers or others or len(under) >= 3)):
         return "the first cell is blank and every sub-column is named"
     return None
+
+
+def _header_word(cell: str) -> bool:
+    """A short label with no digit ('#', 'Respondent ID'): a header, never a respondent's id."""
+    cell = cell.strip()
+    return bool(cell) and len(cell) <= 40 and not any(ch.isdigit() for ch in cell)
+
+
+# Qualtrics' legacy CSV: row 1 numbers the columns V1, V2 ... over row 2's names (ResponseID ...).
+_LEGACY_TAG = re.compile(r"^V\d+$")
+
+
+def _is_legacy_qualtrics(top: Sequence[str], below: Sequence[str]) -> bool:
+    tags = [c.strip() for c in top[:10]]
+    return (len(tags) >= 5 and all(_LEGACY_TAG.match(t) for t in tags[:5]) and tags[0] == "V1"
+            and any(loose_key(c) in ("responseid", "responseset") for c in below[:12]))
 
 
 def header_evidence(records: Sequence[Sequence[str]]) -> tuple[int, str]:
@@ -299,6 +319,8 @@ def header_evidence(records: Sequence[Sequence[str]]) -> tuple[int, str]:
     for i, row in enumerate(head[1:], start=1):
         if _is_import_id_row(row):
             return i + 1, f"row {i + 1} holds Qualtrics ImportIds"
+    if len(head) > 2 and _is_legacy_qualtrics(head[0], head[1]):
+        return 2, "row 1 numbers the columns V1, V2 ... over row 2's names (Qualtrics legacy export)"
     for k in range(min(2, len(head) - 1)):
         why = _subanswer_row(head[k], head[k + 1])
         if why:
@@ -329,6 +351,10 @@ def header_names(header_cells: list[list[str]]) -> list[ColumnHead]:
     rows = [r + [""] * (width - len(r)) for r in rows]
     if len(rows) == 1:
         return [ColumnHead(i + 1, c, c) for i, c in enumerate(rows[0])]
+    if len(rows) == 2 and _is_legacy_qualtrics(rows[0], rows[1]):
+        # V1 ... V10 number the metadata columns: their names are row 2's (ResponseID, Status ...).
+        return [ColumnHead(i + 1, rows[1][i] if _LEGACY_TAG.match(rows[0][i]) else rows[0][i],
+                           rows[1][i] or rows[0][i]) for i in range(width)]
     kept = [r for r in rows if not _is_import_id_row(r)] or rows[:1]
     qualtrics = len(kept) < len(rows)
     if not qualtrics and len(kept) == 2 and not _spanned(kept[0]) \
