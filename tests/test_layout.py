@@ -432,3 +432,31 @@ def test_qualtrics_legacy_two_rows(tmp_path: Path):
         {"id": "q2", "type": "open", "column": "Q2"}]})
     data = validate(read_table(export, header_rows=2), schema)
     assert [r[0] for r in data.respondents] == ["R_2YPOQ602ER1jkf1", "R_3aaaaaaaaaaaaaa", "R_4bbbbbbbbbbbbbb"]
+
+
+def test_title_line_above_the_table(tmp_path: Path):
+    # An owner's title in A1 above a SurveyMonkey export (OSPO 2019): not a header, not a respondent.
+    export = write(tmp_path, "titled.csv", "Survey_2019_Data_PII_removed\r\n" + SURVEYMONKEY)
+    records = read_records(export)
+    assert records.delimiter == "," and records.titles == [(1, "Survey_2019_Data_PII_removed")]
+    assert detect_header_rows(records) == 2 and records.row_numbers[:3] == [2, 3, 4]
+    report, data = ingest(export, load_schema(schema_file(tmp_path, SURVEYMONKEY_SCHEMA)), tmp_path / "p", "1")
+    assert report.respondents == 3 and [r[-1] for r in data.respondents] == [4, 5, 6]
+    # A one-column export keeps its header.
+    single = write(tmp_path, "one.csv", "Comments\nfine\nmore docs\nnone\n")
+    assert read_records(single).rows[0] == ["Comments"]
+
+
+def test_tsv_without_quoting(tmp_path: Path):
+    # Google Sheets' .tsv download writes a cell that starts with a quote as it is.
+    text = ("Timestamp\tWhich tools do you use?\tAnything else?\n"
+            "12/6/2018 12:14:44\tExcel, Python\t\"Native\" interactive graphics\n"
+            "12/6/2018 12:17:26\tExcel\tmore \"docs\" please\n")
+    export = write(tmp_path, "responses.tsv", text)
+    records = read_records(export)
+    assert records.rows[1] == ["12/6/2018 12:14:44", "Excel, Python", '"Native" interactive graphics']
+    assert records.row_numbers == [1, 2, 3]
+    # A quote that really is unbalanced (rows of different widths) stays an error naming the row.
+    broken = write(tmp_path, "broken.tsv", "a\tb\n1\t\"x\n2\t3\t4\n")
+    with pytest.raises(InputError, match="quote"):
+        read_records(broken)

@@ -372,6 +372,8 @@ def draft_schema(path: str | Path, survey: str = "survey", sheet: str | None = N
             draft = draft_from_records(records.rows, survey, Path(path).name, header_rows=told)
             draft.header_why = why
             check_draft(draft, path, sheet)
+    for row, title in records.titles:
+        draft.header_why += f"; row {row} ('{title[:60]}') is a title above the table, not read"
     return draft
 
 

@@ -52,6 +52,7 @@ class Records:
     encoding: str | None = None   # CSV only
     delimiter: str | None = None  # CSV only
     sha256: str = ""
+    titles: list[tuple[int, str]] = field(default_factory=list)  # (row, text) of title lines above the table
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,22 @@ def read_records(path: str | Path, sheet: str | None = None) -> Records:
     records.sha256 = hashlib.sha256(data).hexdigest()
     if not records.rows:
         raise InputError("file holds no table", file=path)
+    _drop_titles(records)
     return records
+
+
+def _drop_titles(records: Records) -> None:
+    """Leave out title lines above the table ('Survey_2019_Data_PII_removed'): a first row
+    with one filled cell over a header row and data rows of three or more cells."""
+    def filled(row: list[str]) -> int:
+        return sum(1 for c in row if c.strip())
+
+    while len(records.rows) > 2 and filled(records.rows[0]) == 1 and records.rows[0][0].strip():
+        below = [filled(r) for r in records.rows[1:31]]
+        if below[0] < 3 or sum(1 for n in below if n >= 3) < 0.5 * len(below):
+            return
+        records.titles.append((records.row_numbers[0], records.rows[0][0].strip()))
+        del records.rows[0], records.row_numbers[0]
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -137,9 +153,10 @@ def _sniff_delimiter(text: str) -> str:
             continue
         if not records:
             continue
-        width = records[0]
         if len(records) > 1 and len(text) > len(sample):
             records = records[:-1]  # the last record of a cut sample may be partial
+        # The most common width, not the first record's: a title line may sit above the table.
+        width = max(set(records), key=lambda n: (records.count(n), n))
         consistent = sum(1 for n in records if n == width)
         score = (consistent if width > 1 else 0, width)
         if score > best_score:
@@ -170,12 +187,34 @@ def _read_csv(path: Path, data: bytes) -> Records:
             numbers.append(record)
     except csv.Error as exc:
         if "field larger than field limit" not in str(exc):
+            unquoted = _read_unquoted_tsv(text) if delimiter == "\t" else None
+            if unquoted is not None:
+                return Records(str(path), unquoted[0], unquoted[1], encoding, delimiter)
             raise InputError(f"cannot parse as CSV ({exc}); is a quote unbalanced?", file=path,
                              row=record + 1) from None
     else:
         return Records(str(path), rows, numbers, encoding, delimiter)
     del reader  # frees the first parse's buffer before the second look
     raise _oversized_cell(path, text, delimiter, rows[0] if rows else [])
+
+
+def _read_unquoted_tsv(text: str) -> tuple[list[list[str]], list[int]] | None:
+    """A tab-separated file that does not quote (Google Sheets' .tsv download writes a cell
+    '"Native" graphics' as it is): one line per record, when every line has the same number
+    of tabs; None otherwise (then the quote really is unbalanced)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    tabs = {line.count("\t") for line in lines if line.strip()}
+    if len(tabs) != 1 or tabs == {0}:
+        return None
+    rows, numbers = [], []
+    for number, line in enumerate(lines, start=1):
+        cells = line.split("\t")
+        if any(c.strip() for c in cells):
+            rows.append(cells)
+            numbers.append(number)
+    return rows, numbers
 
 
 def _oversized_cell(path: Path, text: str, delimiter: str, header: list[str]) -> InputError:
