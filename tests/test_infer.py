@@ -480,3 +480,59 @@ def test_code_zero_option_is_never_lost_silently(cli, tmp_path: Path):
     assert counts == {"Don't know or not sure": 2, "1 to 10": 2, "11 to 49": 1}
     region = ingest_and_tally(cli, path, out, tmp_path / "again")["questions"][1]["counts"]
     assert region["Don't know or not sure"] == 1
+
+
+# --- layouts met in exports the team had not seen (see /work/wt/notes/UNSEEN_RESULTS.md) -------------
+
+def test_limesurvey_code_text_separator_setting(cli, tmp_path: Path):
+    # LimeSurvey lets the exporter choose the code/text separator: '._.' instead of '. '.
+    headers = ["startdate._.Date started", "socio1._.In which country do you work?",
+               "fund2[SQ001]._.Which sources pay for your effort? [Grants]",
+               "fund2[SQ002]._.Which sources pay for your effort? [Core funding]",
+               "fund2[SQ003]._.Which sources pay for your effort? [Other]"]
+    rows = [["2018-03-01 10:00", "UK", "Yes", "No", "No"], ["2018-03-01 11:00", "NL", "Yes", "Yes", "No"],
+            ["2018-03-02 10:00", "UK", "No", "Yes", "No"], ["2018-03-02 12:00", "DE", "", "", ""]]
+    path = write_csv(tmp_path, headers, rows)
+    text, data, schema = infer(cli, path, tmp_path)
+    assert "Layout: limesurvey" in text
+    (country, fund) = data["questions"]
+    assert fund["type"] == "multi" and list(fund["columns"]) == ["Grants", "Core funding", "Other"]
+    assert fund["label"] == "Which sources pay for your effort?"
+    assert country["type"] != "multi" and "startdate._.Date started" in flat(text)  # left out as a date/time
+    tally = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+    assert tally["questions"][1]["counts"] == {"Grants": 2, "Core funding": 2, "Other": 0}
+
+
+def test_re_joined_checkbox_cells_in_a_google_forms_sheet(cli, tmp_path: Path):
+    # A Google Forms sheet whose checkbox cells someone re-joined with ';' (pandas user survey
+    # 2019); one option holds ', ' so the form's own ', ' is tried too and must lose.
+    cells = ["Conda", "Virtualenv / pipenv;Conda", "No, I don't isolate environments", "Virtualenv / pipenv",
+             "Virtualenv / pipenv;Docker;Conda", "Docker;Conda", "Conda;No, I don't isolate environments",
+             "Conda", "Docker", "Virtualenv / pipenv;Docker", "No, I don't isolate environments", "Conda"]
+    path = write_csv(tmp_path, ["Timestamp", "Which tools do you use to isolate environments? (multiple answers)"],
+                     [[f"3/{i + 1}/2019 10:00:00", c] for i, c in enumerate(cells)])
+    _, data, _ = infer(cli, path, tmp_path)
+    (q,) = data["questions"]
+    assert q["type"] == "multi" and q["separator"] == ";"
+    assert set(q["options"]) == {"Conda", "Virtualenv / pipenv", "Docker", "No, I don't isolate environments"}
+    tally = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+    assert tally["questions"][0]["counts"]["Conda"] == 7
+
+
+def test_bare_comma_joins_keep_comma_space_inside_options():
+    # Qualtrics joins choices with ',' and no space: ', ' belongs to an option's text.
+    cells = ["Celebrities,Body health/Fitness, Beauty,Music, songs, movies", "Music, songs, movies,Art",
+             "Body health/Fitness, Beauty,Art", "Art", "Celebrities,Music, songs, movies", "Body health/Fitness, Beauty"]
+    sep, options, other = detect_separator(cells, (",",), "Topic of interest (check all that apply)")
+    assert sep == "," and other == []
+    assert set(options) == {"Celebrities", "Body health/Fitness, Beauty", "Music, songs, movies", "Art"}
+
+
+def test_check_all_that_apply_with_few_combinations_is_multi():
+    # Qualtrics 'Gender (Check all that apply)': two of many respondents ticked two options.
+    cells = ["Female"] * 40 + ["Male"] * 30 + ["Non-binary / third gender"] * 6 + \
+        ["Male,Non-binary / third gender", "Female,Non-binary / third gender"]
+    kind, details, _ = classify(cells, "Gender (Check all that apply)", separators=(",",))
+    assert kind == "multi" and details["options"] == ["Female", "Male", "Non-binary / third gender"]
+    # Without the header's say-so, two joined cells are not enough evidence.
+    assert classify(cells, "Gender", separators=(",",))[0] == "single"

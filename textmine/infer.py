@@ -270,6 +270,17 @@ SEPARATORS = (";", ", ", ",", "|")
 # (a column per option), so a comma there is part of one option's text.
 TOOL_SEPARATORS = {"surveymonkey": (), "limesurvey": (), "qualtrics": (",",), "googleforms": (", ",),
                    "msforms": (";",), "surveygizmo": (";", ","), "spreadsheet": SEPARATORS}
+# Tried after the tool's own, for a file someone re-joined ('a;b' in a Google Forms sheet
+# tidied by a script): people rarely type these two in an answer, so the evidence decides.
+FALLBACK_SEPARATORS = (";", "|")
+
+
+def separators_for(tool: str) -> tuple[str, ...]:
+    """The separators to try for a one-cell multi in this tool's export, its own first."""
+    own = TOOL_SEPARATORS.get(tool, SEPARATORS)
+    if tool in ("surveymonkey", "limesurvey"):
+        return tuple(own)
+    return tuple(own) + tuple(s for s in FALLBACK_SEPARATORS if s not in own)
 LONG_TEXT = 60
 
 
@@ -530,7 +541,10 @@ def detect_tool(columns: list[Column], records: Sequence[Sequence[str]], header_
     return "spreadsheet", "no survey tool's layout recognised"
 
 
-_LIME_HEADER = re.compile(r"^(?P<code>[A-Za-z][A-Za-z0-9_]*)(?P<sub>(\[[^\]]*\])*)(\.\s+(?P<text>.*))?$", re.S)
+# LimeSurvey's "question code & question text" headings: 'code. text', 'code[SQ001]. text [item]';
+# the code/text separator is an export setting: '. ' by default, '._.' seen in real exports.
+_LIME_HEADER = re.compile(r"^(?P<code>[A-Za-z][A-Za-z0-9_]*)(?P<sub>(\[[^\]]*\])*)((\.\s+|\._\.\s*)(?P<text>.*))?$",
+                          re.S)
 
 
 def _limesurvey_code(name: str) -> str | None:
@@ -972,7 +986,7 @@ def _single_column(c: Column, draft: Draft, taken: set[str], label: str | None =
                    pool: list[str] | None = None, grid: bool = False, why_prefix: str = "") -> Drafted | None:
     label = label or " ".join((c.head.label or c.head.name).split()) or f"kolom {c.position}"
     kind, details, why = classify(c.answers(), c.text, pool=pool, grid=grid,
-                                  separators=TOOL_SEPARATORS.get(draft.tool, SEPARATORS))
+                                  separators=separators_for(draft.tool))
     if kind == "skip":
         draft.left_out.append((c.title, why[0]))
         return None
@@ -1277,7 +1291,12 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
     if len(vals) < 4:
         return None
     many = bool(_MANY.search(header or ""))
-    share = 0.03 if many else 0.1
+    # A question that says 'check all that apply' needs two cells with several options
+    # (Qualtrics 'Gender (Check all that apply)': 2 of 141 respondents ticked two).
+    share = 0.01 if many else 0.1
+    # Every separator the cells bear out is a candidate; the one that finds the most cells
+    # holding several options wins ('No, I don't isolate' holds ', ' but ';' joins the options).
+    best: tuple[int, str, list[str], list[str]] | None = None
     for sep in separators:
         token = sep.strip()
         with_sep = [v for v in vals if token in v.rstrip(token)]
@@ -1308,13 +1327,15 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
             spelled.setdefault(option_key(o), o)
         options = list(spelled.values())
         other = sorted({p for p in pieces if p not in recurring})
-        return sep, options, other
-    return None
+        if best is None or several > best[0]:
+            best = (several, sep, options, other)
+    return best[1:] if best is not None else None
 
 
 def _split_cell(cell: str, sep: str) -> list[str]:
-    """Pieces of a cell; never between digits ('10,000') and never inside brackets."""
-    parts = re.split(r"(?<!\d),|,(?!\d)", cell) if sep == "," else cell.split(sep)
+    """Pieces of a cell; never between digits ('10,000') and never inside brackets. A tool that
+    joins with a bare ',' (Qualtrics) leaves ', ' inside an option ('Music, songs, movies')."""
+    parts = re.split(r"(?<!\d),(?!\s)|,(?![\d\s])", cell) if sep == "," else cell.split(sep)
     out: list[str] = []
     for part in parts:
         if out and out[-1].count("(") > out[-1].count(")"):
