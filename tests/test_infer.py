@@ -536,3 +536,38 @@ def test_check_all_that_apply_with_few_combinations_is_multi():
     assert kind == "multi" and details["options"] == ["Female", "Male", "Non-binary / third gender"]
     # Without the header's say-so, two joined cells are not enough evidence.
     assert classify(cells, "Gender", separators=(",",))[0] == "single"
+
+
+TYPEFORM = [
+    ["#", "Are you already working as a developer?", "coffee-and-codes", "hackathons", "conferences", "None",
+     "Other", "How many hours do you spend learning each week?", "Start Date (UTC)", "Submit Date (UTC)",
+     "Network ID"],
+    ["995106cd710ec2af0e371cbe5e1f68fb", "0", "", "hackathons", "", "", "", "20", "2016-03-29 21:21:23",
+     "2016-03-29 21:23:43", "5f57f20d14"],
+    ["ee9b99ff3a221d118349598106aa06a7", "0", "coffee-and-codes", "hackathons", "conferences", "", "Meetups", "40",
+     "2016-03-29 21:22:54", "2016-03-29 21:24:35", "8219d7dfee"],
+    ["cef35615d61b202f1dc794ef2746df14", "1", "", "", "", "None", "", "30", "2016-03-29 21:23:13",
+     "2016-03-29 21:24:53", "2c6f0af42c"],
+    ["323e5a113644d18185c743c241407754", "0", "", "", "conferences", "", "local user group", "15",
+     "2016-03-29 21:24:59", "2016-03-29 21:27:09", "d048ac774d"],
+]
+
+
+def test_typeform_option_columns_headed_by_their_option(cli, tmp_path: Path):
+    # Typeform heads a checkbox question's columns with the options only, each holding its own
+    # name when chosen; '#' is the response token; Network ID hashes the IP address.
+    path = write_csv(tmp_path, TYPEFORM[0], TYPEFORM[1:])
+    text, data, _ = infer(cli, path, tmp_path)
+    assert "Layout: typeform" in text and data["id_column"] == "#"
+    questions = {q["id"]: q for q in data["questions"]}
+    (multi,) = [q for q in questions.values() if q["type"] == "multi"]
+    assert list(multi["columns"]) == ["coffee-and-codes", "hackathons", "conferences", "None"]
+    others = [q for q in questions.values() if q.get("column") == "Other"]
+    assert others and others[0]["type"] == "open"
+    refs = [str(q.get("column")) for q in data["questions"]]
+    assert not {"Network ID", "Start Date (UTC)", "Submit Date (UTC)"} & set(refs)
+    assert "Network ID" in flat(text)  # named among the columns left out
+    tally = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+    assert tally["respondents"] == 4
+    counts = next(q for q in tally["questions"] if q["type"] == "multi")["counts"]
+    assert counts == {"coffee-and-codes": 1, "hackathons": 2, "conferences": 2, "None": 1}

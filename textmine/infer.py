@@ -79,6 +79,8 @@ for _keys, _why in [
      "response status/progress (used by filters, not a question)"),
     ("language userlanguage startlanguage taal langue", "interface language"),
     ("collector collectorid collectorname distributionchannel", "collector / distribution channel"),
+    ("networkid", "Typeform's network id (a hash of the respondent's IP address)"),
+    ("stagedate ending responsetypeid", "technical metadata of the response"),
     ("useragent browser referer referrer refurl referrerurl extendedreferer sessionid seed token tags contactid responseset "
      "legacycomments externalreference externaldatareference recipientid panelid assignmentid hitid "
      "locationlatitude locationlongitude locationaccuracy latitude longitude lat long lng", "technical metadata of the response"),
@@ -538,6 +540,8 @@ def detect_tool(columns: list[Column], records: Sequence[Sequence[str]], header_
         return "msforms", "Id, start and completion time columns"
     if {"timestarted", "datesubmitted", "status"} <= keys:
         return "surveygizmo", "Time Started, Date Submitted and Status columns"
+    if columns and columns[0].head.name.strip() == "#" and keys & {"networkid", "submitdateutc", "stagedateutc"}:
+        return "typeform", "first column '#' (the response token) and Submit Date (UTC) / Network ID columns"
     return "spreadsheet", "no survey tool's layout recognised"
 
 
@@ -606,6 +610,46 @@ def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[st
     for c in columns:
         if c.group and by_group[c.group] < 2:
             c.stem = c.item = c.group = ""
+    _option_runs(columns)
+
+
+def _self_named(c: Column) -> bool:
+    """A column whose every answer is its own header ('hackathons' under 'hackathons')."""
+    name = option_key(c.head.name)
+    answers = {option_key(v) for v in c.answers()}
+    return bool(name) and answers == {name}
+
+
+def _option_runs(columns: list[Column]) -> None:
+    """Adjacent columns that each hold their own header when chosen are one checkbox question
+    whose options head the columns (Typeform writes no question text above them); an 'Other'
+    column right after holds that question's free text."""
+    i = 0
+    while i < len(columns):
+        if columns[i].group or not _self_named(columns[i]):
+            i += 1
+            continue
+        run = [columns[i]]
+        j = i + 1
+        while j < len(columns) and not columns[j].group and columns[j].head.name.strip():
+            if _self_named(columns[j]):
+                run.append(columns[j])
+            elif not columns[j].answers() and j + 1 < len(columns) and _self_named(columns[j + 1]):
+                run.append(columns[j])  # an option nobody chose, between chosen ones
+            else:
+                break
+            j += 1
+        if len([c for c in run if c.answers()]) >= 2:
+            names = [" ".join(c.head.name.split()) for c in run]
+            stem = " / ".join(names[:4]) + (" / ..." if len(names) > 4 else "")
+            group = f"\u0001options {run[0].position}"
+            tail = columns[j] if j < len(columns) and not columns[j].group else None
+            if tail is not None and _OTHER_TEXT.search(tail.head.name) and not _self_named(tail):
+                run.append(tail)
+                j += 1
+            for c in run:
+                c.stem, c.item, c.group = stem, " ".join(c.head.name.split()), group
+        i = max(j, i + 1)
 
 
 def _qualtrics_groups(columns: list[Column]) -> None:
@@ -671,6 +715,8 @@ def meta_reason(c: Column, tool: str = "spreadsheet") -> str | None:
     for k in keys:
         if k in _META:
             return _META[k]
+        if k.endswith(("utc", "gmt")) and k[:-3] in _META:  # Typeform: 'Submit Date (UTC)'
+            return _META[k[:-3]]
         if k in _TOOL_META.get(tool, {}):
             return _TOOL_META[tool][k]
         for pattern, why in _META_PATTERNS:
@@ -727,6 +773,8 @@ def _choose_id(columns: list[Column], meta: dict[int, str], draft: Draft) -> Non
         if code:
             keys.append(_key(code))
         rank = min((_ID_KEYS.index(k) for k in keys if k in _ID_KEYS), default=None)
+        if c.head.name.strip() == "#" and c.index == 0:
+            rank = 0  # Typeform's response token, and many a sheet's row number
         if rank is None or _is_personal(meta.get(c.index)):
             continue
         ranked.append((rank, c.index, c))
@@ -817,6 +865,11 @@ def _propose_filters(columns: list[Column], data: list[list[str]], draft: Draft)
             rules.append(({"column": sub.ref, "filled": True, "why": "niet ingediend (submitdate is leeg)"},
                           ["LimeSurvey leaves submitdate blank for responses that were never submitted",
                            "(the respondent stopped before the last page): only submitted ones count."]))
+    elif draft.tool == "typeform":
+        kind = find("responsetype")
+        if kind is not None and any(_norm(v) == "completed" for v in kind.values):
+            rules.append(({"column": kind.ref, "in": ["completed"], "why": "onvolledig (Response Type is partial)"},
+                          ["Typeform marks responses left half-way as partial: only completed ones count."]))
     elif draft.tool == "surveygizmo":
         status = find("status")
         if status is not None and any(_norm(v) == "complete" for v in status.values):
