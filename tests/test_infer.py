@@ -571,3 +571,40 @@ def test_typeform_option_columns_headed_by_their_option(cli, tmp_path: Path):
     assert tally["respondents"] == 4
     counts = next(q for q in tally["questions"] if q["type"] == "multi")["counts"]
     assert counts == {"coffee-and-codes": 1, "hackathons": 2, "conferences": 2, "None": 1}
+
+
+def test_numbered_option_columns_are_one_checkbox_per_question(cli, tmp_path: Path):
+    # An analyst's rewrite of a SurveyMonkey export (OSPO 2021): row 1 'Q1 01—question', row 2
+    # the option each column holds when chosen; no text spans the sub-columns.
+    q1 = "Where is your organization on its open source journey? (Check all that apply)"
+    rows = [["Respondent ID", f"Q1 01—{q1}", f"Q1 02—{q1}", f"Q1 03—{q1}", "Q2 00—How many people work there?"],
+            ["Respondent ID", "Consuming open source", "Contributing upstream", "Don't know", "Multiple choice response"],
+            ["1001", "Consuming open source", "Contributing upstream", "", "2-5"],
+            ["1002", "Consuming open source", "", "", "More than 10,000"],
+            ["1003", "", "", "Don't know", "2-5"],
+            ["1004", "", "Contributing upstream", "", "2-5"]]
+    path = write_csv(tmp_path, rows[0], rows[1:])
+    _, data, _ = infer(cli, path, tmp_path)
+    multi = [q for q in data["questions"] if q["type"] == "multi"]
+    assert len(multi) == 1 and multi[0]["label"] == q1
+    assert list(multi[0]["columns"]) == ["Consuming open source", "Contributing upstream", "Don't know"]
+    tally = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+    assert tally["respondents"] == 4
+    # '3. Python.', '3. R.' then '4. Data engineer.': the number ends one question and starts the next.
+    heads = ["Respondent ID", "3. Python.", "3. R.", "4. Data engineer.", "4. Data scientist."]
+    cells = [["1", "Python.", "R.", "", "Data scientist."], ["2", "Python.", "", "Data engineer.", ""],
+             ["3", "", "R.", "Data engineer.", "Data scientist."]]
+    draft = draft_from_records([heads] + cells, "s", "numbered.csv")
+    multis = [q.question for q in draft.questions if q.question["type"] == "multi"]
+    assert [list(q["columns"]) for q in multis] == [["Python.", "R."], ["Data engineer.", "Data scientist."]]
+
+
+def test_bracketed_numbers_and_long_non_answers_make_a_scale():
+    answers = ["(0) Not a problem for me.", "(1)\u00a0Trivial.", "(2) Minor.", "(3) Major.", "(4) Critical.",
+               "N/A - skip, don't know.", "(2) Minor.", "(3) Major."]
+    kind, details, _ = classify(answers, "10a. Data is too big to fit into memory.")
+    assert kind == "likert"
+    assert details["options"][0] == "(0) Not a problem for me." and details["options"][-1] == "(4) Critical."
+    assert details["exclude_from_base"] == ["N/A - skip, don't know."]
+    kind, details, _ = classify(["Agree", "Strongly agree", "Does not apply.", "Disagree", "Agree"], "Statements")
+    assert kind == "likert" and details["extra_options"] == ["Does not apply."]

@@ -237,6 +237,16 @@ NON_ANSWERS = [
     "ne s'applique pas", "nsp", "je préfère ne pas répondre",
 ]
 _NON_ANSWER_KEYS = {_norm(v) for v in NON_ANSWERS}
+# Longer spellings of the same ("N/A - skip, don't know.", "Does not apply.").
+_NON_ANSWER_START = re.compile(r"^(n/a|n\.v\.t|nvt|don't know|do not know|not applicable|does not apply|"
+                               r"weet (ik )?niet|niet van toepassing|geen mening|ne sais pas|sans opinion|"
+                               r"prefer not to (say|answer))(?![\w/])")
+
+
+def _is_non_answer(text: str) -> bool:
+    """'Weet niet', 'N/A', 'Does not apply.': an answer outside any scale."""
+    k = _norm(text)
+    return k in _NON_ANSWER_KEYS or k.rstrip(" .!") in _NON_ANSWER_KEYS or bool(_NON_ANSWER_START.match(k))
 _SCALE_WORDS = {
     "agree": r"\b(eens|oneens|akkoord|agree|disagree|agreement|accord|stelling(en)?|statements?|affirmations?)\b",
     "satisfied": r"(tevreden|satisf|content)",
@@ -251,7 +261,7 @@ _RANGE = re.compile(r"(?<![\d.,])([01])\s*(?:-|–|to|tot|à|a|t/m|until)\s*(\d{
 _ENDPOINTS = re.compile(r"(?<![\d.,])([01])\s*=\s*[^=]{1,80}?[,;/]\s*(?:\d+\s*=\s*[^=]{1,60}?[,;/]\s*)*"
                         r"(\d{1,2})\s*=", re.I)
 # "5 - Mostly other people", "1 (None at all)", "2 – Very critical": a number with its label.
-_LABELLED_NUMBER = re.compile(r"^\s*(\d{1,2})(?:\s*(?:[-–—:=)]|\.(?!\d)|\()\s*(.*?))?\s*\)?\s*$")
+_LABELLED_NUMBER = re.compile(r"^\s*\(?(\d{1,2})(?:\s*(?:[-–—:=)]|\.(?!\d)|\()\s*(.*?))?\s*\)?\s*$")
 # Questions whose whole-number answers are amounts, not codes of a choice.
 _QUANTITY = re.compile(r"\b(how many|how much|how old|how long|hoeveel|aantal|number of|age|leeftijd|years?|jaar|"
                        r"jaren|months?|maanden|weeks?|weken|days?|dagen|hours?|uren|uur|minutes?|minuten|percent\w*|"
@@ -571,6 +581,13 @@ def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[st
             generic = not sub or _key(sub) in ("response", "openendedresponse") or _key(sub) == _key(stem)
             c.item = "" if generic else sub
             c.group = f"{c.stem}\u0000{_span_start(text_row, c.index)}" if c.stem else ""
+        # No text spans them, yet each holds its own option: an analyst's 'Q1 01-Question' over
+        # 'Option' headers. Such neighbours may still be one checkbox question.
+        sizes = Counter(c.group for c in columns)
+        for c in columns:
+            if sizes[c.group] == 1 and _own_option(c) is not None:
+                c.stem = c.item = c.group = ""
+        _option_runs(columns)
         return
     for c in columns:
         name, label = c.head.name.strip(), c.head.label.strip()
@@ -613,43 +630,73 @@ def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[st
     _option_runs(columns)
 
 
-def _self_named(c: Column) -> bool:
-    """A column whose every answer is its own header ('hackathons' under 'hackathons')."""
-    name = option_key(c.head.name)
+_NUMBERED = re.compile(r"^\s*[A-Za-z]{0,2}\d{1,3}[a-z]?\s*[.)_:]?\s+")
+
+
+def _own_option(c: Column) -> str | None:
+    """The option a column stands for when every answer in it repeats its header: the header
+    itself (Typeform: 'hackathons' under 'hackathons'), the option row's text (an analyst's
+    'Q1 01-Question' over 'Option'), or the header after its question number ('3. Python.')."""
     answers = {option_key(v) for v in c.answers()}
-    return bool(name) and answers == {name}
+    if len(answers) != 1:
+        return None
+    (answer,) = answers
+    name = " ".join(c.head.name.split())
+    for text in (name, c.head.option or "", c.head.label, _NUMBERED.sub("", name)):
+        text = " ".join(str(text).split())
+        if text and option_key(text) == answer:
+            return text
+    return None
 
 
 def _option_runs(columns: list[Column]) -> None:
-    """Adjacent columns that each hold their own header when chosen are one checkbox question
-    whose options head the columns (Typeform writes no question text above them); an 'Other'
-    column right after holds that question's free text."""
+    """Adjacent columns that each hold their own option when chosen are one checkbox question
+    (Typeform writes no question text above them); an 'Other' column right after holds that
+    question's free text."""
     i = 0
     while i < len(columns):
-        if columns[i].group or not _self_named(columns[i]):
+        if columns[i].group or _own_option(columns[i]) is None:
             i += 1
             continue
         run = [columns[i]]
+        number = _NUMBERED.match(columns[i].head.name)
         j = i + 1
         while j < len(columns) and not columns[j].group and columns[j].head.name.strip():
-            if _self_named(columns[j]):
+            other = _NUMBERED.match(columns[j].head.name)
+            if (number.group(0).strip() if number else "") != (other.group(0).strip() if other else ""):
+                break  # the next question's number ('4. Data engineer.' after '3. R.')
+            if _own_option(columns[j]) is not None:
                 run.append(columns[j])
-            elif not columns[j].answers() and j + 1 < len(columns) and _self_named(columns[j + 1]):
+            elif not columns[j].answers() and j + 1 < len(columns) and _own_option(columns[j + 1]) is not None:
                 run.append(columns[j])  # an option nobody chose, between chosen ones
             else:
                 break
             j += 1
         if len([c for c in run if c.answers()]) >= 2:
-            names = [" ".join(c.head.name.split()) for c in run]
-            stem = " / ".join(names[:4]) + (" / ..." if len(names) > 4 else "")
+            items = [_own_option(c) or " ".join(c.head.name.split()) for c in run]
+            stem = _run_stem(run) or " / ".join(items[:4]) + (" / ..." if len(items) > 4 else "")
             group = f"\u0001options {run[0].position}"
             tail = columns[j] if j < len(columns) and not columns[j].group else None
-            if tail is not None and _OTHER_TEXT.search(tail.head.name) and not _self_named(tail):
+            if tail is not None and _OTHER_TEXT.search(tail.head.name) and _own_option(tail) is None:
                 run.append(tail)
+                items.append(" ".join(tail.head.name.split()))
                 j += 1
-            for c in run:
-                c.stem, c.item, c.group = stem, " ".join(c.head.name.split()), group
+            for c, item in zip(run, items):
+                c.stem, c.item, c.group = stem, item, group
         i = max(j, i + 1)
+
+
+def _run_stem(run: list[Column]) -> str:
+    """The question text the run's headers share ('Q1 01-Where is ...', 'Q1 02-Where is ...')."""
+    names = [" ".join(c.head.name.split()) for c in run if c.head.name.strip()]
+    if len(names) < 2:
+        return ""
+    suffix = names[0]
+    for n in names[1:]:
+        while suffix and not n.endswith(suffix):
+            suffix = suffix[1:]
+    suffix = suffix.lstrip(" -\u2014\u2013:._")
+    return suffix if len(suffix) >= 10 and " " in suffix else ""
 
 
 def _qualtrics_groups(columns: list[Column]) -> None:
@@ -1128,7 +1175,7 @@ def classify(values: list[str], header: str = "", pool: list[str] | None = None,
         options = _order_choices(counts, spelled)
         why = [f"single: {distinct} distinct answers, repeated across {n} respondents"
                + (" (long option texts, but the same few recur: a choice)" if long_values else "")]
-        nonans = [o for o in options if _norm(o) in _NON_ANSWER_KEYS]
+        nonans = [o for o in options if _is_non_answer(o)]
         if nonans:
             why.append(f"{', '.join(nonans)}: kept as options in the base; add exclude_from_base to leave them out")
         return "single", {"options": options}, why
@@ -1233,8 +1280,8 @@ def match_scale(values: Sequence[str], answers: int = 0) -> tuple[str, list[str]
     keys = {}
     for v in values:
         keys.setdefault(_norm(v), v)
-    extra = [v for k, v in keys.items() if k in _NON_ANSWER_KEYS]
-    inside = {k: v for k, v in keys.items() if k not in _NON_ANSWER_KEYS}
+    extra = [v for k, v in keys.items() if _is_non_answer(k)]
+    inside = {k: v for k, v in keys.items() if not _is_non_answer(k)}
     if len(inside) < 2:
         return None
     best = None
@@ -1275,7 +1322,7 @@ def _numbered_scale(values: Sequence[str]) -> tuple[list[str], list[str]] | None
     extra = []
     labelled = 0
     for v in dict.fromkeys(values):
-        if _norm(v) in _NON_ANSWER_KEYS:
+        if _is_non_answer(v):
             extra.append(v)
             continue
         m = _LABELLED_NUMBER.match(v)
@@ -1300,11 +1347,11 @@ def _order_choices(counts: Counter[str], spelled: dict[str, str]) -> list[str]:
     non-answers last."""
     keys = list(counts)
     for pair in _YES_NO:
-        if set(_norm(k) for k in keys) <= set(pair) | _NON_ANSWER_KEYS and any(_norm(k) in pair for k in keys):
+        if all(_norm(k) in pair or _is_non_answer(k) for k in keys) and any(_norm(k) in pair for k in keys):
             main = sorted([k for k in keys if _norm(k) in pair], key=lambda k: pair.index(_norm(k)))
             rest = [k for k in keys if k not in main]
             return [spelled[k] for k in main + rest]
-    nonans = [k for k in keys if _norm(k) in _NON_ANSWER_KEYS]
+    nonans = [k for k in keys if _is_non_answer(k)]
     main = [k for k in keys if k not in nonans]
     numbers = {k: _first_number(spelled[k]) for k in main}
     if sum(x is not None for x in numbers.values()) >= 0.6 * len(main) and len(main) > 2:
