@@ -474,7 +474,8 @@ def test_code_zero_option_is_never_lost_silently(cli, tmp_path: Path):
     res = cli("schema", "infer", path, "--out", out)
     assert res.exit_code == 0, res.output
     q = load_schema(out).questions[0]
-    assert q.type == "multi" and list(q.columns) == ["Don't know or not sure", "1 to 10", "11 to 49"]
+    # A select-one question, a column per option: single (each respondent chose one), read from the columns.
+    assert q.type == "single" and list(q.columns) == ["Don't know or not sure", "1 to 10", "11 to 49"]
     assert q.chosen == "any"  # every filled cell is chosen, the code 0 too
     counts = ingest_and_tally(cli, path, out, tmp_path)["questions"][0]["counts"]
     assert counts == {"Don't know or not sure": 2, "1 to 10": 2, "11 to 49": 1}
@@ -608,3 +609,21 @@ def test_bracketed_numbers_and_long_non_answers_make_a_scale():
     assert details["exclude_from_base"] == ["N/A - skip, don't know."]
     kind, details, _ = classify(["Agree", "Strongly agree", "Does not apply.", "Disagree", "Agree"], "Statements")
     assert kind == "likert" and details["extra_options"] == ["Does not apply."]
+
+
+def test_surveymonkey_expanded_select_one_and_scales_from_option_columns(cli, tmp_path: Path):
+    # SurveyMonkey's expanded text export (OSPO 2024): every closed question a column per option.
+    fixture = Path(__file__).parent / "fixtures" / "exports" / "surveymonkey_expanded.csv"
+    rows = list(csv.reader(io.StringIO(fixture.read_text(encoding="utf-8-sig"))))
+    _, data, schema = infer(cli, fixture, tmp_path)
+    kinds = [q.type for q in schema.questions]
+    assert kinds.count("likert") == 3 and kinds.count("single") == 1 and kinds.count("multi") == 1
+    grid = [q for q in data["questions"] if q["type"] == "likert"][0]
+    assert list(grid["columns"])[:5] == ["Helemaal oneens", "Oneens", "Neutraal", "Eens", "Helemaal eens"]
+    assert grid["exclude_from_base"] == ["Niet van toepassing"]
+    tally = ingest_and_tally(cli, fixture, tmp_path / "surveymonkey_expanded.yaml", tmp_path)
+    voert = next(q for q in tally["questions"] if q["type"] == "single")
+    nee = sum(1 for r in rows[3:] if r[6] == "Nee")
+    assert nee and voert["counts"] == {"Ja": sum(1 for r in rows[3:] if r[5] == "Ja"), "Nee": nee}
+    steun = next(q for q in tally["questions"] if q["type"] == "likert")
+    assert steun["counts"]["Helemaal eens"] == sum(1 for r in rows[3:] if r[16] == "Helemaal eens")

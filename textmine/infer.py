@@ -1044,22 +1044,72 @@ def _multi_columns(cols: list[Column], draft: Draft, taken: set[str]) -> Drafted
         options = [c.item or c.head.option or c.head.name for c in cols]
     options = _unique_labels(options)
     values = sorted({option_key(v) for c in cols for v in c.answers()})
-    q = {"id": _slug(stem, taken), "label": stem, "type": "multi",
-         "columns": {o: c.ref for o, c in zip(options, cols)}}
+    q: dict[str, Any] = {"id": _slug(stem, taken), "label": stem, "type": "multi",
+                         "columns": {o: c.ref for o, c in zip(options, cols)}}
     why = [f"multi (checkbox): {len(cols)} columns, one per option, each holding one mark when chosen "
            f"({', '.join(repr(v) for v in values[:6])}{', ...' if len(values) > 6 else ''})"]
     # SurveyMonkey's numeric export gives each option column its own code, and "Don't know"
     # is often code 0: by default ingest reads a 0 as "not chosen", so say every filled cell counts.
     codes = [{option_key(v) for v in c.answers()} for c in cols]
     own_codes = [next(iter(vals)) for vals in codes if len(vals) == 1]
-    if "0" in own_codes and len(own_codes) == sum(1 for vals in codes if vals) and \
-            len(set(own_codes)) == len(own_codes) and len(own_codes) >= 2:
+    any_cell = "0" in own_codes and len(own_codes) == sum(1 for vals in codes if vals) and \
+        len(set(own_codes)) == len(own_codes) and len(own_codes) >= 2
+    if any_cell:
         q["chosen"] = "any"
         why.append("each option column holds its own code, one of them 0: every filled cell counts as chosen "
                    "(chosen: any)")
     elif any("0" in vals for vals in codes):
         why.append("a cell '0' counts as not chosen")
+    if draft.tool == "surveymonkey" or (draft.tool == "spreadsheet" and draft.header_rows >= 2):
+        one = _one_of_columns(q, cols, options, stem, any_cell)
+        if one is not None:
+            q, why = one[0], one[1] + why[1:]
     return Drafted(q, why, cols)
+
+
+_ONE = re.compile(r"\((select|choose|pick|kies|selecteer|duid)( er)? (one|1|één|een)( option)?\)|\bselect one\b", re.I)
+
+
+def _one_of_columns(q: dict[str, Any], cols: list[Column], options: list[str], stem: str, any_cell: bool
+                    ) -> tuple[dict[str, Any], list[str]] | None:
+    """SurveyMonkey's expanded export writes a select-one question or a scale as a column per
+    option too: when no respondent chose two and the question does not say 'select all', it is
+    a single question (a likert one when the options are a known scale), read from the columns."""
+    if _MANY.search(stem):
+        return None
+
+    def chosen(v: str, option: str) -> bool:
+        v = v.strip()
+        return bool(v) and (any_cell or option_key(v) not in _NOT_CHOSEN or option_key(v) == option_key(option))
+
+    rows = len(cols[0].values)
+    per_row = [sum(chosen(c.values[r], o) for c, o in zip(cols, options)) for r in range(rows)]
+    answered = sum(1 for n in per_row if n)
+    if not answered or max(per_row) > 1 or (answered < 10 and not _ONE.search(stem)):
+        return None
+    by_option = dict(zip(options, cols))
+    scale = match_scale(options, answers=answered)
+    numbered = _numbered_scale(options) if scale is None else None
+    out: dict[str, Any] = {"id": q["id"], "label": q["label"]}
+    if scale is not None or numbered is not None:
+        points, extra = (scale[1], scale[2]) if scale is not None else numbered  # type: ignore[misc]
+        ordered = [o for o in points if o in by_option] + [o for o in options if o not in points]
+        extra = [o for o in ordered if o in extra or _is_non_answer(o)]
+        if len(ordered) - len(extra) < 2:
+            return None
+        out.update(type="likert", columns={o: by_option[o].ref for o in ordered})
+        if extra:
+            out.update(extra_options=extra, exclude_from_base=list(extra))
+        name = _scale_title(scale[0]) if scale is not None else "numbered"
+        why = [f"likert: a column per scale point ({name} scale), and no respondent chose two: "
+               f"one answer per respondent, in scale order"]
+    else:
+        out.update(type="single", columns=dict(q["columns"]))
+        why = [f"single: a column per option ({len(cols)}), and none of the {answered} respondents who "
+               "answered chose two: one answer each (make it multi if the question allowed several)"]
+    if any_cell:
+        out["chosen"] = "any"
+    return out, why
 
 
 def _unique_labels(options: list[str]) -> list[str]:
