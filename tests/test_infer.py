@@ -627,3 +627,23 @@ def test_surveymonkey_expanded_select_one_and_scales_from_option_columns(cli, tm
     assert nee and voert["counts"] == {"Ja": sum(1 for r in rows[3:] if r[5] == "Ja"), "Nee": nee}
     steun = next(q for q in tally["questions"] if q["type"] == "likert")
     assert steun["counts"]["Helemaal eens"] == sum(1 for r in rows[3:] if r[16] == "Helemaal eens")
+
+
+def test_limesurvey_saved_by_r_counts_submitted_responses_only(cli, tmp_path: Path):
+    # Party Panel 18.1 (LimeSurvey, Dutch) saved again by R: NA for blank, Dutch timing columns.
+    text = ('"id","submitdate","lastpage","startlanguage","startdate","adviseFriend","expertise",'
+            '"Totaaltijd","Groep.tijd..group","Vraag.tijd..adviseFriend"\n')
+    rows = [(39, "NA", 0, "NA", "NA", 0, "NA", "NA"), (38, '"2018-06-12 10:18:12"', 1, '"Ze willen zich er niet mee bemoeien"',
+            '"Unity peer"', 426.43, 426.43, 100.2), (41, "NA", 0, "NA", "NA", 0, "NA", "NA"),
+            (42, '"2018-06-12 11:18:12"', 1, '"Ze voelen zich moreel verantwoordelijk"', "NA", 1130.2, 1130.2, 300.5),
+            (43, '"2018-06-12 12:18:12"', 1, '"Een goede band met de persoon"', '"Unity Peer"', 799.4, 799.4, 200.1)]
+    for r in rows:
+        text += (f'{r[0]},{r[1]},{r[2]},"nl-informal","2018-06-12 10:12:19",{r[3]},{r[4]},{r[5]},{r[6]},{r[7]}\n')
+    path = tmp_path / "survey_180102_R_data_file.csv"
+    path.write_text(text, encoding="utf-8")
+    text, data, _ = infer(cli, path, tmp_path)
+    assert "written by R" in flat(text)
+    refs = {q["column"] for q in data["questions"]}
+    assert refs == {"adviseFriend", "expertise"}  # timings, dates and language are no questions
+    tally = ingest_and_tally(cli, path, tmp_path / "survey_180102_R_data_file.yaml", tmp_path)
+    assert tally["respondents"] == 3 and tally["responses_in_export"] == 5

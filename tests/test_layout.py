@@ -460,3 +460,18 @@ def test_tsv_without_quoting(tmp_path: Path):
     broken = write(tmp_path, "broken.tsv", "a\tb\n1\t\"x\n2\t3\t4\n")
     with pytest.raises(InputError, match="quote"):
         read_records(broken)
+
+
+def test_csv_written_by_r_reads_bare_na_as_blank(tmp_path: Path):
+    # LimeSurvey's export saved again by R's write.csv: texts quoted, missing values a bare NA.
+    text = ('"id","submitdate","lastpage","startlanguage","advice"\n'
+            '39,NA,0,"nl-informal",NA\n'
+            '38,"2018-06-12 10:18:12",1,"nl-informal","Spreek vrienden aan"\n'
+            '40,NA,NA,NA,NA\n')
+    records = read_records(write(tmp_path, "r.csv", text))
+    assert records.r_missing
+    assert records.rows[1] == ["39", "", "0", "nl-informal", ""] and records.rows[2][1] == "2018-06-12 10:18:12"
+    assert records.row_numbers == [1, 2, 3, 4] and records.rows[3] == ["40", "", "", "", ""]
+    # Not written by R (headers unquoted): 'NA' is what the respondent typed.
+    plain = read_records(write(tmp_path, "plain.csv", "id,advice\n1,NA\n2,more docs\n"))
+    assert not plain.r_missing and plain.rows[1] == ["1", "NA"]

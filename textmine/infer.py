@@ -91,7 +91,8 @@ _META_PATTERNS = [
     (re.compile(r"^customdata\d*$"), "custom data passed in the survey link"),
     (re.compile(r"^q(recaptchascore|relevantid\w*|ballotboxstuffing|totalduration|url|language)$"),
      "Qualtrics fraud/metadata field"),
-    (re.compile(r"^grouptime\w*$|^interviewtime$"), "LimeSurvey timing"),
+    (re.compile(r"^(grouptime|groeptijd|questiontime|vraagtijd)\w*$|^(interviewtime|totaaltijd|totaletijd)$"),
+     "LimeSurvey timing"),
 ]
 _TOOL_META = {
     "surveygizmo": {"comments": "SurveyGizmo response comment field",
@@ -397,6 +398,8 @@ def draft_schema(path: str | Path, survey: str = "survey", sheet: str | None = N
             check_draft(draft, path, sheet)
     for row, title in records.titles:
         draft.header_why += f"; row {row} ('{title[:60]}') is a title above the table, not read"
+    if records.r_missing:
+        draft.header_why += "; the file was written by R: its bare NA cells are read as blank"
     return draft
 
 

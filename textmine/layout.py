@@ -53,6 +53,7 @@ class Records:
     delimiter: str | None = None  # CSV only
     sha256: str = ""
     titles: list[tuple[int, str]] = field(default_factory=list)  # (row, text) of title lines above the table
+    r_missing: bool = False  # CSV written by R: its unquoted NA cells were read as blank
 
 
 @dataclass(frozen=True)
@@ -193,9 +194,26 @@ def _read_csv(path: Path, data: bytes) -> Records:
             raise InputError(f"cannot parse as CSV ({exc}); is a quote unbalanced?", file=path,
                              row=record + 1) from None
     else:
-        return Records(str(path), rows, numbers, encoding, delimiter)
+        records = Records(str(path), rows, numbers, encoding, delimiter)
+        if _written_by_r(text, delimiter):
+            # R's write.csv quotes every text and writes a missing value as a bare NA.
+            records.rows = [[("" if c == "NA" else c) for c in r] for r in rows]
+            records.rows = [r for r in records.rows if any(c.strip() for c in r)]
+            records.row_numbers = [n for r, n in zip(rows, numbers) if any(c.strip() and c != "NA" for c in r)]
+            records.r_missing = True
+        return records
     del reader  # frees the first parse's buffer before the second look
     raise _oversized_cell(path, text, delimiter, rows[0] if rows else [])
+
+
+def _written_by_r(text: str, delimiter: str) -> bool:
+    """A CSV written by R (write.csv): every header quoted, and bare NA cells among the data."""
+    first = text[:text.find("\n")] if "\n" in text else text
+    fields = next(csv.reader([first], delimiter=delimiter), [])
+    if len(fields) < 2 or first.count('"') < 2 * len(fields):
+        return False  # headers not all quoted: no R
+    d = re.escape(delimiter)
+    return re.search(rf"(?:^|{d})NA(?={d}|\r?$)", text[len(first):len(first) + 200_000], re.M) is not None
 
 
 def _read_unquoted_tsv(text: str) -> tuple[list[list[str]], list[int]] | None:
