@@ -475,3 +475,9 @@ def test_csv_written_by_r_reads_bare_na_as_blank(tmp_path: Path):
     # Not written by R (headers unquoted): 'NA' is what the respondent typed.
     plain = read_records(write(tmp_path, "plain.csv", "id,advice\n1,NA\n2,more docs\n"))
     assert not plain.r_missing and plain.rows[1] == ["1", "NA"]
+
+
+def test_byte_order_marks_inside_cells_are_dropped(tmp_path: Path):
+    # LimeSurvey RSE 2018: '\ufeff1 (None at all)' in some cells, '1 (None at all)' is meant.
+    export = write(tmp_path, "bom.csv", "id,time\n1,\ufeff1 (None at all)\n2,2\n3,10 (All my time)\n")
+    assert [r[1] for r in read_records(export).rows[1:]] == ["1 (None at all)", "2", "10 (All my time)"]

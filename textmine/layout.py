@@ -167,6 +167,9 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(path: Path, data: bytes) -> Records:
     text, encoding = _decode(path, data)
+    # A byte-order mark inside the text (cells pasted from another UTF-8 file: '\ufeff1 (None
+    # at all)') is invisible and means nothing; left in, '1 (None at all)' would not match.
+    text = text.replace("\ufeff", "")
     control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
     if "\x00" in text or control > 8:
         raise InputError("not a text table (binary data); export the survey as CSV or XLSX", file=path)
