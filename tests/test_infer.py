@@ -647,3 +647,19 @@ def test_limesurvey_saved_by_r_counts_submitted_responses_only(cli, tmp_path: Pa
     assert refs == {"adviseFriend", "expertise"}  # timings, dates and language are no questions
     tally = ingest_and_tally(cli, path, tmp_path / "survey_180102_R_data_file.yaml", tmp_path)
     assert tally["respondents"] == 3 and tally["responses_in_export"] == 5
+
+
+def test_a_consent_text_mentioning_names_is_no_personal_data_question():
+    # Qualtrics: the consent form is the question text ('Your name will not be collected ...
+    # contact nmoussavi@...'); its answers are two recurring choices, not names.
+    consent = ("University of Arizona Consent to Participate in Research. " + "About the study. " * 20 +
+               "The information that you give in the study will be anonymous. Your name will not be collected "
+               "or linked to your answers. For questions, contact the study's e-mail address.")
+    rows = [["Q1"], [consent]] + [["I consent to participate" if i % 5 else "I do not accept"] for i in range(30)]
+    draft = draft_from_records(rows, "s", "consent.csv", header_rows=2)
+    (q,) = [d.question for d in draft.questions]
+    assert q["type"] == "single" and q["column"] == "Q1"
+    # A short question that asks for names stays out, even when the names recur.
+    rows = [["Id", "What are the names of the course instructors?"]] + \
+        [[str(i), "[instructor names removed]"] for i in range(30)]
+    assert not draft_from_records(rows, "s", "names.csv").questions

@@ -788,7 +788,11 @@ _PERSONAL_QUESTION = re.compile(
 
 def _asks_personal_data(c: Column) -> str | None:
     """A question that asks for names or contact details: personal data, never drafted."""
-    if _PERSONAL_QUESTION.search(c.head.label or c.head.name):
+    text = c.head.label or c.head.name
+    if _PERSONAL_QUESTION.search(text):
+        answers = c.answers()
+        if len(text) > 300 and len(answers) >= 10 and len({option_key(a) for a in answers}) <= 5:
+            return None  # a consent text ('your name will not be collected') over a few recurring answers
         return "the question asks for names or contact details (personal data)"
     return None
 
