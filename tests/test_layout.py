@@ -481,3 +481,16 @@ def test_byte_order_marks_inside_cells_are_dropped(tmp_path: Path):
     # LimeSurvey RSE 2018: '\ufeff1 (None at all)' in some cells, '1 (None at all)' is meant.
     export = write(tmp_path, "bom.csv", "id,time\n1,\ufeff1 (None at all)\n2,2\n3,10 (All my time)\n")
     assert [r[1] for r in read_records(export).rows[1:]] == ["1 (None at all)", "2", "10 (All my time)"]
+
+
+def test_kobotoolbox_hxl_hashtag_row_is_a_header_row(tmp_path: Path):
+    text = ('"start";"What is your role?";"Comments";"_id";"_uuid";"_submission_time";"_index"\r\n'
+            '"";"#role";"";"";"";"";""\r\n'
+            '"2017-10-23T05:40:39";"Teacher";"fine";"61";"48583952-1892";"2017-10-23T09:41:19";"1"\r\n'
+            '"2017-10-23T05:41:14";"Nurse";"";"62";"317ba7b7-bea4";"2017-10-23T09:41:38";"2"\r\n')
+    records = read_records(write(tmp_path, "kobo.csv", text))
+    assert detect_header_rows(records) == 2
+    assert [h.name for h in header_names(records.rows[:2])][:3] == ["start", "What is your role?", "Comments"]
+    # A respondent's lone '#hashtag' answer under an ordinary header is an answer.
+    plain = read_records(write(tmp_path, "tags.csv", "Id,Favourite tag,Comments\n1,#metoo,\n2,#blessed,nice\n"))
+    assert detect_header_rows(plain) == 1

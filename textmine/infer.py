@@ -34,7 +34,8 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
-from .layout import ColumnHead, Records, detect_header_rows, header_evidence, header_names, read_records
+from .layout import (ColumnHead, Records, detect_header_rows, header_evidence, header_names, is_hxl_row,
+                     read_records)
 from .schema import option_key
 from .units import match_unit
 from .values import is_blank, parse_number
@@ -99,6 +100,15 @@ _TOOL_META = {
                     **{k: "location guessed from the IP address" for k in
                        ("country", "city", "stateregion", "postal", "postalcode", "region", "dma")}},
     "googleforms": {k: "quiz score computed by Google Forms" for k in ("score", "totalscore", "totalescore")},
+    "kobotoolbox": {"submittedby": "the account that submitted the form (personal data)",
+                    "username": "the account that submitted the form (personal data)",
+                    "phonenumber": "phone number (personal data)", "deviceid": "device id (personal data)",
+                    "imei": "device id (personal data)", "simserial": "device id (personal data)",
+                    "subscriberid": "device id (personal data)",
+                    **{k: "KoboToolbox metadata of the submission" for k in (
+                        "id", "uuid", "submissiontime", "validationstatus", "notes", "status", "tags", "index",
+                        "version", "instanceid", "today", "start", "end", "audit", "parentindex",
+                        "parenttablename", "submissionid", "xformid", "geolocation", "attachments")}},
 }
 
 _ID_KEYS = ["responseid", "respondentid", "id", "recordid", "submissionid", "responsenumber",
@@ -487,6 +497,13 @@ def draft_from_records(records: Sequence[Sequence[str]], survey: str = "survey",
         why = meta_reason(c, draft.tool) or _index_column(c) or _asks_personal_data(c)
         if why:
             meta[c.index] = why
+    if draft.tool == "kobotoolbox":
+        # Kobo writes a select_multiple twice: the chosen options joined by spaces under the
+        # question, and a 1/0 column per option ('Question/Option'): the option columns count.
+        stems = {c.stem for c in columns if c.group and c.group == c.stem}
+        for c in columns:
+            if not c.group and c.head.name.strip() in stems and c.index not in meta:
+                meta[c.index] = "the chosen options joined by spaces; counted from the question's option columns"
     _choose_id(columns, meta, draft)
     if draft.id_column is not None:
         used.add(next(c.index for c in columns if c.ref == draft.id_column))
@@ -553,6 +570,8 @@ def detect_tool(columns: list[Column], records: Sequence[Sequence[str]], header_
         return "msforms", "Id, start and completion time columns"
     if {"timestarted", "datesubmitted", "status"} <= keys:
         return "surveygizmo", "Time Started, Date Submitted and Status columns"
+    if {"uuid", "submissiontime"} <= keys or {"uuid", "index", "validationstatus"} <= keys:
+        return "kobotoolbox", "_uuid and _submission_time columns"
     if columns and columns[0].head.name.strip() == "#" and keys & {"networkid", "submitdateutc", "stagedateutc"}:
         return "typeform", "first column '#' (the response token) and Submit Date (UTC) / Network ID columns"
     return "spreadsheet", "no survey tool's layout recognised"
@@ -573,10 +592,11 @@ def _limesurvey_code(name: str) -> str | None:
 
 def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[str]], header_rows: int) -> None:
     """Give each column its question stem and item, from how its tool writes sub-questions."""
-    if header_rows >= 2 and tool != "qualtrics":
+    naming = [list(r) for i, r in enumerate(records[:header_rows]) if not (i and is_hxl_row(r, records[i - 1]))]
+    if len(naming) >= 2 and tool != "qualtrics":
         # SurveyMonkey: the question text spans its sub-columns in the row above the sub-answers.
-        text_row = _fill_right([str(x).strip() for x in records[header_rows - 2]])
-        sub_row = [str(x).strip() for x in records[header_rows - 1]]
+        text_row = _fill_right([str(x).strip() for x in naming[-2]])
+        sub_row = [str(x).strip() for x in naming[-1]]
         for c in columns:
             stem = text_row[c.index] if c.index < len(text_row) else ""
             sub = sub_row[c.index] if c.index < len(sub_row) else ""
@@ -592,6 +612,7 @@ def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[st
                 c.stem = c.item = c.group = ""
         _option_runs(columns)
         return
+    kobo_questions = {c.head.name.strip() for c in columns} if tool == "kobotoolbox" else set()
     for c in columns:
         name, label = c.head.name.strip(), c.head.label.strip()
         if tool == "qualtrics":
@@ -609,6 +630,11 @@ def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[st
                 c.stem, c.item = text or m.group("code"), m.group("sub").strip("[]")
             c.group = m.group("code")
             continue
+        if tool == "kobotoolbox" and "/" in name:
+            stem, _, item = name.rpartition("/")
+            if stem.strip() in kobo_questions:  # 'Question/Option' beside the column 'Question'
+                c.stem, c.item, c.group = stem.strip(), item.strip(), stem.strip()
+                continue
         if tool == "surveygizmo":
             sg = re.match(r"^(?P<item>[^:]{1,80}?):(?P<stem>:?.{8,})$", name, re.S)
             if sg:

@@ -313,6 +313,21 @@ def _is_import_id_row(row: Sequence[str]) -> bool:
     return hits >= 2 and 2 * hits >= len(filled)
 
 
+# Humanitarian Exchange Language hashtags ('#affected+f', '#adm1+name'): KoboToolbox writes
+# them as a second header row under the question labels.
+_HXL = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+[a-z][a-z0-9_]*)*$", re.I)
+_KOBO_META = {"uuid", "submissiontime", "validationstatus", "submittedby"}
+
+
+def is_hxl_row(row: Sequence[str], above: Sequence[str] = ()) -> bool:
+    """A row of HXL hashtags: every filled cell a tag, two or more of them (one is enough
+    under a KoboToolbox header row, whose data rows always fill _uuid and _submission_time)."""
+    filled = [c.strip() for c in row if c.strip()]
+    if not filled or not all(_HXL.match(c) for c in filled):
+        return False
+    return len(filled) >= 2 or bool(_KOBO_META & {loose_key(c) for c in above})
+
+
 def _spanned(row: Sequence[str]) -> list[int]:
     """Positions of blank cells to the right of a filled one: a question text spanning them."""
     out, seen = [], False
@@ -381,6 +396,8 @@ def header_evidence(records: Sequence[Sequence[str]]) -> tuple[int, str]:
             return i + 1, f"row {i + 1} holds Qualtrics ImportIds"
     if len(head) > 2 and _is_legacy_qualtrics(head[0], head[1]):
         return 2, "row 1 numbers the columns V1, V2 ... over row 2's names (Qualtrics legacy export)"
+    if len(head) > 2 and is_hxl_row(head[1], head[0]):
+        return 2, "row 2 holds HXL hashtags (#...) under the question labels (KoboToolbox)"
     for k in range(min(2, len(head) - 1)):
         why = _subanswer_row(head[k], head[k + 1])
         if why:
@@ -415,6 +432,9 @@ def header_names(header_cells: list[list[str]]) -> list[ColumnHead]:
         # V1 ... V10 number the metadata columns: their names are row 2's (ResponseID, Status ...).
         return [ColumnHead(i + 1, rows[1][i] if _LEGACY_TAG.match(rows[0][i]) else rows[0][i],
                            rows[1][i] or rows[0][i]) for i in range(width)]
+    rows = [r for i, r in enumerate(rows) if not (i and is_hxl_row(r, rows[i - 1]))]  # tags name nothing
+    if len(rows) == 1:
+        return [ColumnHead(i + 1, c, c) for i, c in enumerate(rows[0])]
     kept = [r for r in rows if not _is_import_id_row(r)] or rows[:1]
     qualtrics = len(kept) < len(rows)
     if not qualtrics and len(kept) == 2 and not _spanned(kept[0]) \
