@@ -663,3 +663,33 @@ def test_a_consent_text_mentioning_names_is_no_personal_data_question():
     rows = [["Id", "What are the names of the course instructors?"]] + \
         [[str(i), "[instructor names removed]"] for i in range(30)]
     assert not draft_from_records(rows, "s", "names.csv").questions
+
+
+@pytest.mark.parametrize("answers, first, last", [
+    (["Average", "Above Average", "Excellent", "Below Average", "Very Poor", "Don't know", "Average"],
+     "Very Poor", "Excellent"),  # OSPO 2019: how good an open source citizen is ...
+    (["Usually", "Occasionally", "Rarely", "Never", "I don't know what the tidyverse is", "Usually"],
+     "Never", "Usually"),  # R community survey 2019
+    (["Never -- I don't use Shiny", "Rarely -- I know how but seldom do", "Sometimes -- I build one now and then",
+      "Frequently -- I build apps all the time", "I don't know what Shiny is", "Rarely -- I know how but seldom do"],
+     "Never -- I don't use Shiny", "Frequently -- I build apps all the time"),
+    (["Not at all", "Slightly", "Moderately", "Markedly", "Extremely", "Slightly"], "Not at all", "Extremely"),
+    (["Helemaal niet", "Een beetje", "Matig", "Sterk", "Heel sterk", "Matig"], "Helemaal niet", "Heel sterk"),
+])
+def test_more_scales_met_in_real_exports(answers: list[str], first: str, last: str):
+    kind, details, _ = classify(answers, "")
+    assert kind == "likert", details
+    assert details["options"][0] == first and details["options"][-1] == last
+    outside = [a for a in answers if a.startswith(("Don't", "I don't"))]
+    assert details.get("extra_options", []) == outside[:1]
+
+
+def test_other_texts_typed_twice_are_no_options_in_a_large_export():
+    # R community survey 2019: 1,783 answers joined by ', '; 'GitLab' written in by two people
+    # is no option, and would otherwise push the options past what a checkbox question has.
+    options = ["RStudio Desktop (IDE)", "Microsoft Excel", "R Command Line (i.e., the native R terminal interface)",
+               "Python", "Shinyapps.io", "RStudio Server", "Jupyter Notebooks", "SPSS"]
+    cells = [", ".join(options[j] for j in range(len(options)) if (i >> j) & 1) or options[0] for i in range(1, 256)]
+    cells = cells * 4 + [f"Microsoft Excel, Tool{k}" for k in range(45) for _ in range(2)]
+    sep, found, other = detect_separator(cells, (", ",), "Which tools do you use? (please check all that apply)")
+    assert sep == ", " and set(found) == set(options) and "Tool3" in other

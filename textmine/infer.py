@@ -220,6 +220,7 @@ SCALES: list[tuple[str, list[list[str]]]] = [
            "toujours|très souvent"),
     _scale("often-nl-4", "nooit", "zelden", "soms|af en toe", "vaak|dikwijls|regelmatig"),
     _scale("often-en-4", "never", "rarely|seldom", "sometimes|occasionally", "often|frequently"),
+    _scale("often-en-4b", "never", "rarely|seldom", "occasionally|sometimes", "usually|mostly"),
     _scale("often-fr-4", "jamais", "rarement", "parfois|de temps en temps", "souvent"),
     # quality
     _scale("quality-nl-5", "zeer slecht|heel slecht", "slecht", "matig|neutraal|gemiddeld|redelijk|voldoende",
@@ -227,8 +228,16 @@ SCALES: list[tuple[str, list[list[str]]]] = [
     _scale("quality-en-5", "very poor|very bad", "poor|bad", "fair|average|neutral|acceptable", "good",
            "very good|excellent"),
     _scale("quality-en-5b", "poor", "fair", "good", "very good", "excellent"),
+    _scale("quality-en-5c", "very poor", "below average", "average", "above average", "excellent"),
     _scale("quality-fr-5", "très mauvais|très mauvaise", "mauvais|mauvaise", "moyen|moyenne|passable|neutre",
            "bon|bonne", "très bon|très bonne|excellent|excellente"),
+    # extent ('to what extent ...?')
+    _scale("extent-en-5", "not at all", "slightly|a little|a little bit", "moderately|somewhat",
+           "very|markedly|considerably|quite a bit|very much|a lot", "extremely|very severely|totally|completely"),
+    _scale("extent-nl-5", "helemaal niet|totaal niet", "een beetje|enigszins|weinig|een klein beetje", "matig|redelijk",
+           "sterk|erg|veel|in sterke mate", "heel sterk|zeer sterk|heel erg|extreem|in zeer sterke mate"),
+    _scale("extent-fr-5", "pas du tout", "un peu|légèrement", "moyennement|modérément", "beaucoup|fortement",
+           "énormément|extrêmement"),
     # likelihood
     _scale("likely-nl-5", "zeer onwaarschijnlijk|heel onwaarschijnlijk", "onwaarschijnlijk|eerder onwaarschijnlijk",
            "neutraal|misschien", "waarschijnlijk|eerder waarschijnlijk", "zeer waarschijnlijk|heel waarschijnlijk"),
@@ -251,7 +260,7 @@ _NON_ANSWER_KEYS = {_norm(v) for v in NON_ANSWERS}
 # Longer spellings of the same ("N/A - skip, don't know.", "Does not apply.").
 _NON_ANSWER_START = re.compile(r"^(n/a|n\.v\.t|nvt|don't know|do not know|not applicable|does not apply|"
                                r"weet (ik )?niet|niet van toepassing|geen mening|ne sais pas|sans opinion|"
-                               r"prefer not to (say|answer))(?![\w/])")
+                               r"prefer not to (say|answer)|i don't know|i do not know)(?![\w/])")
 
 
 def _is_non_answer(text: str) -> bool:
@@ -1371,7 +1380,11 @@ def match_scale(values: Sequence[str], answers: int = 0) -> tuple[str, list[str]
     for order, (name, points) in enumerate(SCALES):
         where = {}
         for k in inside:
-            hit = [i for i, p in enumerate(points) if k in {_norm(x) for x in p}]
+            spellings = [{_norm(x) for x in p} for p in points]
+            hit = [i for i, p in enumerate(spellings) if k in p]
+            if not hit:  # 'Never -- I don't use Shiny': the scale point, then what it means
+                head = _SCALE_HEAD.split(k, maxsplit=1)[0].strip()
+                hit = [i for i, p in enumerate(spellings) if head != k and head in p]
             if not hit:
                 break
             where[k] = hit[0]
@@ -1391,6 +1404,9 @@ def match_scale(values: Sequence[str], answers: int = 0) -> tuple[str, list[str]
     seen_at = {i: inside[k] for k, i in where.items()}
     options = [seen_at.get(i, _canonical(p[0])) for i, p in enumerate(points)]
     return name, options, extra
+
+
+_SCALE_HEAD = re.compile(r"\s+(?:--|-|\u2013|\u2014)\s+|\s*:\s+|\s*\(")
 
 
 def _canonical(spelling: str) -> str:
@@ -1490,7 +1506,10 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
         cells = _merge_joined([_split_cell(v, sep) for v in vals], vals, sep)
         pieces = Counter(p for cell in cells for p in dict.fromkeys(cell))
         total = sum(pieces.values())
-        recurring = {p for p, n in pieces.items() if n >= 2}
+        # An option recurs; in a large export an 'other' text typed by two people does not make
+        # it one (R community survey 2019: 1,783 answers, 'GitLab' twice).
+        least = max(2, -(-len(vals) * 5 // 1000))
+        recurring = {p for p, n in pieces.items() if n >= least}
         covered = sum(n for p, n in pieces.items() if p in recurring)
         several = sum(1 for cell in cells if len([p for p in cell if p in recurring]) >= 2)
         if len(recurring) < 2 or covered < (0.6 if many else 0.8) * total \
