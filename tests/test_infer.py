@@ -693,3 +693,27 @@ def test_other_texts_typed_twice_are_no_options_in_a_large_export():
     cells = cells * 4 + [f"Microsoft Excel, Tool{k}" for k in range(45) for _ in range(2)]
     sep, found, other = detect_separator(cells, (", ",), "Which tools do you use? (please check all that apply)")
     assert sep == ", " and set(found) == set(options) and "Tool3" in other
+
+
+def test_ms_forms_trailing_semicolon_marks_a_checkbox_question():
+    # Microsoft Forms ends each answer of a multiple-answer question with ';' even when one
+    # option was chosen; a joined option chosen once is no option of its own.
+    cells = ["Higher Education - University\u00a0;"] * 20 + ["industry;", "Research Institute;",
+                                                              "GLAM;Higher Education - University\u00a0;"]
+    sep, options, other = detect_separator(cells, (";",), "Please select your organization type")
+    assert sep == ";" and options == ["Higher Education - University"] and set(other) == {"industry",
+                                                                                         "Research Institute", "GLAM"}
+    funded = ["Institutionally\u00a0;through national funding\u00a0;through international funding;"] * 6 + \
+        ["Institutionally\u00a0;"] * 5 + ["Not funded;", "through international funding;through commercial income;",
+                                         "through national funding\u00a0;", "Some institution, some national funding;"]
+    sep, options, other = detect_separator(funded, (";",), "How is your current research software work funded?")
+    assert options == ["Institutionally", "through national funding", "through international funding"]
+    assert "through commercial income" in other  # not glued to the option before it
+    # A single choice whose one option holds ';' has no trailing ';': no checkbox.
+    assert detect_separator(["Yes", "No", "Unable; not an academic member of staff", "Yes", "No", "Yes"],
+                            (";",), "Are you able to act as PI?") is None
+
+
+def test_valence_scale():
+    kind, details, _ = classify(["neutral", "negative", "strongly negative", "positive\u00a0", "neutral"], "")
+    assert kind == "likert" and details["options"][0] == "strongly negative" and details["options"][3] == "positive\u00a0"

@@ -231,6 +231,13 @@ SCALES: list[tuple[str, list[list[str]]]] = [
     _scale("quality-en-5c", "very poor", "below average", "average", "above average", "excellent"),
     _scale("quality-fr-5", "très mauvais|très mauvaise", "mauvais|mauvaise", "moyen|moyenne|passable|neutre",
            "bon|bonne", "très bon|très bonne|excellent|excellente"),
+    # valence
+    _scale("valence-en-5", "very negative|strongly negative", "negative|somewhat negative", "neutral",
+           "positive|somewhat positive", "very positive|strongly positive"),
+    _scale("valence-nl-5", "zeer negatief|heel negatief", "negatief|eerder negatief", "neutraal",
+           "positief|eerder positief", "zeer positief|heel positief"),
+    _scale("valence-fr-5", "très négatif|très négative", "négatif|négative|plutôt négatif", "neutre",
+           "positif|positive|plutôt positif", "très positif|très positive"),
     # extent ('to what extent ...?')
     _scale("extent-en-5", "not at all", "slightly|a little|a little bit", "moderately|somewhat",
            "very|markedly|considerably|quite a bit|very much|a lot", "extremely|very severely|totally|completely"),
@@ -1501,7 +1508,10 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
         with_sep = [v for v in vals if token in v.rstrip(token)]
         if sep == "," and sum(1 for v in vals if re.search(r",\S", v.rstrip(","))) < 2:
             continue  # every comma is followed by a space: ", " was the separator to try
-        if len(with_sep) < max(2, share * len(vals)):
+        # Microsoft Forms ends every answer of a multiple-answer question with ';' ('industry;'):
+        # that alone says checkbox, even when most respondents chose one option.
+        signed = sep == ";" and sum(1 for v in vals if v.endswith(";")) >= 0.8 * len(vals)
+        if len(with_sep) < max(2, share * len(vals)) and not signed:
             continue
         cells = _merge_joined([_split_cell(v, sep) for v in vals], vals, sep)
         pieces = Counter(p for cell in cells for p in dict.fromkeys(cell))
@@ -1512,8 +1522,8 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
         recurring = {p for p, n in pieces.items() if n >= least}
         covered = sum(n for p, n in pieces.items() if p in recurring)
         several = sum(1 for cell in cells if len([p for p in cell if p in recurring]) >= 2)
-        if len(recurring) < 2 or covered < (0.6 if many else 0.8) * total \
-                or several < max(2, share * len(vals)):
+        if len(recurring) < (1 if signed else 2) or covered < (0.6 if many or signed else 0.8) * total \
+                or (several < max(2, share * len(vals)) and not signed):
             continue
         if len(recurring) > 40 or any(len(p) > 150 for p in recurring):
             continue
@@ -1521,7 +1531,8 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
         # cell; a checkbox cell holds options plus at most one 'other' text.
         messy = sum(1 for cell in cells if sum(p not in recurring for p in cell) >= 2)
         with_other = sum(1 for cell in cells if any(p not in recurring for p in cell))
-        if messy > (0.1 if many else 0.05) * len(cells) or (not many and with_other > 0.25 * len(cells)):
+        if messy > (0.1 if many or signed else 0.05) * len(cells) or \
+                (not many and not signed and with_other > 0.25 * len(cells)):
             continue
         options = _form_order([[p for p in cell if p in recurring] for cell in cells])
         spelled = {}
@@ -1558,7 +1569,7 @@ def _merge_joined(cells: list[list[str]], vals: list[str], sep: str) -> list[lis
                 before.setdefault(p, Counter())[cell[i - 1] if i else ""] += 1
         joins = {}
         for p, prev in before.items():
-            if len(prev) == 1 and "" not in prev and not p[:1].isupper() and sum(prev.values()) >= 1:
+            if len(prev) == 1 and "" not in prev and not p[:1].isupper() and sum(prev.values()) >= 2:
                 joins[p] = next(iter(prev))
         if not joins:
             return cells
