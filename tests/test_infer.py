@@ -717,3 +717,32 @@ def test_ms_forms_trailing_semicolon_marks_a_checkbox_question():
 def test_valence_scale():
     kind, details, _ = classify(["neutral", "negative", "strongly negative", "positive\u00a0", "neutral"], "")
     assert kind == "likert" and details["options"][0] == "strongly negative" and details["options"][3] == "positive\u00a0"
+
+
+def test_question_texts_in_the_sub_answer_row_are_questions_of_their_own():
+    # Cantera user survey 2020: row 1 spans 'Do you use the following sources?' over its option
+    # columns AND over follow-up questions whose text stands in row 2; one option column holds
+    # an odd joined cell, yet its neighbours each hold their own option.
+    heads = [["", "Do you use the following sources to install Cantera?", "", "", "", "", "",
+              "Are you aware of the roles of the Steering Committee?", "", ""],
+             ["#", "Anaconda", "Build from source", "Ubuntu PPA", "What version of Cantera do you use most often?",
+              "How often do you use the *Python* interface?", "Which version of *MATLAB* do you use the most?",
+              "I'm not aware of the Steering Committee", "Spending project funds", "Delegating responsibilities"]]
+    versions = ["2.4 (released Aug. 2018)", "2.5 (released Dec. 2020)", "2.4 (released Aug. 2018)", "2.3"]
+    often = ["Often", "Sometimes", "Rarely", "Often", "Never"]
+    rows = []
+    for i in range(20):
+        rows.append([f"tok{i:03d}x", "Anaconda" if i % 2 else "", "Build from source" if i % 3 == 0 else "",
+                     "Ubuntu PPA" if i % 5 == 0 else "", versions[i % 4], often[i % 5], ["R2019b", "R2020a", ""][i % 3],
+                     ("I'm not aware of the Steering Committee" if i % 4 else "") if i != 7 else
+                     "I'm not aware of the Steering Committee,\nSpending project funds",
+                     "Spending project funds" if i % 4 == 0 else "", "Delegating responsibilities" if i % 8 == 0 else ""])
+    draft = draft_from_records(heads + rows, "s", "cantera.csv")
+    assert draft.header_rows == 2 and draft.id_column == "#"
+    by_label = {q.question["label"]: q.question for q in draft.questions}
+    sources = by_label["Do you use the following sources to install Cantera?"]
+    assert sources["type"] == "multi" and list(sources["columns"]) == ["Anaconda", "Build from source", "Ubuntu PPA"]
+    assert by_label["What version of Cantera do you use most often?"]["type"] == "single"
+    assert by_label["How often do you use the *Python* interface?"]["type"] == "likert"
+    roles = by_label["Are you aware of the roles of the Steering Committee?"]
+    assert roles["type"] == "multi" and list(roles["columns"]) == ["Spending project funds", "Delegating responsibilities"]

@@ -620,6 +620,11 @@ def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[st
             generic = not sub or _key(sub) in ("response", "openendedresponse") or _key(sub) == _key(stem)
             c.item = "" if generic else sub
             c.group = f"{c.stem}\u0000{_span_start(text_row, c.index)}" if c.stem else ""
+            if not generic and len(sub) >= 15 and sub.rstrip().endswith(("?", ":")) and _own_option(c) is None \
+                    and c.answers():
+                # A question of its own under the text to its left ('What version do you use most
+                # often?' beside 'Do you use the following sources?'): a sub-answer names an option.
+                c.stem, c.item, c.group = sub, "", ""
         # No text spans them, yet each holds its own option: an analyst's 'Q1 01-Question' over
         # 'Option' headers. Such neighbours may still be one checkbox question.
         sizes = Counter(c.group for c in columns)
@@ -1024,6 +1029,11 @@ def _draft_group(group: list[Column], draft: Draft, taken: set[str]) -> Iterable
         members = []
     else:
         members = [c for c in answered if c not in others]
+        # Neighbours that each hold their own option are a checkbox question even when the
+        # group holds other columns too (an odd cell in the first option, a follow-up question).
+        for run in _own_option_runs(members):
+            drafted.append(_multi_columns(run, draft, taken))
+            members = [c for c in members if c not in run]
         draft.left_out += [(c.title, "no answers in this export") for c in group if not c.answers()]
     # A grid of statements: one question per statement, sharing the scale (or options)
     # found in all of them.
@@ -1035,6 +1045,22 @@ def _draft_group(group: list[Column], draft: Draft, taken: set[str]) -> Iterable
         drafted.append(_single_column(c, draft, taken, label=_grid_label(c),
                                       why_prefix="free text of the question's 'other' option: "))
     yield from sorted((d for d in drafted if d is not None), key=lambda d: d.columns[0].index)
+
+
+def _own_option_runs(columns: list[Column]) -> list[list[Column]]:
+    """Runs of two or more adjacent columns that each hold only their own option."""
+    runs: list[list[Column]] = []
+    current: list[Column] = []
+    for c in columns:
+        if _own_option(c) is not None and (not current or c.index == current[-1].index + 1):
+            current.append(c)
+            continue
+        if len(current) >= 2:
+            runs.append(current)
+        current = [c] if _own_option(c) is not None else []
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
 
 
 def _stem_label(c: Column) -> str:
