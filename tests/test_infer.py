@@ -746,3 +746,16 @@ def test_question_texts_in_the_sub_answer_row_are_questions_of_their_own():
     assert by_label["How often do you use the *Python* interface?"]["type"] == "likert"
     roles = by_label["Are you aware of the roles of the Steering Committee?"]
     assert roles["type"] == "multi" and list(roles["columns"]) == ["Spending project funds", "Delegating responsibilities"]
+
+
+def test_snake_case_headers_are_no_limesurvey_codes():
+    # The Carpentries' long-term survey, tidied: identifier-like headers, checkbox cells joined
+    # by ';'. Taking it for LimeSurvey (which never joins options in a cell) lost the checkboxes.
+    heads = ["first_survey_take", "workshop_attended_content", "how_tools_help"]
+    content = ["Git;Python;Unix Shell", "R", "Git;R;Unix Shell", "OpenRefine;R;Spreadsheets;SQL", "Python",
+               "Git;Python;Unix Shell", "R;SQL", "Git;R;Unix Shell"]
+    rows = [[("Yes" if i % 3 else "No"), c, "They are improving my overall efficiency"] for i, c in enumerate(content * 2)]
+    draft = draft_from_records([heads] + rows, "s", "longterm.csv")
+    assert draft.tool == "spreadsheet"
+    q = next(d.question for d in draft.questions if d.question["column"] == "workshop_attended_content")
+    assert q["type"] == "multi" and q["separator"] == ";"

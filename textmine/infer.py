@@ -574,8 +574,10 @@ def detect_tool(columns: list[Column], records: Sequence[Sequence[str]], header_
     if header_rows >= 2 and any(_key(x) in ("response", "openendedresponse")
                                 for r in records[:header_rows] for x in r):
         return "surveymonkey", "sub-answer row with Response / Open-Ended Response"
-    lime_meta = codes & {"submitdate", "lastpage", "startlanguage", "seed", "datestamp"}
-    coded = sum(1 for n in names if _LIME_HEADER.match(n))
+    lime_meta = (codes | keys) & {"submitdate", "lastpage", "startlanguage", "seed", "datestamp"}
+    # 'code. text', 'code[SQ001]' or LimeSurvey's default codes G01Q01: not any identifier-like
+    # header ('workshop_attended_content' in a sheet someone tidied is no LimeSurvey code).
+    coded = sum(1 for n in names if _limesurvey_code(n) or re.fullmatch(r"G\d+Q\d+(\[[^\]]*\])*", n.strip()))
     if len(lime_meta) >= 2 or (names and coded >= max(3, 0.6 * len(names))):
         return "limesurvey", ("LimeSurvey metadata columns (" + ", ".join(sorted(lime_meta)) + ")" if len(lime_meta) >= 2
                               else "LimeSurvey question-code headers (code. text, code[SQ001])")
