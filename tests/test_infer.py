@@ -535,8 +535,10 @@ def test_check_all_that_apply_with_few_combinations_is_multi():
         ["Male,Non-binary / third gender", "Female,Non-binary / third gender"]
     kind, details, _ = classify(cells, "Gender (Check all that apply)", separators=(",",))
     assert kind == "multi" and details["options"] == ["Female", "Male", "Non-binary / third gender"]
-    # Without the header's say-so, two joined cells are not enough evidence.
-    assert classify(cells, "Gender", separators=(",",))[0] == "single"
+    # Without the header's say-so too: the joined cells only combine answers others gave alone.
+    assert classify(cells, "Gender", separators=(",",))[0] == "multi"
+    # But one such cell is no evidence.
+    assert classify(cells[:-1], "Gender", separators=(",",))[0] == "single"
 
 
 TYPEFORM = [
@@ -759,3 +761,14 @@ def test_snake_case_headers_are_no_limesurvey_codes():
     assert draft.tool == "spreadsheet"
     q = next(d.question for d in draft.questions if d.question["column"] == "workshop_attended_content")
     assert q["type"] == "multi" and q["separator"] == ";"
+
+
+def test_cells_that_only_combine_single_answers_are_a_checkbox():
+    # pandas user survey 2019 'Python 2 or 3?': 84 of 1,235 answered '2;3', the rest '2' or '3'.
+    cells = ["3"] * 1141 + ["2;3"] * 84 + ["2"] * 10
+    kind, details, _ = classify(cells, "Python 2 or 3?", separators=(", ", ";", "|"))
+    assert kind == "multi" and details["separator"] == ";" and details["options"] == ["2", "3"]
+    # Spanish 'select all that apply' is said too (R community survey 2019, Spanish).
+    cells = ["Hispánico/Latino"] * 60 + ["Blanco"] * 15 + ["Blanco, Hispánico/Latino"] * 5 + ["Asiático"] * 2
+    header = "Identifico mi origen étnico como (selecciona todas las opciones que correspondan):"
+    assert classify(cells, header, separators=(", ",))[0] == "multi"

@@ -1510,7 +1510,8 @@ def _first_number(text: str) -> float | None:
 _MANY = re.compile(r"\(s\)|\b(select|check|tick|choose|kies|selecteer|duid|vink|cochez|s[ée]lectionnez)\b.{0,20}"
                    r"\b(all|alle|toutes?|tous|meerdere|several|multiple|as many)\b|\ball that apply\b|"
                    r"\bmeerdere (antwoorden|opties|keuzes)\b|\bmultiple (answers|choices)\b|"
-                   r"\bplusieurs (r[ée]ponses|choix)\b|\bwhich of the following\b|\bwelke van de volgende\b", re.I)
+                   r"\bplusieurs (r[ée]ponses|choix)\b|\bwhich of the following\b|\bwelke van de volgende\b|"
+                   r"\bselecciona todas\b|\btodas las (opciones )?que\b|\balle zutreffenden\b", re.I)
 
 
 def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATORS, header: str = ""
@@ -1539,7 +1540,8 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
         # Microsoft Forms ends every answer of a multiple-answer question with ';' ('industry;'):
         # that alone says checkbox, even when most respondents chose one option.
         signed = sep == ";" and sum(1 for v in vals if v.endswith(";")) >= 0.8 * len(vals)
-        if len(with_sep) < max(2, share * len(vals)) and not signed:
+        if not signed and (len(with_sep) < 2 or (len(with_sep) < share * len(vals) and
+                                                 not _only_combinations(vals, sep))):
             continue
         cells = _merge_joined([_split_cell(v, sep) for v in vals], vals, sep)
         pieces = Counter(p for cell in cells for p in dict.fromkeys(cell))
@@ -1550,8 +1552,13 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
         recurring = {p for p, n in pieces.items() if n >= least}
         covered = sum(n for p, n in pieces.items() if p in recurring)
         several = sum(1 for cell in cells if len([p for p in cell if p in recurring]) >= 2)
+        # Two or more cells that only combine answers others gave alone ('2;3' beside '2' and '3'):
+        # a checkbox question, however few ticked two. Not for ', ' (free text has commas).
+        alone = {cell[0] for cell in cells if len(cell) == 1}
+        combined = [cell for cell in cells if len(cell) >= 2]
+        combos = sep != ", " and len(combined) >= 2 and all(all(p in alone for p in cell) for cell in combined)
         if len(recurring) < (1 if signed else 2) or covered < (0.6 if many or signed else 0.8) * total \
-                or (several < max(2, share * len(vals)) and not signed):
+                or (several < max(2, share * len(vals)) and not signed and not combos):
             continue
         if len(recurring) > 40 or any(len(p) > 150 for p in recurring):
             continue
@@ -1571,6 +1578,15 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
         if best is None or several > best[0]:
             best = (several, sep, options, other)
     return best[1:] if best is not None else None
+
+
+def _only_combinations(vals: list[str], sep: str) -> bool:
+    """Every cell that holds the separator joins answers that other cells hold alone."""
+    if sep == ", ":
+        return False
+    alone = {option_key(v) for v in vals if sep.strip() not in v.rstrip(sep.strip())}
+    joined = [_split_cell(v, sep) for v in vals if sep.strip() in v.rstrip(sep.strip())]
+    return len(joined) >= 2 and all(all(option_key(p) in alone for p in cell) for cell in joined)
 
 
 def _split_cell(cell: str, sep: str) -> list[str]:
