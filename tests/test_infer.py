@@ -772,3 +772,13 @@ def test_cells_that_only_combine_single_answers_are_a_checkbox():
     cells = ["Hispánico/Latino"] * 60 + ["Blanco"] * 15 + ["Blanco, Hispánico/Latino"] * 5 + ["Asiático"] * 2
     header = "Identifico mi origen étnico como (selecciona todas las opciones que correspondan):"
     assert classify(cells, header, separators=(", ",))[0] == "multi"
+
+
+def test_an_analysts_serial_number_column_is_no_question():
+    # OSPO 2021: the analysts numbered the rows in 'Serial #' beside SurveyMonkey's Respondent ID.
+    rows = [["Serial #", "Respondent ID", "How many people work there?"]] + \
+        [[str(i + 1), str(127357079 + 7 * i), ["2-5", "More than 10,000", "11-50"][i % 3]] for i in range(12)]
+    draft = draft_from_records(rows, "s", "ospo.csv")
+    assert draft.id_column == "Respondent ID"
+    assert [q.question["column"] for q in draft.questions] == ["How many people work there?"]
+    assert any(title.startswith('"Serial #"') and "row numbers" in why for title, why in draft.left_out)

@@ -846,15 +846,22 @@ def _asks_personal_data(c: Column) -> str | None:
     return None
 
 
+_ROW_NUMBER_HEADERS = {"serial", "serialnumber", "serialno", "rownumber", "row", "rij", "rijnummer", "index", "nr",
+                       "no", "volgnummer", "number", "case", "casenumber"}
+
+
 def _index_column(c: Column) -> str | None:
-    """A column without header holding 1, 2, 3 ...: a row index a script or spreadsheet added."""
-    if c.head.name.strip():
+    """A column holding 1, 2, 3 ... without a header, or under one that says so ('Serial #'):
+    a row index a script, a spreadsheet or an analyst added."""
+    name = c.head.name.strip()
+    if name and _key(name) not in _ROW_NUMBER_HEADERS and not name.endswith("#"):
         return None
     vals = [v.strip() for v in c.values]
     if len(vals) >= 2 and all(re.fullmatch(r"\d+", v) for v in vals):
         numbers = [int(v) for v in vals]
         if all(a < b for a, b in zip(numbers, numbers[1:])):
-            return "no header; holds rising row numbers (1, 2, 3 ...): an index a script or spreadsheet added"
+            return (f"{'no header' if not name else 'its header'}; holds rising row numbers (1, 2, 3 ...): "
+                    "an index a script, spreadsheet or analyst added")
     return None
 
 
