@@ -677,6 +677,8 @@ def test_a_consent_text_mentioning_names_is_no_personal_data_question():
      "Never -- I don't use Shiny", "Frequently -- I build apps all the time"),
     (["Not at all", "Slightly", "Moderately", "Markedly", "Extremely", "Slightly"], "Not at all", "Extremely"),
     (["Helemaal niet", "Een beetje", "Matig", "Sterk", "Heel sterk", "Matig"], "Helemaal niet", "Heel sterk"),
+    (["Very Important", "Somewhat important", "Critical", "Slightly Important", "Not Important", "Critical"],
+     "Not Important", "Critical"),  # Spack user survey: 'Rank these features by importance [...]'
 ])
 def test_more_scales_met_in_real_exports(answers: list[str], first: str, last: str):
     kind, details, _ = classify(answers, "")

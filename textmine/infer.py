@@ -204,6 +204,8 @@ SCALES: list[tuple[str, list[list[str]]]] = [
            "moderately important", "very important", "extremely important"),
     _scale("important-en-5b", "not important at all|not at all important", "not important|unimportant",
            "neutral|somewhat important", "important", "very important"),
+    _scale("important-en-5c", "not important|not important at all|unimportant", "slightly important",
+           "somewhat important|moderately important", "very important", "critical|extremely important"),
     _scale("important-fr-5", "pas du tout important", "peu important", "moyennement important|neutre",
            "important|assez important", "très important"),
     _scale("important-nl-4", "helemaal niet belangrijk", "niet belangrijk|eerder onbelangrijk",
