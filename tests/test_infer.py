@@ -474,9 +474,313 @@ def test_code_zero_option_is_never_lost_silently(cli, tmp_path: Path):
     res = cli("schema", "infer", path, "--out", out)
     assert res.exit_code == 0, res.output
     q = load_schema(out).questions[0]
-    assert q.type == "multi" and list(q.columns) == ["Don't know or not sure", "1 to 10", "11 to 49"]
+    # A select-one question, a column per option: single (each respondent chose one), read from the columns.
+    assert q.type == "single" and list(q.columns) == ["Don't know or not sure", "1 to 10", "11 to 49"]
     assert q.chosen == "any"  # every filled cell is chosen, the code 0 too
     counts = ingest_and_tally(cli, path, out, tmp_path)["questions"][0]["counts"]
     assert counts == {"Don't know or not sure": 2, "1 to 10": 2, "11 to 49": 1}
     region = ingest_and_tally(cli, path, out, tmp_path / "again")["questions"][1]["counts"]
     assert region["Don't know or not sure"] == 1
+
+
+# --- layouts met in exports the team had not seen (see /work/wt/notes/UNSEEN_RESULTS.md) -------------
+
+def test_limesurvey_code_text_separator_setting(cli, tmp_path: Path):
+    # LimeSurvey lets the exporter choose the code/text separator: '._.' instead of '. '.
+    headers = ["startdate._.Date started", "socio1._.In which country do you work?",
+               "fund2[SQ001]._.Which sources pay for your effort? [Grants]",
+               "fund2[SQ002]._.Which sources pay for your effort? [Core funding]",
+               "fund2[SQ003]._.Which sources pay for your effort? [Other]"]
+    rows = [["2018-03-01 10:00", "UK", "Yes", "No", "No"], ["2018-03-01 11:00", "NL", "Yes", "Yes", "No"],
+            ["2018-03-02 10:00", "UK", "No", "Yes", "No"], ["2018-03-02 12:00", "DE", "", "", ""]]
+    path = write_csv(tmp_path, headers, rows)
+    text, data, schema = infer(cli, path, tmp_path)
+    assert "Layout: limesurvey" in text
+    (country, fund) = data["questions"]
+    assert fund["type"] == "multi" and list(fund["columns"]) == ["Grants", "Core funding", "Other"]
+    assert fund["label"] == "Which sources pay for your effort?"
+    assert country["type"] != "multi" and "startdate._.Date started" in flat(text)  # left out as a date/time
+    tally = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+    assert tally["questions"][1]["counts"] == {"Grants": 2, "Core funding": 2, "Other": 0}
+
+
+def test_re_joined_checkbox_cells_in_a_google_forms_sheet(cli, tmp_path: Path):
+    # A Google Forms sheet whose checkbox cells someone re-joined with ';' (pandas user survey
+    # 2019); one option holds ', ' so the form's own ', ' is tried too and must lose.
+    cells = ["Conda", "Virtualenv / pipenv;Conda", "No, I don't isolate environments", "Virtualenv / pipenv",
+             "Virtualenv / pipenv;Docker;Conda", "Docker;Conda", "Conda;No, I don't isolate environments",
+             "Conda", "Docker", "Virtualenv / pipenv;Docker", "No, I don't isolate environments", "Conda"]
+    path = write_csv(tmp_path, ["Timestamp", "Which tools do you use to isolate environments? (multiple answers)"],
+                     [[f"3/{i + 1}/2019 10:00:00", c] for i, c in enumerate(cells)])
+    _, data, _ = infer(cli, path, tmp_path)
+    (q,) = data["questions"]
+    assert q["type"] == "multi" and q["separator"] == ";"
+    assert set(q["options"]) == {"Conda", "Virtualenv / pipenv", "Docker", "No, I don't isolate environments"}
+    tally = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+    assert tally["questions"][0]["counts"]["Conda"] == 7
+
+
+def test_bare_comma_joins_keep_comma_space_inside_options():
+    # Qualtrics joins choices with ',' and no space: ', ' belongs to an option's text.
+    cells = ["Celebrities,Body health/Fitness, Beauty,Music, songs, movies", "Music, songs, movies,Art",
+             "Body health/Fitness, Beauty,Art", "Art", "Celebrities,Music, songs, movies", "Body health/Fitness, Beauty"]
+    sep, options, other = detect_separator(cells, (",",), "Topic of interest (check all that apply)")
+    assert sep == "," and other == []
+    assert set(options) == {"Celebrities", "Body health/Fitness, Beauty", "Music, songs, movies", "Art"}
+
+
+def test_check_all_that_apply_with_few_combinations_is_multi():
+    # Qualtrics 'Gender (Check all that apply)': two of many respondents ticked two options.
+    cells = ["Female"] * 40 + ["Male"] * 30 + ["Non-binary / third gender"] * 6 + \
+        ["Male,Non-binary / third gender", "Female,Non-binary / third gender"]
+    kind, details, _ = classify(cells, "Gender (Check all that apply)", separators=(",",))
+    assert kind == "multi" and details["options"] == ["Female", "Male", "Non-binary / third gender"]
+    # Without the header's say-so too: the joined cells only combine answers others gave alone.
+    assert classify(cells, "Gender", separators=(",",))[0] == "multi"
+    # But one such cell is no evidence.
+    assert classify(cells[:-1], "Gender", separators=(",",))[0] == "single"
+
+
+TYPEFORM = [
+    ["#", "Are you already working as a developer?", "coffee-and-codes", "hackathons", "conferences", "None",
+     "Other", "How many hours do you spend learning each week?", "Start Date (UTC)", "Submit Date (UTC)",
+     "Network ID"],
+    ["995106cd710ec2af0e371cbe5e1f68fb", "0", "", "hackathons", "", "", "", "20", "2016-03-29 21:21:23",
+     "2016-03-29 21:23:43", "5f57f20d14"],
+    ["ee9b99ff3a221d118349598106aa06a7", "0", "coffee-and-codes", "hackathons", "conferences", "", "Meetups", "40",
+     "2016-03-29 21:22:54", "2016-03-29 21:24:35", "8219d7dfee"],
+    ["cef35615d61b202f1dc794ef2746df14", "1", "", "", "", "None", "", "30", "2016-03-29 21:23:13",
+     "2016-03-29 21:24:53", "2c6f0af42c"],
+    ["323e5a113644d18185c743c241407754", "0", "", "", "conferences", "", "local user group", "15",
+     "2016-03-29 21:24:59", "2016-03-29 21:27:09", "d048ac774d"],
+]
+
+
+def test_typeform_option_columns_headed_by_their_option(cli, tmp_path: Path):
+    # Typeform heads a checkbox question's columns with the options only, each holding its own
+    # name when chosen; '#' is the response token; Network ID hashes the IP address.
+    path = write_csv(tmp_path, TYPEFORM[0], TYPEFORM[1:])
+    text, data, _ = infer(cli, path, tmp_path)
+    assert "Layout: typeform" in text and data["id_column"] == "#"
+    questions = {q["id"]: q for q in data["questions"]}
+    (multi,) = [q for q in questions.values() if q["type"] == "multi"]
+    assert list(multi["columns"]) == ["coffee-and-codes", "hackathons", "conferences", "None"]
+    others = [q for q in questions.values() if q.get("column") == "Other"]
+    assert others and others[0]["type"] == "open"
+    refs = [str(q.get("column")) for q in data["questions"]]
+    assert not {"Network ID", "Start Date (UTC)", "Submit Date (UTC)"} & set(refs)
+    assert "Network ID" in flat(text)  # named among the columns left out
+    tally = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+    assert tally["respondents"] == 4
+    counts = next(q for q in tally["questions"] if q["type"] == "multi")["counts"]
+    assert counts == {"coffee-and-codes": 1, "hackathons": 2, "conferences": 2, "None": 1}
+
+
+def test_numbered_option_columns_are_one_checkbox_per_question(cli, tmp_path: Path):
+    # An analyst's rewrite of a SurveyMonkey export (OSPO 2021): row 1 'Q1 01—question', row 2
+    # the option each column holds when chosen; no text spans the sub-columns.
+    q1 = "Where is your organization on its open source journey? (Check all that apply)"
+    rows = [["Respondent ID", f"Q1 01—{q1}", f"Q1 02—{q1}", f"Q1 03—{q1}", "Q2 00—How many people work there?"],
+            ["Respondent ID", "Consuming open source", "Contributing upstream", "Don't know", "Multiple choice response"],
+            ["1001", "Consuming open source", "Contributing upstream", "", "2-5"],
+            ["1002", "Consuming open source", "", "", "More than 10,000"],
+            ["1003", "", "", "Don't know", "2-5"],
+            ["1004", "", "Contributing upstream", "", "2-5"]]
+    path = write_csv(tmp_path, rows[0], rows[1:])
+    _, data, _ = infer(cli, path, tmp_path)
+    multi = [q for q in data["questions"] if q["type"] == "multi"]
+    assert len(multi) == 1 and multi[0]["label"] == q1
+    assert list(multi[0]["columns"]) == ["Consuming open source", "Contributing upstream", "Don't know"]
+    tally = ingest_and_tally(cli, path, tmp_path / "export.yaml", tmp_path)
+    assert tally["respondents"] == 4
+    # '3. Python.', '3. R.' then '4. Data engineer.': the number ends one question and starts the next.
+    heads = ["Respondent ID", "3. Python.", "3. R.", "4. Data engineer.", "4. Data scientist."]
+    cells = [["1", "Python.", "R.", "", "Data scientist."], ["2", "Python.", "", "Data engineer.", ""],
+             ["3", "", "R.", "Data engineer.", "Data scientist."]]
+    draft = draft_from_records([heads] + cells, "s", "numbered.csv")
+    multis = [q.question for q in draft.questions if q.question["type"] == "multi"]
+    assert [list(q["columns"]) for q in multis] == [["Python.", "R."], ["Data engineer.", "Data scientist."]]
+
+
+def test_bracketed_numbers_and_long_non_answers_make_a_scale():
+    answers = ["(0) Not a problem for me.", "(1)\u00a0Trivial.", "(2) Minor.", "(3) Major.", "(4) Critical.",
+               "N/A - skip, don't know.", "(2) Minor.", "(3) Major."]
+    kind, details, _ = classify(answers, "10a. Data is too big to fit into memory.")
+    assert kind == "likert"
+    assert details["options"][0] == "(0) Not a problem for me." and details["options"][-1] == "(4) Critical."
+    assert details["exclude_from_base"] == ["N/A - skip, don't know."]
+    kind, details, _ = classify(["Agree", "Strongly agree", "Does not apply.", "Disagree", "Agree"], "Statements")
+    assert kind == "likert" and details["extra_options"] == ["Does not apply."]
+
+
+def test_surveymonkey_expanded_select_one_and_scales_from_option_columns(cli, tmp_path: Path):
+    # SurveyMonkey's expanded text export (OSPO 2024): every closed question a column per option.
+    fixture = Path(__file__).parent / "fixtures" / "exports" / "surveymonkey_expanded.csv"
+    rows = list(csv.reader(io.StringIO(fixture.read_text(encoding="utf-8-sig"))))
+    _, data, schema = infer(cli, fixture, tmp_path)
+    kinds = [q.type for q in schema.questions]
+    assert kinds.count("likert") == 3 and kinds.count("single") == 1 and kinds.count("multi") == 1
+    grid = [q for q in data["questions"] if q["type"] == "likert"][0]
+    assert list(grid["columns"])[:5] == ["Helemaal oneens", "Oneens", "Neutraal", "Eens", "Helemaal eens"]
+    assert grid["exclude_from_base"] == ["Niet van toepassing"]
+    tally = ingest_and_tally(cli, fixture, tmp_path / "surveymonkey_expanded.yaml", tmp_path)
+    voert = next(q for q in tally["questions"] if q["type"] == "single")
+    nee = sum(1 for r in rows[3:] if r[6] == "Nee")
+    assert nee and voert["counts"] == {"Ja": sum(1 for r in rows[3:] if r[5] == "Ja"), "Nee": nee}
+    steun = next(q for q in tally["questions"] if q["type"] == "likert")
+    assert steun["counts"]["Helemaal eens"] == sum(1 for r in rows[3:] if r[16] == "Helemaal eens")
+
+
+def test_limesurvey_saved_by_r_counts_submitted_responses_only(cli, tmp_path: Path):
+    # Party Panel 18.1 (LimeSurvey, Dutch) saved again by R: NA for blank, Dutch timing columns.
+    text = ('"id","submitdate","lastpage","startlanguage","startdate","adviseFriend","expertise",'
+            '"Totaaltijd","Groep.tijd..group","Vraag.tijd..adviseFriend"\n')
+    rows = [(39, "NA", 0, "NA", "NA", 0, "NA", "NA"), (38, '"2018-06-12 10:18:12"', 1, '"Ze willen zich er niet mee bemoeien"',
+            '"Unity peer"', 426.43, 426.43, 100.2), (41, "NA", 0, "NA", "NA", 0, "NA", "NA"),
+            (42, '"2018-06-12 11:18:12"', 1, '"Ze voelen zich moreel verantwoordelijk"', "NA", 1130.2, 1130.2, 300.5),
+            (43, '"2018-06-12 12:18:12"', 1, '"Een goede band met de persoon"', '"Unity Peer"', 799.4, 799.4, 200.1)]
+    for r in rows:
+        text += (f'{r[0]},{r[1]},{r[2]},"nl-informal","2018-06-12 10:12:19",{r[3]},{r[4]},{r[5]},{r[6]},{r[7]}\n')
+    path = tmp_path / "survey_180102_R_data_file.csv"
+    path.write_text(text, encoding="utf-8")
+    text, data, _ = infer(cli, path, tmp_path)
+    assert "written by R" in flat(text)
+    refs = {q["column"] for q in data["questions"]}
+    assert refs == {"adviseFriend", "expertise"}  # timings, dates and language are no questions
+    tally = ingest_and_tally(cli, path, tmp_path / "survey_180102_R_data_file.yaml", tmp_path)
+    assert tally["respondents"] == 3 and tally["responses_in_export"] == 5
+
+
+def test_a_consent_text_mentioning_names_is_no_personal_data_question():
+    # Qualtrics: the consent form is the question text ('Your name will not be collected ...
+    # contact nmoussavi@...'); its answers are two recurring choices, not names.
+    consent = ("University of Arizona Consent to Participate in Research. " + "About the study. " * 20 +
+               "The information that you give in the study will be anonymous. Your name will not be collected "
+               "or linked to your answers. For questions, contact the study's e-mail address.")
+    rows = [["Q1"], [consent]] + [["I consent to participate" if i % 5 else "I do not accept"] for i in range(30)]
+    draft = draft_from_records(rows, "s", "consent.csv", header_rows=2)
+    (q,) = [d.question for d in draft.questions]
+    assert q["type"] == "single" and q["column"] == "Q1"
+    # A short question that asks for names stays out, even when the names recur.
+    rows = [["Id", "What are the names of the course instructors?"]] + \
+        [[str(i), "[instructor names removed]"] for i in range(30)]
+    assert not draft_from_records(rows, "s", "names.csv").questions
+
+
+@pytest.mark.parametrize("answers, first, last", [
+    (["Average", "Above Average", "Excellent", "Below Average", "Very Poor", "Don't know", "Average"],
+     "Very Poor", "Excellent"),  # OSPO 2019: how good an open source citizen is ...
+    (["Usually", "Occasionally", "Rarely", "Never", "I don't know what the tidyverse is", "Usually"],
+     "Never", "Usually"),  # R community survey 2019
+    (["Never -- I don't use Shiny", "Rarely -- I know how but seldom do", "Sometimes -- I build one now and then",
+      "Frequently -- I build apps all the time", "I don't know what Shiny is", "Rarely -- I know how but seldom do"],
+     "Never -- I don't use Shiny", "Frequently -- I build apps all the time"),
+    (["Not at all", "Slightly", "Moderately", "Markedly", "Extremely", "Slightly"], "Not at all", "Extremely"),
+    (["Helemaal niet", "Een beetje", "Matig", "Sterk", "Heel sterk", "Matig"], "Helemaal niet", "Heel sterk"),
+    (["Very Important", "Somewhat important", "Critical", "Slightly Important", "Not Important", "Critical"],
+     "Not Important", "Critical"),  # Spack user survey: 'Rank these features by importance [...]'
+])
+def test_more_scales_met_in_real_exports(answers: list[str], first: str, last: str):
+    kind, details, _ = classify(answers, "")
+    assert kind == "likert", details
+    assert details["options"][0] == first and details["options"][-1] == last
+    outside = [a for a in answers if a.startswith(("Don't", "I don't"))]
+    assert details.get("extra_options", []) == outside[:1]
+
+
+def test_other_texts_typed_twice_are_no_options_in_a_large_export():
+    # R community survey 2019: 1,783 answers joined by ', '; 'GitLab' written in by two people
+    # is no option, and would otherwise push the options past what a checkbox question has.
+    options = ["RStudio Desktop (IDE)", "Microsoft Excel", "R Command Line (i.e., the native R terminal interface)",
+               "Python", "Shinyapps.io", "RStudio Server", "Jupyter Notebooks", "SPSS"]
+    cells = [", ".join(options[j] for j in range(len(options)) if (i >> j) & 1) or options[0] for i in range(1, 256)]
+    cells = cells * 4 + [f"Microsoft Excel, Tool{k}" for k in range(45) for _ in range(2)]
+    sep, found, other = detect_separator(cells, (", ",), "Which tools do you use? (please check all that apply)")
+    assert sep == ", " and set(found) == set(options) and "Tool3" in other
+
+
+def test_ms_forms_trailing_semicolon_marks_a_checkbox_question():
+    # Microsoft Forms ends each answer of a multiple-answer question with ';' even when one
+    # option was chosen; a joined option chosen once is no option of its own.
+    cells = ["Higher Education - University\u00a0;"] * 20 + ["industry;", "Research Institute;",
+                                                              "GLAM;Higher Education - University\u00a0;"]
+    sep, options, other = detect_separator(cells, (";",), "Please select your organization type")
+    assert sep == ";" and options == ["Higher Education - University"] and set(other) == {"industry",
+                                                                                         "Research Institute", "GLAM"}
+    funded = ["Institutionally\u00a0;through national funding\u00a0;through international funding;"] * 6 + \
+        ["Institutionally\u00a0;"] * 5 + ["Not funded;", "through international funding;through commercial income;",
+                                         "through national funding\u00a0;", "Some institution, some national funding;"]
+    sep, options, other = detect_separator(funded, (";",), "How is your current research software work funded?")
+    assert options == ["Institutionally", "through national funding", "through international funding"]
+    assert "through commercial income" in other  # not glued to the option before it
+    # A single choice whose one option holds ';' has no trailing ';': no checkbox.
+    assert detect_separator(["Yes", "No", "Unable; not an academic member of staff", "Yes", "No", "Yes"],
+                            (";",), "Are you able to act as PI?") is None
+
+
+def test_valence_scale():
+    kind, details, _ = classify(["neutral", "negative", "strongly negative", "positive\u00a0", "neutral"], "")
+    assert kind == "likert" and details["options"][0] == "strongly negative" and details["options"][3] == "positive\u00a0"
+
+
+def test_question_texts_in_the_sub_answer_row_are_questions_of_their_own():
+    # Cantera user survey 2020: row 1 spans 'Do you use the following sources?' over its option
+    # columns AND over follow-up questions whose text stands in row 2; one option column holds
+    # an odd joined cell, yet its neighbours each hold their own option.
+    heads = [["", "Do you use the following sources to install Cantera?", "", "", "", "", "",
+              "Are you aware of the roles of the Steering Committee?", "", ""],
+             ["#", "Anaconda", "Build from source", "Ubuntu PPA", "What version of Cantera do you use most often?",
+              "How often do you use the *Python* interface?", "Which version of *MATLAB* do you use the most?",
+              "I'm not aware of the Steering Committee", "Spending project funds", "Delegating responsibilities"]]
+    versions = ["2.4 (released Aug. 2018)", "2.5 (released Dec. 2020)", "2.4 (released Aug. 2018)", "2.3"]
+    often = ["Often", "Sometimes", "Rarely", "Often", "Never"]
+    rows = []
+    for i in range(20):
+        rows.append([f"tok{i:03d}x", "Anaconda" if i % 2 else "", "Build from source" if i % 3 == 0 else "",
+                     "Ubuntu PPA" if i % 5 == 0 else "", versions[i % 4], often[i % 5], ["R2019b", "R2020a", ""][i % 3],
+                     ("I'm not aware of the Steering Committee" if i % 4 else "") if i != 7 else
+                     "I'm not aware of the Steering Committee,\nSpending project funds",
+                     "Spending project funds" if i % 4 == 0 else "", "Delegating responsibilities" if i % 8 == 0 else ""])
+    draft = draft_from_records(heads + rows, "s", "cantera.csv")
+    assert draft.header_rows == 2 and draft.id_column == "#"
+    by_label = {q.question["label"]: q.question for q in draft.questions}
+    sources = by_label["Do you use the following sources to install Cantera?"]
+    assert sources["type"] == "multi" and list(sources["columns"]) == ["Anaconda", "Build from source", "Ubuntu PPA"]
+    assert by_label["What version of Cantera do you use most often?"]["type"] == "single"
+    assert by_label["How often do you use the *Python* interface?"]["type"] == "likert"
+    roles = by_label["Are you aware of the roles of the Steering Committee?"]
+    assert roles["type"] == "multi" and list(roles["columns"]) == ["Spending project funds", "Delegating responsibilities"]
+
+
+def test_snake_case_headers_are_no_limesurvey_codes():
+    # The Carpentries' long-term survey, tidied: identifier-like headers, checkbox cells joined
+    # by ';'. Taking it for LimeSurvey (which never joins options in a cell) lost the checkboxes.
+    heads = ["first_survey_take", "workshop_attended_content", "how_tools_help"]
+    content = ["Git;Python;Unix Shell", "R", "Git;R;Unix Shell", "OpenRefine;R;Spreadsheets;SQL", "Python",
+               "Git;Python;Unix Shell", "R;SQL", "Git;R;Unix Shell"]
+    rows = [[("Yes" if i % 3 else "No"), c, "They are improving my overall efficiency"] for i, c in enumerate(content * 2)]
+    draft = draft_from_records([heads] + rows, "s", "longterm.csv")
+    assert draft.tool == "spreadsheet"
+    q = next(d.question for d in draft.questions if d.question["column"] == "workshop_attended_content")
+    assert q["type"] == "multi" and q["separator"] == ";"
+
+
+def test_cells_that_only_combine_single_answers_are_a_checkbox():
+    # pandas user survey 2019 'Python 2 or 3?': 84 of 1,235 answered '2;3', the rest '2' or '3'.
+    cells = ["3"] * 1141 + ["2;3"] * 84 + ["2"] * 10
+    kind, details, _ = classify(cells, "Python 2 or 3?", separators=(", ", ";", "|"))
+    assert kind == "multi" and details["separator"] == ";" and details["options"] == ["2", "3"]
+    # Spanish 'select all that apply' is said too (R community survey 2019, Spanish).
+    cells = ["Hispánico/Latino"] * 60 + ["Blanco"] * 15 + ["Blanco, Hispánico/Latino"] * 5 + ["Asiático"] * 2
+    header = "Identifico mi origen étnico como (selecciona todas las opciones que correspondan):"
+    assert classify(cells, header, separators=(", ",))[0] == "multi"
+
+
+def test_an_analysts_serial_number_column_is_no_question():
+    # OSPO 2021: the analysts numbered the rows in 'Serial #' beside SurveyMonkey's Respondent ID.
+    rows = [["Serial #", "Respondent ID", "How many people work there?"]] + \
+        [[str(i + 1), str(127357079 + 7 * i), ["2-5", "More than 10,000", "11-50"][i % 3]] for i in range(12)]
+    draft = draft_from_records(rows, "s", "ospo.csv")
+    assert draft.id_column == "Respondent ID"
+    assert [q.question["column"] for q in draft.questions] == ["How many people work there?"]
+    assert any(title.startswith('"Serial #"') and "row numbers" in why for title, why in draft.left_out)

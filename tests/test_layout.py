@@ -375,3 +375,122 @@ def test_real_google_forms_hotdog(tmp_path: Path):
     ("surveygizmo_jupyter_notebook_ux_en.csv", 1)])
 def test_real_header_rows_detected(name: str, rows: int):
     assert detect_header_rows(read_records(REAL / name)) == rows
+
+
+# --- layouts met in exports the team had not seen (see /work/wt/notes/UNSEEN_RESULTS.md) ---
+
+# Row 1 leaves the first cell blank and spans each question over its option columns; row 2
+# names the id column ('#', as Typeform calls its response token) and the options.
+ID_NAMED_BELOW = (
+    ",Which systems do you use?,,,Which interface do you use?,,Comments\n"
+    "#,macOS,Windows,Linux,Python,MATLAB,Open-Ended Response\n"
+    "r2w0retelulfeavbz8nk,macOS,,Linux,Python,,fine\n"
+    "twg8u7g64abr2oatwg8u,,Windows,,Python,MATLAB,\n"
+    "tka9zbm6vm95yi8htka9,macOS,,,,MATLAB,more docs\n"
+)
+
+
+def test_id_header_in_the_sub_answer_row(tmp_path: Path):
+    export = write(tmp_path, "ids_below.csv", ID_NAMED_BELOW)
+    records = read_records(export)
+    assert detect_header_rows(records) == 2
+    heads = header_names(records.rows[:2])
+    assert [h.name for h in heads[:3]] == ["#", "Which systems do you use? - macOS", "Which systems do you use? - Windows"]
+    schema = Schema.from_dict({"survey": "s", "header_rows": 2, "id_column": "#", "questions": [
+        {"id": "systems", "type": "multi", "columns": {"macOS": {"position": 2}, "Windows": {"position": 3},
+                                                       "Linux": {"position": 4}}}]})
+    data = validate(read_table(export, header_rows=2), schema)
+    assert [r[0] for r in data.respondents] == ["r2w0retelulfeavbz8nk", "twg8u7g64abr2oatwg8u", "tka9zbm6vm95yi8htka9"]
+    # A data row under a blank first header holds a token with digits or a number: one header row.
+    plain = write(tmp_path, "index.csv", ",Which systems?,,\n1,macOS,Windows,Linux\n2,macOS,,\n")
+    assert detect_header_rows(read_records(plain)) == 1
+
+
+# Qualtrics' legacy CSV: V1 ... V10 over the metadata names, question tags over their texts.
+QUALTRICS_LEGACY = (
+    "V1,V2,V3,V4,V5,V6,V7,V8,V9,V10,Q1,Q2,LocationLatitude,LocationLongitude,LocationAccuracy,\n"
+    "ResponseID,ResponseSet,Name,ExternalDataReference,EmailAddress,IPAddress,Status,StartDate,EndDate,Finished,"
+    "This is a multiple choice question.,This is a free text question.,LocationLatitude,LocationLongitude,"
+    "LocationAccuracy,\n"
+    "R_2YPOQ602ER1jkf1,Default Response Set,Anonymous,,,192.0.2.66,0,2017-07-18 08:28:09,2017-07-18 08:28:48,1,2,"
+    "Hello World!,47.1,7.2,-1,\n"
+    "R_3aaaaaaaaaaaaaa,Default Response Set,Anonymous,,,192.0.2.67,1,2017-07-18 09:28:09,2017-07-18 09:28:48,1,1,"
+    "preview,47.1,7.2,-1,\n"
+    "R_4bbbbbbbbbbbbbb,Default Response Set,Anonymous,,,192.0.2.68,0,2017-07-18 10:28:09,2017-07-18 10:29:48,0,,"
+    ",47.1,7.2,-1,\n"
+)
+
+
+def test_qualtrics_legacy_two_rows(tmp_path: Path):
+    export = write(tmp_path, "legacy.csv", QUALTRICS_LEGACY)
+    records = read_records(export)
+    assert detect_header_rows(records) == 2
+    heads = header_names(records.rows[:2])
+    assert [h.name for h in heads[:3]] == ["ResponseID", "ResponseSet", "Name"]
+    assert heads[10] == ColumnHead(11, "Q1", "This is a multiple choice question.")
+    schema = Schema.from_dict({"survey": "s", "header_rows": 2, "id_column": "ResponseID", "questions": [
+        {"id": "q2", "type": "open", "column": "Q2"}]})
+    data = validate(read_table(export, header_rows=2), schema)
+    assert [r[0] for r in data.respondents] == ["R_2YPOQ602ER1jkf1", "R_3aaaaaaaaaaaaaa", "R_4bbbbbbbbbbbbbb"]
+
+
+def test_title_line_above_the_table(tmp_path: Path):
+    # An owner's title in A1 above a SurveyMonkey export (OSPO 2019): not a header, not a respondent.
+    export = write(tmp_path, "titled.csv", "Survey_2019_Data_PII_removed\r\n" + SURVEYMONKEY)
+    records = read_records(export)
+    assert records.delimiter == "," and records.titles == [(1, "Survey_2019_Data_PII_removed")]
+    assert detect_header_rows(records) == 2 and records.row_numbers[:3] == [2, 3, 4]
+    report, data = ingest(export, load_schema(schema_file(tmp_path, SURVEYMONKEY_SCHEMA)), tmp_path / "p", "1")
+    assert report.respondents == 3 and [r[-1] for r in data.respondents] == [4, 5, 6]
+    # A one-column export keeps its header.
+    single = write(tmp_path, "one.csv", "Comments\nfine\nmore docs\nnone\n")
+    assert read_records(single).rows[0] == ["Comments"]
+
+
+def test_tsv_without_quoting(tmp_path: Path):
+    # Google Sheets' .tsv download writes a cell that starts with a quote as it is.
+    text = ("Timestamp\tWhich tools do you use?\tAnything else?\n"
+            "12/6/2018 12:14:44\tExcel, Python\t\"Native\" interactive graphics\n"
+            "12/6/2018 12:17:26\tExcel\tmore \"docs\" please\n")
+    export = write(tmp_path, "responses.tsv", text)
+    records = read_records(export)
+    assert records.rows[1] == ["12/6/2018 12:14:44", "Excel, Python", '"Native" interactive graphics']
+    assert records.row_numbers == [1, 2, 3]
+    # A quote that really is unbalanced (rows of different widths) stays an error naming the row.
+    broken = write(tmp_path, "broken.tsv", "a\tb\n1\t\"x\n2\t3\t4\n")
+    with pytest.raises(InputError, match="quote"):
+        read_records(broken)
+
+
+def test_csv_written_by_r_reads_bare_na_as_blank(tmp_path: Path):
+    # LimeSurvey's export saved again by R's write.csv: texts quoted, missing values a bare NA.
+    text = ('"id","submitdate","lastpage","startlanguage","advice"\n'
+            '39,NA,0,"nl-informal",NA\n'
+            '38,"2018-06-12 10:18:12",1,"nl-informal","Spreek vrienden aan"\n'
+            '40,NA,NA,NA,NA\n')
+    records = read_records(write(tmp_path, "r.csv", text))
+    assert records.r_missing
+    assert records.rows[1] == ["39", "", "0", "nl-informal", ""] and records.rows[2][1] == "2018-06-12 10:18:12"
+    assert records.row_numbers == [1, 2, 3, 4] and records.rows[3] == ["40", "", "", "", ""]
+    # Not written by R (headers unquoted): 'NA' is what the respondent typed.
+    plain = read_records(write(tmp_path, "plain.csv", "id,advice\n1,NA\n2,more docs\n"))
+    assert not plain.r_missing and plain.rows[1] == ["1", "NA"]
+
+
+def test_byte_order_marks_inside_cells_are_dropped(tmp_path: Path):
+    # LimeSurvey RSE 2018: '\ufeff1 (None at all)' in some cells, '1 (None at all)' is meant.
+    export = write(tmp_path, "bom.csv", "id,time\n1,\ufeff1 (None at all)\n2,2\n3,10 (All my time)\n")
+    assert [r[1] for r in read_records(export).rows[1:]] == ["1 (None at all)", "2", "10 (All my time)"]
+
+
+def test_kobotoolbox_hxl_hashtag_row_is_a_header_row(tmp_path: Path):
+    text = ('"start";"What is your role?";"Comments";"_id";"_uuid";"_submission_time";"_index"\r\n'
+            '"";"#role";"";"";"";"";""\r\n'
+            '"2017-10-23T05:40:39";"Teacher";"fine";"61";"48583952-1892";"2017-10-23T09:41:19";"1"\r\n'
+            '"2017-10-23T05:41:14";"Nurse";"";"62";"317ba7b7-bea4";"2017-10-23T09:41:38";"2"\r\n')
+    records = read_records(write(tmp_path, "kobo.csv", text))
+    assert detect_header_rows(records) == 2
+    assert [h.name for h in header_names(records.rows[:2])][:3] == ["start", "What is your role?", "Comments"]
+    # A respondent's lone '#hashtag' answer under an ordinary header is an answer.
+    plain = read_records(write(tmp_path, "tags.csv", "Id,Favourite tag,Comments\n1,#metoo,\n2,#blessed,nice\n"))
+    assert detect_header_rows(plain) == 1

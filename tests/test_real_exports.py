@@ -77,7 +77,8 @@ NEVER_QUESTIONS = {
     "finished", "durationinseconds", "collectorid", "collector", "language", "userlanguage", "startlanguage",
     "useragent", "referer", "refurl", "sessionid", "locationlatitude", "locationlongitude", "latitude",
     "longitude", "distributionchannel", "externalreference", "seed", "token", "lastpage", "respondentid",
-    "responseid", "workerid", "customdata1", "datumingevuld",
+    "responseid", "workerid", "customdata1", "datumingevuld", "submittedby", "uuid", "submissiontime", "networkid",
+    "totaaltijd", "validationstatus",
 }
 
 

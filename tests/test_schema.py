@@ -123,3 +123,53 @@ def test_new_schema_keys_errors(tmp_path: Path, text: str, row: int, message: st
         load_schema(path)
     msg = str(info.value)
     assert f"bad.yaml, row {row}:" in msg and message in msg, msg
+
+
+def test_single_and_likert_read_from_a_column_per_option(tmp_path: Path):
+    # SurveyMonkey's expanded export: a select-one question or a scale, a column per option.
+    from textmine.ingest import read_table, validate
+    from textmine.errors import InputError as Err
+
+    path = tmp_path / "schema.yaml"
+    path.write_text("""
+survey: s
+questions:
+  - id: voert
+    type: single
+    columns: {Ja: "Voert - Ja", Nee: "Voert - Nee"}
+  - id: steun
+    type: likert
+    columns: {Oneens: "S - Oneens", Neutraal: "S - Neutraal", Eens: "S - Eens", "N.v.t.": "S - N.v.t."}
+    extra_options: [N.v.t.]
+    exclude_from_base: [N.v.t.]
+""", encoding="utf-8")
+    s = load_schema(path)
+    steun = s.question("steun")
+    assert steun.options == ["Oneens", "Neutraal", "Eens"] and steun.extra_options == ["N.v.t."]
+    assert steun.source_columns == ["S - Oneens", "S - Neutraal", "S - Eens", "S - N.v.t."]
+    assert Schema.from_dict(s.to_dict()).hash == s.hash and "options" not in s.to_dict()["questions"][1]
+    export = tmp_path / "e.csv"
+    export.write_text("Voert - Ja,Voert - Nee,S - Oneens,S - Neutraal,S - Eens,S - N.v.t.\n"
+                      "Ja,,,,Eens,\n,Nee,,,,N.v.t.\n,,,,,\nJa,,Oneens,,,\n", encoding="utf-8")
+    data = validate(read_table(export), s)
+    answers = sorted((a[0], a[1], a[3]) for a in data.answers)
+    # The 'Nee' column's cell 'Nee' is that option chosen, not a 'no'.
+    assert answers == [("steun", "2", "Eens"), ("steun", "3", "N.v.t."), ("steun", "5", "Oneens"),
+                       ("voert", "2", "Ja"), ("voert", "3", "Nee"), ("voert", "5", "Ja")]
+    export.write_text("Voert - Ja,Voert - Nee,S - Oneens,S - Neutraal,S - Eens,S - N.v.t.\n"
+                      "Ja,Nee,,,Eens,\n", encoding="utf-8")
+    with pytest.raises(Err, match=r"row 2.*2 options chosen \('Ja', 'Nee'\) for single question 'voert'"):
+        validate(read_table(export), s)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("{id: a, type: single, columns: {X: A, Y: B}, options: [X, Y]}", "the options are its keys"),
+    ("{id: a, type: likert, columns: {X: A, Y: B}, extra_options: [Z]}", "extra option 'Z' is not one of"),
+    ("{id: a, type: single, columns: {X: A, x: B}}", "options repeat"),
+    ("{id: a, type: likert, columns: {}}", "'columns' maps each option"),
+])
+def test_columns_on_single_and_likert_errors(tmp_path: Path, text: str, message: str):
+    path = tmp_path / "bad.yaml"
+    path.write_text(f"survey: s\nquestions:\n  - {text}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message):
+        load_schema(path)

@@ -34,7 +34,8 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
-from .layout import ColumnHead, Records, detect_header_rows, header_evidence, header_names, read_records
+from .layout import (ColumnHead, Records, detect_header_rows, header_evidence, header_names, is_hxl_row,
+                     read_records)
 from .schema import option_key
 from .units import match_unit
 from .values import is_blank, parse_number
@@ -79,9 +80,11 @@ for _keys, _why in [
      "response status/progress (used by filters, not a question)"),
     ("language userlanguage startlanguage taal langue", "interface language"),
     ("collector collectorid collectorname distributionchannel", "collector / distribution channel"),
+    ("networkid", "Typeform's network id (a hash of the respondent's IP address)"),
+    ("stagedate ending responsetypeid", "technical metadata of the response"),
     ("useragent browser referer referrer refurl referrerurl extendedreferer sessionid seed token tags contactid responseset "
      "legacycomments externalreference externaldatareference recipientid panelid assignmentid hitid "
-     "locationlatitude locationlongitude latitude longitude lat long lng", "technical metadata of the response"),
+     "locationlatitude locationlongitude locationaccuracy latitude longitude lat long lng", "technical metadata of the response"),
 ]:
     for _k in _keys.split():
         _META[_k] = _why
@@ -89,13 +92,23 @@ _META_PATTERNS = [
     (re.compile(r"^customdata\d*$"), "custom data passed in the survey link"),
     (re.compile(r"^q(recaptchascore|relevantid\w*|ballotboxstuffing|totalduration|url|language)$"),
      "Qualtrics fraud/metadata field"),
-    (re.compile(r"^grouptime\w*$|^interviewtime$"), "LimeSurvey timing"),
+    (re.compile(r"^(grouptime|groeptijd|questiontime|vraagtijd)\w*$|^(interviewtime|totaaltijd|totaletijd)$"),
+     "LimeSurvey timing"),
 ]
 _TOOL_META = {
     "surveygizmo": {"comments": "SurveyGizmo response comment field",
                     **{k: "location guessed from the IP address" for k in
                        ("country", "city", "stateregion", "postal", "postalcode", "region", "dma")}},
     "googleforms": {k: "quiz score computed by Google Forms" for k in ("score", "totalscore", "totalescore")},
+    "kobotoolbox": {"submittedby": "the account that submitted the form (personal data)",
+                    "username": "the account that submitted the form (personal data)",
+                    "phonenumber": "phone number (personal data)", "deviceid": "device id (personal data)",
+                    "imei": "device id (personal data)", "simserial": "device id (personal data)",
+                    "subscriberid": "device id (personal data)",
+                    **{k: "KoboToolbox metadata of the submission" for k in (
+                        "id", "uuid", "submissiontime", "validationstatus", "notes", "status", "tags", "index",
+                        "version", "instanceid", "today", "start", "end", "audit", "parentindex",
+                        "parenttablename", "submissionid", "xformid", "geolocation", "attachments")}},
 }
 
 _ID_KEYS = ["responseid", "respondentid", "id", "recordid", "submissionid", "responsenumber",
@@ -191,6 +204,8 @@ SCALES: list[tuple[str, list[list[str]]]] = [
            "moderately important", "very important", "extremely important"),
     _scale("important-en-5b", "not important at all|not at all important", "not important|unimportant",
            "neutral|somewhat important", "important", "very important"),
+    _scale("important-en-5c", "not important|not important at all|unimportant", "slightly important",
+           "somewhat important|moderately important", "very important", "critical|extremely important"),
     _scale("important-fr-5", "pas du tout important", "peu important", "moyennement important|neutre",
            "important|assez important", "très important"),
     _scale("important-nl-4", "helemaal niet belangrijk", "niet belangrijk|eerder onbelangrijk",
@@ -207,6 +222,7 @@ SCALES: list[tuple[str, list[list[str]]]] = [
            "toujours|très souvent"),
     _scale("often-nl-4", "nooit", "zelden", "soms|af en toe", "vaak|dikwijls|regelmatig"),
     _scale("often-en-4", "never", "rarely|seldom", "sometimes|occasionally", "often|frequently"),
+    _scale("often-en-4b", "never", "rarely|seldom", "occasionally|sometimes", "usually|mostly"),
     _scale("often-fr-4", "jamais", "rarement", "parfois|de temps en temps", "souvent"),
     # quality
     _scale("quality-nl-5", "zeer slecht|heel slecht", "slecht", "matig|neutraal|gemiddeld|redelijk|voldoende",
@@ -214,8 +230,23 @@ SCALES: list[tuple[str, list[list[str]]]] = [
     _scale("quality-en-5", "very poor|very bad", "poor|bad", "fair|average|neutral|acceptable", "good",
            "very good|excellent"),
     _scale("quality-en-5b", "poor", "fair", "good", "very good", "excellent"),
+    _scale("quality-en-5c", "very poor", "below average", "average", "above average", "excellent"),
     _scale("quality-fr-5", "très mauvais|très mauvaise", "mauvais|mauvaise", "moyen|moyenne|passable|neutre",
            "bon|bonne", "très bon|très bonne|excellent|excellente"),
+    # valence
+    _scale("valence-en-5", "very negative|strongly negative", "negative|somewhat negative", "neutral",
+           "positive|somewhat positive", "very positive|strongly positive"),
+    _scale("valence-nl-5", "zeer negatief|heel negatief", "negatief|eerder negatief", "neutraal",
+           "positief|eerder positief", "zeer positief|heel positief"),
+    _scale("valence-fr-5", "très négatif|très négative", "négatif|négative|plutôt négatif", "neutre",
+           "positif|positive|plutôt positif", "très positif|très positive"),
+    # extent ('to what extent ...?')
+    _scale("extent-en-5", "not at all", "slightly|a little|a little bit", "moderately|somewhat",
+           "very|markedly|considerably|quite a bit|very much|a lot", "extremely|very severely|totally|completely"),
+    _scale("extent-nl-5", "helemaal niet|totaal niet", "een beetje|enigszins|weinig|een klein beetje", "matig|redelijk",
+           "sterk|erg|veel|in sterke mate", "heel sterk|zeer sterk|heel erg|extreem|in zeer sterke mate"),
+    _scale("extent-fr-5", "pas du tout", "un peu|légèrement", "moyennement|modérément", "beaucoup|fortement",
+           "énormément|extrêmement"),
     # likelihood
     _scale("likely-nl-5", "zeer onwaarschijnlijk|heel onwaarschijnlijk", "onwaarschijnlijk|eerder onwaarschijnlijk",
            "neutraal|misschien", "waarschijnlijk|eerder waarschijnlijk", "zeer waarschijnlijk|heel waarschijnlijk"),
@@ -235,6 +266,16 @@ NON_ANSWERS = [
     "ne s'applique pas", "nsp", "je préfère ne pas répondre",
 ]
 _NON_ANSWER_KEYS = {_norm(v) for v in NON_ANSWERS}
+# Longer spellings of the same ("N/A - skip, don't know.", "Does not apply.").
+_NON_ANSWER_START = re.compile(r"^(n/a|n\.v\.t|nvt|don't know|do not know|not applicable|does not apply|"
+                               r"weet (ik )?niet|niet van toepassing|geen mening|ne sais pas|sans opinion|"
+                               r"prefer not to (say|answer)|i don't know|i do not know)(?![\w/])")
+
+
+def _is_non_answer(text: str) -> bool:
+    """'Weet niet', 'N/A', 'Does not apply.': an answer outside any scale."""
+    k = _norm(text)
+    return k in _NON_ANSWER_KEYS or k.rstrip(" .!") in _NON_ANSWER_KEYS or bool(_NON_ANSWER_START.match(k))
 _SCALE_WORDS = {
     "agree": r"\b(eens|oneens|akkoord|agree|disagree|agreement|accord|stelling(en)?|statements?|affirmations?)\b",
     "satisfied": r"(tevreden|satisf|content)",
@@ -249,7 +290,7 @@ _RANGE = re.compile(r"(?<![\d.,])([01])\s*(?:-|–|to|tot|à|a|t/m|until)\s*(\d{
 _ENDPOINTS = re.compile(r"(?<![\d.,])([01])\s*=\s*[^=]{1,80}?[,;/]\s*(?:\d+\s*=\s*[^=]{1,60}?[,;/]\s*)*"
                         r"(\d{1,2})\s*=", re.I)
 # "5 - Mostly other people", "1 (None at all)", "2 – Very critical": a number with its label.
-_LABELLED_NUMBER = re.compile(r"^\s*(\d{1,2})(?:\s*(?:[-–—:=)]|\.(?!\d)|\()\s*(.*?))?\s*\)?\s*$")
+_LABELLED_NUMBER = re.compile(r"^\s*\(?(\d{1,2})(?:\s*(?:[-–—:=)]|\.(?!\d)|\()\s*(.*?))?\s*\)?\s*$")
 # Questions whose whole-number answers are amounts, not codes of a choice.
 _QUANTITY = re.compile(r"\b(how many|how much|how old|how long|hoeveel|aantal|number of|age|leeftijd|years?|jaar|"
                        r"jaren|months?|maanden|weeks?|weken|days?|dagen|hours?|uren|uur|minutes?|minuten|percent\w*|"
@@ -270,6 +311,17 @@ SEPARATORS = (";", ", ", ",", "|")
 # (a column per option), so a comma there is part of one option's text.
 TOOL_SEPARATORS = {"surveymonkey": (), "limesurvey": (), "qualtrics": (",",), "googleforms": (", ",),
                    "msforms": (";",), "surveygizmo": (";", ","), "spreadsheet": SEPARATORS}
+# Tried after the tool's own, for a file someone re-joined ('a;b' in a Google Forms sheet
+# tidied by a script): people rarely type these two in an answer, so the evidence decides.
+FALLBACK_SEPARATORS = (";", "|")
+
+
+def separators_for(tool: str) -> tuple[str, ...]:
+    """The separators to try for a one-cell multi in this tool's export, its own first."""
+    own = TOOL_SEPARATORS.get(tool, SEPARATORS)
+    if tool in ("surveymonkey", "limesurvey"):
+        return tuple(own)
+    return tuple(own) + tuple(s for s in FALLBACK_SEPARATORS if s not in own)
 LONG_TEXT = 60
 
 
@@ -372,6 +424,10 @@ def draft_schema(path: str | Path, survey: str = "survey", sheet: str | None = N
             draft = draft_from_records(records.rows, survey, Path(path).name, header_rows=told)
             draft.header_why = why
             check_draft(draft, path, sheet)
+    for row, title in records.titles:
+        draft.header_why += f"; row {row} ('{title[:60]}') is a title above the table, not read"
+    if records.r_missing:
+        draft.header_why += "; the file was written by R: its bare NA cells are read as blank"
     return draft
 
 
@@ -459,6 +515,13 @@ def draft_from_records(records: Sequence[Sequence[str]], survey: str = "survey",
         why = meta_reason(c, draft.tool) or _index_column(c) or _asks_personal_data(c)
         if why:
             meta[c.index] = why
+    if draft.tool == "kobotoolbox":
+        # Kobo writes a select_multiple twice: the chosen options joined by spaces under the
+        # question, and a 1/0 column per option ('Question/Option'): the option columns count.
+        stems = {c.stem for c in columns if c.group and c.group == c.stem}
+        for c in columns:
+            if not c.group and c.head.name.strip() in stems and c.index not in meta:
+                meta[c.index] = "the chosen options joined by spaces; counted from the question's option columns"
     _choose_id(columns, meta, draft)
     if draft.id_column is not None:
         used.add(next(c.index for c in columns if c.ref == draft.id_column))
@@ -513,8 +576,10 @@ def detect_tool(columns: list[Column], records: Sequence[Sequence[str]], header_
     if header_rows >= 2 and any(_key(x) in ("response", "openendedresponse")
                                 for r in records[:header_rows] for x in r):
         return "surveymonkey", "sub-answer row with Response / Open-Ended Response"
-    lime_meta = codes & {"submitdate", "lastpage", "startlanguage", "seed", "datestamp"}
-    coded = sum(1 for n in names if _LIME_HEADER.match(n))
+    lime_meta = (codes | keys) & {"submitdate", "lastpage", "startlanguage", "seed", "datestamp"}
+    # 'code. text', 'code[SQ001]' or LimeSurvey's default codes G01Q01: not any identifier-like
+    # header ('workshop_attended_content' in a sheet someone tidied is no LimeSurvey code).
+    coded = sum(1 for n in names if _limesurvey_code(n) or re.fullmatch(r"G\d+Q\d+(\[[^\]]*\])*", n.strip()))
     if len(lime_meta) >= 2 or (names and coded >= max(3, 0.6 * len(names))):
         return "limesurvey", ("LimeSurvey metadata columns (" + ", ".join(sorted(lime_meta)) + ")" if len(lime_meta) >= 2
                               else "LimeSurvey question-code headers (code. text, code[SQ001])")
@@ -525,10 +590,17 @@ def detect_tool(columns: list[Column], records: Sequence[Sequence[str]], header_
         return "msforms", "Id, start and completion time columns"
     if {"timestarted", "datesubmitted", "status"} <= keys:
         return "surveygizmo", "Time Started, Date Submitted and Status columns"
+    if {"uuid", "submissiontime"} <= keys or {"uuid", "index", "validationstatus"} <= keys:
+        return "kobotoolbox", "_uuid and _submission_time columns"
+    if columns and columns[0].head.name.strip() == "#" and keys & {"networkid", "submitdateutc", "stagedateutc"}:
+        return "typeform", "first column '#' (the response token) and Submit Date (UTC) / Network ID columns"
     return "spreadsheet", "no survey tool's layout recognised"
 
 
-_LIME_HEADER = re.compile(r"^(?P<code>[A-Za-z][A-Za-z0-9_]*)(?P<sub>(\[[^\]]*\])*)(\.\s+(?P<text>.*))?$", re.S)
+# LimeSurvey's "question code & question text" headings: 'code. text', 'code[SQ001]. text [item]';
+# the code/text separator is an export setting: '. ' by default, '._.' seen in real exports.
+_LIME_HEADER = re.compile(r"^(?P<code>[A-Za-z][A-Za-z0-9_]*)(?P<sub>(\[[^\]]*\])*)((\.\s+|\._\.\s*)(?P<text>.*))?$",
+                          re.S)
 
 
 def _limesurvey_code(name: str) -> str | None:
@@ -540,10 +612,11 @@ def _limesurvey_code(name: str) -> str | None:
 
 def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[str]], header_rows: int) -> None:
     """Give each column its question stem and item, from how its tool writes sub-questions."""
-    if header_rows >= 2 and tool != "qualtrics":
+    naming = [list(r) for i, r in enumerate(records[:header_rows]) if not (i and is_hxl_row(r, records[i - 1]))]
+    if len(naming) >= 2 and tool != "qualtrics":
         # SurveyMonkey: the question text spans its sub-columns in the row above the sub-answers.
-        text_row = _fill_right([str(x).strip() for x in records[header_rows - 2]])
-        sub_row = [str(x).strip() for x in records[header_rows - 1]]
+        text_row = _fill_right([str(x).strip() for x in naming[-2]])
+        sub_row = [str(x).strip() for x in naming[-1]]
         for c in columns:
             stem = text_row[c.index] if c.index < len(text_row) else ""
             sub = sub_row[c.index] if c.index < len(sub_row) else ""
@@ -551,7 +624,20 @@ def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[st
             generic = not sub or _key(sub) in ("response", "openendedresponse") or _key(sub) == _key(stem)
             c.item = "" if generic else sub
             c.group = f"{c.stem}\u0000{_span_start(text_row, c.index)}" if c.stem else ""
+            if not generic and len(sub) >= 15 and sub.rstrip().endswith(("?", ":")) and _own_option(c) is None \
+                    and c.answers():
+                # A question of its own under the text to its left ('What version do you use most
+                # often?' beside 'Do you use the following sources?'): a sub-answer names an option.
+                c.stem, c.item, c.group = sub, "", ""
+        # No text spans them, yet each holds its own option: an analyst's 'Q1 01-Question' over
+        # 'Option' headers. Such neighbours may still be one checkbox question.
+        sizes = Counter(c.group for c in columns)
+        for c in columns:
+            if sizes[c.group] == 1 and _own_option(c) is not None:
+                c.stem = c.item = c.group = ""
+        _option_runs(columns)
         return
+    kobo_questions = {c.head.name.strip() for c in columns} if tool == "kobotoolbox" else set()
     for c in columns:
         name, label = c.head.name.strip(), c.head.label.strip()
         if tool == "qualtrics":
@@ -569,6 +655,11 @@ def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[st
                 c.stem, c.item = text or m.group("code"), m.group("sub").strip("[]")
             c.group = m.group("code")
             continue
+        if tool == "kobotoolbox" and "/" in name:
+            stem, _, item = name.rpartition("/")
+            if stem.strip() in kobo_questions:  # 'Question/Option' beside the column 'Question'
+                c.stem, c.item, c.group = stem.strip(), item.strip(), stem.strip()
+                continue
         if tool == "surveygizmo":
             sg = re.match(r"^(?P<item>[^:]{1,80}?):(?P<stem>:?.{8,})$", name, re.S)
             if sg:
@@ -590,6 +681,76 @@ def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[st
     for c in columns:
         if c.group and by_group[c.group] < 2:
             c.stem = c.item = c.group = ""
+    _option_runs(columns)
+
+
+_NUMBERED = re.compile(r"^\s*[A-Za-z]{0,2}\d{1,3}[a-z]?\s*[.)_:]?\s+")
+
+
+def _own_option(c: Column) -> str | None:
+    """The option a column stands for when every answer in it repeats its header: the header
+    itself (Typeform: 'hackathons' under 'hackathons'), the option row's text (an analyst's
+    'Q1 01-Question' over 'Option'), or the header after its question number ('3. Python.')."""
+    answers = {option_key(v) for v in c.answers()}
+    if len(answers) != 1:
+        return None
+    (answer,) = answers
+    name = " ".join(c.head.name.split())
+    for text in (name, c.head.option or "", c.head.label, _NUMBERED.sub("", name)):
+        text = " ".join(str(text).split())
+        if text and option_key(text) == answer:
+            return text
+    return None
+
+
+def _option_runs(columns: list[Column]) -> None:
+    """Adjacent columns that each hold their own option when chosen are one checkbox question
+    (Typeform writes no question text above them); an 'Other' column right after holds that
+    question's free text."""
+    i = 0
+    while i < len(columns):
+        if columns[i].group or _own_option(columns[i]) is None:
+            i += 1
+            continue
+        run = [columns[i]]
+        number = _NUMBERED.match(columns[i].head.name)
+        j = i + 1
+        while j < len(columns) and not columns[j].group and columns[j].head.name.strip():
+            other = _NUMBERED.match(columns[j].head.name)
+            if (number.group(0).strip() if number else "") != (other.group(0).strip() if other else ""):
+                break  # the next question's number ('4. Data engineer.' after '3. R.')
+            if _own_option(columns[j]) is not None:
+                run.append(columns[j])
+            elif not columns[j].answers() and j + 1 < len(columns) and _own_option(columns[j + 1]) is not None:
+                run.append(columns[j])  # an option nobody chose, between chosen ones
+            else:
+                break
+            j += 1
+        if len([c for c in run if c.answers()]) >= 2:
+            items = [_own_option(c) or " ".join(c.head.name.split()) for c in run]
+            stem = _run_stem(run) or " / ".join(items[:4]) + (" / ..." if len(items) > 4 else "")
+            group = f"\u0001options {run[0].position}"
+            tail = columns[j] if j < len(columns) and not columns[j].group else None
+            if tail is not None and _OTHER_TEXT.search(tail.head.name) and _own_option(tail) is None:
+                run.append(tail)
+                items.append(" ".join(tail.head.name.split()))
+                j += 1
+            for c, item in zip(run, items):
+                c.stem, c.item, c.group = stem, item, group
+        i = max(j, i + 1)
+
+
+def _run_stem(run: list[Column]) -> str:
+    """The question text the run's headers share ('Q1 01-Where is ...', 'Q1 02-Where is ...')."""
+    names = [" ".join(c.head.name.split()) for c in run if c.head.name.strip()]
+    if len(names) < 2:
+        return ""
+    suffix = names[0]
+    for n in names[1:]:
+        while suffix and not n.endswith(suffix):
+            suffix = suffix[1:]
+    suffix = suffix.lstrip(" -\u2014\u2013:._")
+    return suffix if len(suffix) >= 10 and " " in suffix else ""
 
 
 def _qualtrics_groups(columns: list[Column]) -> None:
@@ -655,6 +816,8 @@ def meta_reason(c: Column, tool: str = "spreadsheet") -> str | None:
     for k in keys:
         if k in _META:
             return _META[k]
+        if k.endswith(("utc", "gmt")) and k[:-3] in _META:  # Typeform: 'Submit Date (UTC)'
+            return _META[k[:-3]]
         if k in _TOOL_META.get(tool, {}):
             return _TOOL_META[tool][k]
         for pattern, why in _META_PATTERNS:
@@ -676,20 +839,31 @@ _PERSONAL_QUESTION = re.compile(
 
 def _asks_personal_data(c: Column) -> str | None:
     """A question that asks for names or contact details: personal data, never drafted."""
-    if _PERSONAL_QUESTION.search(c.head.label or c.head.name):
+    text = c.head.label or c.head.name
+    if _PERSONAL_QUESTION.search(text):
+        answers = c.answers()
+        if len(text) > 300 and len(answers) >= 10 and len({option_key(a) for a in answers}) <= 5:
+            return None  # a consent text ('your name will not be collected') over a few recurring answers
         return "the question asks for names or contact details (personal data)"
     return None
 
 
+_ROW_NUMBER_HEADERS = {"serial", "serialnumber", "serialno", "rownumber", "row", "rij", "rijnummer", "index", "nr",
+                       "no", "volgnummer", "number", "case", "casenumber"}
+
+
 def _index_column(c: Column) -> str | None:
-    """A column without header holding 1, 2, 3 ...: a row index a script or spreadsheet added."""
-    if c.head.name.strip():
+    """A column holding 1, 2, 3 ... without a header, or under one that says so ('Serial #'):
+    a row index a script, a spreadsheet or an analyst added."""
+    name = c.head.name.strip()
+    if name and _key(name) not in _ROW_NUMBER_HEADERS and not name.endswith("#"):
         return None
     vals = [v.strip() for v in c.values]
     if len(vals) >= 2 and all(re.fullmatch(r"\d+", v) for v in vals):
         numbers = [int(v) for v in vals]
         if all(a < b for a, b in zip(numbers, numbers[1:])):
-            return "no header; holds rising row numbers (1, 2, 3 ...): an index a script or spreadsheet added"
+            return (f"{'no header' if not name else 'its header'}; holds rising row numbers (1, 2, 3 ...): "
+                    "an index a script, spreadsheet or analyst added")
     return None
 
 
@@ -711,6 +885,8 @@ def _choose_id(columns: list[Column], meta: dict[int, str], draft: Draft) -> Non
         if code:
             keys.append(_key(code))
         rank = min((_ID_KEYS.index(k) for k in keys if k in _ID_KEYS), default=None)
+        if c.head.name.strip() == "#" and c.index == 0:
+            rank = 0  # Typeform's response token, and many a sheet's row number
         if rank is None or _is_personal(meta.get(c.index)):
             continue
         ranked.append((rank, c.index, c))
@@ -801,6 +977,11 @@ def _propose_filters(columns: list[Column], data: list[list[str]], draft: Draft)
             rules.append(({"column": sub.ref, "filled": True, "why": "niet ingediend (submitdate is leeg)"},
                           ["LimeSurvey leaves submitdate blank for responses that were never submitted",
                            "(the respondent stopped before the last page): only submitted ones count."]))
+    elif draft.tool == "typeform":
+        kind = find("responsetype")
+        if kind is not None and any(_norm(v) == "completed" for v in kind.values):
+            rules.append(({"column": kind.ref, "in": ["completed"], "why": "onvolledig (Response Type is partial)"},
+                          ["Typeform marks responses left half-way as partial: only completed ones count."]))
     elif draft.tool == "surveygizmo":
         status = find("status")
         if status is not None and any(_norm(v) == "complete" for v in status.values):
@@ -859,6 +1040,11 @@ def _draft_group(group: list[Column], draft: Draft, taken: set[str]) -> Iterable
         members = []
     else:
         members = [c for c in answered if c not in others]
+        # Neighbours that each hold their own option are a checkbox question even when the
+        # group holds other columns too (an odd cell in the first option, a follow-up question).
+        for run in _own_option_runs(members):
+            drafted.append(_multi_columns(run, draft, taken))
+            members = [c for c in members if c not in run]
         draft.left_out += [(c.title, "no answers in this export") for c in group if not c.answers()]
     # A grid of statements: one question per statement, sharing the scale (or options)
     # found in all of them.
@@ -870,6 +1056,22 @@ def _draft_group(group: list[Column], draft: Draft, taken: set[str]) -> Iterable
         drafted.append(_single_column(c, draft, taken, label=_grid_label(c),
                                       why_prefix="free text of the question's 'other' option: "))
     yield from sorted((d for d in drafted if d is not None), key=lambda d: d.columns[0].index)
+
+
+def _own_option_runs(columns: list[Column]) -> list[list[Column]]:
+    """Runs of two or more adjacent columns that each hold only their own option."""
+    runs: list[list[Column]] = []
+    current: list[Column] = []
+    for c in columns:
+        if _own_option(c) is not None and (not current or c.index == current[-1].index + 1):
+            current.append(c)
+            continue
+        if len(current) >= 2:
+            runs.append(current)
+        current = [c] if _own_option(c) is not None else []
+    if len(current) >= 2:
+        runs.append(current)
+    return runs
 
 
 def _stem_label(c: Column) -> str:
@@ -928,22 +1130,72 @@ def _multi_columns(cols: list[Column], draft: Draft, taken: set[str]) -> Drafted
         options = [c.item or c.head.option or c.head.name for c in cols]
     options = _unique_labels(options)
     values = sorted({option_key(v) for c in cols for v in c.answers()})
-    q = {"id": _slug(stem, taken), "label": stem, "type": "multi",
-         "columns": {o: c.ref for o, c in zip(options, cols)}}
+    q: dict[str, Any] = {"id": _slug(stem, taken), "label": stem, "type": "multi",
+                         "columns": {o: c.ref for o, c in zip(options, cols)}}
     why = [f"multi (checkbox): {len(cols)} columns, one per option, each holding one mark when chosen "
            f"({', '.join(repr(v) for v in values[:6])}{', ...' if len(values) > 6 else ''})"]
     # SurveyMonkey's numeric export gives each option column its own code, and "Don't know"
     # is often code 0: by default ingest reads a 0 as "not chosen", so say every filled cell counts.
     codes = [{option_key(v) for v in c.answers()} for c in cols]
     own_codes = [next(iter(vals)) for vals in codes if len(vals) == 1]
-    if "0" in own_codes and len(own_codes) == sum(1 for vals in codes if vals) and \
-            len(set(own_codes)) == len(own_codes) and len(own_codes) >= 2:
+    any_cell = "0" in own_codes and len(own_codes) == sum(1 for vals in codes if vals) and \
+        len(set(own_codes)) == len(own_codes) and len(own_codes) >= 2
+    if any_cell:
         q["chosen"] = "any"
         why.append("each option column holds its own code, one of them 0: every filled cell counts as chosen "
                    "(chosen: any)")
     elif any("0" in vals for vals in codes):
         why.append("a cell '0' counts as not chosen")
+    if draft.tool == "surveymonkey" or (draft.tool == "spreadsheet" and draft.header_rows >= 2):
+        one = _one_of_columns(q, cols, options, stem, any_cell)
+        if one is not None:
+            q, why = one[0], one[1] + why[1:]
     return Drafted(q, why, cols)
+
+
+_ONE = re.compile(r"\((select|choose|pick|kies|selecteer|duid)( er)? (one|1|één|een)( option)?\)|\bselect one\b", re.I)
+
+
+def _one_of_columns(q: dict[str, Any], cols: list[Column], options: list[str], stem: str, any_cell: bool
+                    ) -> tuple[dict[str, Any], list[str]] | None:
+    """SurveyMonkey's expanded export writes a select-one question or a scale as a column per
+    option too: when no respondent chose two and the question does not say 'select all', it is
+    a single question (a likert one when the options are a known scale), read from the columns."""
+    if _MANY.search(stem):
+        return None
+
+    def chosen(v: str, option: str) -> bool:
+        v = v.strip()
+        return bool(v) and (any_cell or option_key(v) not in _NOT_CHOSEN or option_key(v) == option_key(option))
+
+    rows = len(cols[0].values)
+    per_row = [sum(chosen(c.values[r], o) for c, o in zip(cols, options)) for r in range(rows)]
+    answered = sum(1 for n in per_row if n)
+    if not answered or max(per_row) > 1 or (answered < 10 and not _ONE.search(stem)):
+        return None
+    by_option = dict(zip(options, cols))
+    scale = match_scale(options, answers=answered)
+    numbered = _numbered_scale(options) if scale is None else None
+    out: dict[str, Any] = {"id": q["id"], "label": q["label"]}
+    if scale is not None or numbered is not None:
+        points, extra = (scale[1], scale[2]) if scale is not None else numbered  # type: ignore[misc]
+        ordered = [o for o in points if o in by_option] + [o for o in options if o not in points]
+        extra = [o for o in ordered if o in extra or _is_non_answer(o)]
+        if len(ordered) - len(extra) < 2:
+            return None
+        out.update(type="likert", columns={o: by_option[o].ref for o in ordered})
+        if extra:
+            out.update(extra_options=extra, exclude_from_base=list(extra))
+        name = _scale_title(scale[0]) if scale is not None else "numbered"
+        why = [f"likert: a column per scale point ({name} scale), and no respondent chose two: "
+               f"one answer per respondent, in scale order"]
+    else:
+        out.update(type="single", columns=dict(q["columns"]))
+        why = [f"single: a column per option ({len(cols)}), and none of the {answered} respondents who "
+               "answered chose two: one answer each (make it multi if the question allowed several)"]
+    if any_cell:
+        out["chosen"] = "any"
+    return out, why
 
 
 def _unique_labels(options: list[str]) -> list[str]:
@@ -970,7 +1222,7 @@ def _single_column(c: Column, draft: Draft, taken: set[str], label: str | None =
                    pool: list[str] | None = None, grid: bool = False, why_prefix: str = "") -> Drafted | None:
     label = label or " ".join((c.head.label or c.head.name).split()) or f"kolom {c.position}"
     kind, details, why = classify(c.answers(), c.text, pool=pool, grid=grid,
-                                  separators=TOOL_SEPARATORS.get(draft.tool, SEPARATORS))
+                                  separators=separators_for(draft.tool))
     if kind == "skip":
         draft.left_out.append((c.title, why[0]))
         return None
@@ -1059,7 +1311,7 @@ def classify(values: list[str], header: str = "", pool: list[str] | None = None,
         options = _order_choices(counts, spelled)
         why = [f"single: {distinct} distinct answers, repeated across {n} respondents"
                + (" (long option texts, but the same few recur: a choice)" if long_values else "")]
-        nonans = [o for o in options if _norm(o) in _NON_ANSWER_KEYS]
+        nonans = [o for o in options if _is_non_answer(o)]
         if nonans:
             why.append(f"{', '.join(nonans)}: kept as options in the base; add exclude_from_base to leave them out")
         return "single", {"options": options}, why
@@ -1164,15 +1416,19 @@ def match_scale(values: Sequence[str], answers: int = 0) -> tuple[str, list[str]
     keys = {}
     for v in values:
         keys.setdefault(_norm(v), v)
-    extra = [v for k, v in keys.items() if k in _NON_ANSWER_KEYS]
-    inside = {k: v for k, v in keys.items() if k not in _NON_ANSWER_KEYS}
+    extra = [v for k, v in keys.items() if _is_non_answer(k)]
+    inside = {k: v for k, v in keys.items() if not _is_non_answer(k)}
     if len(inside) < 2:
         return None
     best = None
     for order, (name, points) in enumerate(SCALES):
         where = {}
         for k in inside:
-            hit = [i for i, p in enumerate(points) if k in {_norm(x) for x in p}]
+            spellings = [{_norm(x) for x in p} for p in points]
+            hit = [i for i, p in enumerate(spellings) if k in p]
+            if not hit:  # 'Never -- I don't use Shiny': the scale point, then what it means
+                head = _SCALE_HEAD.split(k, maxsplit=1)[0].strip()
+                hit = [i for i, p in enumerate(spellings) if head != k and head in p]
             if not hit:
                 break
             where[k] = hit[0]
@@ -1194,6 +1450,9 @@ def match_scale(values: Sequence[str], answers: int = 0) -> tuple[str, list[str]
     return name, options, extra
 
 
+_SCALE_HEAD = re.compile(r"\s+(?:--|-|\u2013|\u2014)\s+|\s*:\s+|\s*\(")
+
+
 def _canonical(spelling: str) -> str:
     """A scale point the data never show, written as people write it: first letter capital."""
     return spelling[:1].upper() + spelling[1:]
@@ -1206,7 +1465,7 @@ def _numbered_scale(values: Sequence[str]) -> tuple[list[str], list[str]] | None
     extra = []
     labelled = 0
     for v in dict.fromkeys(values):
-        if _norm(v) in _NON_ANSWER_KEYS:
+        if _is_non_answer(v):
             extra.append(v)
             continue
         m = _LABELLED_NUMBER.match(v)
@@ -1231,11 +1490,11 @@ def _order_choices(counts: Counter[str], spelled: dict[str, str]) -> list[str]:
     non-answers last."""
     keys = list(counts)
     for pair in _YES_NO:
-        if set(_norm(k) for k in keys) <= set(pair) | _NON_ANSWER_KEYS and any(_norm(k) in pair for k in keys):
+        if all(_norm(k) in pair or _is_non_answer(k) for k in keys) and any(_norm(k) in pair for k in keys):
             main = sorted([k for k in keys if _norm(k) in pair], key=lambda k: pair.index(_norm(k)))
             rest = [k for k in keys if k not in main]
             return [spelled[k] for k in main + rest]
-    nonans = [k for k in keys if _norm(k) in _NON_ANSWER_KEYS]
+    nonans = [k for k in keys if _is_non_answer(k)]
     main = [k for k in keys if k not in nonans]
     numbers = {k: _first_number(spelled[k]) for k in main}
     if sum(x is not None for x in numbers.values()) >= 0.6 * len(main) and len(main) > 2:
@@ -1260,7 +1519,8 @@ def _first_number(text: str) -> float | None:
 _MANY = re.compile(r"\(s\)|\b(select|check|tick|choose|kies|selecteer|duid|vink|cochez|s[ée]lectionnez)\b.{0,20}"
                    r"\b(all|alle|toutes?|tous|meerdere|several|multiple|as many)\b|\ball that apply\b|"
                    r"\bmeerdere (antwoorden|opties|keuzes)\b|\bmultiple (answers|choices)\b|"
-                   r"\bplusieurs (r[ée]ponses|choix)\b|\bwhich of the following\b|\bwelke van de volgende\b", re.I)
+                   r"\bplusieurs (r[ée]ponses|choix)\b|\bwhich of the following\b|\bwelke van de volgende\b|"
+                   r"\bselecciona todas\b|\btodas las (opciones )?que\b|\balle zutreffenden\b", re.I)
 
 
 def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATORS, header: str = ""
@@ -1275,22 +1535,39 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
     if len(vals) < 4:
         return None
     many = bool(_MANY.search(header or ""))
-    share = 0.03 if many else 0.1
+    # A question that says 'check all that apply' needs two cells with several options
+    # (Qualtrics 'Gender (Check all that apply)': 2 of 141 respondents ticked two).
+    share = 0.01 if many else 0.1
+    # Every separator the cells bear out is a candidate; the one that finds the most cells
+    # holding several options wins ('No, I don't isolate' holds ', ' but ';' joins the options).
+    best: tuple[int, str, list[str], list[str]] | None = None
     for sep in separators:
         token = sep.strip()
         with_sep = [v for v in vals if token in v.rstrip(token)]
         if sep == "," and sum(1 for v in vals if re.search(r",\S", v.rstrip(","))) < 2:
             continue  # every comma is followed by a space: ", " was the separator to try
-        if len(with_sep) < max(2, share * len(vals)):
+        # Microsoft Forms ends every answer of a multiple-answer question with ';' ('industry;'):
+        # that alone says checkbox, even when most respondents chose one option.
+        signed = sep == ";" and sum(1 for v in vals if v.endswith(";")) >= 0.8 * len(vals)
+        if not signed and (len(with_sep) < 2 or (len(with_sep) < share * len(vals) and
+                                                 not _only_combinations(vals, sep))):
             continue
         cells = _merge_joined([_split_cell(v, sep) for v in vals], vals, sep)
         pieces = Counter(p for cell in cells for p in dict.fromkeys(cell))
         total = sum(pieces.values())
-        recurring = {p for p, n in pieces.items() if n >= 2}
+        # An option recurs; in a large export an 'other' text typed by two people does not make
+        # it one (R community survey 2019: 1,783 answers, 'GitLab' twice).
+        least = max(2, -(-len(vals) * 5 // 1000))
+        recurring = {p for p, n in pieces.items() if n >= least}
         covered = sum(n for p, n in pieces.items() if p in recurring)
         several = sum(1 for cell in cells if len([p for p in cell if p in recurring]) >= 2)
-        if len(recurring) < 2 or covered < (0.6 if many else 0.8) * total \
-                or several < max(2, share * len(vals)):
+        # Two or more cells that only combine answers others gave alone ('2;3' beside '2' and '3'):
+        # a checkbox question, however few ticked two. Not for ', ' (free text has commas).
+        alone = {cell[0] for cell in cells if len(cell) == 1}
+        combined = [cell for cell in cells if len(cell) >= 2]
+        combos = sep != ", " and len(combined) >= 2 and all(all(p in alone for p in cell) for cell in combined)
+        if len(recurring) < (1 if signed else 2) or covered < (0.6 if many or signed else 0.8) * total \
+                or (several < max(2, share * len(vals)) and not signed and not combos):
             continue
         if len(recurring) > 40 or any(len(p) > 150 for p in recurring):
             continue
@@ -1298,7 +1575,8 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
         # cell; a checkbox cell holds options plus at most one 'other' text.
         messy = sum(1 for cell in cells if sum(p not in recurring for p in cell) >= 2)
         with_other = sum(1 for cell in cells if any(p not in recurring for p in cell))
-        if messy > (0.1 if many else 0.05) * len(cells) or (not many and with_other > 0.25 * len(cells)):
+        if messy > (0.1 if many or signed else 0.05) * len(cells) or \
+                (not many and not signed and with_other > 0.25 * len(cells)):
             continue
         options = _form_order([[p for p in cell if p in recurring] for cell in cells])
         spelled = {}
@@ -1306,13 +1584,24 @@ def detect_separator(values: Sequence[str], separators: Sequence[str] = SEPARATO
             spelled.setdefault(option_key(o), o)
         options = list(spelled.values())
         other = sorted({p for p in pieces if p not in recurring})
-        return sep, options, other
-    return None
+        if best is None or several > best[0]:
+            best = (several, sep, options, other)
+    return best[1:] if best is not None else None
+
+
+def _only_combinations(vals: list[str], sep: str) -> bool:
+    """Every cell that holds the separator joins answers that other cells hold alone."""
+    if sep == ", ":
+        return False
+    alone = {option_key(v) for v in vals if sep.strip() not in v.rstrip(sep.strip())}
+    joined = [_split_cell(v, sep) for v in vals if sep.strip() in v.rstrip(sep.strip())]
+    return len(joined) >= 2 and all(all(option_key(p) in alone for p in cell) for cell in joined)
 
 
 def _split_cell(cell: str, sep: str) -> list[str]:
-    """Pieces of a cell; never between digits ('10,000') and never inside brackets."""
-    parts = re.split(r"(?<!\d),|,(?!\d)", cell) if sep == "," else cell.split(sep)
+    """Pieces of a cell; never between digits ('10,000') and never inside brackets. A tool that
+    joins with a bare ',' (Qualtrics) leaves ', ' inside an option ('Music, songs, movies')."""
+    parts = re.split(r"(?<!\d),(?!\s)|,(?![\d\s])", cell) if sep == "," else cell.split(sep)
     out: list[str] = []
     for part in parts:
         if out and out[-1].count("(") > out[-1].count(")"):
@@ -1333,7 +1622,7 @@ def _merge_joined(cells: list[list[str]], vals: list[str], sep: str) -> list[lis
                 before.setdefault(p, Counter())[cell[i - 1] if i else ""] += 1
         joins = {}
         for p, prev in before.items():
-            if len(prev) == 1 and "" not in prev and not p[:1].isupper() and sum(prev.values()) >= 1:
+            if len(prev) == 1 and "" not in prev and not p[:1].isupper() and sum(prev.values()) >= 2:
                 joins[p] = next(iter(prev))
         if not joins:
             return cells

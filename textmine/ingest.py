@@ -241,7 +241,7 @@ def validate(table: Table, schema: Schema) -> WaveData:
     q_cols: list[tuple[Question, list[tuple[str, int]], str, bool]] = []
     for q in schema.questions:
         owner = f"question '{q.id}'"
-        if q.type == "multi" and not q.in_one_cell:
+        if q.columns:
             cols = [(opt, col(c, f"column of '{q.id}' option '{opt}'", owner)) for opt, c in q.columns.items()]
         else:
             cols = [("", col(q.column, f"column of question '{q.id}'", owner))]
@@ -362,9 +362,18 @@ def _read_answer(q: Question, cols: list[tuple[str, int]], cells: list[str], rid
         for opt, i in cols:
             v = cells[i].strip()
             if v:
-                # SurveyMonkey's numeric export writes each option's code, and 0 can be one
-                chosen = "1" if q.chosen == "any" or v.casefold() not in _NOT_CHOSEN else "0"
+                chosen = "1" if _is_chosen(q, opt, v) else "0"
                 data.answers.append((q.id, rid, opt, chosen, None))
+        return
+    if q.columns:  # single or likert, a column per option: the one chosen is the answer
+        chosen = [opt for opt, i in cols if cells[i].strip() and _is_chosen(q, opt, cells[i].strip())]
+        if len(chosen) > 1:
+            shown = ", ".join(f"'{o}'" for o in chosen[:4])
+            problems.add(InputError(f"{len(chosen)} options chosen ({shown}) for {q.type} question '{q.id}', "
+                                    "which takes one: make it a multi question if several are allowed",
+                                    file=f, row=row, column=column))
+        elif chosen:
+            data.answers.append((q.id, rid, "", chosen[0], None))
         return
     raw = cells[cols[0][1]]
     stripped = raw.strip()
@@ -395,6 +404,16 @@ def _read_answer(q: Question, cols: list[tuple[str, int]], cells: list[str], rid
                                     file=f, row=row, column=column))
         else:
             data.answers.append((q.id, rid, "", option, None))
+
+
+def _is_chosen(q: Question, option: str, cell: str) -> bool:
+    """Whether a filled cell of an option's column marks that option as chosen: '0', 'no',
+    'nee' ... mean not chosen, unless every filled cell counts (SurveyMonkey's numeric export
+    writes each option's code, and 0 can be one) or the cell names the option itself (the
+    'No' column of a yes/no question holds 'No' when chosen)."""
+    folded = cell.casefold()
+    return q.chosen == "any" or folded not in _NOT_CHOSEN or " ".join(folded.split()) == " ".join(
+        option.casefold().split())
 
 
 def ingest(export: str | Path, schema: Schema, project_dir: str | Path, wave: str, *,

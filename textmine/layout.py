@@ -52,6 +52,8 @@ class Records:
     encoding: str | None = None   # CSV only
     delimiter: str | None = None  # CSV only
     sha256: str = ""
+    titles: list[tuple[int, str]] = field(default_factory=list)  # (row, text) of title lines above the table
+    r_missing: bool = False  # CSV written by R: its unquoted NA cells were read as blank
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,22 @@ def read_records(path: str | Path, sheet: str | None = None) -> Records:
     records.sha256 = hashlib.sha256(data).hexdigest()
     if not records.rows:
         raise InputError("file holds no table", file=path)
+    _drop_titles(records)
     return records
+
+
+def _drop_titles(records: Records) -> None:
+    """Leave out title lines above the table ('Survey_2019_Data_PII_removed'): a first row
+    with one filled cell over a header row and data rows of three or more cells."""
+    def filled(row: list[str]) -> int:
+        return sum(1 for c in row if c.strip())
+
+    while len(records.rows) > 2 and filled(records.rows[0]) == 1 and records.rows[0][0].strip():
+        below = [filled(r) for r in records.rows[1:31]]
+        if below[0] < 3 or sum(1 for n in below if n >= 3) < 0.5 * len(below):
+            return
+        records.titles.append((records.row_numbers[0], records.rows[0][0].strip()))
+        del records.rows[0], records.row_numbers[0]
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
@@ -137,9 +154,10 @@ def _sniff_delimiter(text: str) -> str:
             continue
         if not records:
             continue
-        width = records[0]
         if len(records) > 1 and len(text) > len(sample):
             records = records[:-1]  # the last record of a cut sample may be partial
+        # The most common width, not the first record's: a title line may sit above the table.
+        width = max(set(records), key=lambda n: (records.count(n), n))
         consistent = sum(1 for n in records if n == width)
         score = (consistent if width > 1 else 0, width)
         if score > best_score:
@@ -149,6 +167,9 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(path: Path, data: bytes) -> Records:
     text, encoding = _decode(path, data)
+    # A byte-order mark inside the text (cells pasted from another UTF-8 file: '\ufeff1 (None
+    # at all)') is invisible and means nothing; left in, '1 (None at all)' would not match.
+    text = text.replace("\ufeff", "")
     control = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\r\n\t")
     if "\x00" in text or control > 8:
         raise InputError("not a text table (binary data); export the survey as CSV or XLSX", file=path)
@@ -170,12 +191,51 @@ def _read_csv(path: Path, data: bytes) -> Records:
             numbers.append(record)
     except csv.Error as exc:
         if "field larger than field limit" not in str(exc):
+            unquoted = _read_unquoted_tsv(text) if delimiter == "\t" else None
+            if unquoted is not None:
+                return Records(str(path), unquoted[0], unquoted[1], encoding, delimiter)
             raise InputError(f"cannot parse as CSV ({exc}); is a quote unbalanced?", file=path,
                              row=record + 1) from None
     else:
-        return Records(str(path), rows, numbers, encoding, delimiter)
+        records = Records(str(path), rows, numbers, encoding, delimiter)
+        if _written_by_r(text, delimiter):
+            # R's write.csv quotes every text and writes a missing value as a bare NA.
+            records.rows = [[("" if c == "NA" else c) for c in r] for r in rows]
+            records.rows = [r for r in records.rows if any(c.strip() for c in r)]
+            records.row_numbers = [n for r, n in zip(rows, numbers) if any(c.strip() and c != "NA" for c in r)]
+            records.r_missing = True
+        return records
     del reader  # frees the first parse's buffer before the second look
     raise _oversized_cell(path, text, delimiter, rows[0] if rows else [])
+
+
+def _written_by_r(text: str, delimiter: str) -> bool:
+    """A CSV written by R (write.csv): every header quoted, and bare NA cells among the data."""
+    first = text[:text.find("\n")] if "\n" in text else text
+    fields = next(csv.reader([first], delimiter=delimiter), [])
+    if len(fields) < 2 or first.count('"') < 2 * len(fields):
+        return False  # headers not all quoted: no R
+    d = re.escape(delimiter)
+    return re.search(rf"(?:^|{d})NA(?={d}|\r?$)", text[len(first):len(first) + 200_000], re.M) is not None
+
+
+def _read_unquoted_tsv(text: str) -> tuple[list[list[str]], list[int]] | None:
+    """A tab-separated file that does not quote (Google Sheets' .tsv download writes a cell
+    '"Native" graphics' as it is): one line per record, when every line has the same number
+    of tabs; None otherwise (then the quote really is unbalanced)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[-1].strip():
+        lines.pop()
+    tabs = {line.count("\t") for line in lines if line.strip()}
+    if len(tabs) != 1 or tabs == {0}:
+        return None
+    rows, numbers = [], []
+    for number, line in enumerate(lines, start=1):
+        cells = line.split("\t")
+        if any(c.strip() for c in cells):
+            rows.append(cells)
+            numbers.append(number)
+    return rows, numbers
 
 
 def _oversized_cell(path: Path, text: str, delimiter: str, header: list[str]) -> InputError:
@@ -253,6 +313,21 @@ def _is_import_id_row(row: Sequence[str]) -> bool:
     return hits >= 2 and 2 * hits >= len(filled)
 
 
+# Humanitarian Exchange Language hashtags ('#affected+f', '#adm1+name'): KoboToolbox writes
+# them as a second header row under the question labels.
+_HXL = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+[a-z][a-z0-9_]*)*$", re.I)
+_KOBO_META = {"uuid", "submissiontime", "validationstatus", "submittedby"}
+
+
+def is_hxl_row(row: Sequence[str], above: Sequence[str] = ()) -> bool:
+    """A row of HXL hashtags: every filled cell a tag, two or more of them (one is enough
+    under a KoboToolbox header row, whose data rows always fill _uuid and _submission_time)."""
+    filled = [c.strip() for c in row if c.strip()]
+    if not filled or not all(_HXL.match(c) for c in filled):
+        return False
+    return len(filled) >= 2 or bool(_KOBO_META & {loose_key(c) for c in above})
+
+
 def _spanned(row: Sequence[str]) -> list[int]:
     """Positions of blank cells to the right of a filled one: a question text spanning them."""
     out, seen = [], False
@@ -276,8 +351,12 @@ def _subanswer_row(above: Sequence[str], row: Sequence[str]) -> str | None:
     width = max(len(above), len(row))
     above = list(above) + [""] * (width - len(above))
     row = list(row) + [""] * (width - len(row))
-    if row[0].strip() and loose_key(row[0]) != loose_key(above[0]):
-        return None  # a respondent's id or timestamp: sub-answer rows repeat the first header or leave it blank
+    # The first cell: sub-answer rows repeat the first header, leave it blank, or (the first
+    # header being blank) name the id column there ('#', 'Respondent ID'); a respondent's
+    # id, row number or timestamp holds digits.
+    first_named = not above[0].strip() and _header_word(row[0])
+    if row[0].strip() and loose_key(row[0]) != loose_key(above[0]) and not first_named:
+        return None
     markers = sum(1 for c in row if c.strip() and _is_generic(c))
     repeats = sum(1 for a, c in zip(above, row) if a.strip() and loose_key(a) and loose_key(a) == loose_key(c))
     under = [row[i] for i in spans if i < width]
@@ -287,10 +366,26 @@ def _subanswer_row(above: Sequence[str], row: Sequence[str]) -> str | None:
     if repeats >= 3 and filled_under >= 0.9 * len(under):
         return f"{repeats} cells repeat the header above and every sub-column is named"
     others = sum(1 for c in row if _OTHER_SPECIFY.match(c))
-    if (above[0].strip() and not row[0].strip() and filled_under >= 0.9 * len(under)
+    if (((above[0].strip() and not row[0].strip()) or first_named) and filled_under >= 0.9 * len(under)
             and len({loose_key(c) for c in under}) >= 0.9 * len(under) and (markers or others or len(under) >= 3)):
         return "the first cell is blank and every sub-column is named"
     return None
+
+
+def _header_word(cell: str) -> bool:
+    """A short label with no digit ('#', 'Respondent ID'): a header, never a respondent's id."""
+    cell = cell.strip()
+    return bool(cell) and len(cell) <= 40 and not any(ch.isdigit() for ch in cell)
+
+
+# Qualtrics' legacy CSV: row 1 numbers the columns V1, V2 ... over row 2's names (ResponseID ...).
+_LEGACY_TAG = re.compile(r"^V\d+$")
+
+
+def _is_legacy_qualtrics(top: Sequence[str], below: Sequence[str]) -> bool:
+    tags = [c.strip() for c in top[:10]]
+    return (len(tags) >= 5 and all(_LEGACY_TAG.match(t) for t in tags[:5]) and tags[0] == "V1"
+            and any(loose_key(c) in ("responseid", "responseset") for c in below[:12]))
 
 
 def header_evidence(records: Sequence[Sequence[str]]) -> tuple[int, str]:
@@ -299,6 +394,10 @@ def header_evidence(records: Sequence[Sequence[str]]) -> tuple[int, str]:
     for i, row in enumerate(head[1:], start=1):
         if _is_import_id_row(row):
             return i + 1, f"row {i + 1} holds Qualtrics ImportIds"
+    if len(head) > 2 and _is_legacy_qualtrics(head[0], head[1]):
+        return 2, "row 1 numbers the columns V1, V2 ... over row 2's names (Qualtrics legacy export)"
+    if len(head) > 2 and is_hxl_row(head[1], head[0]):
+        return 2, "row 2 holds HXL hashtags (#...) under the question labels (KoboToolbox)"
     for k in range(min(2, len(head) - 1)):
         why = _subanswer_row(head[k], head[k + 1])
         if why:
@@ -327,6 +426,13 @@ def header_names(header_cells: list[list[str]]) -> list[ColumnHead]:
         return []
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
+    if len(rows) == 1:
+        return [ColumnHead(i + 1, c, c) for i, c in enumerate(rows[0])]
+    if len(rows) == 2 and _is_legacy_qualtrics(rows[0], rows[1]):
+        # V1 ... V10 number the metadata columns: their names are row 2's (ResponseID, Status ...).
+        return [ColumnHead(i + 1, rows[1][i] if _LEGACY_TAG.match(rows[0][i]) else rows[0][i],
+                           rows[1][i] or rows[0][i]) for i in range(width)]
+    rows = [r for i, r in enumerate(rows) if not (i and is_hxl_row(r, rows[i - 1]))]  # tags name nothing
     if len(rows) == 1:
         return [ColumnHead(i + 1, c, c) for i, c in enumerate(rows[0])]
     kept = [r for r in rows if not _is_import_id_row(r)] or rows[:1]

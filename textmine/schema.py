@@ -58,7 +58,7 @@ class Question:
     type: str
     label: str = ""
     column: ColumnRef | None = None
-    columns: dict[str, ColumnRef] = field(default_factory=dict)  # multi: option -> column
+    columns: dict[str, ColumnRef] = field(default_factory=dict)  # a column per option: option -> column
     options: list[str] = field(default_factory=list)
     extra_options: list[str] = field(default_factory=list)
     exclude_from_base: list[str] = field(default_factory=list)
@@ -97,12 +97,13 @@ class Question:
 
     @property
     def source_columns(self) -> list[ColumnRef]:
-        return list(self.columns.values()) if self.type == "multi" and not self.in_one_cell \
-            else [self.column if self.column is not None else ""]
+        return list(self.columns.values()) if self.columns else [self.column if self.column is not None else ""]
 
     def to_dict(self) -> dict[str, Any]:
         d = {k: v for k, v in asdict(self).items() if v not in (None, [], {}, "")}
         d.pop("_lookup", None)
+        if self.columns and self.type != "multi":
+            d.pop("options", None)  # they are the columns' options (less the extra ones)
         if "column" in d:
             d["column"] = column_ref_yaml(d["column"])
         if "columns" in d:
@@ -385,8 +386,9 @@ def _build_question(raw: dict, fail: Any, schema_dir: Path) -> Question:
     separator, other = raw.get("separator"), raw.get("other")
     if "column" in raw and "columns" in raw:
         raise fail(f"question '{qid}': give 'column' or 'columns', not both", raw)
-    if "chosen" in raw and not (qtype == "multi" and "columns" in raw):
-        raise fail(f"question '{qid}': 'chosen' is for multi questions with a column per option", raw)
+    if "chosen" in raw and not (qtype in ("multi", "single", "likert") and "columns" in raw):
+        raise fail(f"question '{qid}': 'chosen' is for multi questions with a column per option "
+                   "(or single and likert ones read from a column per option)", raw)
     if qtype != "multi":
         for key in ("separator", "other"):
             if key in raw:
@@ -417,6 +419,25 @@ def _build_question(raw: dict, fail: Any, schema_dir: Path) -> Question:
         if raw.get("chosen") not in (None, "any"):
             raise fail(f"question '{qid}': 'chosen' can only be 'any' (every filled cell counts as chosen, "
                        "also 0: for exports that write each option's code)", raw)
+    elif qtype in ("single", "likert") and "columns" in raw:
+        # A column per option, one of them chosen (SurveyMonkey's expanded export of a
+        # select-one question or a scale): the options are the columns' keys.
+        if not isinstance(raw["columns"], dict) or not raw["columns"]:
+            raise fail(f"question '{qid}': 'columns' maps each option to its export column", raw)
+        if "options" in raw:
+            raise fail(f"question '{qid}': with 'columns' the options are its keys; leave 'options' out", raw)
+        columns = {str(k): _column_ref(v, f"question '{qid}': option '{k}'", fail, raw)
+                   for k, v in raw["columns"].items()}
+        keys = {option_key(k) for k in columns}
+        for o in extra:
+            if option_key(o) not in keys:
+                raise fail(f"question '{qid}': extra option '{o}' is not one of its columns' options", raw)
+        outside = {option_key(o) for o in extra}
+        options = [k for k in columns if option_key(k) not in outside]
+        extra = [k for k in columns if option_key(k) in outside]
+        if raw.get("chosen") not in (None, "any"):
+            raise fail(f"question '{qid}': 'chosen' can only be 'any' (every filled cell counts as chosen, "
+                       "also 0: for exports that write each option's code)", raw)
     else:
         if raw.get("column") is None or "column" not in raw:
             raise fail(f"question '{qid}': 'column' is required", raw)
@@ -425,12 +446,12 @@ def _build_question(raw: dict, fail: Any, schema_dir: Path) -> Question:
         raise fail(f"question '{qid}': a {qtype} question needs 'options'", raw)
     if qtype == "likert" and len(options) < 2:
         raise fail(f"question '{qid}': a likert scale needs at least two points", raw)
-    keys = [option_key(o) for o in options + extra + list(columns)]
+    keys = [option_key(o) for o in options + extra + (list(columns) if qtype == "multi" else [])]
     if len(keys) != len(set(keys)):
         raise fail(f"question '{qid}': options repeat (case and spaces are ignored)", raw)
     if isinstance(separator, str) and any(not o.strip(separator).strip() for o in options):
         raise fail(f"question '{qid}': an option cannot be blank or only the separator", raw)
-    all_opts = {option_key(o): o for o in options + extra + list(columns)}
+    all_opts = {option_key(o): o for o in options + extra + (list(columns) if qtype == "multi" else [])}
     if isinstance(other, str):
         all_opts.setdefault(option_key(other), other)
     for o in exclude:
