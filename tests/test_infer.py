@@ -483,7 +483,7 @@ def test_code_zero_option_is_never_lost_silently(cli, tmp_path: Path):
     assert region["Don't know or not sure"] == 1
 
 
-# --- layouts met in exports the team had not seen (see /work/wt/notes/UNSEEN_RESULTS.md) -------------
+# --- layouts met in exports the team had not seen (see scripts/check_exports_results.md) -------------
 
 def test_limesurvey_code_text_separator_setting(cli, tmp_path: Path):
     # LimeSurvey lets the exporter choose the code/text separator: '._.' instead of '. '.

@@ -377,7 +377,7 @@ def test_real_header_rows_detected(name: str, rows: int):
     assert detect_header_rows(read_records(REAL / name)) == rows
 
 
-# --- layouts met in exports the team had not seen (see /work/wt/notes/UNSEEN_RESULTS.md) ---
+# --- layouts met in exports the team had not seen (see scripts/check_exports_results.md) ---
 
 # Row 1 leaves the first cell blank and spans each question over its option columns; row 2
 # names the id column ('#', as Typeform calls its response token) and the options.

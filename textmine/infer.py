@@ -34,8 +34,8 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
-from .layout import (ColumnHead, Records, detect_header_rows, header_evidence, header_names, is_hxl_row,
-                     read_records)
+from .layout import (ColumnHead, Records, detect_header_rows, fill_right, header_evidence, header_names,
+                     is_hxl_row, read_records)
 from .schema import option_key
 from .units import match_unit
 from .values import is_blank, parse_number
@@ -615,7 +615,7 @@ def _find_groups(columns: list[Column], tool: str, records: Sequence[Sequence[st
     naming = [list(r) for i, r in enumerate(records[:header_rows]) if not (i and is_hxl_row(r, records[i - 1]))]
     if len(naming) >= 2 and tool != "qualtrics":
         # SurveyMonkey: the question text spans its sub-columns in the row above the sub-answers.
-        text_row = _fill_right([str(x).strip() for x in naming[-2]])
+        text_row = fill_right([str(x).strip() for x in naming[-2]])
         sub_row = [str(x).strip() for x in naming[-1]]
         for c in columns:
             stem = text_row[c.index] if c.index < len(text_row) else ""
@@ -784,14 +784,6 @@ def _span_start(row: list[str], i: int) -> int:
     while i > 0 and i < len(row) and row[i] == row[i - 1]:
         i -= 1
     return i
-
-
-def _fill_right(row: list[str]) -> list[str]:
-    out, last = [], ""
-    for c in row:
-        last = c or last
-        out.append(c or last)
-    return out
 
 
 # --- metadata, id, unit, filters ---------------------------------------------------------

@@ -444,7 +444,7 @@ def header_names(header_cells: list[list[str]]) -> list[ColumnHead]:
     if qualtrics:
         names, texts = kept[0], kept[1] if len(kept) > 1 else kept[0]
         return [ColumnHead(i + 1, names[i], texts[i] or names[i]) for i in range(width)]
-    top = [_fill_right(r) for r in kept[:-1]]
+    top = [fill_right(r) for r in kept[:-1]]
     last = kept[-1]
     heads = []
     for i in range(width):
@@ -464,7 +464,8 @@ def header_names(header_cells: list[list[str]]) -> list[ColumnHead]:
     return heads
 
 
-def _fill_right(row: list[str]) -> list[str]:
+def fill_right(row: list[str]) -> list[str]:
+    """A header row with each blank cell taken from its left (a question text spans its columns)."""
     out, last = [], ""
     for c in row:
         last = c or last
