@@ -345,6 +345,34 @@ def test_bad_curation_workbook(built: dict, cli, tmp_path: Path):
     assert res.exit_code == 2 and "not 'noden'" in res.stderr
 
 
+def test_curation_row_copied_twice(built: dict, cli, tmp_path: Path):
+    """A practice's row pasted twice: with different choices it is an error naming both rows
+    (no silent 'last one wins'); with the same choices it is stored once."""
+    workbook = tmp_path / "curatie.xlsx"
+    assert cli("catalogue", "-p", built["project"], "-q", "trots", "-o", workbook).exit_code == 0
+    key = _key(built["practices"][1])
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["Catalogus"]
+    headers = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(row=r, column=1).value == key)
+    copy = [c.value for c in ws[row]]
+    ws.append(copy)
+    ws.cell(row=row, column=headers.index("Opnemen") + 1).value = "nee"
+    wb.save(workbook)
+    before = dump_db(built["project"])
+    res = cli("catalogue", "-p", built["project"], "-q", "trots", "-o", tmp_path / "c.html", "--curation", workbook)
+    assert res.exit_code == 2 and len(res.stderr.strip().splitlines()) == 1, res.output
+    assert f"row {row} and row {ws.max_row} are the same answer with different choices" in res.stderr
+    assert dump_db(built["project"]) == before
+    ws.cell(row=ws.max_row, column=headers.index("Opnemen") + 1).value = "nee"
+    wb.save(workbook)
+    project = _copy(built, tmp_path)
+    res = cli("catalogue", "-p", project, "-q", "trots", "-o", tmp_path / "c.html", "--curation", workbook)
+    assert res.exit_code == 0, res.output
+    said = " ".join(res.stderr.split())
+    assert "1 stored" in said and f"row {ws.max_row}: a copy of row {row} (same answer, same choices), read once" in said
+
+
 # --- the filters really work in a browser ----------------------------------------------------
 
 

@@ -93,6 +93,20 @@ def import_curation(store: Store, path: str | Path, *, survey: str | None = None
                            "title": title or None,
                            "highlight": _yes_no(values[c_hl], False, path, n, HIGHLIGHT)}))
     report.rows = len(parsed)
+    first: dict[tuple[str, ...], tuple[int, dict[str, Any]]] = {}
+    unique: list[tuple[int, dict[str, Any]]] = []
+    for n, r in parsed:  # a row copied twice: the same choice is kept once, different choices are an error
+        key = (r["survey"], r["wave"], r["question"], r["respondent_id"])
+        if key in first:
+            m, earlier = first[key]
+            if earlier != r:
+                raise InputError(f"row {m} and row {n} are the same answer with different choices: keep one",
+                                 file=path, row=n, column=KEY)
+            report.skipped.append(f"row {n}: a copy of row {m} (same answer, same choices), read once")
+            continue
+        first[key] = (n, r)
+        unique.append((n, r))
+    parsed = unique
 
     current: dict[tuple[str, str], dict[tuple[str, str], str]] = {}
     stored: dict[tuple[str, str], dict[tuple[str, str], Any]] = {}
