@@ -784,3 +784,19 @@ def test_an_analysts_serial_number_column_is_no_question():
     assert draft.id_column == "Respondent ID"
     assert [q.question["column"] for q in draft.questions] == ["How many people work there?"]
     assert any(title.startswith('"Serial #"') and "row numbers" in why for title, why in draft.left_out)
+
+
+def test_an_open_question_full_of_nvt_stays_open(cli, tmp_path: Path):
+    """20 typed answers beside 100 'nvt'/'geen'/'-': the fillers recur, but they are no
+    evidence of a choice; drafted as a single choice, every typed answer would become an option."""
+    typed = [f"Ons project nummer {i}: een stedenband, een Fairtrade ontbijt of een klimaatwandeling" for i in range(20)]
+    fillers = ["nvt", "geen", "-"]
+    rows = [[str(i + 1), typed[i] if i < 20 else fillers[i % 3]] for i in range(120)]
+    path = write_csv(tmp_path, ["Respondent ID", "Op welk project bent u trots?"], rows)
+    _, _, schema = infer(cli, path, tmp_path)
+    assert schema.questions[0].type == "open"
+    # a real choice with a non-answer option stays a choice
+    rows = [[str(i + 1), ["Ja", "Nee", "Weet niet"][i % 3]] for i in range(60)]
+    path = write_csv(tmp_path, ["Respondent ID", "Voert uw bestuur een LMB?"], rows, name="keuze.csv")
+    _, _, schema = infer(cli, path, tmp_path)
+    assert schema.questions[0].type == "single"

@@ -1310,8 +1310,19 @@ def classify(values: list[str], header: str = "", pool: list[str] | None = None,
     return "open", {}, [f"open: {distinct} distinct answers out of {n}, most of them given once"]
 
 
+# What respondents type into an open question when they have nothing to say: recurring, but
+# no evidence of a choice ("nvt" 100 times beside 20 typed answers is an open question).
+_FILLERS = {"-", "--", "/", ".", "x", "geen", "niets", "nee", "neen", "no", "none", "nothing", "nope",
+            "rien", "non", "aucun", "aucune", "geen opmerkingen", "geen opmerking", "no comment", "no comments"}
+
+
 def _is_choice(counts: Counter[str], spelled: dict[str, str], n: int) -> bool:
-    """A few answers that recur: a choice, even when the options are long sentences."""
+    """A few answers that recur: a choice, even when the options are long sentences.
+    Non-answers and fillers do not count as recurring answers."""
+    said = {k: c for k, c in counts.items()
+            if not (_is_non_answer(spelled[k]) or option_key(spelled[k]).strip(" .!") in _FILLERS)}
+    if said and len(said) < len(counts):
+        return _is_choice(said, spelled, sum(said.values()))
     distinct = len(counts)
     if any("\n" in spelled[k] for k in counts):
         return False  # no survey tool writes an option over two lines: typed text
