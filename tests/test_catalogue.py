@@ -14,7 +14,7 @@ import pytest
 
 from tm_testutil import REPO, dump_db
 from textmine.catalogue import build_catalogue, write_catalogue
-from textmine.coding import resolve_codebook
+from textmine.questions import resolve_codebook
 from textmine.ingest import ingest
 from textmine.schema import load_schema
 from textmine.store import Store

@@ -10,7 +10,8 @@ import pytest
 
 from tm_testutil import REPO
 from textmine.codebook import load_codebook
-from textmine.coding import code_question, load_coder
+from textmine.coding import code_question
+from textmine.saved_coder import load_coder
 from textmine.errors import InputError
 from textmine.ingest import ingest
 from textmine.schema import load_schema

@@ -1,10 +1,10 @@
-"""coding.current_themes: the one rule 'human codes win' shared by report, compare and catalogue."""
+"""codes.current_themes: the one rule 'human codes win' shared by report, compare and catalogue."""
 
 import math
 
 import pandas as pd
 
-from textmine.coding import current_themes
+from textmine.codes import current_themes
 
 
 def _codes(rows):

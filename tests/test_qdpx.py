@@ -13,7 +13,8 @@ import pytest
 from tm_testutil import REPO, refi_xsd_validator
 from textmine.clean import clean_project
 from textmine.codebook import load_codebook
-from textmine.coding import code_question, import_training_codes
+from textmine.codes import import_training_codes
+from textmine.coding import code_question
 from textmine.errors import InputError
 from textmine.ingest import ingest
 from textmine.qdpx import MACHINE_USER, export_qdpx

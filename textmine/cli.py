@@ -15,7 +15,7 @@ from typing import Annotated, Any, Callable, NoReturn, Optional
 import typer
 from rich.console import Console
 
-from . import __version__
+from .version import __version__
 from .atomic import atomic_path, write_text
 from .errors import InputError
 from .outfile import check_out_file, check_out_folder
@@ -262,7 +262,9 @@ def code_cmd(
     out: OutFile = None,
 ) -> None:
     """Code the answers of an open question to the codebook's themes (human codes always win)."""
-    from .coding import code_question, import_training_codes, question_codebook
+    from .coding import code_question
+    from .codes import import_training_codes
+    from .questions import question_codebook
     from .config import load_config
     from .render import coding_table, progress_bar
     from .store import Store
@@ -299,7 +301,8 @@ def evaluate_cmd(
     out: OutFile = None,
 ) -> None:
     """Cross-validated precision/recall/F1 per theme, kappa and alpha, coverage at precision 0.9."""
-    from .coding import evaluate_question, question_codebook
+    from .agreement import evaluate_question
+    from .questions import question_codebook
     from .config import load_config
     from .render import evaluation_view
     from .store import Store
@@ -356,7 +359,7 @@ def topics_cmd(
     out: OutFile = None,
 ) -> None:
     """Find topics in the answers (BERTopic) and flag the ones the codebook does not cover yet."""
-    from .coding import question_codebook
+    from .questions import question_codebook
     from .config import load_config
     from .render import progress_bar, topics_rows, topics_view
     from .store import Store
@@ -443,7 +446,7 @@ def review_export_cmd(
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
 ) -> None:
     """Write a review workbook: least certain answers first, ja/nee per theme."""
-    from .coding import question_codebook
+    from .questions import question_codebook
     from .review import export_review
     from .store import Store
 
@@ -462,7 +465,7 @@ def review_import_cmd(
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
 ) -> None:
     """Store the reviewed rows of a workbook as human codes (importing twice changes nothing)."""
-    from .coding import resolve_codebook
+    from .questions import resolve_codebook
     from .review import SHEET, import_review, workbook_question
     from .store import Store
 
@@ -496,7 +499,7 @@ def catalogue_cmd(
 
     from .catalogue import build_catalogue, check_suffix, import_curation, summary, write_catalogue
     from .catalogue.curation import SHEET
-    from .coding import open_question_survey
+    from .questions import open_question_survey
     from .render import progress_bar
     from .store import Store
 

@@ -39,7 +39,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from . import __version__
+from .version import __version__
 from .atomic import atomic_path
 from .codebook import Codebook
 from .errors import InputError
@@ -125,7 +125,7 @@ def check_export(store: Store, out: str | Path, *, survey: str | None = None,
 def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False, settings: Any = None,
                   progress: ProgressFn | None = None) -> tuple[bytes, dict[str, bytes], QdpxReport]:
     """``project.qde`` as bytes, the source files by zip path, and what went in."""
-    from .coding import resolve_codebook
+    from .questions import resolve_codebook
 
     report = QdpxReport(Path(), redacted=redacted)
     surveys = sorted({w.survey for w in waves})

@@ -176,9 +176,9 @@ def _current_themes(store: Store, survey: str, wave: str, question: str | None =
     """Per open question: {respondent_id: set of themes} from the current codes, and non-answers.
 
     Per answer, human codes win: if any human coded it, the human codes decide
-    (the latest call per theme, coding.current_themes); else the machine's.
+    (the latest call per theme, codes.current_themes); else the machine's.
     """
-    from .coding import current_themes
+    from .codes import current_themes
 
     codes = store.codes(survey, wave, question)
     flags = store.answer_flags(survey, wave, question)
@@ -201,7 +201,7 @@ def _current_themes(store: Store, survey: str, wave: str, question: str | None =
 
 
 def _codebook_labels(store: Store, survey: str, question: str) -> tuple[list[str], dict[str, str]]:
-    from .coding import resolve_codebook
+    from .questions import resolve_codebook
 
     try:
         book = resolve_codebook(store, survey, question)

@@ -57,7 +57,8 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
     ({include, title, highlight} of a curation made for an earlier text), synthetic.
     """
     from ..clean import clean_project
-    from ..coding import code_question, open_question_survey, resolve_codebook
+    from ..coding import code_question
+    from ..questions import open_question_survey, resolve_codebook
     from ..config import load_config
     from ..nlp.pii import redact_field
 
@@ -176,7 +177,7 @@ def _themes(store: Store, codebook: Codebook, survey: str, question: str, wave: 
     Human: the latest code per theme across coders (a reviewer's correction), in
     codebook order. Machine: the themes the current run applied, highest score first.
     """
-    from ..coding import current_themes
+    from ..codes import current_themes
 
     codes = store.codes(survey, wave, question)
     # Only codes made for the answer's current text.

@@ -56,7 +56,8 @@ def coded_answers(ctx: WaveContext, q: Question, codebook: Codebook,
     Codes come from the store, per answer a human code over a machine one;
     answers without any code are coded first (``textmine code`` for this wave).
     """
-    from ..coding import code_question, current_themes
+    from ..codes import current_themes
+    from ..coding import code_question
 
     key = ("coded", q.id)
     if key in ctx.cache:
@@ -147,7 +148,7 @@ def register_theme(ctx: WaveContext, evidence: Evidence, q: Question, theme: str
 
 
 def codebook_for(ctx: WaveContext, q: Question) -> Codebook | None:
-    from ..coding import resolve_codebook
+    from ..questions import resolve_codebook
 
     key = ("codebook", q.id)
     if key not in ctx.cache:  # loaded once per report: parsing a codebook is not free

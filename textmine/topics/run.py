@@ -175,7 +175,7 @@ def discover_topics(store: Any, question: str, *, survey: str | None = None, wav
                     ) -> TopicResult:
     """Topics of one open question (all waves unless ``wave``), saved as a run in the store."""
     from ..clean import clean_project
-    from ..coding import open_question_survey, resolve_codebook
+    from ..questions import open_question_survey, resolve_codebook
     from ..embed import CachedEmbedder, StoreCache, get_embedder
 
     settings = settings or TopicSettings()
@@ -227,7 +227,7 @@ def _question_text(store: Any, survey: str, question: str) -> str:
 def _human_training(store: Any, codebook: Codebook, survey: str, question: str,
                     cleaned: list[dict[str, Any]], emb: Any) -> Any:
     """(answers, vectors, 0/1 matrix) of the human-coded answers, None without any."""
-    from ..coding import human_coded, human_labels
+    from ..codes import human_coded, human_labels
 
     keys, rows, Y = human_coded(human_labels(store, codebook, survey, question), cleaned, codebook.ids)
     if not keys:
@@ -240,7 +240,7 @@ def promote_topic(store: Any, codebook_path: str | Path, question: str, topic: i
                   n_keywords: int = 8, n_examples: int = 3) -> tuple[Codebook, dict[str, Any]]:
     """Add topic ``topic`` of the latest topics run as a theme to the codebook file (saved)."""
     from ..codebook import load_codebook
-    from ..coding import open_question_survey
+    from ..questions import open_question_survey
 
     survey = open_question_survey(store, question, survey)
     clusters = store.topic_clusters(survey, question)

@@ -1,0 +1,128 @@
+"""A project's human codes: importing them, reading them as labels, and the one rule
+"human codes win" that the coding run, report, comparison and catalogue share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .codebook import OVERIG, Codebook
+from .errors import InputError
+from .ingest import read_table
+from .store import Store
+
+
+def import_training_codes(store: Store, codebook: Codebook, survey: str, question: str,
+                          path: str | Path, wave: str | None = None) -> int:
+    """Import existing human codes (CSV/XLSX: respondent id, theme id, optional coder and wave).
+
+    One row per (answer, theme); theme ``overig`` marks an answer coded with no theme.
+    Validated completely before anything is written.
+    """
+    table = read_table(path)
+    cols = {" ".join(h.split()).casefold().replace("_", " "): i for i, h in enumerate(table.headers)}
+
+    def find(*names: str, required: bool = True) -> int | None:
+        for n in names:
+            if n in cols:
+                return cols[n]
+        if required:
+            raise InputError(f"needs a column named '{names[0]}'", file=path, row=1)
+        return None
+
+    rid_col = find("respondent id", "respondent", "id")
+    theme_col = find("theme", "theme id", "thema", "code")
+    coder_col = find("coder", "codeur", required=False)
+    wave_col = find("wave", "golf", required=False)
+    answers = store.open_answers(survey, wave, question)
+    by_rid: dict[str, list[str]] = {}
+    for a in answers.itertuples():
+        by_rid.setdefault(str(a.respondent_id), []).append(a.wave)
+    allowed = set(codebook.ids) | {OVERIG}
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for cells, n in zip(table.rows, table.row_numbers):
+        rid, theme = cells[rid_col].strip(), cells[theme_col].strip()
+        if theme not in allowed:
+            raise InputError(f"theme '{theme}' is not in the codebook", file=path, row=n,
+                             column=table.headers[theme_col])
+        waves = by_rid.get(rid, [])
+        w = cells[wave_col].strip() if wave_col is not None and cells[wave_col].strip() else None
+        if w is None and len(waves) > 1:
+            raise InputError(f"respondent {rid} answered in waves {', '.join(waves)}: add a 'wave' column",
+                             file=path, row=n, column=table.headers[rid_col])
+        w = w or (waves[0] if waves else None)
+        if w not in waves:
+            raise InputError(f"respondent {rid} has no answer to '{question}'", file=path, row=n,
+                             column=table.headers[rid_col])
+        coder = (cells[coder_col].strip() if coder_col is not None else "") or f"import:{Path(path).name}"
+        rows.setdefault(coder, []).append({"survey": survey, "wave": w, "question": question,
+                                           "respondent_id": rid, "theme": theme, "applies": True})
+    # The themes an answer was not given count as "no" for it.
+    total = 0
+    for coder, items in rows.items():
+        given: dict[tuple, set[str]] = {}
+        for r in items:
+            given.setdefault((r["wave"], r["respondent_id"]), set()).add(r["theme"])
+        full = [{"survey": survey, "wave": w, "question": question, "respondent_id": rid, "theme": t,
+                 "applies": t in themes} for (w, rid), themes in given.items() for t in codebook.ids]
+        existing = store.codes(survey, None, question, source="human")
+        existing = {(r.wave, r.respondent_id, r.theme): bool(r.applies)
+                    for r in existing[existing.coder == coder].itertuples()}
+        new = [r for r in full if existing.get((r["wave"], r["respondent_id"], r["theme"])) != r["applies"]]
+        if new:
+            total += store.add_codes(new, source="human", coder=coder)
+    return total
+
+
+def human_labels(store: Store, codebook: Codebook, survey: str, question: str,
+                 wave: str | None = None) -> pd.DataFrame:
+    """Indicator frame (wave, respondent_id, one column per theme) of human-coded answers.
+
+    Several coders: the latest code per theme wins (a reviewer's correction).
+    """
+    codes = store.codes(survey, wave, question, source="human")
+    codes = codes[codes.theme.isin(codebook.ids)].sort_values("code_id")
+    if codes.empty:
+        return pd.DataFrame(columns=["wave", "respondent_id", *codebook.ids])
+    latest = codes.groupby(["wave", "respondent_id", "theme"]).applies.last().unstack("theme")
+    latest = latest.reindex(columns=codebook.ids).fillna(0).astype(int)
+    return latest.reset_index()
+
+
+def human_coded(labels: pd.DataFrame, cleaned: list[dict[str, Any]], theme_ids: list[str]
+                ) -> tuple[list[tuple[str, str]], list[dict[str, Any]], np.ndarray]:
+    """The cleaned answers that have human codes (``human_labels``): their (wave, respondent_id)
+    keys, the answers, and their 0/1 matrix over ``theme_ids``, in the labels' order."""
+    by_key = {(a["wave"], a["respondent_id"]): a for a in cleaned}
+    keys = [k for k in zip(labels.wave, labels.respondent_id) if k in by_key]
+    Y = (labels.set_index(["wave", "respondent_id"]).loc[keys, theme_ids].to_numpy() if keys
+         else np.zeros((0, len(theme_ids)), dtype=int))
+    return keys, [by_key[k] for k in keys], Y
+
+
+def current_themes(codes: pd.DataFrame, by: tuple[str, ...] = ("wave", "respondent_id")
+                   ) -> dict[tuple, tuple[str, dict[str, Any]]]:
+    """Per answer (the ``by`` columns): (source, {theme: score} of the themes that apply).
+
+    If anyone coded an answer by hand, its human codes decide (the latest call per
+    theme across coders: a reviewer's correction, as in human_labels); else its
+    machine codes. Every answer with a code in ``codes`` is in the result, also when
+    no theme applies. Callers filter ``codes`` first (themes, the answer's current text).
+    """
+    if codes.empty:
+        return {}
+    by = list(by)
+    human = codes["source"] == "human"
+    has_human = human.groupby([codes[c] for c in by]).transform("any")
+    chosen = codes[human == has_human].sort_values("code_id", kind="stable")
+    latest = chosen.drop_duplicates([*by, "theme"], keep="last")
+    out: dict[tuple, tuple[str, dict[str, Any]]] = {}
+    for *key, source in zip(*(latest[c] for c in by), latest["source"]):
+        out.setdefault(tuple(key), (source, {}))
+    applied = latest[latest["applies"] == 1]
+    for *key, theme, score in zip(*(applied[c] for c in by), applied["theme"], applied["score"]):
+        out[tuple(key)][1][theme] = score
+    return out
