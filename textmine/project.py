@@ -82,8 +82,8 @@ class Project:
     ``Project(path, create=False)`` only remembers the path, and the first method that needs
     the store says so when there is no project there (``ingest`` always creates it).
 
-    Reading the data:  ingest, tally, summaries, answers, compare.
-    Coding:            code, import_codes, evaluate, coder, export_review, import_review.
+    Reading the data:  ingest, waves, questions, tally, summaries, answers, compare.
+    Coding:            code, codebook, import_codes, evaluate, coder, export_review, import_review.
     Finding themes:    topics, add_theme.
     Publishing:        report, catalogue, export_qdpx (each returns the written Path).
     The same results with everything the CLI shows: tally_results, clean, coding, find_topics,
@@ -119,6 +119,27 @@ class Project:
         if n_process:
             settings.n_process = n_process
         return settings
+
+    def codebook(self, question: str, survey: str | None = None,
+                 codebook: "Codebook | str | Path | None" = None) -> tuple[str, "Codebook"]:
+        """The survey that has this open question (``survey`` when several have it) and the codebook
+        that codes it: ``codebook`` (a Codebook, or a YAML, .qdc or labels file), else the schema's
+        ``codebook:``, else data/codebooks/<survey>_<question>.yaml."""
+        with self.store() as store:
+            return self._codebook(store, question, survey, codebook)
+
+    def questions(self, survey: str | None = None) -> "pd.DataFrame":
+        """The questions of the project's surveys (as the latest wave's schema has them):
+        survey, question, type, label, one row each."""
+        import pandas as pd
+
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        with self.store() as store:
+            for info in store.waves(survey):
+                for q in info.schema.questions:
+                    rows[(info.survey, q.id)] = {"survey": info.survey, "question": q.id, "type": q.type,
+                                                 "label": q.label}
+        return pd.DataFrame(list(rows.values()), columns=["survey", "question", "type", "label"])
 
     def _codebook(self, store: "Store", question: str, survey: str | None,
                   codebook: "Codebook | str | Path | None") -> tuple[str, "Codebook"]:
@@ -456,21 +477,31 @@ class Project:
         with self.store() as store:
             return Path(write_report(store, out, survey, wave, compare_with, specs, progress=progress))
 
-    def catalogue_practices(self, question: str, survey: str | None = None, wave: str | None = None, *,
-                            curation: str | Path | None = None, progress: Progress | None = None,
-                            on_curation: Callable[[Any], None] | None = None) -> tuple[str, list[dict[str, Any]]]:
-        """The survey and the practices of an inspiration catalogue (``textmine catalogue``), after
-        storing an edited curation workbook first when given (its report goes to ``on_curation``)."""
-        from .catalogue import build_catalogue, import_curation
+    def survey_of(self, question: str, survey: str | None = None) -> str:
+        """The survey that has this open question (InputError when none, or several and no ``survey``)."""
+        from .questions import open_question_survey
+
+        with self.store() as store:
+            return open_question_survey(store, question, survey)
+
+    def import_curation(self, workbook: str | Path, question: str, survey: str | None = None) -> Any:
+        """Store an edited catalogue workbook (.xlsx) in the project; later catalogues remember it.
+        Returns its report (rows, stored, unchanged, skipped)."""
+        from .catalogue import import_curation
         from .questions import open_question_survey
 
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
-            if curation:
-                report = import_curation(store, curation, survey=survey, question=question)
-                if on_curation:
-                    on_curation(report)
-            return survey, build_catalogue(store, survey, question, wave, progress=progress)
+            return import_curation(store, workbook, survey=survey, question=question)
+
+    def catalogue_practices(self, question: str, survey: str | None = None, wave: str | None = None, *,
+                            progress: Progress | None = None) -> list[dict[str, Any]]:
+        """The practices of an inspiration catalogue (``textmine catalogue``), in catalogue order."""
+        from .catalogue import build_catalogue
+
+        survey = self.survey_of(question, survey)
+        with self.store() as store:
+            return build_catalogue(store, survey, question, wave, progress=progress)
 
     def catalogue(self, question: str, out: str | Path, survey: str | None = None, wave: str | None = None, *,
                   curation: str | Path | None = None) -> Path:
@@ -481,16 +512,24 @@ class Project:
         from .catalogue import check_suffix, write_catalogue
 
         check_suffix(out)
-        _survey, practices = self.catalogue_practices(question, survey, wave, curation=curation)
+        if curation:
+            self.import_curation(curation, question, survey)
+        practices = self.catalogue_practices(question, survey, wave)
         return Path(write_catalogue(practices, out))
+
+    def check_qdpx(self, out: str | Path, *, survey: str | None = None, wave: str | None = None) -> None:
+        """InputError for a bad .qdpx target or a selection with no waves (before any work)."""
+        from .qdpx import check_export
+
+        with self.store() as store:
+            check_export(store, out, survey=survey, wave=wave)
 
     def export_qdpx_report(self, out: str | Path, *, redacted: bool = False, survey: str | None = None,
                            wave: str | None = None, progress: Progress | None = None) -> "QdpxReport":
         """Write a REFI-QDA project (``textmine export qdpx``) and return what it holds."""
-        from .qdpx import check_export, export_qdpx
+        from .qdpx import export_qdpx
 
         with self.store() as store:
-            check_export(store, out, survey=survey, wave=wave)  # bad arguments: one line, before any work
             return export_qdpx(store, out, survey=survey, wave=wave, redacted=redacted, settings=self.settings(),
                                progress=progress)
 
