@@ -214,7 +214,8 @@ class Project:
 
         Columns: survey, wave, question, type, statistic, value, count, base, percent, ci_low,
         ci_high, label, by, group. Rows:
-          - per wave (question and type empty): respondents, responses_in_export, population,
+          - per wave (question and type empty; left out when ``question`` is given): respondents,
+            responses_in_export, population,
             response_rate (%), margin_of_error (percentage points), required_sample (value);
           - per closed question: missing (count: respondents without an answer);
           - likert: agree, neutral, disagree (count, base, percent, ci_low, ci_high) and
@@ -222,7 +223,7 @@ class Project:
           - numeric: n, missing, mean, median, q1, q3, min, max, sd, sum (value);
           - open: answered, missing (count).
         """
-        return summary_frame(self.tally_results(survey, wave, by, question))
+        return summary_frame(self.tally_results(survey, wave, by, question), waves=question is None)
 
     def compare_results(self, survey: str, waves: Sequence[str], question: str | None = None
                         ) -> tuple[list[dict[str, Any]], list[str]]:
@@ -351,8 +352,9 @@ class Project:
         score 0..1 of that theme; empty for ``overig``), rank (1 = the answer's main theme, in
         the order the coder gives, or the codebook's order for human codes), source (machine or
         human); then survey and question. An answer to which no theme applies has one row,
-        theme ``overig``, as ``textmine code`` reports it; every coded answer therefore has at
-        least one row. The figures are those of ``textmine code --format json``.
+        theme ``overig``, and a non-answer ("nvt", "-") one row ``non_answer``, as ``textmine
+        code`` reports them (score empty); every answer therefore has at least one row. The
+        figures are those of ``textmine code --format json``.
         """
         if train is not None:
             self.import_codes(question, train, survey, codebook, wave)
@@ -644,14 +646,14 @@ def tally_frame(results: list[dict[str, Any]]) -> "pd.DataFrame":
     return frame.astype({"count": "int64"}) if len(frame) else frame
 
 
-def summary_frame(results: list[dict[str, Any]]) -> "pd.DataFrame":
-    """``Project.summaries``'s frame from ``tally_results``."""
+def summary_frame(results: list[dict[str, Any]], waves: bool = True) -> "pd.DataFrame":
+    """``Project.summaries``'s frame from ``tally_results`` (``waves``: with the per-wave rows)."""
     import pandas as pd
 
     rows: list[dict[str, Any]] = []
     for res in results:
         base = {"survey": res["survey"], "wave": res["wave"], "by": None, "group": None}
-        rows += [{**base, "question": None, "type": None, "statistic": k, "value": res[k]} for k in _WAVE_STATS]
+        rows += [] if not waves else [{**base, "question": None, "type": None, "statistic": k, "value": res[k]} for k in _WAVE_STATS]
         for entry in res["questions"]:
             for item, b in _groups(entry, base):
                 row = {**b, "question": entry["id"], "type": entry["type"], "label": entry.get("label")}
