@@ -91,6 +91,7 @@ class Project:
     """
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open the project in directory ``path``, creating it when missing (``create=False``: not now)."""
         self.path = Path(path)
         if create:
             from .store import Store
@@ -104,14 +105,14 @@ class Project:
     # --- plumbing -----------------------------------------------------------------
 
     @contextmanager
-    def store(self, *, create: bool = False) -> Iterator["Store"]:
+    def store(self, *, create: bool = False) -> Iterator[Store]:
         """The project's store, open for the duration of a ``with`` block (the one road to it)."""
         from .store import Store
 
         with Store(self.path, create=create) as store:
             yield store
 
-    def settings(self, n_process: int | None = None) -> "NlpSettings":
+    def settings(self, n_process: int | None = None) -> NlpSettings:
         """The project's NLP settings (textmine.yaml in the project directory, else defaults)."""
         from .config import load_config
 
@@ -121,14 +122,14 @@ class Project:
         return settings
 
     def codebook(self, question: str, survey: str | None = None,
-                 codebook: "Codebook | str | Path | None" = None) -> tuple[str, "Codebook"]:
+                 codebook: Codebook | str | Path | None = None) -> tuple[str, Codebook]:
         """The survey that has this open question (``survey`` when several have it) and the codebook
         that codes it: ``codebook`` (a Codebook, or a YAML, .qdc or labels file), else the schema's
         ``codebook:``, else data/codebooks/<survey>_<question>.yaml."""
         with self.store() as store:
             return self._codebook(store, question, survey, codebook)
 
-    def questions(self, survey: str | None = None) -> "pd.DataFrame":
+    def questions(self, survey: str | None = None) -> pd.DataFrame:
         """The questions of the project's surveys (as the latest wave's schema has them):
         survey, question, type, label, one row each."""
         import pandas as pd
@@ -141,8 +142,8 @@ class Project:
                                                  "label": q.label}
         return pd.DataFrame(list(rows.values()), columns=["survey", "question", "type", "label"])
 
-    def _codebook(self, store: "Store", question: str, survey: str | None,
-                  codebook: "Codebook | str | Path | None") -> tuple[str, "Codebook"]:
+    def _codebook(self, store: Store, question: str, survey: str | None,
+                  codebook: Codebook | str | Path | None) -> tuple[str, Codebook]:
         from .codebook import Codebook
         from .questions import open_question_survey, question_codebook
 
@@ -152,7 +153,7 @@ class Project:
 
     # --- ingest -------------------------------------------------------------------
 
-    def ingest(self, source: "str | Path | pd.DataFrame", schema: "str | Path | Schema", wave: str, *,
+    def ingest(self, source: str | Path | pd.DataFrame, schema: str | Path | Schema, wave: str, *,
                replace: bool = False, population: int | None = None, sheet: str | None = None) -> IngestReport:
         """Read a survey export into the project (all or nothing).
 
@@ -192,7 +193,7 @@ class Project:
             return tally(store, survey, wave, question, by)
 
     def tally(self, survey: str | None = None, wave: str | None = None, by: str | None = None,
-              question: str | None = None) -> "pd.DataFrame":
+              question: str | None = None) -> pd.DataFrame:
         """Closed-question tallies: one row per question x option of every selected survey wave.
 
         Columns: survey, wave, question, type (single, likert, multi), option, count, base
@@ -209,7 +210,7 @@ class Project:
         return tally_frame(self.tally_results(survey, wave, by, question))
 
     def summaries(self, survey: str | None = None, wave: str | None = None, by: str | None = None,
-                  question: str | None = None) -> "pd.DataFrame":
+                  question: str | None = None) -> pd.DataFrame:
         """Everything of the tally that is not a question option, one row per statistic.
 
         Columns: survey, wave, question, type, statistic, value, count, base, percent, ci_low,
@@ -236,7 +237,7 @@ class Project:
             return (compare_waves(store, survey, wave_a, wave_b, question),
                     left_out_notes(store, survey, [wave_a, wave_b]))
 
-    def compare(self, survey: str, waves: Sequence[str], question: str | None = None) -> "pd.DataFrame":
+    def compare(self, survey: str, waves: Sequence[str], question: str | None = None) -> pd.DataFrame:
         """Compare two waves (A, B): per option or theme both shares with 95% CI, the difference
         (B - A), a z or Fisher test, Holm-adjusted per question.
 
@@ -255,7 +256,7 @@ class Project:
     # --- open answers -----------------------------------------------------------------
 
     def clean(self, survey: str | None = None, wave: str | None = None, question: str | None = None, *,
-              n_process: int | None = None, progress: Progress | None = None) -> "CleanRun":
+              n_process: int | None = None, progress: Progress | None = None) -> CleanRun:
         """Clean open answers with the Dutch pipeline (cached): what ``textmine clean`` runs.
 
         Returns the run: ``answers`` (one dict per answer), ``pipeline``, ``processed``, ``cached``
@@ -276,7 +277,7 @@ class Project:
             return clean_project(store, survey=survey, wave=wave, question=question,
                                  settings=self.settings(n_process), progress=announce)
 
-    def answers(self, question: str | None, survey: str | None = None, wave: str | None = None) -> "pd.DataFrame":
+    def answers(self, question: str | None, survey: str | None = None, wave: str | None = None) -> pd.DataFrame:
         """The cleaned answers of an open question (None: every open question), one row each.
 
         Columns: respondent_id, wave, text (as written), redacted_text (names, e-mail addresses,
@@ -305,8 +306,8 @@ class Project:
 
     # --- coding ---------------------------------------------------------------------------
 
-    def import_codes(self, question: str, train: "str | Path | pd.DataFrame", survey: str | None = None,
-                     codebook: "Codebook | str | Path | None" = None, wave: str | None = None) -> int:
+    def import_codes(self, question: str, train: str | Path | pd.DataFrame, survey: str | None = None,
+                     codebook: Codebook | str | Path | None = None, wave: str | None = None) -> int:
         """Import human codes (``textmine code --train``): a CSV/XLSX file or a DataFrame with a
         respondent id column, a theme column (``overig``: coded with no theme), optional coder
         and wave columns; one row per answer x theme. Checked whole before anything is stored.
@@ -319,9 +320,9 @@ class Project:
         log.info("imported %d human codes for %s '%s'", n, survey, question)
         return n
 
-    def coding(self, question: str, survey: str | None = None, codebook: "Codebook | str | Path | None" = None,
+    def coding(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
                wave: str | None = None, embedder: str | None = None, *,
-               progress: Progress | None = None) -> "CodingResult":
+               progress: Progress | None = None) -> CodingResult:
         """Code the answers of an open question: what ``textmine code`` runs.
 
         Returns the run (``answers``: respondent_id, wave, text, redacted_text, themes in the
@@ -335,9 +336,9 @@ class Project:
             return code_question(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
                                  settings=self.settings(), progress=progress)
 
-    def code(self, question: str, survey: str | None = None, codebook: "Codebook | str | Path | None" = None,
-             train: "str | Path | pd.DataFrame | None" = None, wave: str | None = None,
-             embedder: str | None = None) -> "pd.DataFrame":
+    def code(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
+             train: str | Path | pd.DataFrame | None = None, wave: str | None = None,
+             embedder: str | None = None) -> pd.DataFrame:
         """Code the answers of an open question to the codebook's themes (human codes always win).
 
         question  open question to code
@@ -361,7 +362,7 @@ class Project:
         return code_frame(self.coding(question, survey, codebook, wave, embedder))
 
     def coder(self, question: str, survey: str | None = None,
-              codebook: "Codebook | str | Path | None" = None) -> "SavedCoder":
+              codebook: Codebook | str | Path | None = None) -> SavedCoder:
         """The coder the last ``code`` run fitted and saved, to score new texts in a notebook.
 
         Refused (InputError) when there is none yet or the codebook changed since. Its
@@ -375,7 +376,7 @@ class Project:
         return SavedCoder(survey, question, book, fitted, meta, self.settings())
 
     def evaluation(self, question: str, survey: str | None = None,
-                   codebook: "Codebook | str | Path | None" = None, embedder: str | None = None) -> dict[str, Any]:
+                   codebook: Codebook | str | Path | None = None, embedder: str | None = None) -> dict[str, Any]:
         """The evaluation as ``textmine evaluate --format json`` writes it."""
         from .agreement import evaluate_question
 
@@ -384,8 +385,8 @@ class Project:
             return evaluate_question(store, question, survey=survey, codebook=book, embedder=embedder,
                                      settings=self.settings())
 
-    def evaluate(self, question: str, survey: str | None = None, codebook: "Codebook | str | Path | None" = None,
-                 embedder: str | None = None) -> "pd.DataFrame":
+    def evaluate(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
+                 embedder: str | None = None) -> pd.DataFrame:
         """Cross-validated precision, recall and F1 per theme of machine vs human codes (needs
         human codes). One row per theme, the columns of ``textmine evaluate --format csv``;
         kappa, alpha and coverage at precision 0.9 are in ``evaluation``."""
@@ -394,7 +395,7 @@ class Project:
         return pd.DataFrame(self.evaluation(question, survey, codebook, embedder)["cross_validated"]["per_theme"])
 
     def export_review(self, question: str, out: str | Path, survey: str | None = None, wave: str | None = None,
-                      codebook: "Codebook | str | Path | None" = None) -> tuple[Path, int]:
+                      codebook: Codebook | str | Path | None = None) -> tuple[Path, int]:
         """Write a review workbook (.xlsx): least certain answers first, ja/nee per theme.
         Returns the path and the number of answers in it."""
         from .review import export_review
@@ -405,7 +406,7 @@ class Project:
         return Path(out), n
 
     def import_review(self, workbook: str | Path, coder: str | None = None,
-                      codebook: "Codebook | str | Path | None" = None) -> "ImportReport":
+                      codebook: Codebook | str | Path | None = None) -> ImportReport:
         """Store the reviewed rows of a review workbook as human codes (importing twice changes nothing)."""
         from .codebook import Codebook
         from .questions import resolve_codebook
@@ -418,10 +419,10 @@ class Project:
 
     # --- topics ----------------------------------------------------------------------------
 
-    def find_topics(self, question: str, survey: str | None = None, codebook: "Codebook | str | Path | None" = None,
+    def find_topics(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
                     *, wave: str | None = None, mode: str = "plain", max_topics: int | str | None = "auto",
                     embedder: str | None = None, views: bool = True,
-                    progress: Progress | None = None) -> tuple["TopicResult", "Codebook"]:
+                    progress: Progress | None = None) -> tuple[TopicResult, Codebook]:
         """Run topic discovery (``textmine topics``); returns the run and the codebook it was judged against."""
         from .topics import TopicSettings, discover_topics
 
@@ -432,9 +433,9 @@ class Project:
                                      nlp_settings=self.settings(), progress=progress)
         return result, book
 
-    def topics(self, question: str, survey: str | None = None, codebook: "Codebook | str | Path | None" = None,
+    def topics(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
                *, wave: str | None = None, mode: str = "plain", max_topics: int | str | None = "auto",
-               embedder: str | None = None, views: bool = False) -> "pd.DataFrame":
+               embedder: str | None = None, views: bool = False) -> pd.DataFrame:
         """Find topics in the answers (BERTopic) and flag the ones the codebook does not cover yet.
 
         mode        plain, guided (codebook keywords) or zeroshot (codebook labels)
@@ -456,7 +457,7 @@ class Project:
                             columns=["id", "label", "size", "new", "keywords", "coverage", "waves", "quotes"])
 
     def add_theme(self, codebook: str | Path, question: str, topic: int, survey: str | None = None, *,
-                  theme_id: str | None = None, label: str | None = None) -> tuple["Codebook", dict[str, Any]]:
+                  theme_id: str | None = None, label: str | None = None) -> tuple[Codebook, dict[str, Any]]:
         """Promote a topic of the latest topics run into the codebook file: a new theme with its
         keywords and three example quotes (the file is saved). Returns the codebook and the topic."""
         from .topics import promote_topic
@@ -467,7 +468,7 @@ class Project:
     # --- publishing --------------------------------------------------------------------------
 
     def report(self, out: str | Path, survey: str | None = None, wave: str | None = None,
-               compare_with: str | None = None, spec: "str | Path | Sequence[str | Path] | None" = None, *,
+               compare_with: str | None = None, spec: str | Path | Sequence[str | Path] | None = None, *,
                progress: Callable[[str, int, int], None] | None = None) -> Path:
         """Write the Dutch HTML report (one self-contained page): summary, method, charts, themes
         with quotes, clusters, crosstabs, wave comparison. ``wave``: default the latest;
@@ -527,7 +528,7 @@ class Project:
             check_export(store, out, survey=survey, wave=wave)
 
     def export_qdpx_report(self, out: str | Path, *, redacted: bool = False, survey: str | None = None,
-                           wave: str | None = None, progress: Progress | None = None) -> "QdpxReport":
+                           wave: str | None = None, progress: Progress | None = None) -> QdpxReport:
         """Write a REFI-QDA project (``textmine export qdpx``) and return what it holds."""
         from .qdpx import export_qdpx
 
@@ -545,7 +546,7 @@ class Project:
 
     # --- what the project holds ------------------------------------------------------------------
 
-    def waves(self) -> "pd.DataFrame":
+    def waves(self) -> pd.DataFrame:
         """The waves in the project: survey, wave, respondents, population, source_file, ingested_at."""
         import pandas as pd
 
@@ -562,12 +563,12 @@ class SavedCoder:
 
     survey: str
     question: str
-    codebook: "Codebook"
+    codebook: Codebook
     coder: Any
     meta: dict[str, Any]
     settings: Any = None
 
-    def score(self, texts: Sequence[str]) -> "pd.DataFrame":
+    def score(self, texts: Sequence[str]) -> pd.DataFrame:
         """Score texts that are not in the project: one row per text x theme of the codebook,
         columns text, theme, score (0..1), applies (the coder's call), rank (1 = the main theme
         among those that apply; empty when it does not apply). Nothing is stored."""
@@ -632,7 +633,7 @@ def _groups(entry: dict[str, Any], base: dict[str, Any]) -> list[tuple[dict[str,
     return pairs
 
 
-def tally_frame(results: list[dict[str, Any]]) -> "pd.DataFrame":
+def tally_frame(results: list[dict[str, Any]]) -> pd.DataFrame:
     """``Project.tally``'s frame from ``tally_results``."""
     import pandas as pd
 
@@ -646,7 +647,7 @@ def tally_frame(results: list[dict[str, Any]]) -> "pd.DataFrame":
     return frame.astype({"count": "int64"}) if len(frame) else frame
 
 
-def summary_frame(results: list[dict[str, Any]], waves: bool = True) -> "pd.DataFrame":
+def summary_frame(results: list[dict[str, Any]], waves: bool = True) -> pd.DataFrame:
     """``Project.summaries``'s frame from ``tally_results`` (``waves``: with the per-wave rows)."""
     import pandas as pd
 
@@ -673,7 +674,7 @@ def summary_frame(results: list[dict[str, Any]], waves: bool = True) -> "pd.Data
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-def code_frame(result: "CodingResult") -> "pd.DataFrame":
+def code_frame(result: CodingResult) -> pd.DataFrame:
     """``Project.code``'s frame from a coding run: one row per answer x applying theme."""
     import pandas as pd
 
