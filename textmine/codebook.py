@@ -25,6 +25,7 @@ import yaml
 
 from .errors import InputError, yaml_error
 from .patterns import PatternProblem, SafePattern, check_pattern
+from .qdc import export_qdc, read_qdc
 from .safeyaml import load_with_node, read_yaml_text
 
 # Outcomes of coding that are not themes of the file: an answer with content
@@ -338,7 +339,6 @@ class Codebook:
         if not target.name:
             raise InputError("no path to save the codebook to")
         if target.suffix.lower() == ".qdc":
-            from .qdc import export_qdc
             return export_qdc(self, target)
         if target.suffix.lower() not in YAML_SUFFIXES:
             raise InputError("save a codebook as .yaml (or .qdc for QDA software)", file=target)
@@ -369,12 +369,51 @@ def load_codebook(path: str | Path) -> Codebook:
     text file with one label per line, or REFI-QDA .qdc."""
     path = Path(path)
     if path.suffix.lower() == ".qdc":
-        from .qdc import import_qdc
         return import_qdc(path)
     text = read_yaml_text(path, "codebook file")  # also the size limit for label lists
     if path.suffix.lower() in YAML_SUFFIXES:
         return _from_yaml(text, str(path))
     return _from_lines(text, str(path))
+
+
+def import_qdc(path: str | Path, *, survey: str | None = None, question: str | None = None,
+               label: str | None = None) -> Codebook:
+    """Read a REFI-QDA codebook (.qdc, or a .qdpx's Project.xml) as a Codebook.
+    Lenient: a code without a usable textmine id gets one slugged from its name."""
+    doc = read_qdc(path)
+    file = str(path)
+    themes: list[Theme] = []
+    notes: list[str] = []
+    taken: set[str] = set()  # theme ids so far (a set: 10,000 codes must not cost n²)
+    for code in doc.codes:  # parents come before their children
+        theme_id = code.fields.get("id")
+        if not theme_id or not ID_PATTERN.match(theme_id) or theme_id in taken:
+            if theme_id:
+                notes.append(f"line {code.line}: id '{theme_id}' unusable, slugged from the name")
+            theme_id = slugify(code.name, taken)
+        themes.append(Theme(id=theme_id, label=code.name, description=code.description,
+                            keywords=tuple(code.fields.get("keywords", ())),
+                            patterns=tuple(code.fields.get("patterns", ())),
+                            examples=tuple(code.fields.get("examples", ())),
+                            parent=None if code.parent is None else themes[code.parent].id,
+                            exclusive=code.fields.get("exclusive", False)))
+        taken.add(theme_id)
+    try:
+        validate_themes(themes)
+    except ThemeProblem as p:
+        row = doc.codes[p.index].line if p.index is not None else doc.line
+        raise InputError(p.message, file=file, row=row) from None
+    if doc.sets:
+        notes.append(f"{len(doc.sets)} set(s) ignored, textmine codebooks have "
+                     f"no sets: {', '.join(doc.sets)}")
+    not_codable = [c.name for c in doc.codes if not c.codable]
+    if not_codable:
+        notes.append("codes marked not codable imported as themes (parents): "
+                     + ", ".join(not_codable))
+    return Codebook(themes=tuple(themes), survey=survey or doc.origin.get("survey"),
+                    question=question or doc.origin.get("question"),
+                    label=label or doc.origin.get("label") or "", path=file,
+                    notes=tuple(notes))
 
 
 def _from_lines(text: str, file: str) -> Codebook:
