@@ -94,7 +94,7 @@ def respondent_name(municipality: object, unit: object, respondent_id: object) -
     if isinstance(municipality, str) and municipality.strip():
         return municipality
     if isinstance(unit, str) and unit.strip():
-        from .nlp.pii import redact_field
+        from .nlp.answers import redact_field
 
         return redact_field(unit)
     return f"respondent {respondent_id}"

@@ -59,7 +59,7 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
     from ..clean import clean_project
     from ..coding import code_question, open_question_survey, resolve_codebook
     from ..config import load_config
-    from ..nlp.pii import redact_field
+    from ..nlp.answers import redact_field
 
     survey = open_question_survey(store, question, survey)
     if wave is not None and not store.waves(survey, wave):
