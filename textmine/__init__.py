@@ -1,3 +1,5 @@
 """textmine: turn a survey's open answers into coded, counted, quotable evidence."""
 
-__version__ = "0.1.0"
+from .version import __version__
+
+__all__ = ["__version__"]

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import spacy
 
-from . import __version__
+from .version import __version__
 from .config import NlpSettings
 from .store import Store
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Callable, NoReturn, Optional
 import typer
 from rich.console import Console
 
-from . import __version__
+from .version import __version__
 from .atomic import atomic_path, write_text
 from .errors import InputError
 from .outfile import check_out_file, check_out_folder

@@ -19,7 +19,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from .version import __version__
 from .atomic import atomic_path
 from .codebook import OVERIG, Codebook, load_codebook
 from .errors import InputError

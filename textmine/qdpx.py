@@ -39,7 +39,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from . import __version__
+from .version import __version__
 from .atomic import atomic_path
 from .codebook import Codebook
 from .errors import InputError
