@@ -461,7 +461,7 @@ def test_new_parameters_survive_clone_and_pickle(codebook):
                                   "zie vorige bevraging", "Zie antwoord hierboven", "idem", "weet ik niet",
                                   "N.V.T. voor ons", "//", "no idea", "je ne sais pas"])
 def test_passing_on_is_a_non_answer(text):
-    from textmine.nlp.flags import is_non_answer
+    from textmine.nonanswers import is_non_answer
     assert is_non_answer(text)
 
 
@@ -470,7 +470,7 @@ def test_passing_on_is_a_non_answer(text):
                                   "zie vorige bevraging: de stedenband met Nicaragua loopt nog en we steunen er een school",
                                   "vraag naar meer budget", "Mail de wereldwinkel"])
 def test_answers_that_mention_not_knowing_stay_answers(text):
-    from textmine.nlp.flags import is_non_answer
+    from textmine.nonanswers import is_non_answer
     assert not is_non_answer(text)
 
 
