@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -27,6 +26,7 @@ from .errors import InputError, yaml_error
 from .patterns import PatternProblem, SafePattern, check_pattern
 from .qdc import export_qdc, read_qdc
 from .safeyaml import load_with_node, read_yaml_text
+from .slugs import make_slug
 
 # Outcomes of coding that are not themes of the file: an answer with content
 # but no theme, and an answer without content ("nvt", "-", "geen idee").
@@ -76,15 +76,8 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 
 def slugify(label: str, taken: Collection[str] = ()) -> str:
     """A theme id from a label, unique against ``taken`` and the special codes."""
-    s = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", s)
-    base = "_".join(([w for w in words if w not in _SLUG_STOP] or words)[:4]) or "thema"
-    if base[0].isdigit():
-        base = "t_" + base
-    slug, i = base, 2
-    while slug in taken or slug in SPECIAL_CODES:
-        slug, i = f"{base}_{i}", i + 1
-    return slug
+    return make_slug(label, taken, stop=_SLUG_STOP, fallback="thema", digit_prefix="t_",
+                     reserved=SPECIAL_CODES)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from .layout import (ColumnHead, Records, detect_header_rows, fill_right, header
                      is_hxl_row, read_records)
 from .nonanswers import DEFAULT_NON_ANSWERS, non_answer_keys, said_nothing
 from .schema import option_key
+from .slugs import make_slug
 from .units import match_unit
 from .values import is_blank, parse_number
 
@@ -1679,14 +1680,8 @@ _STOP = {"de", "het", "een", "van", "uw", "u", "en", "in", "op", "is", "er", "wa
 
 
 def _slug(text: str, taken: set[str]) -> str:
-    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    words = [w for w in re.findall(r"[a-z0-9]+", s) if w not in _STOP]
-    base = "_".join(words[:4])[:40].strip("_") or "vraag"
-    if base[0].isdigit():
-        base = "q_" + base
-    slug, i = base, 2
-    while slug in taken:
-        slug, i = f"{base}_{i}", i + 1
+    slug = make_slug(text, taken, stop=_STOP, fallback="vraag", digit_prefix="q_", max_length=40,
+                     keep_stop_words=False)
     taken.add(slug)
     return slug
 
