@@ -37,7 +37,7 @@ import yaml
 from .layout import (ColumnHead, Records, detect_header_rows, fill_right, header_evidence, header_names,
                      is_hxl_row, read_records)
 from .nonanswers import DEFAULT_NON_ANSWERS, non_answer_keys, said_nothing
-from .schema import option_key
+from .schema import header_key, option_key
 from .slugs import make_slug
 from .units import match_unit
 from .values import is_blank, parse_number
@@ -544,16 +544,12 @@ def draft_from_records(records: Sequence[Sequence[str]], survey: str = "survey",
 
 # --- columns, tools, groups ---------------------------------------------------------------
 
-def _header_key(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
 def _assign_refs(columns: list[Column], draft: Draft) -> None:
     """A header text where it names one column; ``{position: N}`` for blank and repeated ones."""
-    count = Counter(_header_key(c.head.name) for c in columns if c.head.name.strip())
+    count = Counter(header_key(c.head.name) for c in columns if c.head.name.strip())
     for c in columns:
         name = c.head.name.strip()
-        if name and count[_header_key(name)] == 1:
+        if name and count[header_key(name)] == 1:
             c.ref = name
         else:
             c.ref = {"position": c.position}
