@@ -55,21 +55,6 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def pattern_line(path: str | Path | None, pattern: str) -> int | None:
-    """The line of a codebook file that holds this pattern (for messages), if found."""
-    if not path:
-        return None
-    try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    quoted = (pattern, pattern.replace("'", "''"), json.dumps(pattern)[1:-1])
-    for n, line in enumerate(lines, start=1):
-        if any(q in line for q in quoted):
-            return n
-    return None
-
-
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for i in items if i))
 

@@ -34,8 +34,7 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
-from .layout import (ColumnHead, Records, detect_header_rows, fill_right, header_evidence, header_names,
-                     is_hxl_row, read_records)
+from .layout import ColumnHead, fill_right, header_evidence, header_names, is_hxl_row, read_records
 from .nonanswers import DEFAULT_NON_ANSWERS, non_answer_keys, said_nothing
 from .schema import header_key, option_key
 from .slugs import make_slug

@@ -46,13 +46,6 @@ class Table:
     detected_header_rows: int = 1
     header_why: str = ""
 
-    def column_index(self) -> dict[str, int]:
-        """Header -> position (0-based), matched with white space folded and case ignored."""
-        index: dict[str, int] = {}
-        for i, h in enumerate(self.headers):
-            index.setdefault(header_key(h), i)
-        return index
-
 
 # --- reading ------------------------------------------------------------------
 

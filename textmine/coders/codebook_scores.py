@@ -34,12 +34,6 @@ class CodebookScorer:
         self.term_weight = term_weight
         self.theme_ids = codebook.ids
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        # saved before these settings existed: keep the rule it was fitted with
-        for key, old in (("combine", "mean"), ("example_pooling", "centroid"), ("term_weight", 0.0)):
-            state.setdefault(key, old)
-        self.__dict__.update(state)
-
     def fit_batch(self, batch: Batch) -> CodebookScorer:
         self.keyword = KeywordCoder(self.codebook).fit(batch)
         self.zero_shot = ZeroShotCoder(self.codebook, self.embedder,
@@ -54,11 +48,6 @@ class CodebookScorer:
     def scores(self, batch: Batch) -> np.ndarray:
         kw, zs = self.parts(batch)
         return combine_scores(kw, zs, float(self.keyword_weight), self.combine)
-
-    def positions(self, batch: Batch, keyword_scores: np.ndarray | None = None) -> np.ndarray:
-        """Relative place of each theme's first keyword match (1 when none)."""
-        pos = self.keyword.first_positions(batch, keyword_scores)
-        return np.where(np.isfinite(pos), pos, 1.0)
 
     def parts_and_positions(self, batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``parts(batch)`` and ``positions(batch)`` with one keyword pass."""

@@ -141,13 +141,6 @@ class CombinedCoder(BaseCoder, BaseEstimator):
             has_model = np.array([m is not None for m in sup.models_])
             self.weights_ = np.where(has_model & (n >= 2), n / (n + float(self.prior_strength)), 0.0)
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        # a coder saved before these parameters existed keeps the rules it was fitted with
-        for key, old in (("combine", "mean"), ("example_pooling", "centroid"), ("term_weight", 0.0),
-                         ("position_weight", 0.0), ("secondary_threshold", None)):
-            state.setdefault(key, old)
-        super().__setstate__(state)
-
     @property
     def default_threshold(self) -> float:  # type: ignore[override]
         """The codebook-only cut: 0.4 for noisy-or, 0.3 for the mean (module doc)."""
