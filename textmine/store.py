@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 
-from . import __version__
+from .version import __version__
 from .errors import InputError
 from .schema import Schema
 

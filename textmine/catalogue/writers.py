@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable
 
-from .. import __version__
+from ..version import __version__
 from ..atomic import atomic_path, write_text
 from ..errors import InputError
 from ..export import answer_key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from .. import __version__
+from ..version import __version__
 from . import blocks
 from .evidence import Evidence
 from .fmt import count, esc
