@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from textmine.codebook import NON_ANSWER, OVERIG, Theme, load_codebook, slugify
+from textmine.codebook import NON_ANSWER, OVERIG, Theme, import_qdc, load_codebook, slugify
 from textmine.errors import InputError
-from textmine.qdc import NAMESPACE, export_qdc, import_qdc, theme_guid
+from textmine.qdc import NAMESPACE, export_qdc, theme_guid
 from tm_testutil import refi_xsd_validator
 
 CODEBOOKS = Path(__file__).parent.parent / "data" / "codebooks"

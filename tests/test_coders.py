@@ -461,7 +461,7 @@ def test_new_parameters_survive_clone_and_pickle(codebook):
                                   "zie vorige bevraging", "Zie antwoord hierboven", "idem", "weet ik niet",
                                   "N.V.T. voor ons", "//", "no idea", "je ne sais pas"])
 def test_passing_on_is_a_non_answer(text):
-    from textmine.nlp.flags import is_non_answer
+    from textmine.nonanswers import is_non_answer
     assert is_non_answer(text)
 
 
@@ -470,7 +470,7 @@ def test_passing_on_is_a_non_answer(text):
                                   "zie vorige bevraging: de stedenband met Nicaragua loopt nog en we steunen er een school",
                                   "vraag naar meer budget", "Mail de wereldwinkel"])
 def test_answers_that_mention_not_knowing_stay_answers(text):
-    from textmine.nlp.flags import is_non_answer
+    from textmine.nonanswers import is_non_answer
     assert not is_non_answer(text)
 
 
@@ -515,23 +515,6 @@ def test_nothing_yet_gives_way_only_to_a_clear_project(codebook):
     assert strict.code(passing_mention) == [["niets"]]
     project = ["ik ben nieuw maar we hebben een stedenband met de partnergemeente"]
     assert strict.code(project) == loose.code(project) == [["partner"]]
-
-
-def test_coder_pickled_before_the_new_settings_still_codes(codebook):
-    # a saved coder from before example pooling / noisy-or: its state lacks the new settings
-    import pickle
-    old = CombinedCoder(codebook, EMB, combine="mean", example_pooling="centroid", position_weight=0.0,
-                        secondary_threshold=None, example_weight=0.25).fit(make_answers(["onze stedenband"]))
-    texts = ["onze stedenband met de partnergemeente", "het festival op de markt", "blablabla"]
-    expected = old.code(texts)
-    for obj in (old, old.codebook_scorer_, old.codebook_scorer_.zero_shot):
-        for key in ("combine", "example_pooling", "term_weight", "position_weight", "secondary_threshold",
-                    "example_vectors_", "example_owner_", "term_vectors_", "term_owner_"):
-            obj.__dict__.pop(key, None)
-    again = pickle.loads(pickle.dumps(old))
-    assert again.combine == "mean" and again.secondary_threshold is None
-    assert again.codebook_scorer_.zero_shot.example_pooling == "centroid"
-    assert again.code(texts) == expected
 
 
 def test_score_and_code_scores_once_and_matches_the_separate_calls(codebook):

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -25,7 +24,9 @@ import yaml
 
 from .errors import InputError, yaml_error
 from .patterns import PatternProblem, SafePattern, check_pattern
+from .qdc import export_qdc, read_qdc
 from .safeyaml import load_with_node, read_yaml_text
+from .slugs import make_slug
 
 # Outcomes of coding that are not themes of the file: an answer with content
 # but no theme, and an answer without content ("nvt", "-", "geen idee").
@@ -54,36 +55,14 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def pattern_line(path: str | Path | None, pattern: str) -> int | None:
-    """The line of a codebook file that holds this pattern (for messages), if found."""
-    if not path:
-        return None
-    try:
-        lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    quoted = (pattern, pattern.replace("'", "''"), json.dumps(pattern)[1:-1])
-    for n, line in enumerate(lines, start=1):
-        if any(q in line for q in quoted):
-            return n
-    return None
-
-
 def _unique(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i for i in items if i))
 
 
 def slugify(label: str, taken: Collection[str] = ()) -> str:
     """A theme id from a label, unique against ``taken`` and the special codes."""
-    s = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", s)
-    base = "_".join(([w for w in words if w not in _SLUG_STOP] or words)[:4]) or "thema"
-    if base[0].isdigit():
-        base = "t_" + base
-    slug, i = base, 2
-    while slug in taken or slug in SPECIAL_CODES:
-        slug, i = f"{base}_{i}", i + 1
-    return slug
+    return make_slug(label, taken, stop=_SLUG_STOP, fallback="thema", digit_prefix="t_",
+                     reserved=SPECIAL_CODES)
 
 
 @dataclass(frozen=True)
@@ -338,7 +317,6 @@ class Codebook:
         if not target.name:
             raise InputError("no path to save the codebook to")
         if target.suffix.lower() == ".qdc":
-            from .qdc import export_qdc
             return export_qdc(self, target)
         if target.suffix.lower() not in YAML_SUFFIXES:
             raise InputError("save a codebook as .yaml (or .qdc for QDA software)", file=target)
@@ -369,12 +347,51 @@ def load_codebook(path: str | Path) -> Codebook:
     text file with one label per line, or REFI-QDA .qdc."""
     path = Path(path)
     if path.suffix.lower() == ".qdc":
-        from .qdc import import_qdc
         return import_qdc(path)
     text = read_yaml_text(path, "codebook file")  # also the size limit for label lists
     if path.suffix.lower() in YAML_SUFFIXES:
         return _from_yaml(text, str(path))
     return _from_lines(text, str(path))
+
+
+def import_qdc(path: str | Path, *, survey: str | None = None, question: str | None = None,
+               label: str | None = None) -> Codebook:
+    """Read a REFI-QDA codebook (.qdc, or a .qdpx's Project.xml) as a Codebook.
+    Lenient: a code without a usable textmine id gets one slugged from its name."""
+    doc = read_qdc(path)
+    file = str(path)
+    themes: list[Theme] = []
+    notes: list[str] = []
+    taken: set[str] = set()  # theme ids so far (a set: 10,000 codes must not cost n²)
+    for code in doc.codes:  # parents come before their children
+        theme_id = code.fields.get("id")
+        if not theme_id or not ID_PATTERN.match(theme_id) or theme_id in taken:
+            if theme_id:
+                notes.append(f"line {code.line}: id '{theme_id}' unusable, slugged from the name")
+            theme_id = slugify(code.name, taken)
+        themes.append(Theme(id=theme_id, label=code.name, description=code.description,
+                            keywords=tuple(code.fields.get("keywords", ())),
+                            patterns=tuple(code.fields.get("patterns", ())),
+                            examples=tuple(code.fields.get("examples", ())),
+                            parent=None if code.parent is None else themes[code.parent].id,
+                            exclusive=code.fields.get("exclusive", False)))
+        taken.add(theme_id)
+    try:
+        validate_themes(themes)
+    except ThemeProblem as p:
+        row = doc.codes[p.index].line if p.index is not None else doc.line
+        raise InputError(p.message, file=file, row=row) from None
+    if doc.sets:
+        notes.append(f"{len(doc.sets)} set(s) ignored, textmine codebooks have "
+                     f"no sets: {', '.join(doc.sets)}")
+    not_codable = [c.name for c in doc.codes if not c.codable]
+    if not_codable:
+        notes.append("codes marked not codable imported as themes (parents): "
+                     + ", ".join(not_codable))
+    return Codebook(themes=tuple(themes), survey=survey or doc.origin.get("survey"),
+                    question=question or doc.origin.get("question"),
+                    label=label or doc.origin.get("label") or "", path=file,
+                    notes=tuple(notes))
 
 
 def _from_lines(text: str, file: str) -> Codebook:

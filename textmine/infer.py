@@ -34,9 +34,10 @@ from typing import Any, Iterable, Sequence
 
 import yaml
 
-from .layout import (ColumnHead, Records, detect_header_rows, fill_right, header_evidence, header_names,
-                     is_hxl_row, read_records)
-from .schema import option_key
+from .layout import ColumnHead, fill_right, header_evidence, header_names, is_hxl_row, read_records
+from .nonanswers import DEFAULT_NON_ANSWERS, non_answer_keys, said_nothing
+from .schema import header_key, option_key
+from .slugs import make_slug
 from .units import match_unit
 from .values import is_blank, parse_number
 
@@ -255,8 +256,9 @@ SCALES: list[tuple[str, list[list[str]]]] = [
     _scale("likely-fr-5", "très improbable|très peu probable", "improbable|peu probable",
            "ni probable ni improbable|neutre", "probable|plutôt probable", "très probable"),
 ]
-# Answers outside any scale: counted, kept out of the base of a Likert question.
-NON_ANSWERS = [
+# Answers outside any scale: counted, kept out of the base of a Likert question. (Not the
+# open-answer non-answer test of textmine.nonanswers: "nee" and "geen" are options here.)
+OUTSIDE_SCALE = [
     "weet niet", "weet ik niet", "niet van toepassing", "n.v.t.", "nvt", "n.v.t", "geen mening", "geen idee",
     "geen antwoord", "wil ik niet zeggen", "zeg ik liever niet",
     "don't know", "do not know", "i don't know", "not applicable", "n/a", "na", "not sure", "no opinion",
@@ -265,17 +267,17 @@ NON_ANSWERS = [
     "ne sais pas", "je ne sais pas", "sans opinion", "non applicable", "pas applicable", "sans objet",
     "ne s'applique pas", "nsp", "je préfère ne pas répondre",
 ]
-_NON_ANSWER_KEYS = {_norm(v) for v in NON_ANSWERS}
+_OUTSIDE_SCALE_KEYS = {_norm(v) for v in OUTSIDE_SCALE}
 # Longer spellings of the same ("N/A - skip, don't know.", "Does not apply.").
-_NON_ANSWER_START = re.compile(r"^(n/a|n\.v\.t|nvt|don't know|do not know|not applicable|does not apply|"
+_OUTSIDE_SCALE_START = re.compile(r"^(n/a|n\.v\.t|nvt|don't know|do not know|not applicable|does not apply|"
                                r"weet (ik )?niet|niet van toepassing|geen mening|ne sais pas|sans opinion|"
                                r"prefer not to (say|answer)|i don't know|i do not know)(?![\w/])")
 
 
-def _is_non_answer(text: str) -> bool:
+def _outside_scale(text: str) -> bool:
     """'Weet niet', 'N/A', 'Does not apply.': an answer outside any scale."""
     k = _norm(text)
-    return k in _NON_ANSWER_KEYS or k.rstrip(" .!") in _NON_ANSWER_KEYS or bool(_NON_ANSWER_START.match(k))
+    return k in _OUTSIDE_SCALE_KEYS or k.rstrip(" .!") in _OUTSIDE_SCALE_KEYS or bool(_OUTSIDE_SCALE_START.match(k))
 _SCALE_WORDS = {
     "agree": r"\b(eens|oneens|akkoord|agree|disagree|agreement|accord|stelling(en)?|statements?|affirmations?)\b",
     "satisfied": r"(tevreden|satisf|content)",
@@ -541,16 +543,12 @@ def draft_from_records(records: Sequence[Sequence[str]], survey: str = "survey",
 
 # --- columns, tools, groups ---------------------------------------------------------------
 
-def _header_key(text: str) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
 def _assign_refs(columns: list[Column], draft: Draft) -> None:
     """A header text where it names one column; ``{position: N}`` for blank and repeated ones."""
-    count = Counter(_header_key(c.head.name) for c in columns if c.head.name.strip())
+    count = Counter(header_key(c.head.name) for c in columns if c.head.name.strip())
     for c in columns:
         name = c.head.name.strip()
-        if name and count[_header_key(name)] == 1:
+        if name and count[header_key(name)] == 1:
             c.ref = name
         else:
             c.ref = {"position": c.position}
@@ -1172,7 +1170,7 @@ def _one_of_columns(q: dict[str, Any], cols: list[Column], options: list[str], s
     if scale is not None or numbered is not None:
         points, extra = (scale[1], scale[2]) if scale is not None else numbered  # type: ignore[misc]
         ordered = [o for o in points if o in by_option] + [o for o in options if o not in points]
-        extra = [o for o in ordered if o in extra or _is_non_answer(o)]
+        extra = [o for o in ordered if o in extra or _outside_scale(o)]
         if len(ordered) - len(extra) < 2:
             return None
         out.update(type="likert", columns={o: by_option[o].ref for o in ordered})
@@ -1303,7 +1301,7 @@ def classify(values: list[str], header: str = "", pool: list[str] | None = None,
         options = _order_choices(counts, spelled)
         why = [f"single: {distinct} distinct answers, repeated across {n} respondents"
                + (" (long option texts, but the same few recur: a choice)" if long_values else "")]
-        nonans = [o for o in options if _is_non_answer(o)]
+        nonans = [o for o in options if _outside_scale(o)]
         if nonans:
             why.append(f"{', '.join(nonans)}: kept as options in the base; add exclude_from_base to leave them out")
         return "single", {"options": options}, why
@@ -1312,15 +1310,17 @@ def classify(values: list[str], header: str = "", pool: list[str] | None = None,
 
 # What respondents type into an open question when they have nothing to say: recurring, but
 # no evidence of a choice ("nvt" 100 times beside 20 typed answers is an open question).
-_FILLERS = {"-", "--", "/", ".", "x", "geen", "niets", "nee", "neen", "no", "none", "nothing", "nope",
-            "rien", "non", "aucun", "aucune", "geen opmerkingen", "geen opmerking", "no comment", "no comments"}
+# The cleaning's non-answer test (textmine.nonanswers), with the English and French
+# fillers exports also hold.
+_FILLER_KEYS = non_answer_keys((*DEFAULT_NON_ANSWERS, "no", "none", "nothing", "nope", "rien", "non",
+                                "aucun", "aucune", "no comment", "no comments"))
 
 
 def _is_choice(counts: Counter[str], spelled: dict[str, str], n: int) -> bool:
     """A few answers that recur: a choice, even when the options are long sentences.
     Non-answers and fillers do not count as recurring answers."""
     said = {k: c for k, c in counts.items()
-            if not (_is_non_answer(spelled[k]) or option_key(spelled[k]).strip(" .!") in _FILLERS)}
+            if not (_outside_scale(spelled[k]) or said_nothing(spelled[k], _FILLER_KEYS))}
     if said and len(said) < len(counts):
         return _is_choice(said, spelled, sum(said.values()))
     distinct = len(counts)
@@ -1419,8 +1419,8 @@ def match_scale(values: Sequence[str], answers: int = 0) -> tuple[str, list[str]
     keys = {}
     for v in values:
         keys.setdefault(_norm(v), v)
-    extra = [v for k, v in keys.items() if _is_non_answer(k)]
-    inside = {k: v for k, v in keys.items() if not _is_non_answer(k)}
+    extra = [v for k, v in keys.items() if _outside_scale(k)]
+    inside = {k: v for k, v in keys.items() if not _outside_scale(k)}
     if len(inside) < 2:
         return None
     best = None
@@ -1468,7 +1468,7 @@ def _numbered_scale(values: Sequence[str]) -> tuple[list[str], list[str]] | None
     extra = []
     labelled = 0
     for v in dict.fromkeys(values):
-        if _is_non_answer(v):
+        if _outside_scale(v):
             extra.append(v)
             continue
         m = _LABELLED_NUMBER.match(v)
@@ -1493,11 +1493,11 @@ def _order_choices(counts: Counter[str], spelled: dict[str, str]) -> list[str]:
     non-answers last."""
     keys = list(counts)
     for pair in _YES_NO:
-        if all(_norm(k) in pair or _is_non_answer(k) for k in keys) and any(_norm(k) in pair for k in keys):
+        if all(_norm(k) in pair or _outside_scale(k) for k in keys) and any(_norm(k) in pair for k in keys):
             main = sorted([k for k in keys if _norm(k) in pair], key=lambda k: pair.index(_norm(k)))
             rest = [k for k in keys if k not in main]
             return [spelled[k] for k in main + rest]
-    nonans = [k for k in keys if _is_non_answer(k)]
+    nonans = [k for k in keys if _outside_scale(k)]
     main = [k for k in keys if k not in nonans]
     numbers = {k: _first_number(spelled[k]) for k in main}
     if sum(x is not None for x in numbers.values()) >= 0.6 * len(main) and len(main) > 2:
@@ -1675,14 +1675,8 @@ _STOP = {"de", "het", "een", "van", "uw", "u", "en", "in", "op", "is", "er", "wa
 
 
 def _slug(text: str, taken: set[str]) -> str:
-    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
-    words = [w for w in re.findall(r"[a-z0-9]+", s) if w not in _STOP]
-    base = "_".join(words[:4])[:40].strip("_") or "vraag"
-    if base[0].isdigit():
-        base = "q_" + base
-    slug, i = base, 2
-    while slug in taken:
-        slug, i = f"{base}_{i}", i + 1
+    slug = make_slug(text, taken, stop=_STOP, fallback="vraag", digit_prefix="q_", max_length=40,
+                     keep_stop_words=False)
     taken.add(slug)
     return slug
 

@@ -19,7 +19,7 @@ from rapidfuzz import process
 from .errors import InputError
 from .layout import (ColumnHead, frame_records, header_evidence, header_like, header_names, is_frame, loose_key,
                      read_records)
-from .schema import ColumnRef, IncludeRule, Question, Schema, column_ref_text
+from .schema import ColumnRef, IncludeRule, Question, Schema, column_ref_text, header_key
 from .store import SaveReport, Store
 from .units import UnitMatch, match_unit
 from .values import parse_number
@@ -50,17 +50,6 @@ class Table:
     header_rows: int = 1
     detected_header_rows: int = 1
     header_why: str = ""
-
-    def column_index(self) -> dict[str, int]:
-        """Header -> position (0-based), matched with white space folded and case ignored."""
-        index: dict[str, int] = {}
-        for i, h in enumerate(self.headers):
-            index.setdefault(_header_key(h), i)
-        return index
-
-
-def _header_key(header: str) -> str:
-    return " ".join(str(header).split()).casefold()
 
 
 # --- reading ------------------------------------------------------------------
@@ -163,7 +152,7 @@ class _Columns:
         self.table = table
         self.positions: dict[str, list[int]] = {}
         for i, h in enumerate(table.headers):
-            self.positions.setdefault(_header_key(h), []).append(i)
+            self.positions.setdefault(header_key(h), []).append(i)
         self.used: dict[int, str] = {}
 
     def __call__(self, ref: ColumnRef, what: str, owner: str | None = None) -> int:
@@ -175,7 +164,7 @@ class _Columns:
                                  f"({len(t.headers)})", file=f, row=1)
             i = ref - 1
         else:
-            found = self.positions.get(_header_key(ref), [])
+            found = self.positions.get(header_key(ref), [])
             if not found:
                 hits = process.extract(ref, t.headers, limit=1, score_cutoff=60)
                 hint = f" (did you mean \"{hits[0][0]}\"?)" if hits else ""

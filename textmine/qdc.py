@@ -27,13 +27,13 @@ from __future__ import annotations
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 from xml.parsers import expat
 
 from .atomic import write_bytes
-from .codebook import ID_PATTERN, Codebook, Theme, ThemeProblem, slugify, validate_themes
 from .errors import InputError
 
 NAMESPACE = "urn:QDA-XML:codebook:1.0"
@@ -42,6 +42,29 @@ MARKER = "[textmine]"
 # Fixed namespace for textmine's GUIDs: uuid5(NAMESPACE_URL, "urn:textmine:codebook").
 _GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:textmine:codebook")
 _MARKER_LINE = re.compile(r"^[ \t]*\[textmine\][ \t]*$", re.MULTILINE)
+
+
+# This module is the file format only: it writes any codebook shaped like these
+# and reads codes into plain records; textmine.codebook builds its model from
+# them (so the model can save itself as .qdc without a circular import).
+class Theme(Protocol):
+    id: str
+    label: str
+    description: str
+    keywords: tuple[str, ...]
+    patterns: tuple[str, ...]
+    examples: tuple[str, ...]
+    parent: str | None
+    exclusive: bool
+
+
+class Codebook(Protocol):
+    themes: tuple[Theme, ...]
+    survey: str | None
+    question: str | None
+    label: str
+
+    def children(self, theme_id: str) -> Sequence[Theme]: ...
 
 
 def code_guid(survey: str | None, question: str | None, theme_id: str) -> str:
@@ -202,9 +225,31 @@ def _parse(data: bytes, file: str) -> _Node:
     return roots[0]
 
 
-def import_qdc(path: str | Path, *, survey: str | None = None, question: str | None = None,
-               label: str | None = None) -> Codebook:
-    """Read a REFI-QDA codebook (.qdc, or a .qdpx's Project.xml) as a Codebook."""
+@dataclass(frozen=True)
+class QdcCode:
+    """One ``Code`` as read: its name, free description, textmine's fields from
+    the description block, its parent (index into the codes) and its line."""
+
+    name: str
+    description: str
+    fields: dict
+    parent: int | None
+    line: int
+    codable: bool
+
+
+@dataclass(frozen=True)
+class QdcCodebook:
+    """A REFI-QDA codebook as read: codes in document order (parents first)."""
+
+    codes: tuple[QdcCode, ...]
+    origin: dict[str, str]  # survey, question, label from textmine's origin attribute
+    sets: tuple[str, ...]  # names of Sets (textmine codebooks have none)
+    line: int  # line of the CodeBook element
+
+
+def read_qdc(path: str | Path) -> QdcCodebook:
+    """Read a REFI-QDA codebook (.qdc, or a .qdpx's Project.xml) as plain records."""
     path = Path(path)
     file = str(path)
     try:
@@ -224,55 +269,25 @@ def import_qdc(path: str | Path, *, survey: str | None = None, question: str | N
     if codes is None or not codes.findall("Code"):
         raise InputError("the codebook has no codes", file=file, row=book.line)
 
-    themes: list[Theme] = []
-    lines: list[int] = []
-    notes: list[str] = []
-    not_codable: list[str] = []
-    taken: set[str] = set()  # theme ids so far (a set: 10,000 codes must not cost n²)
+    found: list[QdcCode] = []
 
-    def visit(node: _Node, parent: str | None) -> None:
+    def visit(node: _Node, parent: int | None) -> None:
         name = " ".join(node.attrs.get("name", "").split())
         if not name:
             raise InputError("<Code> without a name", file=file, row=node.line)
         desc_node = node.find("Description")
         description, extra = parse_description(
             "".join(desc_node.text) if desc_node is not None else "")
-        theme_id = extra.get("id")
-        if not theme_id or not ID_PATTERN.match(theme_id) or theme_id in taken:
-            if theme_id:
-                notes.append(f"line {node.line}: id '{theme_id}' unusable, slugged from the name")
-            theme_id = slugify(name, taken)
-        if node.attrs.get("isCodable", "true").strip().lower() in ("false", "0"):
-            not_codable.append(name)
-        themes.append(Theme(id=theme_id, label=name, description=description,
-                            keywords=tuple(extra.get("keywords", ())),
-                            patterns=tuple(extra.get("patterns", ())),
-                            examples=tuple(extra.get("examples", ())),
-                            parent=parent, exclusive=extra.get("exclusive", False)))
-        taken.add(theme_id)
-        lines.append(node.line)
+        codable = node.attrs.get("isCodable", "true").strip().lower() not in ("false", "0")
+        found.append(QdcCode(name, description, extra, parent, node.line, codable))
+        here = len(found) - 1
         for child in node.findall("Code"):
-            visit(child, theme_id)
+            visit(child, here)
 
     for code in codes.findall("Code"):
         visit(code, None)
-    try:
-        validate_themes(themes)
-    except ThemeProblem as p:
-        row = lines[p.index] if p.index is not None else book.line
-        raise InputError(p.message, file=file, row=row) from None
-
     sets = book.find("Sets")
-    if sets is not None and sets.findall("Set"):
-        names = ", ".join(s.attrs.get("name", "?") for s in sets.findall("Set"))
-        notes.append(f"{len(sets.findall('Set'))} set(s) ignored, textmine codebooks have "
-                     f"no sets: {names}")
-    if not_codable:
-        notes.append("codes marked not codable imported as themes (parents): "
-                     + ", ".join(not_codable))
+    set_names = tuple(s.attrs.get("name", "?") for s in sets.findall("Set")) if sets is not None else ()
     meta = _ORIGIN.match(book.attrs.get("origin", "").strip())
-    meta_dict = meta.groupdict() if meta else {}
-    return Codebook(themes=tuple(themes), survey=survey or meta_dict.get("survey"),
-                    question=question or meta_dict.get("question"),
-                    label=label or meta_dict.get("label") or "", path=file,
-                    notes=tuple(notes))
+    origin = {k: v for k, v in (meta.groupdict() if meta else {}).items() if v}
+    return QdcCodebook(tuple(found), origin, set_names, book.line)

@@ -42,6 +42,12 @@ def option_key(value: str) -> str:
     return " ".join(str(value).split()).casefold()
 
 
+def header_key(header: str) -> str:
+    """How a header text names a column: white space folded, case ignored (the
+    schema draft and ingest must agree on when a header is unique)."""
+    return option_key(header)
+
+
 def column_ref_yaml(ref: ColumnRef) -> Any:
     """A column reference as the schema writes it: the header text or ``{"position": N}``."""
     return {"position": ref} if isinstance(ref, int) else ref

@@ -42,14 +42,17 @@ class UnitMatch:
     suggestions: tuple[str, ...] = ()
 
 
+def strip_prefixes(name: str) -> str:
+    """The name without 'Stad', 'Gemeente', 'Lokaal bestuur', ... in front (repeatedly), case kept."""
+    while (stripped := _PREFIX.sub("", name)) != name:
+        name = stripped
+    return name
+
+
 def normalise_name(name: str) -> str:
+    """Matching form: accents, case, hyphens, apostrophes and 'Stad'/'Gemeente' prefixes folded."""
     s = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    s = " ".join(s.replace("-", " ").replace("'", " ").split()).casefold()
-    while True:
-        stripped = _PREFIX.sub("", s)
-        if stripped == s:
-            return s
-        s = stripped
+    return strip_prefixes(" ".join(s.replace("-", " ").replace("'", " ").split()).casefold())
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +97,7 @@ def respondent_name(municipality: object, unit: object, respondent_id: object) -
     if isinstance(municipality, str) and municipality.strip():
         return municipality
     if isinstance(unit, str) and unit.strip():
-        from .nlp.pii import redact_field
+        from .nlp.answers import redact_field
 
         return redact_field(unit)
     return f"respondent {respondent_id}"

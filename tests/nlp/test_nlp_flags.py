@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from textmine.nlp.answers import clean_answers
-from textmine.nlp.flags import find_duplicates, is_non_answer
+from textmine.nlp.flags import find_duplicates
+from textmine.nonanswers import is_non_answer
 
 NON_ANSWERS = ["nvt", "NVT", "n.v.t.", "n.v.t", "N.V.T.", "nee", "Nee.", "neen", "geen", "Geen.", "geen idee",
                "Geen idee!", "weet niet", "Weet ik niet", "-", "/", "x", "X", "...", "?", "", "   ", "\u2026",

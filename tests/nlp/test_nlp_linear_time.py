@@ -21,10 +21,10 @@ from typing import Callable
 
 import pytest
 
-from textmine.nlp.flags import answer_key
 from textmine.nlp.normalize import normalize_text, original_offsets
 from textmine.nlp.pii import find_pattern_pii
 from textmine.nlp.resources import data_dir
+from textmine.nonanswers import answer_key
 
 SIZE = int(os.environ.get("TEXTMINE_ADVERSARIAL_SIZE", "100000"))
 MAX_RATIO = 20.0

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from textmine.nlp.evaluate import evaluate_pii, load_pii_testset
-from textmine.nlp.pii import find_pattern_pii, iban_check, redact, redact_field
+from textmine.nlp.answers import redact_field
+from textmine.nlp.pii import find_pattern_pii, iban_check, redact
 from textmine.nlp.resources import data_dir
 
 TESTSET = data_dir() / "pii_testset"

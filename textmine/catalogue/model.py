@@ -60,7 +60,7 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
     from ..coding import code_question
     from ..questions import open_question_survey, resolve_codebook
     from ..config import load_config
-    from ..nlp.pii import redact_field
+    from ..nlp.answers import redact_field
 
     survey = open_question_survey(store, question, survey)
     if wave is not None and not store.waves(survey, wave):
@@ -132,16 +132,14 @@ def _municipality(unit: str | None, matched: str | None) -> tuple[str | None, st
     A 2022 answer from Wachtebeke is Wachtebeke's practice, now part of Lochristi;
     an unmatched unit keeps the name the respondent gave.
     """
-    from ..units import _PREFIX, normalise_name
+    from ..units import normalise_name, strip_prefixes
 
     if not unit:
         return matched, None
     if matched is None or normalise_name(unit) == normalise_name(matched):
         shown = matched or unit
         return shown, None
-    own = unit.strip()
-    while (stripped := _PREFIX.sub("", own)) != own:
-        own = stripped
+    own = strip_prefixes(unit.strip())
     if own.isupper() or own.islower():
         own = own.title()
     return own, matched

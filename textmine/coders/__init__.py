@@ -18,7 +18,8 @@ pipelines and ``GridSearchCV`` work. Prefer a backend *name* as embedder
 there: ``clone`` deep-copies parameter objects, and a loaded model is big.
 """
 from .base import Answer, Batch, as_batch, as_indicator, bare_codebook, make_answers, resolve_embedder
-from .combined import CodebookScorer, CombinedCoder
+from .codebook_scores import CodebookScorer
+from .combined import CombinedCoder
 from .keyword import KeywordCoder
 from .supervised import SupervisedCoder
 from .thresholds import assign_themes, best_f1_threshold, codes_to_indicator, learn_thresholds

@@ -72,73 +72,9 @@ from sklearn.base import BaseEstimator
 from textmine.codebook import Codebook
 
 from .base import Batch, BaseCoder, fit_embedder, resolve_embedder
-from .keyword import KeywordCoder
+from .codebook_scores import MEAN_RULE_CUT, CodebookScorer, combine_scores
 from .supervised import SupervisedCoder
-from .zeroshot import ZeroShotCoder, theme_text
-
-
-class CodebookScorer:
-    """Keyword + zero-shot scores of a codebook (a helper, not an estimator)."""
-
-    def __init__(self, codebook: Codebook, embedder: Any, keyword_weight: float = 0.5,
-                 example_weight: float = 0.5, example_pooling: str = "max",
-                 combine: str = "mean", term_weight: float = 0.0) -> None:
-        self.codebook = codebook
-        self.embedder = embedder
-        self.keyword_weight = keyword_weight
-        self.example_weight = example_weight
-        self.example_pooling = example_pooling
-        if combine not in COMBINE_RULES:
-            raise ValueError(f"combine must be one of {COMBINE_RULES}, not {combine!r}")
-        self.combine = combine
-        self.term_weight = term_weight
-        self.theme_ids = codebook.ids
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        # saved before these settings existed: keep the rule it was fitted with
-        for key, old in (("combine", "mean"), ("example_pooling", "centroid"), ("term_weight", 0.0)):
-            state.setdefault(key, old)
-        self.__dict__.update(state)
-
-    def fit_batch(self, batch: Batch) -> CodebookScorer:
-        self.keyword = KeywordCoder(self.codebook).fit(batch)
-        self.zero_shot = ZeroShotCoder(self.codebook, self.embedder,
-                                       example_weight=self.example_weight,
-                                       example_pooling=self.example_pooling,
-                                       term_weight=self.term_weight).fit(batch)
-        return self
-
-    def parts(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-        return self.keyword._scores(batch), self.zero_shot._scores(batch)
-
-    def scores(self, batch: Batch) -> np.ndarray:
-        kw, zs = self.parts(batch)
-        return combine_scores(kw, zs, float(self.keyword_weight), self.combine)
-
-    def positions(self, batch: Batch, keyword_scores: np.ndarray | None = None) -> np.ndarray:
-        """Relative place of each theme's first keyword match (1 when none)."""
-        pos = self.keyword.first_positions(batch, keyword_scores)
-        return np.where(np.isfinite(pos), pos, 1.0)
-
-    def parts_and_positions(self, batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """``parts(batch)`` and ``positions(batch)`` with one keyword pass."""
-        kw, pos = self.keyword.scores_and_positions(batch)
-        return kw, self.zero_shot._scores(batch), np.where(np.isfinite(pos), pos, 1.0)
-
-
-COMBINE_RULES = ("noisy_or", "mean")
-# the mean rule's cut: its codebook-only threshold, the cut of blended themes (on its
-# scale) and the agreement a further code needs (``secondary_threshold``), module doc
-MEAN_RULE_CUT = 0.3
-
-
-def combine_scores(kw: np.ndarray, zs: np.ndarray, keyword_weight: float = 0.5,
-                   rule: str = "noisy_or") -> np.ndarray:
-    """Keyword and zero-shot scores into one codebook score (module doc)."""
-    a = float(keyword_weight)
-    if rule == "mean":
-        return a * kw + (1 - a) * zs
-    return 1.0 - np.clip(1.0 - 2 * a * kw, 0, 1) * np.clip(1.0 - 2 * (1 - a) * zs, 0, 1)
+from .zeroshot import theme_text
 
 
 class CombinedCoder(BaseCoder, BaseEstimator):
@@ -198,18 +134,12 @@ class CombinedCoder(BaseCoder, BaseEstimator):
             sup = SupervisedCoder(emb, use_tfidf=self.use_tfidf, codebook=cb,
                                   use_examples=self.use_examples, C=self.C, calibrate=self.calibrate,
                                   threshold=0.5)
-            sup._fit(batch, Y, cb.ids)
+            # only its models are blended in: the codebook part is ours, so no fallback scorer
+            sup._fit_models(batch, Y, cb.ids)
             self.supervised_ = sup
             n = sup.n_positive_.astype(float)
             has_model = np.array([m is not None for m in sup.models_])
             self.weights_ = np.where(has_model & (n >= 2), n / (n + float(self.prior_strength)), 0.0)
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        # a coder saved before these parameters existed keeps the rules it was fitted with
-        for key, old in (("combine", "mean"), ("example_pooling", "centroid"), ("term_weight", 0.0),
-                         ("position_weight", 0.0), ("secondary_threshold", None)):
-            state.setdefault(key, old)
-        super().__setstate__(state)
 
     @property
     def default_threshold(self) -> float:  # type: ignore[override]

@@ -183,14 +183,6 @@ class KeywordCoder(BaseCoder, BaseEstimator):
         pos[(ev > 0) & ~np.isfinite(pos)] = 1.0
         return ev, pos
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        # A coder pickled by an older textmine has compiled regexes, not checked patterns.
-        super().__setstate__(state)
-        if "theme_ids_" in self.__dict__ and "_patterns" not in self.__dict__:
-            self._patterns = [t.safe_patterns for t in self.codebook.themes]
-            self._compound_lengths = sorted({len(k) for k in self._compound_words})
-            self.__dict__.pop("_regexes", None)
-
     def _search(self, sp: SafePattern, j: int, text: str) -> int:
         try:
             return sp.search(text)
@@ -212,13 +204,11 @@ class KeywordCoder(BaseCoder, BaseEstimator):
         pos = np.array([p for _, p in pairs]).reshape(len(batch), k)
         return ev, pos
 
-    def first_positions(self, X: Any, scores: np.ndarray | None = None) -> np.ndarray:
+    def first_positions(self, X: Any) -> np.ndarray:
         """Where in each answer each theme's first keyword or pattern match
         starts, as a share of the answer's length (0 = at the start); ``inf``
         for themes without a match. Respondents tend to name their main
-        project first, so this orders themes of equal strength. (``scores``
-        is accepted for compatibility: the evidence now comes from the same
-        pass.)"""
+        project first, so this orders themes of equal strength."""
         from .base import as_batch
         self._check_fitted()
         return self._match_batch(as_batch(X))[1]

@@ -36,7 +36,8 @@ from sklearn.base import BaseEstimator
 
 from textmine.codebook import Codebook
 
-from .base import Batch, BaseCoder, fit_embedder, resolve_embedder, simple_lemmas
+from .base import Batch, BaseCoder, encode, fit_embedder, resolve_embedder, simple_lemmas
+from .codebook_scores import CodebookScorer
 
 
 def _lemma_analyzer(lemmas: Any) -> list[str]:
@@ -93,6 +94,13 @@ class SupervisedCoder(BaseCoder, BaseEstimator):
         return sparse.hstack([sparse.csr_matrix(V), T], format="csr")
 
     def _fit(self, batch: Batch, Y: np.ndarray | None, ids: list[str]) -> None:
+        self._fit_models(batch, Y, ids)
+        needs_fallback = any(m is None for m in self.models_)
+        self.fallback_ = self._make_fallback(batch) if needs_fallback else None
+
+    def _fit_models(self, batch: Batch, Y: np.ndarray | None, ids: list[str]) -> None:
+        """Everything but the fallback for themes without a model (``model_scores``
+        needs no more: CombinedCoder blends its own codebook scores in)."""
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
@@ -122,7 +130,6 @@ class SupervisedCoder(BaseCoder, BaseEstimator):
         self.embedder_ = emb
         V = batch.ensure_vectors(emb)[keep] if len(batch) else np.zeros((0, 0), np.float32)
         if ex_texts:
-            from .base import encode
             Ve = encode(emb, ex_texts)
             V = Ve if len(V) == 0 else np.vstack([V, Ve])
             lemmas = lemmas + [simple_lemmas(e) for e in ex_texts]
@@ -139,7 +146,6 @@ class SupervisedCoder(BaseCoder, BaseEstimator):
         self.models_: list[Any] = [None] * k
         self.calibrated_ = [False] * k
         if n == 0:
-            self.fallback_ = self._make_fallback(batch)
             return
         F = self._features(V, lemmas)
         for j in range(k):
@@ -154,12 +160,10 @@ class SupervisedCoder(BaseCoder, BaseEstimator):
             else:
                 model = lr
             self.models_[j] = model.fit(F, Yt[:, j])
-        self.fallback_ = self._make_fallback(batch) if any(m is None for m in self.models_) else None
 
     def _make_fallback(self, batch: Batch) -> Any:
         if self.codebook is None:
             return None
-        from .combined import CodebookScorer
         return CodebookScorer(self.codebook, self.embedder_).fit_batch(batch)
 
     def model_scores(self, batch: Batch) -> np.ndarray:

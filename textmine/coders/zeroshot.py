@@ -136,12 +136,6 @@ class ZeroShotCoder(BaseCoder, BaseEstimator):
         self.threshold = threshold
         self.min_threshold_pos = min_threshold_pos
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        # saved before example pooling existed: the centroid prototypes it was fitted with
-        for key, old in (("example_pooling", "centroid"), ("term_weight", 0.0)):
-            state.setdefault(key, old)
-        super().__setstate__(state)
-
     def _fit(self, batch: Batch, Y: np.ndarray | None, ids: list[str]) -> None:
         if self.example_pooling not in POOLINGS:
             raise ValueError(f"example_pooling must be one of {POOLINGS}, not {self.example_pooling!r}")
@@ -188,9 +182,7 @@ class ZeroShotCoder(BaseCoder, BaseEstimator):
             k = 2 if self.example_pooling == "top2" else 1
             S = _pool(V, S, self.example_vectors_, self.example_owner_, float(self.example_weight), k,
                       exclude)
-        # coders saved before keyword terms existed have no term vectors
-        return _pool(V, S, getattr(self, "term_vectors_", None), getattr(self, "term_owner_", None),
-                     float(self.term_weight), 3)
+        return _pool(V, S, self.term_vectors_, self.term_owner_, float(self.term_weight), 3)
 
     def similarities(self, batch: Batch) -> np.ndarray:
         """Similarity of each answer to each theme (description and examples mixed)."""

@@ -11,11 +11,12 @@ Components (registered when textmine.nlp.loader is imported):
 ``textmine_entities``, ``textmine_pii``, ``textmine_clean``,
 ``textmine_flags``; the normaliser wraps the tokenizer.
 """
-from textmine.nlp.answers import CleanedAnswer, clean_answers
-from textmine.nlp.flags import find_duplicates, is_non_answer
+from textmine.nlp.answers import CleanedAnswer, clean_answers, redact_field
+from textmine.nlp.flags import find_duplicates
+from textmine.nonanswers import is_non_answer
 from textmine.nlp.loader import PipelineFallbackWarning, PipelineInfo, add_textmine_components, load_pipeline
 from textmine.nlp.normalize import normalize_text
-from textmine.nlp.pii import find_pattern_pii, redact, redact_field
+from textmine.nlp.pii import find_pattern_pii, redact
 
 __all__ = [
     "CleanedAnswer",

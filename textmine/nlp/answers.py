@@ -7,6 +7,7 @@ The result is store-free: a list of ``CleanedAnswer`` (JSON-serialisable with
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from typing import Any, Hashable, Iterable, Sequence
 
 from spacy.language import Language
@@ -14,6 +15,7 @@ from spacy.tokens import Doc
 
 from textmine.nlp.entities import ENTITY_LABELS
 from textmine.nlp.flags import DUPLICATE, find_duplicates
+from textmine.nlp.loader import add_textmine_components, blank_pipeline
 from textmine.nlp.pii import overlapping
 
 
@@ -83,3 +85,18 @@ def clean_answers(nlp: Language, texts: Iterable[str | None], batch_size: int = 
                 answer.duplicate_of = earlier
                 answer.flags.append(DUPLICATE)
     return answers
+
+
+@lru_cache(maxsize=1)
+def _field_pipeline() -> Language:
+    return add_textmine_components(blank_pipeline())
+
+
+@lru_cache(maxsize=4096)
+def redact_field(value: str) -> str:
+    """A short text a respondent typed outside the open answers (the unit as typed: "Lokeren -
+    contact Peeters Jan"), redacted like an answer, for what is published. Uses the blank
+    pipeline: the same patterns and name rules, no model to load."""
+    if not value or not value.strip():
+        return value
+    return _field_pipeline()(value)._.redacted_text

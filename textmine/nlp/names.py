@@ -132,9 +132,6 @@ class NameLexicon:
         return None
 
     # -- lower-case word tests (handles, profile names) ----------------------
-    def is_first_name_word(self, word: str) -> bool:
-        return len(word) >= 3 and word.title() in self.first_names
-
     def is_person_word(self, word: str) -> bool:
         """A first name or surname that is no ordinary word ("jan", "peeters", "sarah")."""
         title = word.title()

@@ -356,23 +356,6 @@ def overlapping(items: list[tuple[int, int]], spans: list[tuple[int, int]]) -> l
     return out
 
 
-@lru_cache(maxsize=1)
-def _field_pipeline() -> Language:
-    from textmine.nlp.loader import add_textmine_components, blank_pipeline  # the loader imports us
-
-    return add_textmine_components(blank_pipeline())
-
-
-@lru_cache(maxsize=4096)
-def redact_field(value: str) -> str:
-    """A short text a respondent typed outside the open answers (the unit as typed: "Lokeren -
-    contact Peeters Jan"), redacted like an answer, for what is published. Uses the blank
-    pipeline: the same patterns and name rules, no model to load."""
-    if not value or not value.strip():
-        return value
-    return _field_pipeline()(value)._.redacted_text
-
-
 class PIIRedactor:
     def __init__(self, nlp: Language, name: str, *, kinds: list[str], placeholders: dict[str, str],
                  gazetteer_path: str | None, use_ner: bool, drop_pii_ents: bool) -> None:

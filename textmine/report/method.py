@@ -80,7 +80,7 @@ def left_out_reason(exclusion: dict[str, Any]) -> str:
 
 
 def method_data(ctx: WaveContext, evidence: Evidence | None = None) -> dict[str, Any]:
-    from ..nlp.pii import redact_field
+    from ..nlp.answers import redact_field
 
     n, population = len(ctx.respondents), ctx.info.population
     left_out = [e for e in ctx.info.exclusions if e.get("count")]

@@ -15,7 +15,8 @@ from .cluster import TopicFit, fit_topics
 from .features import FEATURES
 from .model import CLUSTERERS, REDUCERS, TopicSettings
 from .novelty import EvidenceRule, NoveltyRule
-from .reduce import MERGERS, merge_by_centroid, target_topics
+from .reduce import MERGERS, merge_by_centroid
+from .sizes import target_topics
 from .run import TopicResult, discover_topics, find_topics, promote_topic
 
 __all__ = ["CLUSTERERS", "EvidenceRule", "FEATURES", "MERGERS", "NoveltyRule", "REDUCERS", "TopicFit",

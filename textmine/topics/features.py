@@ -23,8 +23,10 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .sizes import SMALL_DATA
+from .vocabulary import TOKEN_PATTERN, stop_words
+
 SVD_COMPONENTS = 100
-TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w-]+\b"
 
 
 def unit(v: np.ndarray) -> np.ndarray:
@@ -37,8 +39,6 @@ def lemma_svd(docs: Sequence[str], n_components: int = SVD_COMPONENTS, random_st
     """Unit-length LSA rows of the lemma documents, or None when the data are too small for it."""
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from .model import stop_words
 
     n = len(docs)
     if n < 4:  # min_df=2 and max_df=0.5 cannot both hold
@@ -76,8 +76,6 @@ def choose_features(spec: Any, mode: str, n: int | None = None) -> Any:
     UMAP + HDBSCAN run and recipe D was measured); the embedding alone below it (PCA + KMeans, as
     before: on 48 hand-written answers lemma-svd merged two subjects that share a word) and in
     guided and zero-shot mode (BERTopic compares the features with the embedder's theme vectors)."""
-    from .model import SMALL_DATA
-
     if spec == "auto":
         small = n is not None and n < SMALL_DATA
         return "embedding+lemma-svd" if mode == "plain" and not small else "embedding"

@@ -91,7 +91,7 @@ def same_word(word: str, lemma: str) -> bool:
 
 def excluded_words(question_text: str = "") -> set[str]:
     """The question's content words (id, label and wording) and the generic survey words."""
-    from .model import stop_set
+    from .vocabulary import stop_set
 
     stop = stop_set()
     words = {w.lower() for w in re.split(r"[^\w']+", question_text.replace("_", " ")) if w}
@@ -387,7 +387,7 @@ def topic_labels(groups: Sequence[Sequence[dict[str, Any]]], keywords: Sequence[
     label and wording (their words never make a label); ``similarities``: each answer's cosine to
     its topic's centre (finds the most representative answer). Phrases found mostly in one topic
     score higher there, and topics that would get the same label get a second phrase."""
-    from .model import stop_set
+    from .vocabulary import stop_set
 
     stop = stop_set()
     excluded = excluded_words(exclude)

@@ -18,14 +18,14 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Callable, Iterator
 
 import numpy as np
 
-# Below this many answers UMAP's neighbour graph and HDBSCAN's density are too
-# thin to trust: PCA + KMeans then (measured in eval_topics_results.md).
-SMALL_DATA = 60
+from .sizes import (LEMMA_SVD_SIZE_COEFFICIENT, SMALL_DATA, adaptive_min_cluster_size, adaptive_n_clusters,
+                    adaptive_n_neighbors, resolve_max_topics)
+from .vocabulary import TOKEN_PATTERN, stop_words
+
 MODES = ("plain", "guided", "zeroshot")
 MERGE_NOVELTY = ("keep-new", "within-status", "after")
 
@@ -77,40 +77,7 @@ class TopicSettings:
             from ..errors import InputError
             raise InputError(f"merge_novelty must be one of {', '.join(MERGE_NOVELTY)}, "
                              f"not '{self.merge_novelty}'")
-        from .reduce import resolve_max_topics
         resolve_max_topics(self.max_topics, 100)  # a bad value fails before the fit, not after
-
-
-# --- sizes chosen from the data ------------------------------------------------------
-
-def adaptive_min_cluster_size(n: int, coefficient: float = 0.15) -> int:
-    """HDBSCAN's smallest cluster: ``coefficient`` * sqrt(n), between 3 and 100.
-
-    With the embedding+lemma-svd features the coefficient is 0.08 (3 up to
-    ~1,400 answers, 4 for 3,000, 14 for 30,000): the novelty lab chose
-    min_cluster_size 3 on 1,327 real texts (tuning seeds); larger sizes are
-    that choice scaled with sqrt(n), not measured separately.
-
-    With the plain embedding (0.15):
-    3 up to ~600 answers (a subject named by three respondents is worth a
-    look), 5 for 1,300, 8 for 3,000, 26 for 30,000. On real texts (tuning
-    split of scripts/eval_topics.py) 0.15 * sqrt(n) gave twice as many
-    clusters pure enough to be a theme as 0.3 * sqrt(n) (4 vs 2 of 6 dropped
-    themes reachable), at the price of more topics to read."""
-    return int(min(100, max(3, round(coefficient * np.sqrt(n)))))
-
-
-LEMMA_SVD_SIZE_COEFFICIENT = 0.08
-
-
-def adaptive_n_neighbors(n: int) -> int:
-    """Few neighbours for small data (local structure), 15 (UMAP's default) from 750 on."""
-    return int(min(15, max(5, n // 50)))
-
-
-def adaptive_n_clusters(n: int) -> int:
-    """KMeans k: about sqrt(n / 2), between 2 and 40."""
-    return int(min(40, max(2, round(np.sqrt(n / 2)))))
 
 
 def choose_stages(n: int, settings: TopicSettings) -> tuple[str, str]:
@@ -248,31 +215,12 @@ def make_stage(spec: Any, registry: dict[str, Callable[[int, TopicSettings], Any
 
 # --- the vocabulary --------------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def stop_words() -> tuple[str, ...]:
-    """spaCy's Dutch stop words plus data/stopwords_nl_domain.txt, as the cleaner uses them,
-    plus scikit-learn's English list: a few answers are in English ("the", "with" are no topic)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    from ..nlp.cleaning import load_stop_words
-
-    return tuple(sorted(load_stop_words() | ENGLISH_STOP_WORDS))
-
-
-@lru_cache(maxsize=1)
-def stop_set() -> frozenset[str]:
-    """``stop_words()`` for membership tests (built once: word checks run per answer)."""
-    return frozenset(stop_words())
-
-
 def make_vectorizer() -> Any:
     """Counts of lemmas (documents are space-joined lemmas) without stop words.
 
     ``min_df=1``: BERTopic applies it to the per-topic documents, so anything
     higher would empty the keywords of small topics."""
     from sklearn.feature_extraction.text import CountVectorizer
-
-    from .features import TOKEN_PATTERN
 
     return CountVectorizer(stop_words=list(stop_words()), min_df=1, ngram_range=(1, 2),
                            token_pattern=TOKEN_PATTERN)

@@ -121,7 +121,7 @@ def lemmatize(texts: Sequence[str]) -> list[list[str]]:
 
 
 def content_words(lemmas: Sequence[str]) -> set[str]:
-    from .model import stop_set
+    from .vocabulary import stop_set
 
     stop = stop_set()
     return {w.lower() for w in lemmas if _WORD.fullmatch(str(w)) and w.lower() not in stop and len(w) > 2}
@@ -160,7 +160,7 @@ def says_something(answers: Sequence[dict[str, Any]], question_text: str = "") -
     word. "Moeilijk te zeggen", "niemand eigenlijk", "de bevraging was lang" name nothing.
     None when no answer has key phrases (not cleaned by textmine's pipeline: cannot tell)."""
     from .labels import excluded_words
-    from .model import stop_set
+    from .vocabulary import stop_set
 
     if not any(a.get("key_phrases") for a in answers):
         return None

@@ -32,27 +32,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-TARGET_COEFFICIENT = 1.25
-TARGET_MIN, TARGET_MAX = 5, 60
+from .cluster import finish
 
 MergeFn = Callable[[np.ndarray, np.ndarray, int, Sequence[Any] | None], np.ndarray]
-
-
-def target_topics(n: int) -> int:
-    """How many topics to show for ``n`` answers: 1.25 * sqrt(n), between 5 and 60."""
-    return int(min(TARGET_MAX, max(TARGET_MIN, round(TARGET_COEFFICIENT * np.sqrt(n)))))
-
-
-def resolve_max_topics(spec: Any, n: int) -> int | None:
-    """``auto`` -> ``target_topics(n)``; an int >= 1 as given; None/0 -> no reduction."""
-    if spec is None or spec is False or spec == 0:
-        return None
-    if spec == "auto":
-        return target_topics(n)
-    if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool) and spec >= 1:
-        return int(spec)
-    from ..errors import InputError
-    raise InputError(f"max_topics must be 'auto', a whole number >= 1 or None, not '{spec}'")
 
 
 def merge_by_centroid(F: np.ndarray, topics: np.ndarray, target: int,
@@ -149,8 +131,6 @@ def reduce_fit(fit: Any, target: int, settings: Any, groups: Sequence[Any] | Non
     forbid more merges); topics renumbered by size, model, keywords and centroids refitted.
     ``quotas``: {group: topics} to merge each group down to apart instead (``groups`` needed).
     ``fit.fine_topics`` keeps each answer's fine topic."""
-    from .cluster import finish
-
     if fit.n_topics <= target:
         return fit
     F = fit.features if fit.features is not None else fit.embeddings

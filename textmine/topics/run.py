@@ -22,7 +22,8 @@ from .changes import wave_shares
 from .cluster import TopicFit, fit_topics
 from .labels import label_topics, pick_quotes
 from .model import TopicSettings
-from .reduce import reduce_fit, resolve_max_topics
+from .reduce import reduce_fit
+from .sizes import resolve_max_topics
 from .novelty import (EvidenceRule, Novelty, NoveltyRule, assess, codebook_codes, default_rule,
                       says_something, theme_prototypes, theme_words, word_hits)
 
