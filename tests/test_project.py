@@ -167,6 +167,10 @@ def test_code_with_train_dataframe_and_saved_coder(projects):
     assert scored.score.between(0, 1).all()
     first = scored[scored.text.str.startswith("Meer")]
     assert first.sort_values("score").theme.iloc[-1] == "uitwisseling"
+    assert coder.meta["codebook_hash"] == coder.codebook.hash
+    changed = coder.codebook.add_theme("Klimaat en water", keywords=["klimaat"])
+    with pytest.raises(InputError, match="codebook changed"):
+        project.coder("noden", codebook=changed)
 
 
 def test_dataframe_errors_name_row_and_column(tmp_path):
@@ -261,3 +265,30 @@ def test_readme_example_runs(tmp_path, monkeypatch, capsys):
     exec(compile(readme_example(), "README.md", "exec"), {"__name__": "__readme__"})
     assert (tmp_path / "mijn-project" / "textmine.sqlite").exists()
     assert capsys.readouterr().out.strip()
+
+
+def test_compare_matches_cli_json(projects):
+    by_cli, project = projects
+    expected = json.loads(cli("compare", "-p", by_cli, "--survey", "lmb", "--waves", "2022", "2025",
+                              "-f", "json").stdout)
+    frame = project.compare("lmb", ("2022", "2025"))
+    closed = [r for r in expected if r["kind"] != "theme"]  # themes: the frames project is coded differently
+    got = {(r["question"], r["option"]): r for r in frame.to_dict("records")}
+    assert len(closed) > 20
+    for r in closed:
+        g = got[(r["question"], r["option"])]
+        assert (g["count_2022"], g["count_2025"]) == (r["waves"]["2022"]["count"], r["waves"]["2025"]["count"])
+        assert (pd.isna(g["difference"]) and r["difference"] is None) or g["difference"] == pytest.approx(
+            r["difference"])
+    with pytest.raises(InputError, match="two waves"):
+        project.compare("lmb", ("2022",))
+
+
+def test_cli_and_demo_reach_the_store_only_through_project():
+    for name in ("cli.py", "demo.py"):
+        source = (REPO / "textmine" / name).read_text(encoding="utf-8")
+        assert "Store(" not in source and "import Store" not in source, name
+        for call in ("clean_project(", "code_question(", "discover_topics(", "compare_waves(", "write_report(",
+                     "build_catalogue(", "export_qdpx(store", "evaluate_question(", "import_training_codes(",
+                     "tally(store", "ingest(export", "promote_topic(", "export_review(", "import_review("):
+            assert call not in source, (name, call)
