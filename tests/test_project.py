@@ -290,5 +290,6 @@ def test_cli_and_demo_reach_the_store_only_through_project():
         assert "Store(" not in source and "import Store" not in source, name
         for call in ("clean_project(", "code_question(", "discover_topics(", "compare_waves(", "write_report(",
                      "build_catalogue(", "export_qdpx(store", "evaluate_question(", "import_training_codes(",
-                     "tally(store", "ingest(export", "promote_topic(", "export_review(", "import_review("):
-            assert call not in source, (name, call)
+                     "tally(store", "ingest(", "promote_topic(", "export_review(", "import_review("):
+            # a stage function called bare (a Project method of the same name is fine)
+            assert not re.search(r"(?<![\w.])" + re.escape(call), source), (name, call)
