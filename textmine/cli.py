@@ -437,7 +437,7 @@ def review_import_cmd(
     """Store the reviewed rows of a workbook as human codes (importing twice changes nothing)."""
     from .review import SHEET
 
-    report = _project(project).import_review(workbook, coder, codebook)
+    report = _project(project, check=False).import_review(workbook, coder, codebook)  # the workbook first
     console.print(line(f"{report.coder}: {report.reviewed} of {report.rows} rows reviewed; "
                        f"{report.codes_added} human codes stored, {report.unchanged} already there"))
     for problem in report.unmatched:
