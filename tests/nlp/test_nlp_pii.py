@@ -219,3 +219,9 @@ def test_redact_field_for_units_as_typed() -> None:
     assert redact_field("Peeters Jan (Lokeren)") == "[NAAM] (Lokeren)"
     assert redact_field("lochristi.dienst@gmail.com") == "[E-MAIL]"
     assert redact_field("Gemeente Zele") == "Gemeente Zele"
+
+
+@pytest.mark.parametrize("text", ["Vraag het aan PEETERS", "In het kader van dat MONITOR"])
+def test_answer_ending_on_a_surname_in_capitals(nlp, text: str) -> None:
+    # the surname-first scan looked past the last token (IndexError on a real Chamber question)
+    assert nlp(text)._.redacted_text.split()[:3] == text.split()[:3]
