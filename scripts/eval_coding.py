@@ -116,7 +116,10 @@ def pipeline():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             nlp, info = load_pipeline()
-        return nlp, clean_answers, f"textmine.nlp.load_pipeline() -> {info.name} (level: {info.level})"
+        name = str(info.name)
+        if name.startswith(str(REPO) + os.sep):
+            name = os.path.relpath(name, REPO)  # the same line from any checkout
+        return nlp, clean_answers, f"textmine.nlp.load_pipeline() -> {name} (level: {info.level})"
     except Exception as exc:  # pragma: no cover - fallback path
         return None, None, f"lowercase word split (textmine.nlp unavailable: {exc})"
 
