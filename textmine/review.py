@@ -243,6 +243,7 @@ def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str
         report.warnings.append(f"rows {_list(duplicates)} are duplicates with the same calls: imported once")
 
     current: dict[tuple[str, str], dict[tuple[str, str], tuple[str, str]]] = {}
+    order: dict[tuple[str, str], dict[tuple[str, str], list[str]]] = {}
     pending: list[dict[str, Any]] = []
     for n, (survey, wave, question, rid), text_hash, text, calls, comment in reviewed:
         if (survey, question) not in current:
@@ -261,24 +262,46 @@ def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str
                              "answer edited? Undo that or export a new workbook; nothing imported",
                              file=path, row=n, column=TEXT)
         report.reviewed += 1
+        if (survey, question) not in order:
+            order[(survey, question)] = _current_order(store, codebook, survey, question)
+        ranks = _ranks([t for t, v in calls.items() if v == YES], order[(survey, question)].get((wave, rid), []))
         for theme, v in calls.items():
             if v:
                 pending.append({"survey": survey, "wave": wave, "question": question, "respondent_id": rid,
-                                "theme": theme, "applies": v == YES, "note": comment or None})
+                                "theme": theme, "applies": v == YES, "note": comment or None,
+                                "rank": ranks.get(theme)})
     # Only what differs from this coder's current codes is written: a second import adds nothing.
     existing = {}
     for survey, question in current:
         h = store.codes(survey, None, question, source="human")
         h = h[h.coder == coder]
-        existing.update({(r.survey, r.wave, r.question, r.respondent_id, r.theme): (bool(r.applies), r.note or None)
+        existing.update({(r.survey, r.wave, r.question, r.respondent_id, r.theme):
+                         (bool(r.applies), r.note or None, None if pd.isna(r.rank) else int(r.rank))
                          for r in h.itertuples()})
     new = [p for p in pending
            if existing.get((p["survey"], p["wave"], p["question"], p["respondent_id"], p["theme"]))
-           != (p["applies"], p["note"])]
+           != (p["applies"], p["note"], p["rank"])]
     report.unchanged = len(pending) - len(new)
     if new:
         report.codes_added = store.add_codes(new, source="human", coder=coder)
     return report
+
+
+def _current_order(store: Store, codebook: Codebook, survey: str, question: str) -> dict[tuple[str, str], list[str]]:
+    """(wave, respondent) -> the answer's current themes, main first (``codes.current_themes``)."""
+    from .codes import current_themes
+
+    codes = store.codes(survey, None, question)
+    return {key: list(applied) for key, (_, applied) in
+            current_themes(codes[codes["theme"].isin(codebook.ids)]).items()}
+
+
+def _ranks(chosen: list[str], before: list[str]) -> dict[str, int]:
+    """The rank of each theme a reviewer said yes to. The workbook holds no order (a ja/nee
+    column per theme), so the themes the answer already had keep their order (its main theme
+    stays main unless the reviewer removed it), then the added ones in column order."""
+    ordered = [t for t in before if t in chosen] + [t for t in chosen if t not in before]
+    return {t: i + 1 for i, t in enumerate(ordered)}
 
 
 def _info(wb: Workbook) -> dict[str, str]:

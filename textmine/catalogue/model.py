@@ -172,31 +172,20 @@ def _question_label(store: Store, survey: str, question: str) -> str | None:
 
 def _themes(store: Store, codebook: Codebook, survey: str, question: str, wave: str | None,
             hashes: dict[tuple[str, str], str]) -> dict[tuple[str, str], tuple[str, list[str]]]:
-    """(wave, respondent) -> (source, theme ids main first). Human codes win.
-
-    Human: the latest code per theme across coders (a reviewer's correction), in
-    codebook order. Machine: the themes the current run applied, highest score first.
-    """
+    """(wave, respondent) -> (source, theme ids main first): ``codes.current_themes``,
+    whose order is the stored one (the coder's), so the main theme is ``code``'s."""
     from ..codes import current_themes
 
     codes = store.codes(survey, wave, question)
     # Only codes made for the answer's current text.
     codes = codes[np.array([hashes.get((w, r)) == h for w, r, h in
                             zip(codes.wave, codes.respondent_id, codes.text_hash)], dtype=bool)]
+    codes = codes[codes["theme"].isin([*codebook.ids, NON_ANSWER])]
     out: dict[tuple[str, str], tuple[str, list[str]]] = {}
-    ranks = {t: i for i, t in enumerate(codebook.ids)}
     for key, (source, applied) in current_themes(codes).items():
-        if source == "human":
-            out[key] = ("human", [NON_ANSWER] if NON_ANSWER in applied else
-                        sorted((t for t in applied if t in ranks), key=ranks.get))
-        else:
-            scored = sorted((-_score(s), ranks[t], t) for t, s in applied.items() if t in ranks)
-            out[key] = ("machine", [t for _, _, t in scored])
+        out[key] = (source, [NON_ANSWER] if source == "human" and NON_ANSWER in applied else
+                    [t for t in applied if t in codebook])
     return out
-
-
-def _score(value: Any) -> float:
-    return -1.0 if value is None or np.isnan(value) else float(value)
 
 
 def _needs_coding(store: Store, codebook: Codebook, survey: str, question: str,

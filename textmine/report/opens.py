@@ -84,7 +84,7 @@ def coded_answers(ctx: WaveContext, q: Question, codebook: Codebook,
         if source == "machine" and NON_ANSWER in a["flags"]:
             themes, source = [NON_ANSWER], "flag"
         else:
-            themes = [t for t in codebook.ids if t in applied] or [OVERIG]
+            themes = list(applied) or [OVERIG]  # the stored order: the main theme first
         out.append({"respondent_id": rid, "name": ctx.name(rid), "text": a["redacted_text"],
                     "themes": themes, "source": source, "scores": scores.get(rid, {})})
     ctx.cache[key] = out
