@@ -90,15 +90,19 @@ class QdpxReport:
 
 def export_qdpx(store: Store, out: str | Path, *, survey: str | None = None, wave: str | None = None,
                 redacted: bool = False, settings: Any = None,
-                progress: ProgressFn | None = None) -> QdpxReport:
+                progress: ProgressFn | None = None, prepare: bool = False) -> QdpxReport:
     """Write the project (or one survey / wave of it) as a REFI-QDA project file.
 
-    ``redacted``: use the cleaning step's redacted text (cleans what is not
-    cached yet; ``settings`` are its NlpSettings, ``progress`` its callback).
+    ``redacted``: use the cleaning step's redacted text (``settings`` are its
+    NlpSettings, ``progress`` its callback). Writes nothing to the store: answers
+    not cleaned yet are an InputError naming the command that cleans them, unless
+    ``prepare`` (then they are cleaned first, announced on stderr). The codes are
+    exported as they are: this export never codes.
     """
     out = Path(out)
     waves = check_export(store, out, survey=survey, wave=wave)
-    qde, files, report = build_project(store, waves, redacted=redacted, settings=settings, progress=progress)
+    qde, files, report = build_project(store, waves, redacted=redacted, settings=settings, progress=progress,
+                                       prepare=prepare)
     report.path = out
     _write_zip(out, qde, files)
     return report
@@ -123,14 +127,15 @@ def check_export(store: Store, out: str | Path, *, survey: str | None = None,
 # --- building the project ------------------------------------------------------------
 
 def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False, settings: Any = None,
-                  progress: ProgressFn | None = None) -> tuple[bytes, dict[str, bytes], QdpxReport]:
+                  progress: ProgressFn | None = None, prepare: bool = False
+                  ) -> tuple[bytes, dict[str, bytes], QdpxReport]:
     """``project.qde`` as bytes, the source files by zip path, and what went in."""
     from .questions import resolve_codebook
 
     report = QdpxReport(Path(), redacted=redacted)
     surveys = sorted({w.survey for w in waves})
     several = len(surveys) > 1
-    texts = _answer_texts(store, waves, redacted, settings, progress)
+    texts = _answer_texts(store, waves, redacted, settings, progress, prepare)
 
     # --- questions, codebooks, codes ---
     open_qs: dict[tuple[str, str], Any] = {}
@@ -235,17 +240,19 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
 
 
 def _answer_texts(store: Store, waves: list[WaveInfo], redacted: bool, settings: Any,
-                  progress: ProgressFn | None) -> dict[tuple, str]:
+                  progress: ProgressFn | None, prepare: bool = False) -> dict[tuple, str]:
     """Redacted text per (survey, wave, question, respondent), or nothing for raw text."""
     if not redacted:
         return {}
-    from .clean import clean_project
+    from .readiness import Preparation
 
+    prep = Preparation(store, prepare, settings, progress)
     out: dict[tuple, str] = {}
     for w in waves:
-        run = clean_project(store, survey=w.survey, wave=w.wave, settings=settings, progress=progress)
-        for a in run.answers:
-            out[(a["survey"], a["wave"], a["question"], str(a["respondent_id"]))] = a["redacted_text"]
+        for q in (q for q in w.schema.questions if q.type == "open"):
+            for a in prep.cleaned(w.survey, q.id, w.wave):
+                out[(a["survey"], a["wave"], a["question"], str(a["respondent_id"]))] = a["redacted_text"]
+    prep.check()
     return out
 
 
