@@ -54,7 +54,35 @@ def _report_rows(store: Store) -> dict[str, list[str]]:
     return {r["respondent_id"]: r["themes"] for r in coded_answers(ctx, q, resolve_codebook(store, "lmb", "trots"))}
 
 
-def test_machine_main_theme_is_the_coders_first(project: Path):
+def book_label(project: Path, theme: str) -> str:
+    with Store(project) as store:
+        return resolve_codebook(store, "lmb", "trots").label_of(theme)
+
+
+def _qdpx_main(project: Path, tmp_path: Path) -> dict[tuple[str, str], str]:
+    """(wave, respondent) -> the 'hoofdthema' of its 'trots' source in a .qdpx export."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from textmine.qdpx import export_qdpx, guid
+
+    out = tmp_path / "main.qdpx"
+    with Store(project) as store:
+        export_qdpx(store, out, survey="lmb")
+        rids = list(store.open_answers("lmb", "2025", "trots").respondent_id)
+    root = ET.fromstring(zipfile.ZipFile(out).read("project.qde"))
+    ns = {"q": "urn:QDA-XML:project:1.0"}
+    main_var = guid("variable", "meta", "hoofdthema")
+    by_source = {}
+    for src in root.iterfind(".//q:TextSource", ns):
+        for vv in src.iterfind("q:VariableValue", ns):
+            if vv.find("q:VariableRef", ns).get("targetGUID") == main_var:
+                by_source[src.get("guid")] = vv.find("q:TextValue", ns).text
+    return {("2025", r): by_source[guid("source", "lmb", "2025", "trots", r)] for r in rids
+            if guid("source", "lmb", "2025", "trots", r) in by_source}
+
+
+def test_machine_main_theme_is_the_coders_first(project: Path, tmp_path: Path):
     with Store(project) as store:
         book = resolve_codebook(store, "lmb", "trots")
         result = code_question(store, "trots", survey="lmb", codebook=book, factory=OrderedCoder)
@@ -71,10 +99,12 @@ def test_machine_main_theme_is_the_coders_first(project: Path):
         assert one.loc[[t for t in ids if t not in wanted], "rank"].isna().all()
         report = _report_rows(store)
         practices = {p["respondent_id"]: p for p in build_catalogue(store, "lmb", "trots")}
+    in_qdpx = _qdpx_main(project, tmp_path)
     for a in coded:
         rid = a["respondent_id"]
         assert report[rid] == wanted and practices[rid]["main_theme"] == ids[1]
         assert [t["id"] for t in practices[rid]["themes"]] == wanted
+        assert in_qdpx[("2025", rid)] == book.label_of(ids[1])
 
 
 def test_human_order_from_train_file_wins_everywhere(project: Path, cli, tmp_path: Path):
@@ -100,6 +130,7 @@ def test_human_order_from_train_file_wins_everywhere(project: Path, cli, tmp_pat
         practices = {p["respondent_id"]: p for p in build_catalogue(store, "lmb", "trots")}
     assert report[rid] == order
     assert practices[rid]["main_theme"] == main and [t["id"] for t in practices[rid]["themes"]] == order
+    assert _qdpx_main(project, tmp_path)[("2025", rid)] == book_label(project, main)
     # importing the same file again adds nothing (the order is part of the comparison)
     again = cli("code", "-p", project, "-q", "trots", "--train", train)
     assert "imported 0 human codes" in again.stderr

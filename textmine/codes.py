@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .codebook import OVERIG, Codebook
+from .codebook import NON_ANSWER, OVERIG, Codebook
 from .errors import InputError
 from .ingest import read_table
 from .store import Store
@@ -155,6 +155,10 @@ def current_themes(codes: pd.DataFrame, by: tuple[str, ...] = ("wave", "responde
     return out
 
 
-def main_theme(applied: dict[str, Any]) -> str | None:
-    """The main theme of an answer's ``current_themes`` entry (None when no theme applies)."""
-    return next(iter(applied), None)
+def answer_themes(source: str, applied: dict[str, Any], codebook: Codebook) -> list[str]:
+    """An answer's themes as every reader shows them, from its ``current_themes`` entry:
+    the codebook's themes that apply in their stored order (the main theme first),
+    ``[overig]`` when none does, ``[non_answer]`` when a human coder said so."""
+    if source == "human" and NON_ANSWER in applied:
+        return [NON_ANSWER]
+    return [t for t in applied if t in codebook] or [OVERIG]

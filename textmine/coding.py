@@ -16,8 +16,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .codebook import NON_ANSWER, OVERIG, Codebook
-from .codes import current_themes, human_coded, human_labels
+from .codebook import NON_ANSWER, Codebook
+from .codes import answer_themes, current_themes, human_coded, human_labels
 from .patterns import SEARCH_SECONDS
 from .questions import open_question_survey, resolve_codebook
 from .saved_coder import save_coder, versions
@@ -106,7 +106,7 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
         if source == "machine" and (applied is None or NON_ANSWER in a["flags"]):
             shown = list(t)  # a non-answer gets no stored codes: the coder's call stands
         else:
-            shown = list(applied) or [OVERIG]
+            shown = answer_themes(source, applied, codebook)
         out.append({"respondent_id": a["respondent_id"], "wave": a["wave"], "text": a["text"],
                     "redacted_text": a["redacted_text"], "themes": shown,
                     "scores": {theme: round(float(s[j]), 4) for j, theme in enumerate(codebook.ids)},
@@ -119,9 +119,9 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
 
 def _current(store: Store, codebook: Codebook, survey: str, question: str, wave: str | None
              ) -> dict[tuple, tuple[str, dict[str, Any]]]:
-    """``codes.current_themes`` of the question's answers, codebook themes only."""
+    """``codes.current_themes`` of the question's answers, codebook themes (and non_answer) only."""
     codes = store.codes(survey, wave, question)
-    return current_themes(codes[codes["theme"].isin(codebook.ids)])
+    return current_themes(codes[codes["theme"].isin([*codebook.ids, NON_ANSWER])])
 
 
 def _stopped_searches(caught: list[warnings.WarningMessage]) -> list[str]:

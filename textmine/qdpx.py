@@ -14,6 +14,9 @@ A .qdpx is a zip with ``project.qde`` (XML, ``urn:QDA-XML:project:1.0``) and a
   (positions in characters) with a ``Coding`` per theme that applies;
 - the ``CodeBook``: one parent code per open question (not codable) with the
   question's themes beneath, GUIDs shared with the .qdc export (``qdc.code_guid``);
+- per source the variables ``vraag`` (survey.question) and ``hoofdthema``: the
+  answer's main theme as textmine counts it (``codes.current_themes``, as the
+  report and the catalogue show it);
 - ``Users``: each human coder by the name the store has, each machine coder as
   "textmine (machine: <coder>)". Machine codes are left out for answers that
   have human codes: textmine's rule is that human codes win, and the export
@@ -143,7 +146,7 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
     for w in waves:  # later waves' wording wins
         for q in w.schema.questions:
             (open_qs if q.type == "open" else closed_qs)[(w.survey, q.id)] = q
-    codes, human_coded = _codes(store, waves)
+    codes, counted = _codes(store, waves)
     books: dict[tuple[str, str], Codebook | None] = {}
     for key in open_qs:
         try:
@@ -184,6 +187,7 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
     sources_el = ET.Element("Sources")
     files: dict[str, bytes] = {}
     question_var = guid("variable", "meta", "vraag")
+    main_var = guid("variable", "meta", "hoofdthema")
     by_answer: dict[tuple, list[tuple[str, str, str, str]]] = {}
     for c in codes.itertuples(index=False):
         by_answer.setdefault((c.survey, c.wave, c.question, c.respondent_id), []).append(
@@ -226,9 +230,14 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
                 ET.SubElement(src, "Description").text = _xml(f"{qlabel} ({w.survey}.{a.question})")
                 files[f"{SOURCES_DIR}/{source_guid}.txt"] = text.encode("utf-8")
                 report.sources += 1
+                source, applied = counted.get(key, ("machine", {}))
                 if key in by_answer and text:
-                    _selections(src, key, text, by_answer[key], key in human_coded, users, code_of, report)
+                    _selections(src, key, text, by_answer[key], source == "human", users, code_of, report)
                 _value(src, question_var, "Text", f"{w.survey}.{a.question}")
+                main = next((t for t in applied if (w.survey, a.question, t) in code_of), None)
+                if main is not None:  # the main theme textmine counts, as in the report and catalogue
+                    book = books.get((w.survey, a.question))
+                    _value(src, main_var, "Text", book.label_of(main) if book and main in book else main)
     if not len(cases_el):
         root.remove(cases_el)
     if len(sources_el):
@@ -256,16 +265,18 @@ def _answer_texts(store: Store, waves: list[WaveInfo], redacted: bool, settings:
     return out
 
 
-def _codes(store: Store, waves: list[WaveInfo]) -> tuple[pd.DataFrame, set[tuple[str, str, str, str]]]:
+def _codes(store: Store, waves: list[WaveInfo]) -> tuple[pd.DataFrame, dict[tuple[str, str, str, str], tuple]]:
     """Current codes that apply, one row per (answer, coder, theme) with the latest
-    winning; and the answers a human coded (also those coded with no theme: overig)."""
+    winning; and per answer what textmine counts (``codes.current_themes``: its source,
+    human when a human coded it, also with no theme: overig; its themes, main first)."""
+    from .codes import current_themes
+
     codes = pd.concat([store.codes(w.survey, w.wave) for w in waves], ignore_index=True)
     codes["respondent_id"] = codes["respondent_id"].astype(str)
-    human = codes[codes.source == "human"]
-    human_coded = set(zip(human.survey, human.wave, human.question, human.respondent_id))
+    counted = current_themes(codes, by=("survey", "wave", "question", "respondent_id"))
     codes = codes.sort_values("code_id").drop_duplicates(
         ["survey", "wave", "question", "respondent_id", "source", "coder", "theme"], keep="last")
-    return codes[codes.applies == 1].reset_index(drop=True), human_coded
+    return codes[codes.applies == 1].reset_index(drop=True), counted
 
 
 def _user_name(source: str, coder: str) -> str:
@@ -335,6 +346,11 @@ def _variables(store: Store, waves: list[WaveInfo], closed_qs: dict, several: bo
                                    "description": description}
     out[("meta", "vraag", "")] = {"guid": guid("variable", "meta", "vraag"), "name": "vraag", "type": "Text",
                                   "description": "De open vraag die de bron beantwoordt (bevraging.vraag)"}
+    out[("meta", "hoofdthema", "")] = {"guid": guid("variable", "meta", "hoofdthema"), "name": "hoofdthema",
+                                       "type": "Text",
+                                       "description": "Het hoofdthema van het antwoord: het eerste van de codes die "
+                                                      "tellen (menselijke codes gaan voor), zoals in rapport en "
+                                                      "catalogus"}
     taken = {v["name"] for v in out.values()}
     numbers: dict[tuple[str, str], list[float]] = {}
     for w in waves:

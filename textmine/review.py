@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .codebook import Codebook
+from .codes import current_themes
 from .errors import InputError
 from .atomic import atomic_path
 from .export import NO, YES, answer_key, excel_text, set_text_safe, write_info_sheet, write_staff_sheet
@@ -45,30 +46,30 @@ def review_rows(store: Store, codebook: Codebook, survey: str, question: str,
     # A boolean Series, not a list: an empty list would select no columns (crash on an unknown wave).
     answers = answers[pd.Series([(w, r) not in non_answers for w, r in zip(answers.wave, answers.respondent_id)],
                                 index=answers.index, dtype=bool)]
-    machine = store.codes(survey, wave, question, source="machine")
-    human = store.codes(survey, wave, question, source="human")
+    codes = store.codes(survey, wave, question)
+    codes = codes[codes.theme.isin(codebook.ids)]
+    current = current_themes(codes)  # human codes win: the one rule, as the report counts
+    machine = codes[codes.source == "machine"]
     units = {}
     for w in answers.wave.unique():
         resp = store.respondents(survey, w)
         units.update({(w, r): u for r, u in zip(resp.respondent_id, resp.unit)})
-    m = {(r.wave, r.respondent_id, r.theme): (r.applies, r.score) for r in machine.itertuples()}
-    h = {(r.wave, r.respondent_id, r.theme): r.applies for r in human.itertuples()}  # later rows win
+    scores = {(r.wave, r.respondent_id, r.theme): r.score for r in machine.itertuples()}
     rows = []
     for a in answers.itertuples():
         row: dict[str, Any] = {KEY: answer_key(survey, a.wave, question, a.respondent_id), HASH: a.text_hash,
                                WAVE: a.wave, RESPONDENT: a.respondent_id,
                                UNIT: units.get((a.wave, a.respondent_id)) or "", TEXT: a.text}
-        confidence, has_human = 1.0, False
+        source, applied = current.get((a.wave, a.respondent_id), (None, {}))
+        has_human, confidence = source == "human", 1.0
         for t in codebook.ids:
-            if (a.wave, a.respondent_id, t) in h:
-                row[t], has_human = (YES if h[(a.wave, a.respondent_id, t)] else NO), True
-            elif (a.wave, a.respondent_id, t) in m:
-                applies, score = m[(a.wave, a.respondent_id, t)]
-                row[t] = YES if applies else NO
-                if score is not None and not pd.isna(score):
-                    confidence = min(confidence, score if applies else 1 - score)
-            else:
-                row[t] = ""
+            score = scores.get((a.wave, a.respondent_id, t))
+            if not has_human and (a.wave, a.respondent_id, t) not in scores:
+                row[t] = ""  # not coded yet (e.g. a theme added to the codebook since)
+                continue
+            row[t] = YES if t in applied else NO
+            if not has_human and score is not None and not pd.isna(score):
+                confidence = min(confidence, score if t in applied else 1 - score)
         row[CONFIDENCE] = None if has_human else round(100 * confidence)
         row[SOURCE] = "mens" if has_human else ("machine" if any(row[t] for t in codebook.ids) else "")
         rows.append(row)
@@ -289,8 +290,6 @@ def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str
 
 def _current_order(store: Store, codebook: Codebook, survey: str, question: str) -> dict[tuple[str, str], list[str]]:
     """(wave, respondent) -> the answer's current themes, main first (``codes.current_themes``)."""
-    from .codes import current_themes
-
     codes = store.codes(survey, None, question)
     return {key: list(applied) for key, (_, applied) in
             current_themes(codes[codes["theme"].isin(codebook.ids)]).items()}

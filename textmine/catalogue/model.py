@@ -171,13 +171,10 @@ def _question_label(store: Store, survey: str, question: str) -> str | None:
 def _themes(codes: Any, codebook: Codebook) -> dict[tuple[str, str], tuple[str, list[str]]]:
     """(wave, respondent) -> (source, theme ids main first): ``codes.current_themes`` of the
     current codes, whose order is the stored one (the coder's), so the main theme is ``code``'s."""
-    from ..codes import current_themes
+    from ..codes import answer_themes, current_themes
 
-    out: dict[tuple[str, str], tuple[str, list[str]]] = {}
-    for key, (source, applied) in current_themes(codes).items():
-        out[key] = (source, [NON_ANSWER] if source == "human" and NON_ANSWER in applied else
-                    [t for t in applied if t in codebook])
-    return out
+    return {key: (source, answer_themes(source, applied, codebook))
+            for key, (source, applied) in current_themes(codes).items()}
 
 
 def _partners(entities: list[dict[str, Any]]) -> dict[str, list[str]]:

@@ -74,7 +74,7 @@ def coded_answers(ctx: WaveContext, q: Question, codebook: Codebook,
     (``codes.current_themes``, in the stored order). Answers not coded yet are
     listed as missing, or coded first when the report prepares (``readiness``).
     """
-    from ..codes import current_themes
+    from ..codes import answer_themes, current_themes
 
     key = ("coded", q.id)
     if key in ctx.cache:
@@ -94,10 +94,8 @@ def coded_answers(ctx: WaveContext, q: Question, codebook: Codebook,
         source, applied = current.get((rid,), ("machine", {}))
         if source == "machine" and NON_ANSWER in a["flags"]:
             themes, source = [NON_ANSWER], "flag"
-        elif source == "human" and NON_ANSWER in applied:
-            themes = [NON_ANSWER]  # a coder said so
         else:
-            themes = [t for t in applied if t in codebook] or [OVERIG]  # the stored order: main theme first
+            themes = answer_themes(source, applied, codebook)  # the stored order: main theme first
         out.append({"respondent_id": rid, "name": ctx.name(rid), "text": a["redacted_text"],
                     "themes": themes, "source": source, "scores": scores.get(rid, {})})
     ctx.cache[key] = out
