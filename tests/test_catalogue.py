@@ -47,9 +47,11 @@ def built(tmp_path_factory) -> dict:
     res = CliRunner().invoke(app, ["catalogue", "-p", str(project), "-q", "trots", "-o", str(out), "--prepare"])
     assert res.exit_code == 0, res.output
     assert "cleaning lmb 'trots' all waves: 95 answers" in res.stderr and "coding lmb 'trots' all waves" in res.stderr
+    prepared = dump_db(project)
     with Store(project) as store:
         practices = build_catalogue(store, "lmb", "trots")
         assert len(store.runs("code")) == 1  # coded once, by the first run; the second reused the codes
+    assert dump_db(project) == prepared  # a catalogue of a prepared project writes nothing
     return {"project": project, "html": out.read_text(encoding="utf-8"), "practices": practices, "root": root}
 
 
