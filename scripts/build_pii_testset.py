@@ -1,13 +1,13 @@
 #!/usr/bin/env python
 """Build data/pii_testset/*.jsonl from the hand-written, marked-up sources.
 
-The source (`answers_marked.txt`, and the hold-out `holdout_marked.txt`) holds one invented survey answer per line with
+The source (`answers_marked.txt`, and the hold-out `holdout_SPENT_marked.txt`) holds one invented survey answer per line with
 inline markup (see its header). This script strips the markup, fills the
 ``[[iban]]`` / ``[[rrn]]`` slots with valid, seeded, randomly formatted numbers,
 and writes the character offsets of every planted item, so the offsets never
 have to be counted by hand.
 
-    python scripts/build_pii_testset.py            # rewrite answers.jsonl, holdout.jsonl, issue11.jsonl
+    python scripts/build_pii_testset.py            # rewrite answers.jsonl, holdout_SPENT.jsonl, issue11.jsonl
     python scripts/build_pii_testset.py --check    # fail if they are out of date
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ from textmine.nlp.pii import iban_check  # noqa: E402
 TESTSET = ROOT / "data" / "pii_testset"
 # source -> output; the hold-out set was written after the rules were frozen; issue11 holds
 # the forms textmine issue 11 names (names in capitals, surname first, written-out e-mail, ...)
-SETS = {"answers_marked.txt": "answers.jsonl", "holdout_marked.txt": "holdout.jsonl",
+SETS = {"answers_marked.txt": "answers.jsonl", "holdout_SPENT_marked.txt": "holdout_SPENT.jsonl",
         "issue11_marked.txt": "issue11.jsonl"}
 SEEDS = [("pii", 20250611), ("hold", 20250612), ("i11", 20250613)]
 KINDS = {"name", "email", "phone", "iban", "rrn", "social"}

@@ -2,7 +2,7 @@
 """Compare offline language detectors on short survey answers.
 
 Reads tests/nlp/data/lang_samples.tsv and the held-out
-lang_samples_holdout.tsv (lang<TAB>text) and reports, per
+lang_samples_holdout_SPENT.tsv (lang<TAB>text) and reports, per
 detector, how well it flags non-Dutch answers (the ``not_dutch`` flag):
 precision and recall of the flag, the share of Dutch answers wrongly flagged,
 the time per answer, and the installed size of the detector's package.
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = [ROOT / "tests" / "nlp" / "data" / n for n in ("lang_samples.tsv", "lang_samples_holdout.tsv")]
+SAMPLES = [ROOT / "tests" / "nlp" / "data" / n for n in ("lang_samples.tsv", "lang_samples_holdout_SPENT.tsv")]
 
 
 def load_samples(path: Path) -> list[tuple[str, str]]:

@@ -77,7 +77,7 @@ def main() -> int:
         name = f"{info.name} ({info.level})"
     results = {}
     ok = True
-    for label, file in (("test set", "answers.jsonl"), ("hold-out set", "holdout.jsonl"),
+    for label, file in (("test set", "answers.jsonl"), ("spent hold-out set", "holdout_SPENT.jsonl"),
                         ("issue 11 cases", "issue11.jsonl")):
         path = data_dir() / "pii_testset" / file
         if not path.exists():

@@ -26,7 +26,8 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> dict:
-    """lmb 2025 ingested, then one catalogue run (which cleans and codes 'trots' itself)."""
+    """lmb 2025 ingested; a catalogue run refuses to clean or code behind the user's back
+    (exit 2, store unchanged); with --prepare it cleans and codes 'trots', saying so."""
     from typer.testing import CliRunner
 
     from textmine.cli import app
@@ -35,11 +36,22 @@ def built(tmp_path_factory) -> dict:
     project = root / "p"
     ingest(SAMPLE / "lmb_2025_SYNTHETIC.csv", load_schema(SCHEMA), project, "2025")
     out = root / "cat.html"
+    before = dump_db(project)
     res = CliRunner().invoke(app, ["catalogue", "-p", str(project), "-q", "trots", "-o", str(out)])
+    assert res.exit_code == 2 and not out.exists()
+    assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.output
+    assert "lmb 'trots' all waves: 95 answers not cleaned and coded yet" in res.stderr
+    assert f"run 'textmine code --project {project} --question trots --survey lmb' first" in res.stderr
+    assert "--prepare" in res.stderr
+    assert dump_db(project) == before
+    res = CliRunner().invoke(app, ["catalogue", "-p", str(project), "-q", "trots", "-o", str(out), "--prepare"])
     assert res.exit_code == 0, res.output
+    assert "cleaning lmb 'trots' all waves: 95 answers" in res.stderr and "coding lmb 'trots' all waves" in res.stderr
+    prepared = dump_db(project)
     with Store(project) as store:
         practices = build_catalogue(store, "lmb", "trots")
         assert len(store.runs("code")) == 1  # coded once, by the first run; the second reused the codes
+    assert dump_db(project) == prepared  # a catalogue of a prepared project writes nothing
     return {"project": project, "html": out.read_text(encoding="utf-8"), "practices": practices, "root": root}
 
 
@@ -321,7 +333,7 @@ def test_curation_round_trip(built: dict, cli, tmp_path: Path):
     changed = tmp_path / "lmb_2025_SYNTHETIC.csv"
     changed.write_bytes(csv_text.replace(old, "Sinds kort ook: " + old).encode("cp1252"))
     ingest(changed, load_schema(SCHEMA), project, "2025", replace=True)
-    res = cli("catalogue", "-p", project, "-q", "trots", "-o", page_path)
+    res = cli("catalogue", "-p", project, "-q", "trots", "-o", page_path, "--prepare")  # the changed answer
     assert res.exit_code == 0, res.output
     assert "curation not applied" in res.stderr and retitle["respondent_id"] in res.stderr
     page = page_path.read_text(encoding="utf-8")

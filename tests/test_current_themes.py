@@ -40,3 +40,21 @@ def test_keys_by_other_columns_and_empty():
     assert out[("q1", "r1")] == ("machine", {"a": 0.8}) and out[("q2", "r1")][0] == "human"
     assert list(out[("q2", "r1")][1]) == ["a"]
     assert current_themes(codes.iloc[:0]) == {}
+
+
+def test_themes_in_stored_rank_order_main_first():
+    cols = ["code_id", "wave", "respondent_id", "theme", "applies", "source", "score", "rank"]
+    codes = pd.DataFrame([dict(zip(cols, r)) for r in [
+        # machine: the coder's order (rank) beats the score order and the codebook order
+        (1, "w", "r1", "a", 1, "machine", 0.9, 3), (2, "w", "r1", "b", 1, "machine", 0.5, 1),
+        (3, "w", "r1", "c", 1, "machine", 0.7, 2), (4, "w", "r1", "d", 0, "machine", 0.2, None),
+        # stored before ranks: by score, then as stored
+        (5, "w", "r2", "a", 1, "machine", 0.4, None), (6, "w", "r2", "b", 1, "machine", 0.8, None),
+        (7, "w", "r2", "c", 1, "machine", 0.4, None),
+        # two coders both say rank 1: the later call leads
+        (8, "w", "r3", "a", 1, "human", None, 1), (9, "w", "r3", "b", 1, "human", None, 1),
+    ]])
+    out = current_themes(codes)
+    assert list(out[("w", "r1")][1]) == ["b", "c", "a"]
+    assert list(out[("w", "r2")][1]) == ["b", "a", "c"]
+    assert list(out[("w", "r3")][1]) == ["b", "a"]

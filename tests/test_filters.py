@@ -185,7 +185,7 @@ def test_old_project_opens_and_tallies(tmp_path: Path, fixture_schema: Path):
     db.close()
     with Store(project) as store:
         (res,) = tally(store)
-        assert store.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == "2"
+        assert store.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == str(store_module.STORE_VERSION)
     assert res["respondents"] == 3 and res["responses_in_export"] == 3 and res["excluded"] == []
 
 

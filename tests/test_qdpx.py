@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tm_testutil import REPO, refi_xsd_validator
+from tm_testutil import REPO, dump_db, refi_xsd_validator
 from textmine.clean import clean_project
 from textmine.codebook import load_codebook
 from textmine.codes import import_training_codes
@@ -228,7 +228,13 @@ def test_deterministic_and_raw_or_redacted_text(project: Path, tmp_path: Path):
     raw = b"".join(zipfile.ZipFile(a).read(n) for n in zipfile.ZipFile(a).namelist()[1:]).decode("utf-8")
     assert "jan.peeters@voorbeeldgemeente.be" in raw and "0475 12 34 56" in raw  # default: as written
 
-    zf, root = _export(project, tmp_path / "r.qdpx", redacted=True, wave="2025")
+    # the redacted text needs the cleaning step: never run behind the user's back
+    before = dump_db(project)
+    with pytest.raises(InputError, match=r"^lmb: \d+ open answers not cleaned yet \('reden_geen_lmb', .*\): run "
+                                         r"'textmine clean --project .* --survey lmb' first, or pass --prepare"):
+        _export(project, tmp_path / "r.qdpx", redacted=True, wave="2025")
+    assert dump_db(project) == before and not (tmp_path / "r.qdpx").exists()
+    zf, root = _export(project, tmp_path / "r.qdpx", redacted=True, wave="2025", prepare=True)
     with Store(project) as store:
         redacted = {(x["question"], x["respondent_id"]): x["redacted_text"]
                     for x in clean_project(store, survey="lmb", wave="2025").answers}

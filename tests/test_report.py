@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tm_testutil import REPO
+from tm_testutil import REPO, dump_db
 from textmine.ingest import ingest
 from textmine.report import build_report, default_spec, parse_spec, write_report
 from textmine.schema import load_schema
@@ -67,8 +67,12 @@ def report(project: Path, spec_file: Path, tmp_path_factory) -> Path:
                          for t in ("financiele_steun", "sensibilisering", "evenementen", "beleid", "fairtrade",
                                    "geen_project")], source="human", coder="Test")
     out = tmp_path_factory.mktemp("out") / "rapport.html"
-    res = CliRunner().invoke(app, ["report", "-p", str(project), "-o", str(out), "--spec", str(spec_file)])
+    res = CliRunner().invoke(app, ["report", "-p", str(project), "-o", str(out), "--spec", str(spec_file),
+                                   "--prepare"])
     assert res.exit_code == 0, res.output
+    # --prepare: the missing steps were run, each announced
+    assert "cleaning lmb 'trots' wave 2025" in res.stderr and "coding lmb 'trots' wave 2025" in res.stderr
+    assert "coding lmb 'trots' wave 2022" in res.stderr
     return out
 
 
@@ -282,7 +286,7 @@ def test_spec_errors_name_file_and_line(project: Path, tmp_path: Path, cli):
         spec.check(load_schema(REPO / "data" / "schemas" / f"{survey}.yaml"))
 
 
-def test_optional_stages_absent_or_present(project: Path, spec_file: Path, monkeypatch):
+def test_optional_stages_absent_or_present(report: Path, project: Path, spec_file: Path, monkeypatch):
     """Without a topics run the report says so; with one, quotes stay redacted text of members."""
     with Store(project) as store:
         html = build_report(store, "lmb", "2025", spec=spec_file)
@@ -300,19 +304,18 @@ def test_optional_stages_absent_or_present(project: Path, spec_file: Path, monke
     assert set(page.links) <= page.ids
 
 
-def test_one_cleaning_per_open_question_per_report(project: Path, spec_file: Path, monkeypatch):
-    """The reported wave, the compared wave and the clusters share one cleaning (each writes a run)."""
+def test_report_on_a_prepared_project_writes_nothing(report: Path, project: Path, spec_file: Path, monkeypatch):
+    """The reported wave, the compared wave and the clusters (all waves) are read, never cleaned or coded again."""
     with Store(project) as store:
         ids = list(store.open_answers("lmb", "2025", "trots").respondent_id[:4])
-        fake = [{"id": 0, "label": "proefcluster", "keywords": ["a"], "size": 4, "respondent_ids": ids,
-                 "quotes": [], "coverage": {}, "new": True, "waves": {"2025": {"count": 4, "share": 0.04}}}]
-        monkeypatch.setattr(Store, "topic_clusters", lambda self, s, q: fake if q == "trots" else [])
-        build_report(store, "lmb", "2025", spec=spec_file)  # codes what is not coded yet
-        before = len(store.runs("clean"))
+    fake = [{"id": 0, "label": "proefcluster", "keywords": ["a"], "size": 4, "respondent_ids": ids,
+             "quotes": [], "coverage": {}, "new": True, "waves": {"2025": {"count": 4, "share": 0.04}}}]
+    monkeypatch.setattr(Store, "topic_clusters", lambda self, s, q: fake if q == "trots" else [])
+    before = dump_db(project)
+    with Store(project) as store:
         html = build_report(store, "lmb", "2025", spec=spec_file)
-        after = store.runs("clean")
     assert "proefcluster" in html
-    assert len(after) - before == 1  # spec: one open question, compare_with 2022
+    assert dump_db(project) == before
 
 
 # --- rendered in headless Chromium ------------------------------------------------------
@@ -373,7 +376,7 @@ def test_rendered_in_headless_chromium(report: Path, project: Path, tmp_path: Pa
     assert attrs["data-small"] == "0"
 
 
-def test_write_report_is_atomic_and_deterministic_in_content(project: Path, spec_file: Path, tmp_path: Path):
+def test_write_report_is_atomic_and_deterministic_in_content(report: Path, project: Path, spec_file: Path, tmp_path: Path):
     with Store(project) as store:
         a = write_report(store, tmp_path / "a.html", "lmb", "2025", spec=spec_file).read_text(encoding="utf-8")
         b = build_report(store, "lmb", "2025", spec=spec_file)

@@ -72,6 +72,72 @@ class CleanRun:
     warnings: list[str] = field(default_factory=list)
 
 
+def _selection(store: Store, survey: str | None, wave: str | None, question: str | None
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(every open answer of the selected waves, the selected ones): "duplicate" looks across questions."""
+    surveys = sorted({w.survey for w in store.waves(survey, wave)})
+    everything = [r for s in surveys for r in store.open_answers(s, wave).to_dict("records")]
+    return everything, [r for r in everything if question is None or r["question"] == question]
+
+
+def read_cleaned(store: Store, *, survey: str | None = None, wave: str | None = None,
+                 question: str | None = None, settings: NlpSettings | None = None
+                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The cleaning step's rows from the cache, writing nothing; and the answers not cleaned
+    (with the current pipeline and settings) yet.
+
+    Rows are ``clean_project``'s, for the answers that are cached; reading commands use this
+    so that they never clean behind the user's back (``textmine.readiness``).
+    """
+    from .nlp.loader import describe_pipeline
+
+    settings = settings or NlpSettings()
+    everything, rows = _selection(store, survey, wave, question)
+    fp = fingerprint(*describe_pipeline(settings.pipeline)[:2], settings)
+    cached = store.cleaned((r["text_hash"] for r in rows), fp)
+    missing = [r for r in rows if r["text_hash"] not in cached]
+    out, _ = _answer_rows(everything, [r for r in rows if r["text_hash"] in cached], cached)
+    return out, missing
+
+
+def _answer_rows(everything: list[dict[str, Any]], rows: list[dict[str, Any]], cached: dict[str, str]
+                 ) -> tuple[list[dict[str, Any]], list[tuple]]:
+    """Plain rows of ``rows`` from their cached cleaning, and their answer_flags rows."""
+    from .nlp.flags import DUPLICATE, find_duplicates
+
+    # "duplicate" depends on the respondent's other answers in the wave: per answer, not per text.
+    by_wave: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    # answer_id follows the export: respondent by respondent, questions in schema order
+    for r in sorted(everything, key=lambda r: r["answer_id"]):
+        by_wave.setdefault((r["survey"], r["wave"]), []).append(r)
+    duplicates: set[int] = set()
+    for group in by_wave.values():
+        for r, earlier in zip(group, find_duplicates((g["respondent_id"], g["text"]) for g in group)):
+            if earlier is not None:
+                duplicates.add(r["answer_id"])
+    out, flag_rows = [], []
+    for r in rows:
+        data = json.loads(cached[r["text_hash"]])
+        flags = list(data["flags"])
+        if r["answer_id"] in duplicates:
+            flags.append(DUPLICATE)
+        to_original = original_offsets(r["text"], data["normalized_text"])
+        entities = []
+        for ent in data["entities"]:
+            start, end = to_original(ent["start"], ent["end"])
+            entities.append({"text": r["text"][start:end], "label": ent["label"], "start": start, "end": end,
+                             "id": ent.get("id")})
+        out.append({"survey": r["survey"], "wave": r["wave"], "respondent_id": r["respondent_id"],
+                    "question": r["question"], "text": r["text"], "normalized_text": data["normalized_text"],
+                    "redacted_text": data["redacted_text"], "lemmas": data["lemmas"],
+                    "content_lemmas": data["content_lemmas"], "key_phrases": data["key_phrases"],
+                    "entities": entities, "pii": [p["kind"] for p in data["pii"]], "flags": flags,
+                    "language": data.get("language")})
+        flag_rows.append((r["survey"], r["wave"], r["question"], r["respondent_id"], r["text_hash"],
+                          json.dumps(flags)))
+    return out, flag_rows
+
+
 def clean_project(store: Store, *, survey: str | None = None, wave: str | None = None,
                   question: str | None = None, settings: NlpSettings | None = None,
                   progress: ProgressFn | None = None, pipeline: Any = None) -> CleanRun:
@@ -82,14 +148,10 @@ def clean_project(store: Store, *, survey: str | None = None, wave: str | None =
     """
     from .nlp import clean_answers  # noqa: F401  (imports register the components)
     from .nlp.answers import doc_to_answer
-    from .nlp.flags import DUPLICATE, find_duplicates
     from .nlp.loader import describe_pipeline, load_pipeline
 
     settings = settings or NlpSettings()
-    surveys = sorted({w.survey for w in store.waves(survey, wave)})
-    # Every open answer of the selected waves: "duplicate" looks across questions.
-    everything = [r for s in surveys for r in store.open_answers(s, wave).to_dict("records")]
-    rows = [r for r in everything if question is None or r["question"] == question]
+    everything, rows = _selection(store, survey, wave, question)
 
     if pipeline is not None:
         name, version, level = pipeline[1].name, pipeline[1].version, pipeline[1].level
@@ -133,36 +195,7 @@ def clean_project(store: Store, *, survey: str | None = None, wave: str | None =
                                                 "nlp": settings.__dict__},
                              provenance={"pipeline": info, "fingerprint": fp, "processed": processed,
                                          "cached": len(hashes) - processed})
-    # "duplicate" depends on the respondent's other answers in the wave: per answer, not per text.
-    by_wave: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    # answer_id follows the export: respondent by respondent, questions in schema order
-    for r in sorted(everything, key=lambda r: r["answer_id"]):
-        by_wave.setdefault((r["survey"], r["wave"]), []).append(r)
-    duplicates: set[int] = set()
-    for group in by_wave.values():
-        for r, earlier in zip(group, find_duplicates((g["respondent_id"], g["text"]) for g in group)):
-            if earlier is not None:
-                duplicates.add(r["answer_id"])
-    out, flag_rows = [], []
-    for r in rows:
-        data = json.loads(cached[r["text_hash"]])
-        flags = list(data["flags"])
-        if r["answer_id"] in duplicates:
-            flags.append(DUPLICATE)
-        to_original = original_offsets(r["text"], data["normalized_text"])
-        entities = []
-        for ent in data["entities"]:
-            start, end = to_original(ent["start"], ent["end"])
-            entities.append({"text": r["text"][start:end], "label": ent["label"], "start": start, "end": end,
-                             "id": ent.get("id")})
-        out.append({"survey": r["survey"], "wave": r["wave"], "respondent_id": r["respondent_id"],
-                    "question": r["question"], "text": r["text"], "normalized_text": data["normalized_text"],
-                    "redacted_text": data["redacted_text"], "lemmas": data["lemmas"],
-                    "content_lemmas": data["content_lemmas"], "key_phrases": data["key_phrases"],
-                    "entities": entities, "pii": [p["kind"] for p in data["pii"]], "flags": flags,
-                    "language": data.get("language")})
-        flag_rows.append((r["survey"], r["wave"], r["question"], r["respondent_id"], r["text_hash"],
-                          json.dumps(flags)))
+    out, flag_rows = _answer_rows(everything, rows, cached)
     store.save_answer_flags(flag_rows, fp, run_id)
     store.finish_run(run_id)
     return CleanRun(out, info, fp, processed, len(hashes) - processed, run_id, list(info.get("warnings", [])))

@@ -85,6 +85,8 @@ OutputFormat = Annotated[Format, typer.Option("--format", "-f", help="table, jso
                                               callback=_table_json_csv)]
 OnlyWave = Annotated[Optional[str], typer.Option("--wave", "-w", help="Only this wave.")]
 OnlySurvey = Annotated[Optional[str], typer.Option("--survey", help="Only this survey.")]
+Prepare = Annotated[bool, typer.Option("--prepare", help="Clean and code what is missing first (each step "
+                                       "announced); without it, missing steps are an error and nothing is written.")]
 
 def input_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Bad input: one line on stderr and exit code 2, never a traceback."""
@@ -458,6 +460,7 @@ def catalogue_cmd(
     curation: Optional[Path] = typer.Option(None, "--curation",
                                             help="Edited catalogue workbook (.xlsx) to store in the project first; "
                                                  "later runs remember it."),
+    prepare: Prepare = False,
 ) -> None:
     """Inspiration catalogue: practices per theme with municipality, province, redacted answer, partners, links."""
     from rich.table import Table
@@ -476,7 +479,7 @@ def catalogue_cmd(
         for problem in report.skipped:
             err.print(line(("not imported", "yellow"), f" ({SHEET}) {problem}"))
     with progress_bar(err, "cleaning and coding answers") as update:
-        practices = tm.catalogue_practices(question, survey, wave, progress=update)
+        practices = tm.catalogue_practices(question, survey, wave, progress=update, prepare=prepare)
     write_catalogue(practices, out)
     for p in practices:
         if p["curation"] == "changed":
@@ -504,6 +507,7 @@ def report_cmd(
     spec: Optional[list[Path]] = typer.Option(None, "--spec",
                                               help="Report spec (YAML; repeat for several surveys). "
                                                    "Default: data/report/<survey>.yaml."),
+    prepare: Prepare = False,
 ) -> None:
     """Dutch HTML report: summary, method, charts, themes with quotes, clusters, crosstabs, wave comparison."""
     import time
@@ -515,7 +519,7 @@ def report_cmd(
     started = time.perf_counter()
     with progress_bar(err, "cleaning and coding open answers") as update:
         _project(project).report(out, survey, wave, compare_with, list(spec) if spec else None,
-                                 progress=lambda _msg, done, total: update(done, total))
+                                 progress=lambda _msg, done, total: update(done, total), prepare=prepare)
     html = out.read_text(encoding="utf-8")
     table = Table(title="report", title_justify="left")
     for name in ("file", "size", "figures linked", "seconds"):
@@ -569,6 +573,7 @@ def export_qdpx_cmd(
                                   help="Use the redacted text (names, e-mail addresses, phone numbers replaced). "
                                        "Default: the raw answers as written, which QDA users expect; the file "
                                        "then holds personal data, so keep it internal."),
+    prepare: Prepare = False,
 ) -> None:
     """Write a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder: a case per
     respondent with the closed answers as variables, each open answer a coded text source."""
@@ -577,8 +582,8 @@ def export_qdpx_cmd(
     tm = _project(project)
     tm.check_qdpx(out, survey=survey, wave=wave)  # bad arguments: one line, before any work
     with progress_bar(err, "cleaning answers") as update:
-        report = tm.export_qdpx_report(out, redacted=redacted, survey=survey, wave=wave,
-                                                      progress=update)
+        report = tm.export_qdpx_report(out, redacted=redacted, survey=survey, wave=wave, progress=update,
+                                       prepare=prepare)
     console.print(line(f"written: {report.path} ({report.cases} cases, {report.sources} text sources, "
                        f"{report.human_codings} human and {report.machine_codings} machine codings, "
                        f"{len(report.users)} coders, {'redacted' if redacted else 'raw'} text)"))

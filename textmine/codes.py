@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .codebook import OVERIG, Codebook
+from .codebook import NON_ANSWER, OVERIG, Codebook
 from .errors import InputError
 from .ingest import read_table
 from .store import Store
@@ -21,7 +21,8 @@ def import_training_codes(store: Store, codebook: Codebook, survey: str, questio
     optional coder and wave).
 
     One row per (answer, theme); theme ``overig`` marks an answer coded with no theme.
-    Validated completely before anything is written.
+    An answer's themes keep the order of its rows (stored as their rank: the first
+    row's theme is its main theme). Validated completely before anything is written.
     """
     table = read_table(path)
     cols = {" ".join(h.split()).casefold().replace("_", " "): i for i, h in enumerate(table.headers)}
@@ -61,21 +62,31 @@ def import_training_codes(store: Store, codebook: Codebook, survey: str, questio
         coder = (cells[coder_col].strip() if coder_col is not None else "") or f"import:{Path(table.file).name}"
         rows.setdefault(coder, []).append({"survey": survey, "wave": w, "question": question,
                                            "respondent_id": rid, "theme": theme, "applies": True})
-    # The themes an answer was not given count as "no" for it.
+    # The themes an answer was not given count as "no" for it; those it was given keep
+    # the coder's order (their order in the file: the first is the main theme).
     total = 0
     for coder, items in rows.items():
-        given: dict[tuple, set[str]] = {}
+        given: dict[tuple, list[str]] = {}
         for r in items:
-            given.setdefault((r["wave"], r["respondent_id"]), set()).add(r["theme"])
+            themes = given.setdefault((r["wave"], r["respondent_id"]), [])
+            if r["theme"] != OVERIG and r["theme"] not in themes:
+                themes.append(r["theme"])
         full = [{"survey": survey, "wave": w, "question": question, "respondent_id": rid, "theme": t,
-                 "applies": t in themes} for (w, rid), themes in given.items() for t in codebook.ids]
+                 "applies": t in themes, "rank": themes.index(t) + 1 if t in themes else None}
+                for (w, rid), themes in given.items() for t in codebook.ids]
         existing = store.codes(survey, None, question, source="human")
-        existing = {(r.wave, r.respondent_id, r.theme): bool(r.applies)
+        existing = {(r.wave, r.respondent_id, r.theme): (bool(r.applies), _rank(r.rank))
                     for r in existing[existing.coder == coder].itertuples()}
-        new = [r for r in full if existing.get((r["wave"], r["respondent_id"], r["theme"])) != r["applies"]]
+        new = [r for r in full
+               if existing.get((r["wave"], r["respondent_id"], r["theme"])) != (r["applies"], r["rank"])]
         if new:
             total += store.add_codes(new, source="human", coder=coder)
     return total
+
+
+def _rank(value: Any) -> int | None:
+    """A stored rank as an int (None for NULL, which pandas reads as NaN)."""
+    return None if value is None or pd.isna(value) else int(value)
 
 
 def human_labels(store: Store, codebook: Codebook, survey: str, question: str,
@@ -106,12 +117,18 @@ def human_coded(labels: pd.DataFrame, cleaned: list[dict[str, Any]], theme_ids: 
 
 def current_themes(codes: pd.DataFrame, by: tuple[str, ...] = ("wave", "respondent_id")
                    ) -> dict[tuple, tuple[str, dict[str, Any]]]:
-    """Per answer (the ``by`` columns): (source, {theme: score} of the themes that apply).
+    """Per answer (the ``by`` columns): (source, {theme: score} of the themes that apply),
+    the themes in their stored order: the first is the answer's main theme.
 
     If anyone coded an answer by hand, its human codes decide (the latest call per
     theme across coders: a reviewer's correction, as in human_labels); else its
     machine codes. Every answer with a code in ``codes`` is in the result, also when
     no theme applies. Callers filter ``codes`` first (themes, the answer's current text).
+
+    Order: by the stored ``rank`` (the coder's order; on a tie, the later call first);
+    codes stored without a rank come after, by score (highest first), then in the
+    order they were stored (the codebook's). Every reader takes an answer's main
+    theme from here, so ``code``, the report and the catalogue agree on it.
     """
     if codes.empty:
         return {}
@@ -124,6 +141,25 @@ def current_themes(codes: pd.DataFrame, by: tuple[str, ...] = ("wave", "responde
     for *key, source in zip(*(latest[c] for c in by), latest["source"]):
         out.setdefault(tuple(key), (source, {}))
     applied = latest[latest["applies"] == 1]
-    for *key, theme, score in zip(*(applied[c] for c in by), applied["theme"], applied["score"]):
-        out[tuple(key)][1][theme] = score
+    rank = pd.to_numeric(applied["rank"], errors="coerce") if "rank" in applied else pd.Series(
+        float("nan"), index=applied.index)
+    score = pd.to_numeric(applied["score"], errors="coerce")
+    unranked = rank.isna()
+    order = pd.DataFrame({"unranked": unranked, "rank": rank.fillna(0),
+                          # ranked: the later call first on a tie; unranked: best score, then stored order
+                          "score": np.where(unranked, -score.fillna(-np.inf), 0.0),
+                          "code_id": np.where(unranked, applied["code_id"], -applied["code_id"])},
+                         index=applied.index)
+    applied = applied.loc[order.sort_values(["unranked", "rank", "score", "code_id"], kind="stable").index]
+    for *key, theme, score_ in zip(*(applied[c] for c in by), applied["theme"], applied["score"]):
+        out[tuple(key)][1][theme] = score_
     return out
+
+
+def answer_themes(source: str, applied: dict[str, Any], codebook: Codebook) -> list[str]:
+    """An answer's themes as every reader shows them, from its ``current_themes`` entry:
+    the codebook's themes that apply in their stored order (the main theme first),
+    ``[overig]`` when none does, ``[non_answer]`` when a human coder said so."""
+    if source == "human" and NON_ANSWER in applied:
+        return [NON_ANSWER]
+    return [t for t in applied if t in codebook] or [OVERIG]

@@ -16,8 +16,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .codebook import OVERIG, Codebook
-from .codes import human_coded, human_labels
+from .codebook import NON_ANSWER, Codebook
+from .codes import answer_themes, current_themes, human_coded, human_labels
 from .patterns import SEARCH_SECONDS
 from .questions import open_question_survey, resolve_codebook
 from .saved_coder import save_coder, versions
@@ -91,26 +91,37 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
     for a, s, t in zip(target, scores, themes):
         if "non_answer" in a["flags"]:
             continue
+        ranked = [x for x in t if x in codebook]  # the coder's order: its first theme is the main one
         for j, theme in enumerate(codebook.ids):
             machine_rows.append({"survey": survey, "wave": a["wave"], "question": question,
                                  "respondent_id": a["respondent_id"], "theme": theme,
-                                 "score": float(s[j]), "applies": theme in t})
+                                 "score": float(s[j]), "applies": theme in ranked,
+                                 "rank": ranked.index(theme) + 1 if theme in ranked else None})
     store.save_machine_codes(machine_rows, coder=type(coder).__name__, run_id=run_id)
-    human = {(r.wave, r.respondent_id): [t for t in codebook.ids if getattr(r, t)]
-             for r in labels.itertuples(index=False)}
+    # What the answers' codes are now, read back as every reader reads them (human codes win).
+    current = _current(store, codebook, survey, question, wave)
     out = []
     for a, s, t in zip(target, scores, themes):
-        key = (a["wave"], a["respondent_id"])
-        is_human = key in human
+        source, applied = current.get((a["wave"], a["respondent_id"]), ("machine", None))
+        if source == "machine" and (applied is None or NON_ANSWER in a["flags"]):
+            shown = list(t)  # a non-answer gets no stored codes: the coder's call stands
+        else:
+            shown = answer_themes(source, applied, codebook)
         out.append({"respondent_id": a["respondent_id"], "wave": a["wave"], "text": a["text"],
-                    "redacted_text": a["redacted_text"],
-                    "themes": (human[key] or [OVERIG]) if is_human else list(t),
+                    "redacted_text": a["redacted_text"], "themes": shown,
                     "scores": {theme: round(float(s[j]), 4) for j, theme in enumerate(codebook.ids)},
-                    "source": "human" if is_human else "machine"})
+                    "source": source})
     path = save_coder(store.dir, survey, question, coder, codebook, emb.key, len(train_keys))
     store.finish_run(run_id)
     return CodingResult(survey, question, out, run_id, codebook.hash, emb.key, len(train_keys), path,
                         provenance, _stopped_searches(caught))
+
+
+def _current(store: Store, codebook: Codebook, survey: str, question: str, wave: str | None
+             ) -> dict[tuple, tuple[str, dict[str, Any]]]:
+    """``codes.current_themes`` of the question's answers, codebook themes (and non_answer) only."""
+    codes = store.codes(survey, wave, question)
+    return current_themes(codes[codes["theme"].isin([*codebook.ids, NON_ANSWER])])
 
 
 def _stopped_searches(caught: list[warnings.WarningMessage]) -> list[str]:

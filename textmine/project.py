@@ -469,16 +469,21 @@ class Project:
 
     def report(self, out: str | Path, survey: str | None = None, wave: str | None = None,
                compare_with: str | None = None, spec: str | Path | Sequence[str | Path] | None = None, *,
-               progress: Callable[[str, int, int], None] | None = None) -> Path:
+               prepare: bool = False, progress: Callable[[str, int, int], None] | None = None) -> Path:
         """Write the Dutch HTML report (one self-contained page): summary, method, charts, themes
         with quotes, clusters, crosstabs, wave comparison. ``wave``: default the latest;
         ``compare_with``: default the spec's ("auto": the previous wave); ``spec``: report spec
-        file(s), default data/report/<survey>.yaml. Returns the written path."""
+        file(s), default data/report/<survey>.yaml. Returns the written path.
+
+        ``prepare``: clean and code what is missing first (each step announced on stderr);
+        without it, missing steps are an InputError naming the command that makes them, and
+        nothing is written (reading never writes behind your back)."""
         from .report import write_report
 
         specs = [spec] if isinstance(spec, (str, Path)) else (list(spec) if spec else None)
         with self.store() as store:
-            return Path(write_report(store, out, survey, wave, compare_with, specs, progress=progress))
+            return Path(write_report(store, out, survey, wave, compare_with, specs, progress=progress,
+                                     prepare=prepare))
 
     def survey_of(self, question: str, survey: str | None = None) -> str:
         """The survey that has this open question (InputError when none, or several and no ``survey``)."""
@@ -498,26 +503,32 @@ class Project:
             return import_curation(store, workbook, survey=survey, question=question)
 
     def catalogue_practices(self, question: str, survey: str | None = None, wave: str | None = None, *,
-                            progress: Progress | None = None) -> list[dict[str, Any]]:
-        """The practices of an inspiration catalogue (``textmine catalogue``), in catalogue order."""
+                            prepare: bool = False, progress: Progress | None = None) -> list[dict[str, Any]]:
+        """The practices of an inspiration catalogue (``textmine catalogue``), in catalogue order.
+        ``prepare``: clean and code what is missing first (each step announced on stderr);
+        without it, missing steps are an InputError naming the command that makes them, and
+        nothing is written."""
         from .catalogue import build_catalogue
 
         survey = self.survey_of(question, survey)
         with self.store() as store:
-            return build_catalogue(store, survey, question, wave, progress=progress)
+            return build_catalogue(store, survey, question, wave, progress=progress, prepare=prepare)
 
     def catalogue(self, question: str, out: str | Path, survey: str | None = None, wave: str | None = None, *,
-                  curation: str | Path | None = None) -> Path:
+                  curation: str | Path | None = None, prepare: bool = False) -> Path:
         """Write the inspiration catalogue of an open question: practices per theme with
         municipality, province, redacted answer, partners, links. ``out``: .html (one page),
         .md, or .xlsx (the curation workbook); ``curation``: an edited catalogue workbook to
-        store first (later runs remember it). Returns the written path."""
+        store first (later runs remember it). Returns the written path.
+        ``prepare``: clean and code what is missing first (each step announced on stderr);
+        without it, missing steps are an InputError naming the command that makes them, and
+        nothing is written."""
         from .catalogue import check_suffix, write_catalogue
 
         check_suffix(out)
         if curation:
             self.import_curation(curation, question, survey)
-        practices = self.catalogue_practices(question, survey, wave)
+        practices = self.catalogue_practices(question, survey, wave, prepare=prepare)
         return Path(write_catalogue(practices, out))
 
     def check_qdpx(self, out: str | Path, *, survey: str | None = None, wave: str | None = None) -> None:
@@ -528,21 +539,25 @@ class Project:
             check_export(store, out, survey=survey, wave=wave)
 
     def export_qdpx_report(self, out: str | Path, *, redacted: bool = False, survey: str | None = None,
-                           wave: str | None = None, progress: Progress | None = None) -> QdpxReport:
+                           wave: str | None = None, prepare: bool = False,
+                           progress: Progress | None = None) -> QdpxReport:
         """Write a REFI-QDA project (``textmine export qdpx``) and return what it holds."""
         from .qdpx import export_qdpx
 
         with self.store() as store:
             return export_qdpx(store, out, survey=survey, wave=wave, redacted=redacted, settings=self.settings(),
-                               progress=progress)
+                               progress=progress, prepare=prepare)
 
     def export_qdpx(self, out: str | Path, *, redacted: bool = False, survey: str | None = None,
-                    wave: str | None = None) -> Path:
+                    wave: str | None = None, prepare: bool = False) -> Path:
         """Write a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder: a case per
         respondent with the closed answers as variables, each open answer a coded text source.
         ``redacted``: names, e-mail addresses and phone numbers replaced (default: the raw
-        answers, which QDA users expect; the file then holds personal data). Returns the path."""
-        return Path(self.export_qdpx_report(out, redacted=redacted, survey=survey, wave=wave).path)
+        answers, which QDA users expect; the file then holds personal data). Returns the path.
+        ``prepare``: clean what is missing first (announced on stderr); without it, answers not
+        cleaned yet are an InputError and nothing is written. The export never codes."""
+        report = self.export_qdpx_report(out, redacted=redacted, survey=survey, wave=wave, prepare=prepare)
+        return Path(report.path)
 
     # --- what the project holds ------------------------------------------------------------------
 
@@ -654,7 +669,8 @@ def summary_frame(results: list[dict[str, Any]], waves: bool = True) -> pd.DataF
     rows: list[dict[str, Any]] = []
     for res in results:
         base = {"survey": res["survey"], "wave": res["wave"], "by": None, "group": None}
-        rows += [] if not waves else [{**base, "question": None, "type": None, "statistic": k, "value": res[k]} for k in _WAVE_STATS]
+        if waves:
+            rows += [{**base, "question": None, "type": None, "statistic": k, "value": res[k]} for k in _WAVE_STATS]
         for entry in res["questions"]:
             for item, b in _groups(entry, base):
                 row = {**b, "question": entry["id"], "type": entry["type"], "label": entry.get("label")}

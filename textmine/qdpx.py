@@ -14,6 +14,9 @@ A .qdpx is a zip with ``project.qde`` (XML, ``urn:QDA-XML:project:1.0``) and a
   (positions in characters) with a ``Coding`` per theme that applies;
 - the ``CodeBook``: one parent code per open question (not codable) with the
   question's themes beneath, GUIDs shared with the .qdc export (``qdc.code_guid``);
+- per source the variables ``vraag`` (survey.question) and ``hoofdthema``: the
+  answer's main theme as textmine counts it (``codes.current_themes``, as the
+  report and the catalogue show it);
 - ``Users``: each human coder by the name the store has, each machine coder as
   "textmine (machine: <coder>)". Machine codes are left out for answers that
   have human codes: textmine's rule is that human codes win, and the export
@@ -90,15 +93,19 @@ class QdpxReport:
 
 def export_qdpx(store: Store, out: str | Path, *, survey: str | None = None, wave: str | None = None,
                 redacted: bool = False, settings: Any = None,
-                progress: ProgressFn | None = None) -> QdpxReport:
+                progress: ProgressFn | None = None, prepare: bool = False) -> QdpxReport:
     """Write the project (or one survey / wave of it) as a REFI-QDA project file.
 
-    ``redacted``: use the cleaning step's redacted text (cleans what is not
-    cached yet; ``settings`` are its NlpSettings, ``progress`` its callback).
+    ``redacted``: use the cleaning step's redacted text (``settings`` are its
+    NlpSettings, ``progress`` its callback). Writes nothing to the store: answers
+    not cleaned yet are an InputError naming the command that cleans them, unless
+    ``prepare`` (then they are cleaned first, announced on stderr). The codes are
+    exported as they are: this export never codes.
     """
     out = Path(out)
     waves = check_export(store, out, survey=survey, wave=wave)
-    qde, files, report = build_project(store, waves, redacted=redacted, settings=settings, progress=progress)
+    qde, files, report = build_project(store, waves, redacted=redacted, settings=settings, progress=progress,
+                                       prepare=prepare)
     report.path = out
     _write_zip(out, qde, files)
     return report
@@ -123,14 +130,15 @@ def check_export(store: Store, out: str | Path, *, survey: str | None = None,
 # --- building the project ------------------------------------------------------------
 
 def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False, settings: Any = None,
-                  progress: ProgressFn | None = None) -> tuple[bytes, dict[str, bytes], QdpxReport]:
+                  progress: ProgressFn | None = None, prepare: bool = False
+                  ) -> tuple[bytes, dict[str, bytes], QdpxReport]:
     """``project.qde`` as bytes, the source files by zip path, and what went in."""
     from .questions import resolve_codebook
 
     report = QdpxReport(Path(), redacted=redacted)
     surveys = sorted({w.survey for w in waves})
     several = len(surveys) > 1
-    texts = _answer_texts(store, waves, redacted, settings, progress)
+    texts = _answer_texts(store, waves, redacted, settings, progress, prepare)
 
     # --- questions, codebooks, codes ---
     open_qs: dict[tuple[str, str], Any] = {}
@@ -138,7 +146,7 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
     for w in waves:  # later waves' wording wins
         for q in w.schema.questions:
             (open_qs if q.type == "open" else closed_qs)[(w.survey, q.id)] = q
-    codes, human_coded = _codes(store, waves)
+    codes, counted = _codes(store, waves)
     books: dict[tuple[str, str], Codebook | None] = {}
     for key in open_qs:
         try:
@@ -179,6 +187,7 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
     sources_el = ET.Element("Sources")
     files: dict[str, bytes] = {}
     question_var = guid("variable", "meta", "vraag")
+    main_var = guid("variable", "meta", "hoofdthema")
     by_answer: dict[tuple, list[tuple[str, str, str, str]]] = {}
     for c in codes.itertuples(index=False):
         by_answer.setdefault((c.survey, c.wave, c.question, c.respondent_id), []).append(
@@ -221,9 +230,14 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
                 ET.SubElement(src, "Description").text = _xml(f"{qlabel} ({w.survey}.{a.question})")
                 files[f"{SOURCES_DIR}/{source_guid}.txt"] = text.encode("utf-8")
                 report.sources += 1
+                source, applied = counted.get(key, ("machine", {}))
                 if key in by_answer and text:
-                    _selections(src, key, text, by_answer[key], key in human_coded, users, code_of, report)
+                    _selections(src, key, text, by_answer[key], source == "human", users, code_of, report)
                 _value(src, question_var, "Text", f"{w.survey}.{a.question}")
+                main = next((t for t in applied if (w.survey, a.question, t) in code_of), None)
+                if main is not None:  # the main theme textmine counts, as in the report and catalogue
+                    book = books.get((w.survey, a.question))
+                    _value(src, main_var, "Text", book.label_of(main) if book and main in book else main)
     if not len(cases_el):
         root.remove(cases_el)
     if len(sources_el):
@@ -235,30 +249,34 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
 
 
 def _answer_texts(store: Store, waves: list[WaveInfo], redacted: bool, settings: Any,
-                  progress: ProgressFn | None) -> dict[tuple, str]:
+                  progress: ProgressFn | None, prepare: bool = False) -> dict[tuple, str]:
     """Redacted text per (survey, wave, question, respondent), or nothing for raw text."""
     if not redacted:
         return {}
-    from .clean import clean_project
+    from .readiness import Preparation
 
+    prep = Preparation(store, prepare, settings, progress)
     out: dict[tuple, str] = {}
     for w in waves:
-        run = clean_project(store, survey=w.survey, wave=w.wave, settings=settings, progress=progress)
-        for a in run.answers:
-            out[(a["survey"], a["wave"], a["question"], str(a["respondent_id"]))] = a["redacted_text"]
+        for q in (q for q in w.schema.questions if q.type == "open"):
+            for a in prep.cleaned(w.survey, q.id, w.wave):
+                out[(a["survey"], a["wave"], a["question"], str(a["respondent_id"]))] = a["redacted_text"]
+    prep.check()
     return out
 
 
-def _codes(store: Store, waves: list[WaveInfo]) -> tuple[pd.DataFrame, set[tuple[str, str, str, str]]]:
+def _codes(store: Store, waves: list[WaveInfo]) -> tuple[pd.DataFrame, dict[tuple[str, str, str, str], tuple]]:
     """Current codes that apply, one row per (answer, coder, theme) with the latest
-    winning; and the answers a human coded (also those coded with no theme: overig)."""
+    winning; and per answer what textmine counts (``codes.current_themes``: its source,
+    human when a human coded it, also with no theme: overig; its themes, main first)."""
+    from .codes import current_themes
+
     codes = pd.concat([store.codes(w.survey, w.wave) for w in waves], ignore_index=True)
     codes["respondent_id"] = codes["respondent_id"].astype(str)
-    human = codes[codes.source == "human"]
-    human_coded = set(zip(human.survey, human.wave, human.question, human.respondent_id))
+    counted = current_themes(codes, by=("survey", "wave", "question", "respondent_id"))
     codes = codes.sort_values("code_id").drop_duplicates(
         ["survey", "wave", "question", "respondent_id", "source", "coder", "theme"], keep="last")
-    return codes[codes.applies == 1].reset_index(drop=True), human_coded
+    return codes[codes.applies == 1].reset_index(drop=True), counted
 
 
 def _user_name(source: str, coder: str) -> str:
@@ -328,6 +346,11 @@ def _variables(store: Store, waves: list[WaveInfo], closed_qs: dict, several: bo
                                    "description": description}
     out[("meta", "vraag", "")] = {"guid": guid("variable", "meta", "vraag"), "name": "vraag", "type": "Text",
                                   "description": "De open vraag die de bron beantwoordt (bevraging.vraag)"}
+    out[("meta", "hoofdthema", "")] = {"guid": guid("variable", "meta", "hoofdthema"), "name": "hoofdthema",
+                                       "type": "Text",
+                                       "description": "Het hoofdthema van het antwoord: het eerste van de codes die "
+                                                      "tellen (menselijke codes gaan voor), zoals in rapport en "
+                                                      "catalogus"}
     taken = {v["name"] for v in out.values()}
     numbers: dict[tuple[str, str], list[float]] = {}
     for w in waves:

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .codebook import Codebook
+from .codes import current_themes
 from .errors import InputError
 from .atomic import atomic_path
 from .export import NO, YES, answer_key, excel_text, set_text_safe, write_info_sheet, write_staff_sheet
@@ -45,30 +46,30 @@ def review_rows(store: Store, codebook: Codebook, survey: str, question: str,
     # A boolean Series, not a list: an empty list would select no columns (crash on an unknown wave).
     answers = answers[pd.Series([(w, r) not in non_answers for w, r in zip(answers.wave, answers.respondent_id)],
                                 index=answers.index, dtype=bool)]
-    machine = store.codes(survey, wave, question, source="machine")
-    human = store.codes(survey, wave, question, source="human")
+    codes = store.codes(survey, wave, question)
+    codes = codes[codes.theme.isin(codebook.ids)]
+    current = current_themes(codes)  # human codes win: the one rule, as the report counts
+    machine = codes[codes.source == "machine"]
     units = {}
     for w in answers.wave.unique():
         resp = store.respondents(survey, w)
         units.update({(w, r): u for r, u in zip(resp.respondent_id, resp.unit)})
-    m = {(r.wave, r.respondent_id, r.theme): (r.applies, r.score) for r in machine.itertuples()}
-    h = {(r.wave, r.respondent_id, r.theme): r.applies for r in human.itertuples()}  # later rows win
+    scores = {(r.wave, r.respondent_id, r.theme): r.score for r in machine.itertuples()}
     rows = []
     for a in answers.itertuples():
         row: dict[str, Any] = {KEY: answer_key(survey, a.wave, question, a.respondent_id), HASH: a.text_hash,
                                WAVE: a.wave, RESPONDENT: a.respondent_id,
                                UNIT: units.get((a.wave, a.respondent_id)) or "", TEXT: a.text}
-        confidence, has_human = 1.0, False
+        source, applied = current.get((a.wave, a.respondent_id), (None, {}))
+        has_human, confidence = source == "human", 1.0
         for t in codebook.ids:
-            if (a.wave, a.respondent_id, t) in h:
-                row[t], has_human = (YES if h[(a.wave, a.respondent_id, t)] else NO), True
-            elif (a.wave, a.respondent_id, t) in m:
-                applies, score = m[(a.wave, a.respondent_id, t)]
-                row[t] = YES if applies else NO
-                if score is not None and not pd.isna(score):
-                    confidence = min(confidence, score if applies else 1 - score)
-            else:
-                row[t] = ""
+            score = scores.get((a.wave, a.respondent_id, t))
+            if not has_human and (a.wave, a.respondent_id, t) not in scores:
+                row[t] = ""  # not coded yet (e.g. a theme added to the codebook since)
+                continue
+            row[t] = YES if t in applied else NO
+            if not has_human and score is not None and not pd.isna(score):
+                confidence = min(confidence, score if t in applied else 1 - score)
         row[CONFIDENCE] = None if has_human else round(100 * confidence)
         row[SOURCE] = "mens" if has_human else ("machine" if any(row[t] for t in codebook.ids) else "")
         rows.append(row)
@@ -243,6 +244,7 @@ def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str
         report.warnings.append(f"rows {_list(duplicates)} are duplicates with the same calls: imported once")
 
     current: dict[tuple[str, str], dict[tuple[str, str], tuple[str, str]]] = {}
+    order: dict[tuple[str, str], dict[tuple[str, str], list[str]]] = {}
     pending: list[dict[str, Any]] = []
     for n, (survey, wave, question, rid), text_hash, text, calls, comment in reviewed:
         if (survey, question) not in current:
@@ -261,24 +263,44 @@ def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str
                              "answer edited? Undo that or export a new workbook; nothing imported",
                              file=path, row=n, column=TEXT)
         report.reviewed += 1
+        if (survey, question) not in order:
+            order[(survey, question)] = _current_order(store, codebook, survey, question)
+        ranks = _ranks([t for t, v in calls.items() if v == YES], order[(survey, question)].get((wave, rid), []))
         for theme, v in calls.items():
             if v:
                 pending.append({"survey": survey, "wave": wave, "question": question, "respondent_id": rid,
-                                "theme": theme, "applies": v == YES, "note": comment or None})
+                                "theme": theme, "applies": v == YES, "note": comment or None,
+                                "rank": ranks.get(theme)})
     # Only what differs from this coder's current codes is written: a second import adds nothing.
     existing = {}
     for survey, question in current:
         h = store.codes(survey, None, question, source="human")
         h = h[h.coder == coder]
-        existing.update({(r.survey, r.wave, r.question, r.respondent_id, r.theme): (bool(r.applies), r.note or None)
+        existing.update({(r.survey, r.wave, r.question, r.respondent_id, r.theme):
+                         (bool(r.applies), r.note or None, None if pd.isna(r.rank) else int(r.rank))
                          for r in h.itertuples()})
     new = [p for p in pending
            if existing.get((p["survey"], p["wave"], p["question"], p["respondent_id"], p["theme"]))
-           != (p["applies"], p["note"])]
+           != (p["applies"], p["note"], p["rank"])]
     report.unchanged = len(pending) - len(new)
     if new:
         report.codes_added = store.add_codes(new, source="human", coder=coder)
     return report
+
+
+def _current_order(store: Store, codebook: Codebook, survey: str, question: str) -> dict[tuple[str, str], list[str]]:
+    """(wave, respondent) -> the answer's current themes, main first (``codes.current_themes``)."""
+    codes = store.codes(survey, None, question)
+    return {key: list(applied) for key, (_, applied) in
+            current_themes(codes[codes["theme"].isin(codebook.ids)]).items()}
+
+
+def _ranks(chosen: list[str], before: list[str]) -> dict[str, int]:
+    """The rank of each theme a reviewer said yes to. The workbook holds no order (a ja/nee
+    column per theme), so the themes the answer already had keep their order (its main theme
+    stays main unless the reviewer removed it), then the added ones in column order."""
+    ordered = [t for t in before if t in chosen] + [t for t in chosen if t not in before]
+    return {t: i + 1 for i, t in enumerate(ordered)}
 
 
 def _info(wb: Workbook) -> dict[str, str]:

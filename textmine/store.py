@@ -23,7 +23,7 @@ from .errors import InputError
 from .schema import Schema
 
 DB_NAME = "textmine.sqlite"
-STORE_VERSION = 2  # 2: waves keep responses in the export and per-rule exclusions
+STORE_VERSION = 3  # 2: waves keep responses in the export and per-rule exclusions; 3: codes keep their rank
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS cleaned (
     PRIMARY KEY (text_hash, pipeline, pipeline_version));
 -- Codes: human and machine, never overwritten. A newer human code supersedes an
 -- older one; a changed answer text makes its codes stale. Both stay as history.
+-- rank: the coder's order of the themes that apply (1 = the answer's main theme);
+-- NULL for themes that do not apply and for codes stored before ranks were kept.
 CREATE TABLE IF NOT EXISTS codes (
     code_id INTEGER PRIMARY KEY,
     survey TEXT NOT NULL, wave TEXT NOT NULL, question TEXT NOT NULL,
@@ -66,7 +68,8 @@ CREATE TABLE IF NOT EXISTS codes (
     source TEXT NOT NULL CHECK (source IN ('human', 'machine')),
     coder TEXT NOT NULL, run_id INTEGER, score REAL, text_hash TEXT NOT NULL,
     created_at TEXT NOT NULL, note TEXT,
-    status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current', 'superseded', 'stale')));
+    status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current', 'superseded', 'stale')),
+    rank INTEGER);
 CREATE INDEX IF NOT EXISTS codes_answer ON codes (survey, wave, question, respondent_id);
 -- Flags and cleaned-text pointer per answer from the latest cleaning run
 -- (per answer, because "duplicate" depends on the respondent's other answers).
@@ -204,14 +207,17 @@ class Store:
     def _migrate(self, version: int) -> None:
         """Bring a project written by an older textmine up to date (columns added, nothing lost).
         Writes only when something is missing: opening a current project never locks it."""
-        have = {r[1] for r in self.db.execute("PRAGMA table_info(waves)")}
-        added = [(c, t) for c, t in (("responses_in_export", "INTEGER"), ("exclusions_json", "TEXT"))
-                 if c not in have]
+        have = {t: {r[1] for r in self.db.execute(f"PRAGMA table_info({t})")} for t in ("waves", "codes")}
+        added = [(t, c, k) for t, c, k in (("waves", "responses_in_export", "INTEGER"),
+                                           ("waves", "exclusions_json", "TEXT"), ("codes", "rank", "INTEGER"))
+                 if c not in have[t]]
         if not added and version >= STORE_VERSION:
             return
         with self.transaction() as db:
-            for column, kind in added:
-                db.execute(f"ALTER TABLE waves ADD COLUMN {column} {kind}")
+            # v2 -> v3: older codes get no rank (NULL): readers then order them as before
+            # (score, then the order they were stored in), see codes.current_themes
+            for table, column, kind in added:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             db.execute("UPDATE meta SET value=? WHERE key='store_version' AND CAST(value AS INTEGER) < ?",
                        (str(STORE_VERSION), STORE_VERSION))
 
@@ -448,7 +454,8 @@ class Store:
         """Add codes for answers; a human code supersedes the same coder's earlier one.
 
         Each row: survey, wave, question, respondent_id, theme, applies, and
-        optionally score and note. The answer must exist (its text hash is stored).
+        optionally score, note and rank (the coder's order of the themes that
+        apply, 1 = main). The answer must exist (its text hash is stored).
         """
         n = 0
         with self.transaction() as db:
@@ -465,18 +472,18 @@ class Store:
                                "AND coder=? AND status='current'", (*key, r["theme"], coder))
                 db.execute(
                     "INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, "
-                    "coder, run_id, score, text_hash, created_at, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "coder, run_id, score, text_hash, created_at, note, rank) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (*key, r["theme"], int(bool(r.get("applies", 1))), source, coder, run_id,
-                     r.get("score"), found[0], now(), r.get("note")))
+                     r.get("score"), found[0], now(), r.get("note"), r.get("rank")))
                 n += 1
         return n
 
     def save_machine_codes(self, rows: Iterable[dict[str, Any]], *, coder: str, run_id: int) -> int:
         """Replace the current machine codes of these answers by a new run's.
 
-        Each row: survey, wave, question, respondent_id, theme, applies, score.
-        Earlier machine codes of the same answers become 'superseded' (kept);
-        human codes are never touched.
+        Each row: survey, wave, question, respondent_id, theme, applies, score, and
+        rank (the coder's order of the themes that apply, 1 = main). Earlier machine
+        codes of the same answers become 'superseded' (kept); human codes are never touched.
         """
         rows = list(rows)
         answers = {(r["survey"], r["wave"], r["question"], r["respondent_id"]) for r in rows}
@@ -487,17 +494,18 @@ class Store:
                 "SELECT survey, wave, question, respondent_id, text_hash FROM open_answers"))
             db.executemany(
                 "INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, coder, run_id, "
-                "score, text_hash, created_at) VALUES (?,?,?,?,?,?,'machine',?,?,?,?,?)",
+                "score, text_hash, created_at, rank) VALUES (?,?,?,?,?,?,'machine',?,?,?,?,?,?)",
                 ((r["survey"], r["wave"], r["question"], r["respondent_id"], r["theme"], int(bool(r["applies"])),
                   coder, run_id, r.get("score"),
-                  hashes[(r["survey"], r["wave"], r["question"], r["respondent_id"])], now()) for r in rows))
+                  hashes[(r["survey"], r["wave"], r["question"], r["respondent_id"])], now(), r.get("rank"))
+                 for r in rows))
         return len(rows)
 
     def codes(self, survey: str, wave: str | None = None, question: str | None = None,
               *, source: str | None = None, status: str | None = "current") -> pd.DataFrame:
         return pd.read_sql_query(
             "SELECT code_id, survey, wave, question, respondent_id, theme, applies, source, coder, "
-            "run_id, score, text_hash, created_at, note, status FROM codes "
+            "run_id, score, text_hash, created_at, note, status, rank FROM codes "
             "WHERE survey=?1 AND (?2 IS NULL OR wave=?2) AND (?3 IS NULL OR question=?3) "
             "AND (?4 IS NULL OR source=?4) AND (?5 IS NULL OR status=?5) ORDER BY code_id",
             self.db, params=(survey, wave, question, source, status))

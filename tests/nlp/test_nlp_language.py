@@ -33,7 +33,7 @@ def flag_counts(detect, rows) -> tuple[int, int, int]:
     return wrong, caught, total
 
 
-@pytest.mark.parametrize("name", ["lang_samples.tsv", "lang_samples_holdout.tsv"])
+@pytest.mark.parametrize("name", ["lang_samples.tsv", "lang_samples_holdout_SPENT.tsv"])
 def test_stopword_detector_never_flags_dutch(name: str) -> None:
     wrong, caught, total = flag_counts(detect_language, samples(name))
     assert wrong == 0
@@ -41,7 +41,7 @@ def test_stopword_detector_never_flags_dutch(name: str) -> None:
 
 
 @pytest.mark.skipif(not py3langid_available(), reason="py3langid is not installed")
-@pytest.mark.parametrize("name", ["lang_samples.tsv", "lang_samples_holdout.tsv"])
+@pytest.mark.parametrize("name", ["lang_samples.tsv", "lang_samples_holdout_SPENT.tsv"])
 def test_hybrid_detector(name: str) -> None:
     wrong, caught, total = flag_counts(LanguageDetector("hybrid"), samples(name))
     assert wrong == 0
@@ -82,7 +82,7 @@ def test_spanish_is_told_from_french(method: str, min_spanish: float) -> None:
     assert counts.get(("es", "nl"), 0) <= 1, counts  # a Spanish answer is not Dutch
 
 
-@pytest.mark.parametrize("name", ["lang_samples.tsv", "lang_samples_holdout.tsv"])
+@pytest.mark.parametrize("name", ["lang_samples.tsv", "lang_samples_holdout_SPENT.tsv"])
 def test_no_dutch_answer_is_called_spanish(name: str) -> None:
     detect = LanguageDetector("auto")
     assert [t for lang, t in samples(name) if lang == "nl" and detect(t) == "es"] == []

@@ -38,7 +38,7 @@ def test_lemmas_and_key_phrases(shipped) -> None:
     assert all(p == p.lower() for p in doc._.key_phrases)
 
 
-@pytest.mark.parametrize("file", ["answers.jsonl", "holdout.jsonl"])
+@pytest.mark.parametrize("file", ["answers.jsonl", "holdout_SPENT.jsonl"])
 def test_pii_targets_with_model(shipped, file: str) -> None:
     nlp, _ = shipped
     report = evaluate_pii(nlp, load_pii_testset(data_dir() / "pii_testset" / file))

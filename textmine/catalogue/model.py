@@ -9,7 +9,6 @@ cleaning step found, links to related practices, and the staff's curation.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from typing import Any, Callable
 
@@ -41,11 +40,13 @@ def anchor(survey: str, wave: str, respondent_id: str) -> str:
 
 def build_catalogue(store: Store, survey: str | None, question: str, wave: str | None = None, *,
                     codebook: Codebook | None = None, embedder: str | None = None, settings: Any = None,
-                    progress: ProgressFn | None = None) -> list[dict[str, Any]]:
+                    progress: ProgressFn | None = None, prepare: bool = False) -> list[dict[str, Any]]:
     """Practice dicts for one open question, in catalogue order (theme, then highlighted first).
 
-    Cleans the answers (cached) and codes them first when some are not coded
-    yet or were coded with another codebook. Every practice is returned,
+    Writes nothing to the store: when answers are not cleaned, not coded or coded with
+    another codebook, an InputError says so and which command makes them; with
+    ``prepare`` they are cleaned and coded first, each step announced on stderr
+    (``textmine.readiness``). Every practice is returned,
     including those staff excluded (``included`` False) so the curation
     workbook can list them; the HTML and Markdown writers leave those out.
     Keys of a practice: id, survey, wave, question, question_label, respondent_id,
@@ -56,27 +57,24 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
     highlight, heading, curation (none|applied|changed), curation_previous
     ({include, title, highlight} of a curation made for an earlier text), synthetic.
     """
-    from ..clean import clean_project
-    from ..coding import code_question
     from ..questions import open_question_survey, resolve_codebook
     from ..config import load_config
     from ..nlp.answers import redact_field
+    from ..readiness import Preparation
 
     survey = open_question_survey(store, question, survey)
     if wave is not None and not store.waves(survey, wave):
         raise InputError(f"wave '{wave}' of survey '{survey}' is not in the project", file=store.dir)
     codebook = codebook or resolve_codebook(store, survey, question)
     settings = settings if settings is not None else load_config(store.dir).nlp
-    cleaned = clean_project(store, survey=survey, wave=wave, question=question, settings=settings,
-                            progress=progress).answers
+    prep = Preparation(store, prepare, settings, progress)
+    cleaned = prep.cleaned(survey, question, wave)
+    codes = prep.codes(survey, question, wave, codebook, cleaned, embedder=embedder)
+    prep.check()
     candidates = [a for a in cleaned if NON_ANSWER not in a["flags"] and a["redacted_text"].strip()]
     stored = store.open_answers(survey, wave, question)
     hashes = {(w, r): h for w, r, h in zip(stored.wave, stored.respondent_id, stored.text_hash)}
-    themes_of = _themes(store, codebook, survey, question, wave, hashes)
-    if _needs_coding(store, codebook, survey, question, candidates, themes_of):
-        code_question(store, question, survey=survey, wave=wave, codebook=codebook, embedder=embedder,
-                      settings=settings, progress=progress)
-        themes_of = _themes(store, codebook, survey, question, wave, hashes)
+    themes_of = _themes(codes, codebook)
 
     places = {}
     for w in sorted({a["wave"] for a in candidates}):
@@ -120,7 +118,7 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
     included = [p for p in practices if p["included"]]
     if len(included) > 1:
         _link(store, included, {(a["wave"], a["respondent_id"]): a["normalized_text"] for a in candidates},
-              embedder)
+              embedder, keep_vectors=prepare)
     practices.sort(key=lambda p: (p["themes"][0]["order"], not p["highlight"], -_wave_rank(p["wave"]),
                                   (p["municipality"] or "").casefold(), p["respondent_id"]))
     return practices
@@ -168,48 +166,13 @@ def _question_label(store: Store, survey: str, question: str) -> str | None:
     return None
 
 
-def _themes(store: Store, codebook: Codebook, survey: str, question: str, wave: str | None,
-            hashes: dict[tuple[str, str], str]) -> dict[tuple[str, str], tuple[str, list[str]]]:
-    """(wave, respondent) -> (source, theme ids main first). Human codes win.
+def _themes(codes: Any, codebook: Codebook) -> dict[tuple[str, str], tuple[str, list[str]]]:
+    """(wave, respondent) -> (source, theme ids main first): ``codes.current_themes`` of the
+    current codes, whose order is the stored one (the coder's), so the main theme is ``code``'s."""
+    from ..codes import answer_themes, current_themes
 
-    Human: the latest code per theme across coders (a reviewer's correction), in
-    codebook order. Machine: the themes the current run applied, highest score first.
-    """
-    from ..codes import current_themes
-
-    codes = store.codes(survey, wave, question)
-    # Only codes made for the answer's current text.
-    codes = codes[np.array([hashes.get((w, r)) == h for w, r, h in
-                            zip(codes.wave, codes.respondent_id, codes.text_hash)], dtype=bool)]
-    out: dict[tuple[str, str], tuple[str, list[str]]] = {}
-    ranks = {t: i for i, t in enumerate(codebook.ids)}
-    for key, (source, applied) in current_themes(codes).items():
-        if source == "human":
-            out[key] = ("human", [NON_ANSWER] if NON_ANSWER in applied else
-                        sorted((t for t in applied if t in ranks), key=ranks.get))
-        else:
-            scored = sorted((-_score(s), ranks[t], t) for t, s in applied.items() if t in ranks)
-            out[key] = ("machine", [t for _, _, t in scored])
-    return out
-
-
-def _score(value: Any) -> float:
-    return -1.0 if value is None or np.isnan(value) else float(value)
-
-
-def _needs_coding(store: Store, codebook: Codebook, survey: str, question: str,
-                  answers: list[dict[str, Any]], themes_of: dict) -> bool:
-    if any((a["wave"], a["respondent_id"]) not in themes_of for a in answers):
-        return True
-    machine_coded = any(src == "machine" for src, _ in themes_of.values())
-    if not machine_coded:
-        return False
-    runs = store.runs("code")
-    for r in runs.iloc[::-1].itertuples():
-        settings = json.loads(r.settings_json)
-        if settings.get("survey") == survey and settings.get("question") == question:
-            return json.loads(r.provenance_json).get("codebook_hash") != codebook.hash
-    return False
+    return {key: (source, answer_themes(source, applied, codebook))
+            for key, (source, applied) in current_themes(codes).items()}
 
 
 def _partners(entities: list[dict[str, Any]]) -> dict[str, list[str]]:
@@ -248,8 +211,21 @@ def _top(sims: np.ndarray, candidates: np.ndarray, k: int) -> list[int]:
     return sorted(candidates.tolist(), key=lambda j: (-sims[j], j))[:k]
 
 
+class _ReadOnlyCache:
+    """The project's embedding cache, read but not written (a reading command writes nothing)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, hashes: list[str], key: str) -> dict[str, bytes]:
+        return self.store.embeddings(hashes, key)
+
+    def put(self, rows: list[tuple[str, bytes]], key: str) -> None:
+        pass
+
+
 def _link(store: Store, practices: list[dict[str, Any]], texts: dict[tuple[str, str], str],
-          embedder: str | None, block: int = 512) -> None:
+          embedder: str | None, block: int = 512, keep_vectors: bool = False) -> None:
     """Related practices: the most similar by meaning (cosine above the threshold),
     and practices sharing a partner country, city or organisation.
 
@@ -259,7 +235,7 @@ def _link(store: Store, practices: list[dict[str, Any]], texts: dict[tuple[str, 
     from ..embed import CachedEmbedder, StoreCache, get_embedder
 
     # The coder embedded the normalised text: the same text hits the project's cache.
-    emb = CachedEmbedder(get_embedder(embedder), StoreCache(store))
+    emb = CachedEmbedder(get_embedder(embedder), StoreCache(store) if keep_vectors else _ReadOnlyCache(store))
     X = emb.encode([texts[(p["wave"], p["respondent_id"])] for p in practices])
     n = len(practices)
     partners = [set(p["countries"]) | set(p["cities"]) | set(p["organisations"]) for p in practices]

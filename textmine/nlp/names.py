@@ -300,6 +300,8 @@ class _Scan:
         k = end + 1 if end < self.n and self.doc[end].text == "," else end
         entry = self.first(k)
         if entry is None:
+            if k >= self.n:
+                return i  # the answer ends on the surname: no first name can follow
             # once the answer wrote one name surname first, a Flemish surname followed by a
             # capitalised word is the next one: "Claes Bart en Verhaegen Goedele"; and
             # "Goossens, Machteld" and "VERHAEGEN Goedele" are written that way on purpose

@@ -32,15 +32,22 @@ def _specs(spec: ReportSpec | str | Path | list | None) -> list[ReportSpec]:
 
 def build_report(store: Store, survey: str | None = None, wave: str | None = None,
                  compare_with: str | None = None, spec: ReportSpec | str | Path | list | None = None,
-                 *, progress: Progress | None = None) -> str:
+                 *, progress: Progress | None = None, prepare: bool = False) -> str:
     """The report as one HTML string.
 
     survey: one survey, or None for every survey in the project (one part each).
     wave: default the latest wave of each survey. compare_with: a wave to compare
     with; default the spec's ``compare_with`` (``auto``: the previous wave).
     spec: a ReportSpec or spec file (or a list, one per survey); default
-    data/report/<survey>.yaml. Open questions not coded yet are coded first.
+    data/report/<survey>.yaml.
+
+    Writes nothing to the store: when open answers the report needs are not cleaned,
+    not coded or coded with another codebook, an InputError names them and the
+    command that makes them. ``prepare``: clean and code them first, each step
+    announced on stderr (``textmine.readiness``).
     """
+    from ..readiness import Preparation
+
     specs = _specs(spec)
     surveys = [survey] if survey else sorted({w.survey for w in store.waves()})
     if not surveys:
@@ -56,16 +63,19 @@ def build_report(store: Store, survey: str | None = None, wave: str | None = Non
             raise s.error(f"spec is for survey '{s.survey}', which is not reported "
                           f"(surveys: {', '.join(surveys)}); set 'survey:' in the spec", "survey")
     evidence = Evidence(limit=min((s.appendix_limit for s in specs), default=1000))
+    prep = Preparation(store, prepare)
     reps: list[SurveyReport] = [build_survey(store, s, wave, evidence, spec=by_survey.get(s),
-                                             compare_with=compare_with, progress=progress) for s in surveys]
+                                             compare_with=compare_with, progress=progress, prep=prep)
+                                for s in surveys]
+    prep.check()
     return page(reps, evidence)
 
 
 def write_report(store: Store, out: str | Path, survey: str | None = None, wave: str | None = None,
                  compare_with: str | None = None, spec: ReportSpec | str | Path | list | None = None,
-                 *, progress: Progress | None = None) -> Path:
-    """Write the report to ``out`` (written whole, then moved into place)."""
-    html = build_report(store, survey, wave, compare_with, spec, progress=progress)
+                 *, progress: Progress | None = None, prepare: bool = False) -> Path:
+    """Write the report to ``out`` (written whole, then moved into place); ``prepare``: see build_report."""
+    html = build_report(store, survey, wave, compare_with, spec, progress=progress, prepare=prepare)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     return write_text(out, html)

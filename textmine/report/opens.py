@@ -25,53 +25,64 @@ def _settings(ctx: WaveContext) -> Any:
     return load_config(ctx.store.dir).nlp
 
 
+def preparation(ctx: WaveContext, progress: Progress | None = None) -> Any:
+    """The report's ``readiness.Preparation`` (shared by its waves): reads cleaned answers and codes,
+    and lists what is missing or, when the report prepares, makes it."""
+    from ..readiness import Preparation
+
+    if "prep" not in ctx.shared:
+        ctx.shared["prep"] = Preparation(ctx.store, False, _settings(ctx))
+    prep = ctx.shared["prep"]
+    if prep.settings is None:
+        prep.settings = _settings(ctx)
+    return prep
+
+
+def _step(prep: Any, progress: Progress | None, what: str) -> Any:
+    prep.progress = (lambda d, t: progress(what, d, t)) if progress else None
+    return prep
+
+
 def survey_cleaned(ctx: WaveContext, q: Question, progress: Progress | None = None) -> list[dict[str, Any]]:
-    """The cleaning step's rows for this question in every wave of the survey.
-
-    Cleaned once per report (``ctx.shared``): each cleaning also writes a run and the
-    answers' flags to the store. Per wave the rows are the same as a one-wave cleaning.
-    """
-    from ..clean import clean_project
-
+    """The cleaning step's rows for this question in every wave of the survey (read once per report).
+    Per wave the rows are the same as a one-wave cleaning."""
     key = ("cleaned", ctx.survey, q.id)
     if key not in ctx.shared:
-        step = (lambda d, t: progress(f"cleaning {ctx.survey} {q.id}", d, t)) if progress else None
-        ctx.shared[key] = clean_project(ctx.store, survey=ctx.survey, question=q.id,
-                                        settings=_settings(ctx), progress=step).answers
+        prep = _step(preparation(ctx), progress, f"cleaning {ctx.survey} {q.id}")
+        ctx.shared[key] = prep.cleaned(ctx.survey, q.id)
     return ctx.shared[key]
 
 
 def cleaned_answers(ctx: WaveContext, q: Question, progress: Progress | None = None) -> list[dict[str, Any]]:
-    """The cleaning step's rows for this question and wave (cached in the store)."""
+    """The cleaning step's rows for this question and wave."""
     key = ("cleaned", q.id)
     if key not in ctx.cache:
-        ctx.cache[key] = [a for a in survey_cleaned(ctx, q, progress) if a["wave"] == ctx.wave]
+        whole = ctx.shared.get(("cleaned", ctx.survey, q.id))
+        if whole is not None:
+            ctx.cache[key] = [a for a in whole if a["wave"] == ctx.wave]
+        else:
+            prep = _step(preparation(ctx), progress, f"cleaning {ctx.survey} {q.id} {ctx.wave}")
+            ctx.cache[key] = prep.cleaned(ctx.survey, q.id, ctx.wave)
     return ctx.cache[key]
 
 
 def coded_answers(ctx: WaveContext, q: Question, codebook: Codebook,
                   progress: Progress | None = None) -> list[dict[str, Any]]:
-    """One row per answer of the wave: redacted text, themes, source, scores.
+    """One row per answer of the wave: redacted text, themes (main first), source, scores.
 
-    Codes come from the store, per answer a human code over a machine one;
-    answers without any code are coded first (``textmine code`` for this wave).
+    Codes come from the store, per answer a human code over a machine one
+    (``codes.current_themes``, in the stored order). Answers not coded yet are
+    listed as missing, or coded first when the report prepares (``readiness``).
     """
-    from ..codes import current_themes
-    from ..coding import code_question
+    from ..codes import answer_themes, current_themes
 
     key = ("coded", q.id)
     if key in ctx.cache:
         return ctx.cache[key]
-    settings = _settings(ctx)
     cleaned = cleaned_answers(ctx, q, progress)
-    substantive = {a["respondent_id"] for a in cleaned if NON_ANSWER not in a["flags"]}
-    codes = ctx.store.codes(ctx.survey, ctx.wave, q.id)
-    if substantive - set(codes["respondent_id"].astype(str)):
-        step = (lambda d, t: progress(f"coding {ctx.survey} {q.id} {ctx.wave}", d, t)) if progress else None
-        code_question(ctx.store, q.id, survey=ctx.survey, wave=ctx.wave, codebook=codebook,
-                      settings=settings, progress=step)
-        codes = ctx.store.codes(ctx.survey, ctx.wave, q.id)
-    codes = codes[codes["theme"].isin(codebook.ids)].sort_values("code_id")
+    prep = _step(preparation(ctx), progress, f"coding {ctx.survey} {q.id} {ctx.wave}")
+    codes = prep.codes(ctx.survey, q.id, ctx.wave, codebook, cleaned)
+    codes = codes.sort_values("code_id")
     current = current_themes(codes, by=("respondent_id",))
     machine = codes[codes["source"] == "machine"]
     scores: dict[str, dict[str, float]] = {}  # machine scores, also of human-coded answers (quote ranking)
@@ -84,7 +95,7 @@ def coded_answers(ctx: WaveContext, q: Question, codebook: Codebook,
         if source == "machine" and NON_ANSWER in a["flags"]:
             themes, source = [NON_ANSWER], "flag"
         else:
-            themes = [t for t in codebook.ids if t in applied] or [OVERIG]
+            themes = answer_themes(source, applied, codebook)  # the stored order: main theme first
         out.append({"respondent_id": rid, "name": ctx.name(rid), "text": a["redacted_text"],
                     "themes": themes, "source": source, "scores": scores.get(rid, {})})
     ctx.cache[key] = out

@@ -40,11 +40,12 @@ class SurveyReport:
 
 def build_survey(store: Store, survey: str, wave: str | None, evidence: Evidence, *,
                  spec: ReportSpec | None = None, compare_with: str | None = None,
-                 progress: Progress | None = None) -> SurveyReport:
+                 progress: Progress | None = None, prep: Any = None) -> SurveyReport:
+    """``prep``: the report's ``readiness.Preparation`` (what is missing is listed there, or made)."""
     info = wave_info(store, survey, wave)
     spec = spec or default_spec(survey)
     spec.check(info.schema)
-    ctx = WaveContext(store, info)
+    ctx = WaveContext(store, info, shared={"prep": prep} if prep is not None else {})
     rep = SurveyReport(survey, info.wave, spec.title or info.schema.label or survey.upper(), spec,
                        method_data(ctx, evidence), label=info.schema.label or survey.upper())
     closed_ids = spec.closed if spec.closed is not None else [q.id for q in info.schema.questions
