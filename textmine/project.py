@@ -159,7 +159,9 @@ class Project:
 
         source      the export: a .csv, .xlsx or .sav file, or a pandas DataFrame whose column
                     names are the export's header row (checked exactly like a file; messages name
-                    it "<DataFrame>" and number rows as a spreadsheet: header 1, first answer 2)
+                    it "<DataFrame>" and number rows as a spreadsheet: header 1, first answer 2;
+                    read exports with ``dtype=str, keep_default_na=False`` so that answers such as
+                    "NA" or "n/a" stay the text the respondent wrote, not a missing value)
         schema      survey schema: a YAML file or a loaded ``Schema``
         wave        wave label, e.g. "2025"
         replace     replace the wave if it is already in the project (human codes on unchanged
