@@ -10,7 +10,7 @@ import sys
 import warnings
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Callable, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Callable, NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -20,6 +20,9 @@ from .atomic import atomic_path, write_text
 from .errors import InputError
 from .outfile import check_out_file, check_out_folder
 from .render import line, lit
+
+if TYPE_CHECKING:
+    from .project import Project
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="textmine: survey exports in, coded and counted evidence out.")
@@ -102,6 +105,17 @@ def input_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def _project(path: Path, *, check: bool = True) -> "Project":
+    """The project a command works on, checked to open (a missing one: one line, before any work)."""
+    from .project import Project
+
+    project = Project(path, create=False)
+    if check:
+        with project.store():
+            pass
+    return project
+
+
 def _version(value: bool) -> None:
     if value:
         console.print(f"textmine {__version__}")
@@ -156,26 +170,23 @@ def ingest_cmd(
                                              help="Units in the population for this wave (default: the schema's)."),
 ) -> None:
     """Read a survey export into the project (all or nothing)."""
-    from .ingest import ingest
-    from .schema import load_schema
-
-    report, data = ingest(export, load_schema(schema), project, wave, replace=replace, sheet=sheet,
-                          population=population)
+    report = _project(project, check=False).ingest(export, schema, wave, replace=replace, sheet=sheet,
+                                                   population=population)
     verb = "replaced" if report.replaced else "ingested"
     console.print(line((verb, "green"), f" {report.survey} wave {report.wave}: {report.respondents} respondents, "
-                       f"{report.open_answers} open answers ({data.table.encoding or 'xlsx'}"
-                       f"{', delimiter ' + repr(data.table.delimiter) if data.table.delimiter else ''})"))
+                       f"{report.open_answers} open answers ({report.encoding or 'xlsx'}"
+                       f"{', delimiter ' + repr(report.delimiter) if report.delimiter else ''})"))
     if report.replaced:
         console.print(f"human codes kept: {report.kept_human_codes}; became stale (answer text changed, "
                       f"kept in history): {report.stale_human_codes}")
-    if data.exclusions:
-        console.print(line(f"left out {data.excluded} of {data.responses} responses in the export: "
-                           + "; ".join(f"{e['count']} {e['why']} [{e['rule']}]" for e in data.exclusions)),
+    if report.exclusions:
+        console.print(line(f"left out {report.excluded} of {report.responses} responses in the export: "
+                           + "; ".join(f"{e['count']} {e['why']} [{e['rule']}]" for e in report.exclusions)),
                       soft_wrap=True)
-    for unit, suggestions in sorted(data.unmatched_units.items()):
+    for unit, suggestions in sorted(report.unmatched_units.items()):
         hint = f" — did you mean {', '.join(suggestions)}?" if suggestions else ""
         console.print(line(("unit not in the municipality list:", "yellow"), f" {unit}{hint}"))
-    for warning in data.warnings:
+    for warning in report.warnings:
         console.print(line(("warning:", "yellow"), f" {warning}"), soft_wrap=True)
 
 
@@ -193,11 +204,9 @@ def tally_cmd(
     """Closed-question tallies: counts, valid-base %, Likert splits, medians, margin of error."""
     from .export import to_csv
     from .render import print_tallies
-    from .store import Store
-    from .tally import TALLY_COLUMNS, tally, tally_rows, write_tally_xlsx
+    from .tally import TALLY_COLUMNS, tally_rows, write_tally_xlsx
 
-    with Store(project) as store:
-        results = tally(store, survey, wave, question, by)
+    results = _project(project).tally_results(survey, wave, by, question)
     if fmt is Format.json:
         _emit(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=1), out)
     elif fmt is Format.csv:
@@ -227,17 +236,10 @@ def clean_cmd(
     out: OutFile = None,
 ) -> None:
     """Clean open answers with the Dutch pipeline: lemmas, entities, flags, PII redaction (cached)."""
-    from .clean import clean_project
-    from .config import load_config
     from .render import clean_table, progress_bar
-    from .store import Store
 
-    settings = load_config(project).nlp
-    if n_process:
-        settings.n_process = n_process
-    with Store(project) as store, progress_bar(err, "cleaning answers") as update:
-        run = clean_project(store, survey=survey, wave=wave, question=question, settings=settings,
-                            progress=update)
+    with progress_bar(err, "cleaning answers") as update:
+        run = _project(project).clean(survey, wave, question, n_process=n_process, progress=update)
     err.print(line(f"pipeline {run.pipeline['name']} {run.pipeline['version']} ({run.pipeline['level']}): "
                    f"{run.processed} answers processed, {run.cached} from cache"))
     for warning in run.warnings:
@@ -264,21 +266,15 @@ def code_cmd(
     out: OutFile = None,
 ) -> None:
     """Code the answers of an open question to the codebook's themes (human codes always win)."""
-    from .coding import code_question
-    from .codes import import_training_codes
-    from .questions import question_codebook
-    from .config import load_config
     from .render import coding_table, progress_bar
-    from .store import Store
 
-    with Store(project) as store:
-        survey, book = question_codebook(store, question, survey, codebook)
-        if train:
-            n = import_training_codes(store, book, survey, question, train, wave)
-            err.print(line(f"imported {n} human codes from {train}"))
-        with progress_bar(err, "embedding answers") as update:
-            result = code_question(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
-                                   settings=load_config(project).nlp, progress=update)
+    tm = _project(project)
+    survey, book = tm.codebook(question, survey, codebook)
+    if train:
+        n = tm.import_codes(question, train, survey, book, wave)
+        err.print(line(f"imported {n} human codes from {train}"))
+    with progress_bar(err, "embedding answers") as update:
+        result = tm.coding(question, survey, book, wave, embedder, progress=update)
     err.print(line(f"coded {len(result.answers)} answers with {result.provenance['coder']} ({result.embedder}); "
                    f"trained on {result.human_coded} human-coded answers; codebook {result.codebook_hash}"))
     for warning in result.warnings:
@@ -303,16 +299,9 @@ def evaluate_cmd(
     out: OutFile = None,
 ) -> None:
     """Cross-validated precision/recall/F1 per theme, kappa and alpha, coverage at precision 0.9."""
-    from .agreement import evaluate_question
-    from .questions import question_codebook
-    from .config import load_config
     from .render import evaluation_view
-    from .store import Store
 
-    with Store(project) as store:
-        survey, book = question_codebook(store, question, survey, codebook)
-        result = evaluate_question(store, question, survey=survey, codebook=book, embedder=embedder,
-                                   settings=load_config(project).nlp)
+    result = _project(project).evaluation(question, survey, codebook, embedder)
     rows = result["cross_validated"]["per_theme"]
     _output(fmt, out, data=result, rows=rows, columns=list(rows[0]), command="evaluate",
             view=lambda: evaluation_view(result))
@@ -330,13 +319,10 @@ def compare_cmd(
 ) -> None:
     """Compare two waves: shares with 95% CI, difference, z/Fisher test, Holm-adjusted per question."""
     from .render import compare_view
-    from .store import Store
-    from .waves import compare_columns, compare_rows, compare_waves, left_out_notes
+    from .waves import compare_columns, compare_rows
 
     wave_a, wave_b = waves
-    with Store(project) as store:
-        rows = compare_waves(store, survey, wave_a, wave_b, question)
-        notes = left_out_notes(store, survey, [wave_a, wave_b])
+    rows, notes = _project(project).compare_results(survey, waves, question)
     for note in notes:  # on stderr: JSON and CSV on stdout keep their shape
         err.print(note, markup=False, highlight=False, soft_wrap=True)
     _output(fmt, out, data=rows, rows=compare_rows(rows, wave_a, wave_b), command="compare",
@@ -361,19 +347,14 @@ def topics_cmd(
     out: OutFile = None,
 ) -> None:
     """Find topics in the answers (BERTopic) and flag the ones the codebook does not cover yet."""
-    from .questions import question_codebook
-    from .config import load_config
     from .render import progress_bar, topics_rows, topics_view
-    from .store import Store
-    from .topics import TopicSettings, discover_topics
 
-    with Store(project) as store:
-        survey, book = question_codebook(store, question, survey, codebook)
-        with progress_bar(err, "finding topics") as update:
-            result = discover_topics(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
-                                     settings=TopicSettings(mode=mode, views=views, max_topics=(
-                                         "auto" if max_topics is None else (max_topics or None))),
-                                     nlp_settings=load_config(project).nlp, progress=update)
+    tm = _project(project)
+    survey, book = tm.codebook(question, survey, codebook)
+    with progress_bar(err, "finding topics") as update:
+        result, book = tm.find_topics(question, survey, book, wave=wave, mode=mode, embedder=embedder, views=views,
+                                     max_topics="auto" if max_topics is None else (max_topics or None),
+                                     progress=update)
     clusters = result.clusters
     stages = result.provenance["stages"]
     err.print(line(f"{len(clusters)} topics in {result.provenance['answers']} answers ({stages['reducer']} + "
@@ -425,12 +406,7 @@ def codebook_add_theme_cmd(
     label: Optional[str] = typer.Option(None, "--label", help="Theme label (default: the topic's label)."),
 ) -> None:
     """Promote a topic into the codebook: a new theme with its keywords and three example quotes."""
-    from .store import Store
-    from .topics import promote_topic
-
-    with Store(project) as store:
-        book, cluster = promote_topic(store, codebook, question, topic, survey=survey, theme_id=theme_id,
-                                      label=label)
+    book, cluster = _project(project).add_theme(codebook, question, topic, survey, theme_id=theme_id, label=label)
     theme = book.themes[-1]
     console.print(line(("added", "green"), f" theme {theme.id} ({theme.label}) from topic {topic} "
                        f"({cluster['size']} answers): {len(theme.keywords)} keywords, {len(theme.examples)} examples; "
@@ -448,13 +424,7 @@ def review_export_cmd(
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
 ) -> None:
     """Write a review workbook: least certain answers first, ja/nee per theme."""
-    from .questions import question_codebook
-    from .review import export_review
-    from .store import Store
-
-    with Store(project) as store:
-        survey, book = question_codebook(store, question, survey, codebook)
-        n = export_review(store, book, survey, question, out, wave)
+    _path, n = _project(project).export_review(question, out, survey, wave, codebook)
     console.print(line(f"written: {out} ({n} answers, least certain first)"))
 
 
@@ -467,14 +437,9 @@ def review_import_cmd(
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
 ) -> None:
     """Store the reviewed rows of a workbook as human codes (importing twice changes nothing)."""
-    from .questions import resolve_codebook
-    from .review import SHEET, import_review, workbook_question
-    from .store import Store
+    from .review import SHEET
 
-    survey, question = workbook_question(workbook)
-    with Store(project) as store:
-        book = resolve_codebook(store, survey, question, codebook)
-        report = import_review(store, book, workbook, coder)
+    report = _project(project, check=False).import_review(workbook, coder, codebook)  # the workbook first
     console.print(line(f"{report.coder}: {report.reviewed} of {report.rows} rows reviewed; "
                        f"{report.codes_added} human codes stored, {report.unchanged} already there"))
     for problem in report.unmatched:
@@ -500,23 +465,21 @@ def catalogue_cmd(
     """Inspiration catalogue: practices per theme with municipality, province, redacted answer, partners, links."""
     from rich.table import Table
 
-    from .catalogue import build_catalogue, check_suffix, import_curation, summary, write_catalogue
+    from .catalogue import check_suffix, summary, write_catalogue
     from .catalogue.curation import SHEET
-    from .questions import open_question_survey
     from .render import progress_bar
-    from .store import Store
 
     check_suffix(out)
-    with Store(project) as store:
-        survey = open_question_survey(store, question, survey)
-        if curation:
-            report = import_curation(store, curation, survey=survey, question=question)
-            err.print(line(f"curation: {report.rows} rows read, {report.stored} stored, "
-                           f"{report.unchanged} already there"))
-            for problem in report.skipped:
-                err.print(line(("not imported", "yellow"), f" ({SHEET}) {problem}"))
-        with progress_bar(err, "cleaning and coding answers") as update:
-            practices = build_catalogue(store, survey, question, wave, progress=update, prepare=prepare)
+    tm = _project(project)
+    survey = tm.survey_of(question, survey)
+    if curation:
+        report = tm.import_curation(curation, question, survey)
+        err.print(line(f"curation: {report.rows} rows read, {report.stored} stored, "
+                       f"{report.unchanged} already there"))
+        for problem in report.skipped:
+            err.print(line(("not imported", "yellow"), f" ({SHEET}) {problem}"))
+    with progress_bar(err, "cleaning and coding answers") as update:
+        practices = tm.catalogue_practices(question, survey, wave, progress=update, prepare=prepare)
     write_catalogue(practices, out)
     for p in practices:
         if p["curation"] == "changed":
@@ -552,13 +515,11 @@ def report_cmd(
     from rich.table import Table
 
     from .render import progress_bar
-    from .report import write_report
-    from .store import Store
 
     started = time.perf_counter()
-    with Store(project) as store, progress_bar(err, "cleaning and coding open answers") as update:
-        write_report(store, out, survey, wave, compare_with, list(spec) if spec else None,
-                     progress=lambda _msg, done, total: update(done, total), prepare=prepare)
+    with progress_bar(err, "cleaning and coding open answers") as update:
+        _project(project).report(out, survey, wave, compare_with, list(spec) if spec else None,
+                                 progress=lambda _msg, done, total: update(done, total), prepare=prepare)
     html = out.read_text(encoding="utf-8")
     table = Table(title="report", title_justify="left")
     for name in ("file", "size", "figures linked", "seconds"):
@@ -616,16 +577,13 @@ def export_qdpx_cmd(
 ) -> None:
     """Write a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder: a case per
     respondent with the closed answers as variables, each open answer a coded text source."""
-    from .config import load_config
-    from .qdpx import check_export, export_qdpx
     from .render import progress_bar
-    from .store import Store
 
-    with Store(project) as store:
-        check_export(store, out, survey=survey, wave=wave)  # bad arguments: one line, before any work
-        with progress_bar(err, "cleaning answers") as update:
-            report = export_qdpx(store, out, survey=survey, wave=wave, redacted=redacted,
-                                 settings=load_config(project).nlp, progress=update, prepare=prepare)
+    tm = _project(project)
+    tm.check_qdpx(out, survey=survey, wave=wave)  # bad arguments: one line, before any work
+    with progress_bar(err, "cleaning answers") as update:
+        report = tm.export_qdpx_report(out, redacted=redacted, survey=survey, wave=wave, progress=update,
+                                       prepare=prepare)
     console.print(line(f"written: {report.path} ({report.cases} cases, {report.sources} text sources, "
                        f"{report.human_codings} human and {report.machine_codings} machine codings, "
                        f"{len(report.users)} coders, {'redacted' if redacted else 'raw'} text)"))

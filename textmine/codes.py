@@ -16,8 +16,9 @@ from .store import Store
 
 
 def import_training_codes(store: Store, codebook: Codebook, survey: str, question: str,
-                          path: str | Path, wave: str | None = None) -> int:
-    """Import existing human codes (CSV/XLSX: respondent id, theme id, optional coder and wave).
+                          path: "str | Path | pd.DataFrame", wave: str | None = None) -> int:
+    """Import existing human codes (CSV/XLSX or a pandas DataFrame: respondent id, theme id,
+    optional coder and wave).
 
     One row per (answer, theme); theme ``overig`` marks an answer coded with no theme.
     An answer's themes keep the order of its rows (stored as their rank: the first
@@ -31,7 +32,7 @@ def import_training_codes(store: Store, codebook: Codebook, survey: str, questio
             if n in cols:
                 return cols[n]
         if required:
-            raise InputError(f"needs a column named '{names[0]}'", file=path, row=1)
+            raise InputError(f"needs a column named '{names[0]}'", file=table.file, row=1)
         return None
 
     rid_col = find("respondent id", "respondent", "id")
@@ -47,18 +48,18 @@ def import_training_codes(store: Store, codebook: Codebook, survey: str, questio
     for cells, n in zip(table.rows, table.row_numbers):
         rid, theme = cells[rid_col].strip(), cells[theme_col].strip()
         if theme not in allowed:
-            raise InputError(f"theme '{theme}' is not in the codebook", file=path, row=n,
+            raise InputError(f"theme '{theme}' is not in the codebook", file=table.file, row=n,
                              column=table.headers[theme_col])
         waves = by_rid.get(rid, [])
         w = cells[wave_col].strip() if wave_col is not None and cells[wave_col].strip() else None
         if w is None and len(waves) > 1:
             raise InputError(f"respondent {rid} answered in waves {', '.join(waves)}: add a 'wave' column",
-                             file=path, row=n, column=table.headers[rid_col])
+                             file=table.file, row=n, column=table.headers[rid_col])
         w = w or (waves[0] if waves else None)
         if w not in waves:
-            raise InputError(f"respondent {rid} has no answer to '{question}'", file=path, row=n,
+            raise InputError(f"respondent {rid} has no answer to '{question}'", file=table.file, row=n,
                              column=table.headers[rid_col])
-        coder = (cells[coder_col].strip() if coder_col is not None else "") or f"import:{Path(path).name}"
+        coder = (cells[coder_col].strip() if coder_col is not None else "") or f"import:{Path(table.file).name}"
         rows.setdefault(coder, []).append({"survey": survey, "wave": w, "question": question,
                                            "respondent_id": rid, "theme": theme, "applies": True})
     # The themes an answer was not given count as "no" for it; those it was given keep

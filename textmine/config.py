@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from . import safeyaml
+from .safeyaml import load as load_yaml, read_yaml_text
 from .errors import InputError, yaml_error
 
 CONFIG_NAME = "project.yaml"
@@ -43,7 +43,7 @@ def load_config(project_dir: str | Path) -> ProjectConfig:
     if not path.exists():
         return ProjectConfig()
     try:
-        raw = safeyaml.load(safeyaml.read_yaml_text(path, "project settings")) or {}
+        raw = load_yaml(read_yaml_text(path, "project settings")) or {}
     except yaml.YAMLError as exc:
         raise yaml_error(exc, path) from None
     if not isinstance(raw, dict):

@@ -10,18 +10,10 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from .atomic import write_text
-from .catalogue import build_catalogue, write_catalogue
-from .clean import clean_project
-from .coding import code_question
-from .ingest import ingest
+from .catalogue import write_catalogue
 from .paths import data_dir
-from .qdpx import export_qdpx
-from .report import write_report
-from .schema import load_schema
-from .store import SaveReport, Store
-from .tally import tally, write_tally_xlsx
-from .topics import TopicSettings, discover_topics
-from .waves import compare_waves
+from .project import IngestReport, Project
+from .tally import write_tally_xlsx
 
 # (survey, wave, export file, population of that wave: 300 municipalities before the 2025 mergers)
 SAMPLE_WAVES = [
@@ -38,7 +30,7 @@ CATALOGUE_QUESTIONS = [("lmb", "trots"), ("sdg", "trots")]
 @dataclass
 class DemoResult:
     project: Path
-    ingested: list[SaveReport] = field(default_factory=list)
+    ingested: list[IngestReport] = field(default_factory=list)
     tallies: list[dict] = field(default_factory=list)
     cleaning: dict = field(default_factory=dict)
     coding: list = field(default_factory=list)  # per (survey, question): theme counts per wave
@@ -68,22 +60,22 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     result = DemoResult(project=out / "project")
+    project = Project(result.project)  # every stage through the facade, as a notebook would
     sample, schemas = data_dir() / "sample", data_dir() / "schemas"
     with result.stage("ingest", step):
         for survey, wave, file, population in waves:
             step(f"ingest {survey} {wave}")
-            report, _ = ingest(sample / file, load_schema(schemas / f"{survey}.yaml"), result.project, wave,
-                               replace=True, population=population)
-            result.ingested.append(report)
-    with result.stage("tallies", step), Store(result.project) as store:
-        result.tallies = tally(store)
-        questions = _coded_questions(store)  # the open questions every later stage works on
+            result.ingested.append(project.ingest(sample / file, schemas / f"{survey}.yaml", wave, replace=True,
+                                                  population=population))
+    with result.stage("tallies", step):
+        result.tallies = project.tally_results()
+        questions = _coded_questions(project)  # the open questions every later stage works on
     result.files["tallies_json"] = out / "tallies.json"
     write_text(result.files["tallies_json"], json.dumps(result.tallies, ensure_ascii=False, indent=1))
     result.files["tallies_xlsx"] = out / "tallies.xlsx"
     write_tally_xlsx(result.tallies, result.files["tallies_xlsx"])
-    with result.stage("cleaning open answers", step), Store(result.project) as store:
-        run = clean_project(store)
+    with result.stage("cleaning open answers", step):
+        run = project.clean()
     result.cleaning = {"pipeline": run.pipeline, "processed": run.processed, "cached": run.cached,
                        "summary": cleaning_summary(run.answers)}
     # Public-safe: redacted text only, no original answers.
@@ -93,40 +85,39 @@ def run_demo(out_dir: str | Path, step: Callable[[str], None] = lambda _msg: Non
                             "key_phrases", "flags")} | {"entities": [(e["label"], e["id"]) for e in a["entities"]]}
          for a in run.answers], ensure_ascii=False, indent=1))
     coded = []
-    with result.stage("coding open answers with the codebooks", step), Store(result.project) as store:
+    with result.stage("coding open answers with the codebooks", step):
         for survey, question in questions:
-            run = code_question(store, question, survey=survey)
-            coded.append({"survey": survey, "question": question, "embedder": run.embedder,
+            coding = project.coding(question, survey)
+            coded.append({"survey": survey, "question": question, "embedder": coding.embedder,
                           "answers": [{k: a[k] for k in ("wave", "respondent_id", "redacted_text", "themes",
-                                                         "source")} for a in run.answers]})
-            result.coding.append({"survey": survey, "question": question, "codebook": run.codebook_hash,
-                                  "counts": _theme_counts(run.answers)})
+                                                         "source")} for a in coding.answers]})
+            result.coding.append({"survey": survey, "question": question, "codebook": coding.codebook_hash,
+                                  "counts": _theme_counts(coding.answers)})
     result.files["themes_json"] = out / "themes.json"
     write_text(result.files["themes_json"], json.dumps(coded, ensure_ascii=False, indent=1))
-    with result.stage("finding topics", step), Store(result.project) as store:
+    with result.stage("finding topics", step):
         for survey, question in questions:
             # plotly.js is inlined in each view (about 5 MB): pictures for one question only
-            run = discover_topics(store, question, survey=survey,
-                                  settings=TopicSettings(views=(survey, question) in CATALOGUE_QUESTIONS[:1]))
-            result.topics.append({"survey": survey, "question": question, "clusters": run.clusters})
-            result.files.update({f"topics_{survey}_{question}_{k}": p for k, p in run.views.items()})
-    with result.stage("comparing waves", step), Store(result.project) as store:
-        for survey, (first, last) in _wave_pairs(store).items():
-            result.comparison[survey] = {"waves": [first, last], "rows": compare_waves(store, survey, first, last)}
+            topics, _book = project.find_topics(question, survey, views=(survey, question) in CATALOGUE_QUESTIONS[:1])
+            result.topics.append({"survey": survey, "question": question, "clusters": topics.clusters})
+            result.files.update({f"topics_{survey}_{question}_{k}": p for k, p in topics.views.items()})
+    with result.stage("comparing waves", step):
+        for survey, (first, last) in _wave_pairs(project).items():
+            rows, _notes = project.compare_results(survey, (first, last))
+            result.comparison[survey] = {"waves": [first, last], "rows": rows}
     result.files["comparison_json"] = out / "comparison.json"
     write_text(result.files["comparison_json"], json.dumps(result.comparison, ensure_ascii=False, indent=1))
-    with result.stage("report", step), Store(result.project) as store:
-        result.files["report_html"] = write_report(store, out / "report.html")
-    with result.stage("inspiration catalogue", step), Store(result.project) as store:
+    with result.stage("report", step):
+        result.files["report_html"] = project.report(out / "report.html")
+    with result.stage("inspiration catalogue", step):
         for survey, question in [q for q in CATALOGUE_QUESTIONS if q in questions]:
-            practices = build_catalogue(store, survey, question)  # all waves; reuses the codes just made
+            practices = project.catalogue_practices(question, survey)  # all waves; reuses the codes just made
             for suffix in ("html", "md", "xlsx"):
                 name = f"catalogus_{survey}_{question}.{suffix}"
                 result.files[name] = write_catalogue(practices, out / name)
     # The demo's output folder is meant to be shared: the QDA export holds redacted text.
-    with result.stage("REFI-QDA project export", step), Store(result.project) as store:
-        result.files["qdpx"] = out / "textmine.qdpx"
-        export_qdpx(store, result.files["qdpx"], redacted=True)
+    with result.stage("REFI-QDA project export", step):
+        result.files["qdpx"] = project.export_qdpx(out / "textmine.qdpx", redacted=True)
     return result
 
 
@@ -139,22 +130,19 @@ def comparison_highlights(rows: list[dict]) -> list[dict]:
     return [r for r in rows if r["significant"] or r["kind"] == "topic" or r["question"] in DEMO_HEADLINES]
 
 
-def _wave_pairs(store: Store) -> dict[str, tuple[str, str]]:
+def _wave_pairs(project: Project) -> dict[str, tuple[str, str]]:
     """Per survey with two or more waves: its first and last wave."""
     waves: dict[str, list[str]] = {}
-    for info in store.waves():
-        waves.setdefault(info.survey, []).append(info.wave)
+    for survey, wave in zip(*(project.waves()[c] for c in ("survey", "wave"))):
+        waves.setdefault(survey, []).append(wave)
     return {s: (min(w), max(w)) for s, w in waves.items() if len(w) > 1}
 
 
-def _coded_questions(store: Store) -> list[tuple[str, str]]:
+def _coded_questions(project: Project) -> list[tuple[str, str]]:
     """Open questions that have a bundled codebook."""
-    found = []
-    for info in store.waves():
-        for q in info.schema.questions:
-            if q.type == "open" and (data_dir() / "codebooks" / f"{info.survey}_{q.id}.yaml").exists():
-                found.append((info.survey, q.id))
-    return list(dict.fromkeys(found))
+    q = project.questions()
+    return [(s, i) for s, i, t in zip(q.survey, q.question, q.type)
+            if t == "open" and (data_dir() / "codebooks" / f"{s}_{i}.yaml").exists()]
 
 
 def _theme_counts(answers: list[dict]) -> dict[str, dict[str, int]]:

