@@ -8,7 +8,8 @@
 2. ``installed`` — spaCy's own ``nl_core_news_lg`` / ``_md`` / ``_sm``.
 3. ``shipped`` — textmine's trained ``models/nl_textmine_core`` (its
    ``textmine_lemma_backup`` factory is registered by importing
-   ``textmine.nlp.lemmas`` first, when that module exists).
+   ``textmine.nlp.lemmas`` first; spaCy alone finds it through textmine's
+   ``spacy_factories`` entry points).
 4. ``blank`` — ``spacy.blank("nl")`` with spaCy's lemmatizer in ``lookup``
    mode, tables from spacy-lookups-data (the default ``rule`` mode needs POS
    tags and would silently leave lemmas empty). A warning says so.
