@@ -31,11 +31,12 @@ def test_first_writable_candidate_is_used(fresh, tmp_path):
     blocked = tmp_path / "a-file"
     blocked.write_text("x")
     fresh.setattr(numba_cache, "candidates", lambda: [blocked / "cache", tmp_path / "ok"])
-    assert numba_cache.configure() == tmp_path / "ok"
-    assert (tmp_path / "ok").is_dir()
+    folder = numba_cache.versioned(tmp_path / "ok")
+    assert numba_cache.configure() == folder and folder.parent == tmp_path / "ok"
+    assert folder.is_dir() and "umap-" in folder.name and "pynndescent-" in folder.name
     import os
-    assert os.environ[numba_cache.NUMBA_ENV] == str(tmp_path / "ok")
-    assert numba_cache.configure() == tmp_path / "ok"  # once per process
+    assert os.environ[numba_cache.NUMBA_ENV] == str(folder)
+    assert numba_cache.configure() == folder  # once per process
 
 
 def test_nothing_writable_leaves_numba_as_it_was(fresh, tmp_path):
@@ -102,7 +103,7 @@ def test_compiled_code_is_loaded_by_the_next_process(tmp_path):
                               capture_output=True, text=True, env=env, timeout=300)
         assert proc.returncode == 0, proc.stderr[-2000:]
         runs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    assert runs[0]["folder"] == str(tmp_path / "cache") and runs[0]["enabled"] == 1
+    assert runs[0]["folder"] == str(numba_cache.versioned(tmp_path / "cache")) and runs[0]["enabled"] == 1
     assert runs[0]["value"] == runs[1]["value"] == 30.0
     assert runs[0]["misses"] == 1 and runs[0]["hits"] == 0
     assert runs[1]["hits"] == 1 and runs[1]["misses"] == 0
@@ -129,7 +130,8 @@ def test_textmine_turns_on_caching_for_umap_before_and_after_importing_it(tmp_pa
     # compile its eagerly typed functions at import, ~15 s
     env = {k: v for k, v in os.environ.items() if k not in (numba_cache.ENV, numba_cache.NUMBA_ENV)}
     env["PYTHONPATH"] = str(REPO)
-    expected = next((p for p in numba_cache.candidates() if numba_cache.writable(p)), None)
+    expected = next((numba_cache.versioned(p) for p in numba_cache.candidates()
+                     if numba_cache.writable(numba_cache.versioned(p))), None)
     if expected is None:
         pytest.skip("no writable numba cache folder here")
     proc = subprocess.run([sys.executable, "-c", UMAP_PROBE], capture_output=True, text=True,

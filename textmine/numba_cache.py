@@ -9,7 +9,9 @@ read-only. So before umap is imported textmine points numba at a writable folder
 of umap and pynndescent. numba keys each saved function on its source file, signature and
 the CPU, and checks the source's time stamp, so a changed package or another machine
 compiles anew instead of loading stale code; the machine code loaded is the same that would
-be compiled, so results are the same to the last bit.
+be compiled, so results are the same to the last bit. numba only checks the caller's own
+file, though, not the functions it calls from another package (UMAP calls pynndescent), so
+the folder is also named after the numba, umap and pynndescent versions (``versioned``).
 
 Where (the first that is writable): ``$TEXTMINE_NUMBA_CACHE``; ``<venv>/var/textmine-numba``
 inside a virtual environment; ``$XDG_CACHE_HOME/textmine/numba`` (``~/.cache/...``).
@@ -51,6 +53,19 @@ def candidates() -> list[Path]:
     return out
 
 
+def versioned(base: Path) -> Path:
+    """``base``/numba-<v>-umap-<v>-pynndescent-<v>: another version of one of them, another folder."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = []
+    for dist in ("numba", "umap-learn", "pynndescent"):
+        try:
+            parts.append(f"{dist.replace('-learn', '')}-{version(dist)}")
+        except PackageNotFoundError:
+            parts.append(f"{dist.replace('-learn', '')}-none")
+    return base / "-".join(parts)
+
+
 def writable(path: Path) -> bool:
     """Can files be created in ``path`` (made when missing)?"""
     try:
@@ -76,7 +91,7 @@ def configure() -> Path | None:
     if os.environ.get(NUMBA_ENV):
         _dir = Path(os.environ[NUMBA_ENV])
         return _dir
-    _dir = next((p for p in candidates() if writable(p)), None)
+    _dir = next((versioned(p) for p in candidates() if writable(versioned(p))), None)
     if _dir is None:
         log.info("no writable folder for numba's cache: UMAP is compiled in every process")
         return None
