@@ -126,9 +126,3 @@ def enable_caching(packages: tuple[str, ...] = PACKAGES) -> int:
                     log.debug("numba cannot cache %s: %s", value, err)
     return count
 
-
-def prepare() -> Path | None:
-    """``configure`` then ``enable_caching``: call it before and after importing umap/BERTopic."""
-    folder = configure()
-    enable_caching()
-    return folder
