@@ -14,5 +14,8 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 # BERTopic without its sentence-transformers requirement (would pull torch);
 # its runtime packages are declared in pyproject.toml.
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps "bertopic==0.17.4"
+# Compile UMAP/pynndescent once into the venv's numba cache (textmine/numba_cache.py):
+# without it every process spends ~20 s compiling them. Never fatal: topics still work.
+.venv/bin/python scripts/warm_numba_cache.py || echo "warning: numba cache not warmed (topics compile on first use)" >&2
 if [ "${1:-}" = "--test" ]; then bash scripts/setup_browser.sh; fi
 echo "textmine set up in .venv ($(.venv/bin/textmine --version 2>/dev/null || echo 'textmine installed'))"

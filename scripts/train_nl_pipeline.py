@@ -367,7 +367,7 @@ parser (also gives the sentence boundaries), trainable edit-tree lemmatizer and
 
 ```python
 import spacy
-import textmine.nlp.lemmas  # noqa: F401  registers the textmine_lemma_backup factory
+# no textmine import needed: its spacy_factories entry points register textmine_lemma_backup
 nlp = spacy.load("models/nl_textmine_core")
 doc = nlp("De gemeenten organiseerden een wereldmarkt op het marktplein.")
 print([(t.text, t.pos_, t.lemma_, t.dep_, t.head.i) for t in doc])
@@ -584,7 +584,7 @@ def main(argv: list[str] | None = None) -> int:
         "version": MODEL_VERSION,
         "description": "Dutch pipeline for textmine: morphologizer (UPOS+features), dependency parser, "
                        "edit-tree lemmatizer with lookup back-up. Trained on UD Dutch Alpino and "
-                       "LassySmall. Needs `import textmine.nlp.lemmas` before spacy.load.",
+                       "LassySmall. Needs textmine installed (its spacy_factories entry points register textmine_lemma_backup).",
         "author": "textmine developers",
         "license": "CC BY-SA 4.0",
         "spacy_version": ">=3.8.0,<3.9.0",

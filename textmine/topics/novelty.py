@@ -103,9 +103,12 @@ _WORD = re.compile(r"[^\W\d_][\w-]+")
 
 @lru_cache(maxsize=1)
 def _pipeline() -> Any:
+    from ..clean import component_config
+    from ..config import NlpSettings
     from ..nlp import load_pipeline
 
-    return load_pipeline()[0]
+    # the settings cleaning uses by default: the same pipeline, loaded once (nlp/loader.py)
+    return load_pipeline(config=component_config(NlpSettings()))[0]
 
 
 def lemmatize(texts: Sequence[str]) -> list[list[str]]:
