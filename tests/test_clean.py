@@ -71,6 +71,24 @@ def test_clean_flags_entities_redaction_and_cache(project: Path):
     assert provenance["pipeline"]["name"] and provenance["processed"] == 6
 
 
+def test_a_clean_with_nothing_new_records_nothing(project: Path, tmp_path: Path):
+    """Asking again (the demo, Project.answers, a report's --prepare) must not write a run."""
+    with Store(project) as store:
+        clean_project(store)
+        before = len(store.runs("clean"))
+        again = clean_project(store)
+        assert again.run_id is None and again.processed == 0 and len(store.runs("clean")) == before
+    # a new wave of texts already cached: no spaCy work, but its answers' flags are stored
+    export = tmp_path / "e2.csv"
+    export.write_text("id;gemeente;trots;noden\n" + ";".join(ROWS[2]) + "\n", encoding="utf-8")
+    ingest(export, SCHEMA, project, "2026")
+    with Store(project) as store:
+        run = clean_project(store)
+        assert run.processed == 0 and run.run_id is not None
+        flags = store.answer_flags("lmb", "2026")
+    assert len(flags) == 2 and "duplicate" in flags.set_index("question").loc["noden"].flags_json
+
+
 def test_changed_settings_invalidate_cache(project: Path):
     with Store(project) as store:
         clean_project(store)

@@ -191,11 +191,25 @@ def clean_project(store: Store, *, survey: str | None = None, wave: str | None =
             progress(len(texts), len(texts))
         processed = len(texts)
 
+    out, flag_rows = _answer_rows(everything, rows, cached)
+    if not processed and _flags_stored(store, flag_rows, fp):
+        # Everything came from the cache and the stored flags say the same: nothing to record
+        # (the demo, the report's --prepare and Project.answers ask again and again).
+        return CleanRun(out, info, fp, 0, len(hashes), None, list(info.get("warnings", [])))
     run_id = store.start_run("clean", settings={"survey": survey, "wave": wave, "question": question,
                                                 "nlp": settings.__dict__},
                              provenance={"pipeline": info, "fingerprint": fp, "processed": processed,
                                          "cached": len(hashes) - processed})
-    out, flag_rows = _answer_rows(everything, rows, cached)
     store.save_answer_flags(flag_rows, fp, run_id)
     store.finish_run(run_id)
     return CleanRun(out, info, fp, processed, len(hashes) - processed, run_id, list(info.get("warnings", [])))
+
+
+def _flags_stored(store: Store, flag_rows: list[tuple], fp: str) -> bool:
+    """Whether every answer's flags are stored as they are now, with this pipeline."""
+    stored: set[tuple] = set()
+    for survey in {r[0] for r in flag_rows}:
+        table = store.answer_flags(survey)
+        stored.update(zip(table.survey, table.wave, table.question, table.respondent_id, table.text_hash,
+                          table.fingerprint, table.flags_json))
+    return all((*r[:5], fp, r[5]) in stored for r in flag_rows)
