@@ -49,6 +49,7 @@ def fingerprint(pipeline: str, version: str, settings: NlpSettings) -> str:
 
 
 def component_config(settings: NlpSettings) -> dict[str, dict[str, Any]]:
+    """The spaCy component settings that come from the project's settings (long-answer limit, extra stop words)."""
     return {"textmine_flags": {"very_long_words": settings.very_long_words},
             "textmine_clean": {"extra_stop_words": list(settings.extra_stopwords)}}
 
@@ -63,6 +64,9 @@ def original_offsets(original: str, normalized: str) -> Callable[[int, int], tup
 
 @dataclass
 class CleanRun:
+    """One cleaning run: the cleaned answers, the pipeline used, the cache fingerprint, and how
+    many were new or cached."""
+
     answers: list[dict[str, Any]]
     pipeline: dict[str, Any]
     fingerprint: str

@@ -36,6 +36,9 @@ def default_coder_factory(codebook: Codebook, embedder: Any) -> Any:
 
 @dataclass
 class CodingResult:
+    """One coding run of a question: every answer with its themes, the run id, codebook hash,
+    embedder and coder used."""
+
     survey: str
     question: str
     answers: list[dict[str, Any]]

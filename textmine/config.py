@@ -26,6 +26,8 @@ CONFIG_NAME = "project.yaml"
 
 @dataclass
 class NlpSettings:
+    """The ``nlp`` section of the project settings: pipeline, extra stop words, long-answer limit, batching."""
+
     pipeline: str | None = None
     extra_stopwords: list[str] = field(default_factory=list)
     very_long_words: int = 150
@@ -35,10 +37,13 @@ class NlpSettings:
 
 @dataclass
 class ProjectConfig:
+    """A project's settings (project.yaml); defaults when the file is absent."""
+
     nlp: NlpSettings = field(default_factory=NlpSettings)
 
 
 def load_config(project_dir: str | Path) -> ProjectConfig:
+    """Read the project's settings file; defaults when there is none, InputError on an unknown section or key."""
     path = Path(project_dir) / CONFIG_NAME
     if not path.exists():
         return ProjectConfig()

@@ -280,6 +280,9 @@ def coverage_at_precision(y_true: Any, scores: Any, target: float = 0.9, y_pred:
 
 @dataclass
 class CVResult:
+    """A cross-validated evaluation of the coder: the report, the out-of-fold scores and
+    predictions, and the folds."""
+
     report: CodingReport
     scores: np.ndarray       # out-of-fold predict_proba
     predictions: np.ndarray  # out-of-fold predict

@@ -31,6 +31,7 @@ def safe_text(value: Any) -> Any:
 
 
 def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
+    """CSV text of ``rows`` in the given columns, with spreadsheet formulas neutralised and lists/dicts as JSON."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([safe_text(c) for c in columns])

@@ -125,6 +125,7 @@ class WaveData:
 
 
 def text_hash(text: str) -> str:
+    """The key of an answer's text in the store (first 32 hex digits of its SHA-256)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

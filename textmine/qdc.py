@@ -48,6 +48,8 @@ _MARKER_LINE = re.compile(r"^[ \t]*\[textmine\][ \t]*$", re.MULTILINE)
 # and reads codes into plain records; textmine.codebook builds its model from
 # them (so the model can save itself as .qdc without a circular import).
 class Theme(Protocol):
+    """What the .qdc writer needs of a theme (textmine.codebook.Theme has it)."""
+
     id: str
     label: str
     description: str
@@ -59,6 +61,8 @@ class Theme(Protocol):
 
 
 class Codebook(Protocol):
+    """What the .qdc writer needs of a codebook (textmine.codebook.Codebook has it)."""
+
     themes: tuple[Theme, ...]
     survey: str | None
     question: str | None

@@ -76,6 +76,9 @@ def guid(*key: object) -> str:
 
 @dataclass
 class QdpxReport:
+    """What a REFI-QDA project export holds: counts of cases, sources, codings and variables,
+    and notes for the user."""
+
     path: Path
     cases: int = 0
     sources: int = 0

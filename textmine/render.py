@@ -103,6 +103,7 @@ def _caption(entry: dict[str, Any]) -> Text:
 
 
 def question_view(entry: dict[str, Any]) -> Any:
+    """One tallied question for the terminal: its heading and table of counts and percentages."""
     # The title goes above the table: as a table title it would wrap to the table's width.
     heading = line((entry["id"], "bold"), " ", entry.get("label") or "", " ", (f"({entry['type']})", "dim"))
     return Group(heading, _question_table(entry))
@@ -133,6 +134,7 @@ def _question_table(entry: dict[str, Any]) -> Any:
 
 
 def wave_header(res: dict[str, Any]) -> Panel:
+    """The panel above a wave's tallies: respondents, responses left out, response rate and margin of error."""
     lines = [line("respondents ", (str(res["respondents"]), "bold"))]
     left_out = [e for e in res.get("excluded", []) if e["count"]]
     if left_out:
@@ -151,6 +153,7 @@ def wave_header(res: dict[str, Any]) -> Panel:
 
 
 def print_tallies(results: list[dict[str, Any]], console: Console) -> None:
+    """Print the tallies of each wave, with crosstab groups and their chi-squared test when asked for."""
     for res in results:
         console.print(wave_header(res))
         for entry in res["questions"]:
@@ -179,6 +182,7 @@ def progress_bar(console: Console, description: str) -> Iterator[Callable[[int, 
 
 
 def clean_table(answers: list[dict[str, Any]], limit: int = 200) -> Table:
+    """The cleaned answers as a table (redacted text, entities, flags), at most ``limit`` rows."""
     t = Table(title=f"cleaned answers ({len(answers)})", title_justify="left", show_lines=False)
     t.add_column("respondent", no_wrap=True)
     t.add_column("question", no_wrap=True)
@@ -196,6 +200,7 @@ def clean_table(answers: list[dict[str, Any]], limit: int = 200) -> Table:
 
 
 def cleaning_view(cleaning: dict[str, Any]) -> Table:
+    """Summary of a cleaning run per survey, wave and question: answers, flags, places and organisations named."""
     p = cleaning["pipeline"]
     t = Table(title=lit(f"open answers cleaned with {Path(p['name']).name} {p['version']} ({p['level']}): "
                         f"{cleaning['processed']} processed, {cleaning['cached']} from cache"),
@@ -211,6 +216,7 @@ def cleaning_view(cleaning: dict[str, Any]) -> Table:
 
 
 def coding_table(answers: list[dict[str, Any]], codebook: Any, limit: int = 200) -> Group:
+    """Theme counts of coded answers, then the answers with their themes and source (human or machine)."""
     from collections import Counter
 
     counts = Counter(t for a in answers for t in a["themes"])
@@ -233,6 +239,8 @@ def coding_table(answers: list[dict[str, Any]], codebook: Any, limit: int = 200)
 
 
 def evaluation_view(result: dict[str, Any]) -> Group:
+    """Machine versus human coding per theme (precision, recall, F1, kappa, alpha) and the
+    coverage at precision 0.9."""
     cv = result["cross_validated"]
     f = (lambda v: "–" if v is None or v != v else f"{v:.2f}")
     t = Table(title=lit(f"{result['survey']} {result['question']}: machine vs human, {cv.get('cv', '?')}-fold "
@@ -255,6 +263,7 @@ def evaluation_view(result: dict[str, Any]) -> Group:
 
 
 def coding_view(coding: list[dict[str, Any]]) -> Table:
+    """Theme counts per open question and wave."""
     t = Table(title="themes per open question (codebook only until staff review; counts per wave)",
               title_justify="left")
     for col in ("survey", "question", "wave", "themes (n)"):

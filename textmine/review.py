@@ -141,6 +141,8 @@ def export_review(store: Store, codebook: Codebook, survey: str, question: str, 
 
 @dataclass
 class ImportReport:
+    """What one review import did: rows read, answers reviewed, codes added, and rows that no longer match."""
+
     rows: int = 0
     reviewed: int = 0
     codes_added: int = 0

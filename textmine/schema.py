@@ -60,6 +60,8 @@ def column_ref_text(ref: ColumnRef) -> str:
 
 @dataclass
 class Question:
+    """One question of a survey's schema: its type, column(s) in the export, options and codebook."""
+
     id: str
     type: str
     label: str = ""
@@ -167,6 +169,8 @@ class IncludeRule:
 
 @dataclass
 class Schema:
+    """A survey's schema: how its export's columns map to respondents and questions."""
+
     survey: str
     id_column: ColumnRef | None
     questions: list[Question]

@@ -195,6 +195,8 @@ def _independence_test(q: Question, answers: pd.DataFrame, groups: pd.Series) ->
 
 def tally_wave(store: Store, info: WaveInfo, question: str | None = None,
                by: str | None = None) -> dict[str, Any]:
+    """A wave's statistics: respondents, response rate, margin of error, and counts and
+    percentages per question (only ``question``, crosstabbed by ``by``, when given)."""
     schema, population = info.schema, info.population
     respondents = store.respondents(info.survey, info.wave)
     n = len(respondents)

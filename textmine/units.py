@@ -25,6 +25,8 @@ _PREFIX = re.compile(r"^(stad|gemeente|lokaal bestuur|ocmw|stadsbestuur|gemeente
 
 @dataclass(frozen=True)
 class Municipality:
+    """A municipality of the reference list: name, NIS code, province and inhabitants."""
+
     name: str
     nis: str
     province: str
@@ -37,6 +39,8 @@ class Municipality:
 
 @dataclass(frozen=True)
 class UnitMatch:
+    """A unit as a respondent typed it, the municipality it matched (None when none) and close names."""
+
     unit: str
     municipality: Municipality | None
     suggestions: tuple[str, ...] = ()

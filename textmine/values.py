@@ -10,6 +10,7 @@ _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}([.,\s\u00a0\u202f]\d{3})+)?([.,]\d+)?$
 
 
 def is_blank(value: object) -> bool:
+    """True for None, NaN and empty or whitespace-only text: an answer left blank."""
     return value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == ""
 
 

@@ -333,6 +333,7 @@ def left_out_notes(store: Store, survey: str, waves: list[str]) -> list[str]:
 # --- flat rows for CSV ----------------------------------------------------------------
 
 def compare_columns(wave_a: str, wave_b: str) -> list[str]:
+    """The columns of a wave comparison table (the CSV export) for waves ``wave_a`` and ``wave_b``."""
     per_wave = [f"{k}_{w}" for w in (wave_a, wave_b) for k in ("n", "count", "percent", "ci95_low", "ci95_high")]
     return ["question", "question_label", "kind", "option", "label", *per_wave, "difference", "test",
             "p_value", "p_adjusted", "significant", "change", "note"]

@@ -29,6 +29,8 @@ MAX_TITLE = 120  # a heading, not a paragraph
 
 @dataclass
 class CurationReport:
+    """What one curation import did: workbook rows read, stored, unchanged, and the rows skipped with why."""
+
     file: str
     rows: int = 0          # practice rows in the workbook
     stored: int = 0        # curation rows written (new or changed)

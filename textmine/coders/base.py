@@ -253,6 +253,7 @@ def bare_codebook(labels: Sequence[str]) -> Codebook:
 # --- the estimator base ---------------------------------------------------------
 
 def subset(batch: Batch, idx: Sequence[int] | np.ndarray) -> Batch:
+    """The answers of ``batch`` at positions ``idx``, as a new Batch."""
     idx = np.asarray(idx, dtype=int)
     return Batch([batch.texts[i] for i in idx], [batch.lemmas[i] for i in idx],
                  None if batch.vectors is None else batch.vectors[idx], batch.non_answer[idx])

@@ -21,6 +21,9 @@ from textmine.nlp.pii import overlapping
 
 @dataclass
 class CleanedAnswer:
+    """One answer after the Dutch pipeline: its text as given, normalised and redacted, lemmas,
+    entities, PII and flags."""
+
     text: str                                   # as given
     normalized_text: str                        # after textmine.nlp.normalize
     redacted_text: str                          # normalized_text with PII placeholders

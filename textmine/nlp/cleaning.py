@@ -38,6 +38,7 @@ HEAD_POS = {"NOUN", "PROPN"}
 
 
 def default_stop_words_path() -> Path:
+    """The bundled Dutch stop-word list for survey answers."""
     return data_dir() / "stopwords_nl_domain.txt"
 
 
@@ -56,6 +57,8 @@ def load_stop_words(path: str | Path | None = None, extra: Iterable[str] = (), k
 
 
 class Cleaner:
+    """The ``textmine_clean`` component: sets an answer's lemmas, content lemmas and key phrases."""
+
     def __init__(self, nlp: Language, name: str, *, stop_words_path: str | None, extra_stop_words: list[str],
                  keep_words: list[str], use_spacy_stop_words: bool, max_phrase_tokens: int,
                  placeholders: dict[str, str]) -> None:

@@ -50,6 +50,8 @@ SENTENCE_BREAKS = {".", "!", "?", ":", ";", "-", "(", '"', "'", "*", "/", "…",
 
 @dataclass(frozen=True)
 class Entry:
+    """A gazetteer pattern's entity: its label, the canonical name it counts as, and its case mode."""
+
     label: str
     canonical: str
     mode: str  # 'i', 's' or 'c' (see module doc)
@@ -80,6 +82,7 @@ def load_gazetteer(directory: Path, labels: Iterable[str] = ENTITY_LABELS) -> di
 
 
 def first_name_set(directory: Path) -> frozenset[str]:
+    """The first names in the gazetteer directory's first_names.tsv."""
     return frozenset(row["name"] for row in read_tsv(directory / "first_names.tsv"))
 
 

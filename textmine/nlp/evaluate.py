@@ -20,16 +20,20 @@ from textmine.nlp.resources import data_dir
 
 
 def pii_testset_path() -> Path:
+    """The bundled PII test set (JSON lines of answers with their marked PII)."""
     return data_dir() / "pii_testset" / "answers.jsonl"
 
 
 def load_pii_testset(path: Path | None = None) -> list[dict[str, Any]]:
+    """The rows of a PII test set (the bundled one unless ``path`` is given)."""
     with (path or pii_testset_path()).open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
 
 
 @dataclass
 class KindScore:
+    """Counts for one PII kind: gold spans, gold spans found, predicted spans, predictions that hit a gold span."""
+
     gold: int = 0
     found: int = 0
     predicted: int = 0
@@ -46,6 +50,9 @@ class KindScore:
 
 @dataclass
 class PIIReport:
+    """How redaction scored on a PII test set: per kind, and how often protected words (places,
+    organisations) were redacted."""
+
     kinds: dict[str, KindScore] = field(default_factory=dict)
     protected: int = 0
     protected_redacted: int = 0
@@ -68,6 +75,7 @@ class PIIReport:
 
 
 def score_pii(rows: Iterable[dict[str, Any]], predictions: Iterable[list[tuple[int, int, str]]]) -> PIIReport:
+    """Score predicted PII spans (start, end, kind) against the test set's gold spans and protected words."""
     report = PIIReport(kinds={k: KindScore() for k in PII_KINDS})
     for row, pred in zip(rows, predictions):
         text, rid = row["text"], row.get("id", "")

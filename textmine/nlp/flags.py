@@ -54,6 +54,9 @@ def find_duplicates(pairs: Iterable[tuple[Hashable, str]],
 
 
 class AnswerFlagger:
+    """The ``textmine_flags`` component: flags non-answers, answers not in Dutch, very long
+    answers and answers with PII."""
+
     def __init__(self, name: str, *, non_answers: list[str], very_long_words: int,
                  language_method: str, min_language_confidence: float) -> None:
         register_extensions()

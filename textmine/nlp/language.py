@@ -145,6 +145,7 @@ def _py3langid() -> Any:
 
 
 def py3langid_available() -> bool:
+    """True when the optional py3langid language detector is installed."""
     return importlib.util.find_spec("py3langid") is not None
 
 

@@ -189,6 +189,7 @@ def make_lemma_backup(
     fill_unchanged: bool,
     skip_pos: list[str],
 ) -> LemmaBackup:
+    """spaCy factory of the ``textmine_lemma_backup`` component (see LemmaBackup)."""
     return LemmaBackup(
         nlp,
         name,

@@ -106,6 +106,7 @@ def import_lemmas_module() -> bool:
 
 
 def is_installed(package: str) -> bool:
+    """True when the spaCy pipeline package ``package`` is installed."""
     return spacy.util.is_package(package)
 
 

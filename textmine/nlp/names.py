@@ -91,6 +91,8 @@ _CAPS_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 @dataclass(frozen=True)
 class FirstName:
+    """What the name lists say about one first name."""
+
     tier: str          # 'core' (Flemish/Dutch/French/English/German) or 'intl'
     common_word: bool  # also a Dutch word ("Elke", "Roos", "Toon")
     place: bool        # also a place name ("Brecht", "Victoria")
@@ -106,6 +108,9 @@ def stop_words() -> frozenset[str]:
 
 @dataclass(frozen=True)
 class NameLexicon:
+    """The word lists that name finding uses: first names, surnames, English words and
+    protected place and organisation words."""
+
     first_names: dict[str, FirstName]
     surnames: frozenset[str]
     common_surnames: frozenset[str] = frozenset()   # also a Dutch word ("Bos", "Smit")

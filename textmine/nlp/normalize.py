@@ -63,6 +63,8 @@ _PIECE = re.compile(r".{1,32}", re.DOTALL)  # fixed pieces: a token per characte
 
 @dataclass(frozen=True)
 class Normalized:
+    """An answer's normalised text and the emoji taken out of it."""
+
     text: str
     emoji: list[str] = field(default_factory=list)
 

@@ -357,6 +357,9 @@ def overlapping(items: list[tuple[int, int]], spans: list[tuple[int, int]]) -> l
 
 
 class PIIRedactor:
+    """The ``textmine_pii`` component: finds personal data (names, e-mail, phone, IBAN,
+    national number, social handles) and sets the redacted text."""
+
     def __init__(self, nlp: Language, name: str, *, kinds: list[str], placeholders: dict[str, str],
                  gazetteer_path: str | None, use_ner: bool, drop_pii_ents: bool) -> None:
         register_extensions()

@@ -16,6 +16,7 @@ from textmine.paths import data_dir, models_dir  # noqa: F401  (re-exported)
 
 
 def gazetteer_dir(path: str | os.PathLike[str] | None = None) -> Path:
+    """The gazetteer directory: ``path`` when given, else the bundled one."""
     return Path(path) if path else data_dir() / "gazetteers"
 
 

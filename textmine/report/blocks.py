@@ -15,6 +15,7 @@ TYPE_NL = {"single": "één antwoord", "likert": "stelling", "multi": "meerdere 
 
 
 def link(anchor: str | None, text: str, title: str = "") -> str:
+    """An HTML link to ``anchor`` (escaped ``text`` alone when there is no anchor)."""
     if not anchor:
         return esc(text)
     tip = f' title="{esc(title)}"' if title else ""
@@ -24,6 +25,7 @@ def link(anchor: str | None, text: str, title: str = "") -> str:
 # --- samenvatting -----------------------------------------------------------------
 
 def summary(rep: SurveyReport) -> str:
+    """HTML of the report's summary: key figures and the significant changes since the previous wave."""
     m = rep.method
     cards = [f'<div class="card"><div class="big">{link(m["anchor"], count(m["respondents"]))}</div>'
              f'<div>respondenten{" van " + count(m["population"]) if m["population"] else ""}'
@@ -63,6 +65,7 @@ def _listing(rows: list[dict[str, Any]], attr: str) -> str:
 
 
 def representativeness(m: dict[str, Any]) -> str:
+    """HTML on why the sample is not representative, and how respondents differ from all municipalities."""
     words = {"province": "Naar provincie", "size_class": "Naar grootte"}
     sentences = []
     for rep in m["representation"]:
@@ -107,6 +110,7 @@ def _rep_table(rep: dict[str, Any]) -> str:
 
 
 def method(rep: SurveyReport) -> str:
+    """HTML of the method section: response, margin of error, who was left out, representativeness, coding."""
     m = rep.method
     n, pop = m["respondents"], m["population"]
     resp = f"{link(m['anchor'], count(n))} van de {count(pop)} lokale besturen vulden de vragenlijst in, " \
@@ -150,6 +154,7 @@ def method(rep: SurveyReport) -> str:
 # --- gesloten vragen ---------------------------------------------------------------
 
 def closed_question(rep: SurveyReport, item: dict[str, Any]) -> str:
+    """HTML of one closed question: a bar chart of its options, or the statistics of a numeric question."""
     q, e = item["question"], item["entry"]
     head = (f'<figure class="q" id="{esc(rep.anchor("q", q.id))}"><figcaption><h3>{esc(q.label or q.id)}</h3>'
             f'<span class="muted">{esc(TYPE_NL.get(q.type, q.type))}</span></figcaption>')
@@ -187,6 +192,7 @@ def closed_question(rep: SurveyReport, item: dict[str, Any]) -> str:
 # --- open vragen ---------------------------------------------------------------------
 
 def open_question(rep: SurveyReport, item: dict[str, Any]) -> str:
+    """HTML of one open question: its themes as bars, with counts, percentages and quotes."""
     q = item["question"]
     bars = [Bar(t["label"], t["percent"], t["count"], t["ci95"], t["anchor"], muted=t["id"] == OVERIG)
             for t in item["themes"]]
@@ -221,6 +227,7 @@ def _cluster_row(k: dict[str, Any]) -> str:
 
 
 def clusters(rep: SurveyReport) -> str:
+    """HTML of the answer clusters per open question, new clusters (no codebook theme yet) first."""
     parts = []
     for item in rep.open:
         c = item.get("clusters") or {"status": "none", "clusters": []}
@@ -239,6 +246,7 @@ def clusters(rep: SurveyReport) -> str:
 
 
 def crosstab(rep: SurveyReport, item: dict[str, Any]) -> str:
+    """HTML of one crosstab: percentages per group, with the chi-squared test."""
     cols = item["columns"]
     if not cols:
         return f"<h3>{esc(item['title'])}</h3><p class=\"muted\">{esc(item['note'] or '')}</p>"
@@ -262,6 +270,7 @@ def crosstab(rep: SurveyReport, item: dict[str, Any]) -> str:
 
 
 def comparison(rep: SurveyReport) -> str:
+    """HTML of the comparison with the previous wave: shares, difference and Holm-adjusted test per answer."""
     c = rep.comparison
     if c is None:
         return "<p class=\"muted\">Geen vorige golf in het project om mee te vergelijken.</p>"

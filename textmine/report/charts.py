@@ -21,6 +21,8 @@ PAD = 10
 
 @dataclass
 class Bar:
+    """One bar of a bar chart: an option or theme with its percent, count and 95% interval."""
+
     label: str
     percent: float | None
     n: int
@@ -31,6 +33,7 @@ class Bar:
 
 
 def wrap(label: str, width_px: float = LABEL_W, char_px: float = CHAR_W) -> list[str]:
+    """A label broken into lines that fit the chart's label column."""
     return textwrap.wrap(label, max(8, int(width_px / char_px)), break_long_words=True) or [""]
 
 

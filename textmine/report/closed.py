@@ -28,6 +28,7 @@ def option_members(ctx: WaveContext, q: Question) -> dict[str, list[str]]:
 
 
 def wave_tally(ctx: WaveContext) -> dict[str, Any]:
+    """The wave's tally of closed questions, computed once per report."""
     if "tally" not in ctx.cache:
         ctx.cache["tally"] = tally_wave(ctx.store, ctx.info)
     return ctx.cache["tally"]
@@ -35,12 +36,14 @@ def wave_tally(ctx: WaveContext) -> dict[str, Any]:
 
 def register_option(ctx: WaveContext, evidence: Evidence, q: Question, option: str,
                     members: list[str]) -> str:
+    """Register the respondents who chose ``option`` in the appendix; returns the anchor."""
     title = f"{q.label or q.id}: {option} ({ctx.survey.upper()} {ctx.wave})"
     return evidence.add((ctx.survey, ctx.wave, q.id, "option", option), title,
                         [(ctx.name(r), "") for r in members])
 
 
 def closed_question(ctx: WaveContext, evidence: Evidence, q: Question) -> dict[str, Any]:
+    """The report data of one closed question: its tally and an appendix anchor per option (or for its values)."""
     entry = next(e for e in wave_tally(ctx)["questions"] if e["id"] == q.id)
     out: dict[str, Any] = {"question": q, "entry": entry, "anchors": {}}
     if q.type == "numeric":

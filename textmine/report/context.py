@@ -15,6 +15,8 @@ from ..units import respondent_name
 
 @dataclass
 class WaveContext:
+    """What a report reads of one wave (respondents, answers, names), read once and shared by its sections."""
+
     store: Store
     info: WaveInfo
     cache: dict[Any, Any] = field(default_factory=dict)
@@ -62,5 +64,6 @@ def wave_info(store: Store, survey: str, wave: str | None) -> WaveInfo:
 
 
 def previous_wave(store: Store, survey: str, wave: str) -> str | None:
+    """The survey's latest wave before ``wave`` (None when there is none)."""
     earlier = [w.wave for w in store.waves(survey) if w.wave < wave]
     return max(earlier) if earlier else None

@@ -29,6 +29,7 @@ def group_members(ctx: WaveContext, by: str) -> tuple[str, dict[str, set[str]]]:
 
 
 def crosstab(ctx: WaveContext, evidence: Evidence, ct: Crosstab, progress: Progress | None = None) -> dict[str, Any]:
+    """The report data of one crosstab: counts and percentages of a question per group, with appendix anchors."""
     q = ctx.info.schema.question(ct.question)
     by_label, groups = group_members(ctx, ct.by)
     out: dict[str, Any] = {"title": ct.title or f"{q.label or q.id} naar {by_label}", "question": q,

@@ -13,6 +13,8 @@ from .fmt import anchor_id
 
 @dataclass
 class Entry:
+    """One appendix entry: the respondents (and answers or values) behind a figure."""
+
     anchor: str
     title: str
     rows: list[tuple[str, str]]   # (municipality or respondent, redacted answer or value)
@@ -22,6 +24,8 @@ class Entry:
 
 @dataclass
 class Evidence:
+    """The report's appendix: for each figure, the respondents behind it (at most ``limit`` shown)."""
+
     limit: int = 1000
     entries: dict[str, Entry] = field(default_factory=dict)
 

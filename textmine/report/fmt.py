@@ -11,6 +11,7 @@ __all__ = ["esc", "num", "pct", "pp", "ci", "count", "anchor_id"]
 
 
 def esc(text: object) -> str:
+    """``text`` escaped for HTML (quotes too)."""
     return escape(str(text), quote=True)
 
 
@@ -23,10 +24,12 @@ def num(x: float | None, digits: int = 1) -> str:
 
 
 def count(n: int | None) -> str:
+    """A whole number with Dutch separators; '–' for None."""
     return "–" if n is None else num(n, 0)
 
 
 def pct(x: float | None, digits: int = 0) -> str:
+    """A percentage with Dutch separators: '12%'; '–' for None."""
     return "–" if x is None else f"{num(x, digits)}%"
 
 
@@ -38,6 +41,7 @@ def pp(x: float | None, digits: int = 1) -> str:
 
 
 def ci(interval: list[float] | None, digits: int = 0) -> str:
+    """A 95% interval as '8–15%'; '–' when there is none."""
     return "–" if not interval else f"{num(interval[0], digits)}–{num(interval[1], digits)}%"
 
 

@@ -81,6 +81,7 @@ def _section_title(rep: SurveyReport, key: str, title: str) -> str:
 
 
 def part(rep: SurveyReport, heading: bool = True) -> str:
+    """HTML of one survey wave's report: every section, with a heading when the page has several."""
     body = {
         "samenvatting": blocks.summary(rep),
         "methode": blocks.method(rep),
@@ -103,6 +104,7 @@ def part(rep: SurveyReport, heading: bool = True) -> str:
 
 
 def toc(reps: list[SurveyReport]) -> str:
+    """HTML of the table of contents of the reports on the page."""
     items = []
     for rep in reps:
         subs = "".join(f'<li><a href="#{esc(rep.anchor(k))}">{esc(_section_title(rep, k, t))}</a></li>'
@@ -114,6 +116,7 @@ def toc(reps: list[SurveyReport]) -> str:
 
 
 def appendix(evidence: Evidence) -> str:
+    """HTML of the appendix: the respondents and answers behind each figure."""
     out = ['<section id="bijlage"><h2>Bijlage: de antwoorden achter de cijfers</h2><p>Per cijfer in het rapport: '
            "de besturen (en bij open vragen hun geanonimiseerde antwoorden) die het vormen.</p>"]
     for e in evidence.entries.values():
@@ -133,6 +136,7 @@ def appendix(evidence: Evidence) -> str:
 
 
 def page(reps: list[SurveyReport], evidence: Evidence) -> str:
+    """The whole report as one HTML page (reports, table of contents, appendix)."""
     title = reps[0].title if len(reps) == 1 else "Rapport van de bevragingen"
     waves = " · ".join(f"{r.label}, golf {r.wave}" if r.label != title else f"golf {r.wave}" for r in reps)
     made = datetime.now(timezone.utc).strftime("%d-%m-%Y")

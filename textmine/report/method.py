@@ -80,6 +80,7 @@ def left_out_reason(exclusion: dict[str, Any]) -> str:
 
 
 def method_data(ctx: WaveContext, evidence: Evidence | None = None) -> dict[str, Any]:
+    """The method section's figures for a wave: response, margin of error, left out, representativeness."""
     from ..nlp.answers import redact_field
 
     n, population = len(ctx.respondents), ctx.info.population

@@ -127,6 +127,7 @@ def _similar(a: str, b: str, threshold: float = 0.6) -> bool:
 
 def open_question(ctx: WaveContext, evidence: Evidence, q: Question, codebook: Codebook, quotes: int,
                   progress: Progress | None = None) -> dict[str, Any]:
+    """The report data of one open question: themes with counts, percentages, 95% intervals, quotes and anchors."""
     rows = coded_answers(ctx, q, codebook, progress)
     base_rows = [r for r in rows if r["themes"] != [NON_ANSWER]]
     base = len(base_rows)
@@ -153,12 +154,14 @@ def open_question(ctx: WaveContext, evidence: Evidence, q: Question, codebook: C
 
 def register_theme(ctx: WaveContext, evidence: Evidence, q: Question, theme: str, label: str,
                    members: list[dict[str, Any]]) -> str:
+    """Register the answers coded ``theme`` in the appendix; returns the anchor."""
     return evidence.add((ctx.survey, ctx.wave, q.id, "theme", theme),
                         f"{q.label or q.id}: {label} ({ctx.survey.upper()} {ctx.wave})",
                         [(r["name"], r["text"]) for r in members], kind="answers")
 
 
 def codebook_for(ctx: WaveContext, q: Question) -> Codebook | None:
+    """The codebook of an open question (None when it has none or it cannot be read), loaded once per report."""
     from ..questions import resolve_codebook
 
     key = ("codebook", q.id)

@@ -21,6 +21,8 @@ from .spec import ReportSpec, default_spec
 
 @dataclass
 class SurveyReport:
+    """Everything the HTML report shows of one survey wave, section by section."""
+
     survey: str
     wave: str
     title: str

@@ -37,6 +37,8 @@ CROSSTAB_KEYS = ("question", "by", "title")
 
 @dataclass
 class Crosstab:
+    """One crosstab asked for in a report spec: ``question`` by ``by``; ``line`` is its line in the spec file."""
+
     question: str
     by: str
     title: str | None = None
@@ -45,6 +47,9 @@ class Crosstab:
 
 @dataclass
 class ReportSpec:
+    """A report spec: which questions, crosstabs and comparison a survey's report shows (a list
+    left None: all, or automatic)."""
+
     survey: str | None = None
     title: str | None = None
     summary: list[str] | None = None        # None: automatic
@@ -116,6 +121,7 @@ def _ids(value: Any, key: str, spec: ReportSpec, allow_all: bool) -> list[str] |
 
 
 def parse_spec(text: str, file: str | Path = "<spec>") -> ReportSpec:
+    """Parse a report spec from YAML text; InputError naming the file and line on a bad key or value."""
     file = str(file)
     try:
         data, node = load_with_node(text)  # no alias bombs (textmine.safeyaml)
@@ -159,6 +165,7 @@ def parse_spec(text: str, file: str | Path = "<spec>") -> ReportSpec:
 
 
 def load_spec(path: str | Path) -> ReportSpec:
+    """Read and parse the report spec file at ``path``."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")

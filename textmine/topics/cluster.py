@@ -38,6 +38,8 @@ def lemma_doc(a: dict[str, Any]) -> str:
 
 @dataclass
 class TopicFit:
+    """A fitted topic model of a question's answers: topic per answer, keywords and centroids, in canonical order."""
+
     answers: list[dict[str, Any]]     # canonical order
     embeddings: np.ndarray            # rows in that order, unit length
     topics: np.ndarray                # topic per answer, 0..k-1 (-1: still an outlier)
@@ -58,6 +60,7 @@ class TopicFit:
 
 
 def canonical_order(answers: Sequence[dict[str, Any]]) -> list[int]:
+    """Positions of ``answers`` sorted by answer_key, so the input order does not change the topics."""
     return sorted(range(len(answers)), key=lambda i: answer_key(answers[i]))
 
 

@@ -30,6 +30,7 @@ SVD_COMPONENTS = 100
 
 
 def unit(v: np.ndarray) -> np.ndarray:
+    """``v`` scaled to unit length along its last axis (zero vectors stay zero)."""
     n = np.linalg.norm(v, axis=-1, keepdims=True)
     return v / np.where(n > 0, n, 1.0)
 

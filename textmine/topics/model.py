@@ -210,6 +210,7 @@ def seeded_eigsh(seed: int) -> Iterator[None]:
 
 def make_stage(spec: Any, registry: dict[str, Callable[[int, TopicSettings], Any]], n: int,
                settings: TopicSettings, what: str) -> Any:
+    """The reducer or clusterer named ``spec`` from ``registry`` (an estimator object is used as given)."""
     if not isinstance(spec, str):
         return spec  # an estimator object: used as given
     if spec not in registry:
@@ -232,6 +233,7 @@ def make_vectorizer() -> Any:
 
 
 def make_ctfidf() -> Any:
+    """BERTopic's class TF-IDF that weighs words used everywhere less."""
     from bertopic.vectorizers import ClassTfidfTransformer
 
     # sqrt of term frequency: words that are everywhere (a survey's own topic) weigh less

@@ -88,6 +88,7 @@ class EvidenceRule:
 
 
 def default_rule() -> NoveltyRule | EvidenceRule:
+    """The rule that decides which topics are new (not covered by the codebook)."""
     return DEFAULT_RULE
 
 
@@ -124,6 +125,7 @@ def lemmatize(texts: Sequence[str]) -> list[list[str]]:
 
 
 def content_words(lemmas: Sequence[str]) -> set[str]:
+    """The lower-case content words among ``lemmas`` (no stop words, longer than 2 letters)."""
     from .vocabulary import stop_set
 
     stop = stop_set()
@@ -228,6 +230,8 @@ def coverage_matrix(codes: Sequence[Sequence[str]], topics: np.ndarray, k: int,
 
 @dataclass
 class Novelty:
+    """Per topic, how well the codebook's themes cover it, and whether it is flagged new."""
+
     coverage: np.ndarray      # (k, n_themes)
     similarity: np.ndarray    # (k, n_themes) cosine of centroids
     similarity_z: np.ndarray  # (k, n_themes) standardised mean answer-theme similarity

@@ -101,6 +101,7 @@ MERGERS: dict[str, MergeFn] = {"centroid": merge_by_centroid}
 
 
 def make_merger(spec: Any) -> MergeFn:
+    """The topic merge function named ``spec`` (a callable is used as given)."""
     if callable(spec):
         return spec
     if spec not in MERGERS:

@@ -49,6 +49,8 @@ def one_blas_thread(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 @dataclass
 class TopicResult:
+    """One topic run of a question: the clusters, the fitted model, novelty, and where the views were written."""
+
     clusters: list[dict[str, Any]]
     fit: TopicFit
     novelty: Novelty | None

@@ -21,6 +21,7 @@ VIEWS_DIR = "topics"
 
 
 def two_d(reduced: np.ndarray) -> np.ndarray:
+    """The reducer's output as 2-D points for the documents map (PCA; padded when it has fewer dimensions)."""
     from sklearn.decomposition import PCA
 
     if reduced.shape[1] <= 2:
