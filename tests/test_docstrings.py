@@ -12,19 +12,6 @@ from pathlib import Path
 PACKAGE_ROOT = Path(__file__).resolve().parents[1] / "textmine"
 FACADE = ("project.py", "Project")
 
-# Temporary: these files were being edited by other helpers when the rest got their
-# docstrings; the lead documents them and then empties this set (the stale check below
-# fails as soon as one of them has its docstring, so the set cannot outlive its use).
-TODO_LEAD = {
-    "cli.py:Format",
-    "cli.py:main",
-    "demo.py:DemoResult",
-    "store.py:busy_error",
-    "store.py:now",
-    "store.py:WaveInfo",
-    "store.py:SaveReport",
-}
-
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 
 
@@ -57,14 +44,8 @@ def package_names() -> dict[str, bool]:
 
 def test_every_public_name_has_a_docstring() -> None:
     missing = sorted(name for name, documented in package_names().items()
-                     if not documented and name not in TODO_LEAD)
+                     if not documented)
     assert not missing, f"{len(missing)} public name(s) without a docstring:\n" + "\n".join(missing)
-
-
-def test_todo_lead_lists_only_names_still_undocumented() -> None:
-    names = package_names()
-    stale = sorted(n for n in TODO_LEAD if names.get(n, True))
-    assert not stale, ("documented or gone, take out of TODO_LEAD: " + ", ".join(stale))
 
 
 def test_the_walk_sees_the_package_and_the_facade_methods() -> None:

@@ -39,6 +39,7 @@ err = Console(stderr=True)
 
 
 class Format(str, Enum):
+    """Output formats of the commands' --format option."""
     table = "table"
     json = "json"
     csv = "csv"
@@ -125,6 +126,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                       help="Show the version and exit.")) -> None:
+    """textmine: survey exports in, coded and counted evidence out."""
     # Commands report warnings themselves, once, in one line each.
     logging.getLogger("textmine").setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module=r"textmine\..*")

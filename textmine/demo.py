@@ -29,6 +29,7 @@ CATALOGUE_QUESTIONS = [("lmb", "trots"), ("sdg", "trots")]
 
 @dataclass
 class DemoResult:
+    """What the demo made: the project, per-stage results for printing, written files and stage timings."""
     project: Path
     ingested: list[IngestReport] = field(default_factory=list)
     tallies: list[dict] = field(default_factory=list)

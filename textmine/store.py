@@ -125,6 +125,7 @@ def is_busy(exc: BaseException) -> bool:
 
 
 def busy_error(path: Path | None = None) -> InputError:
+    """The one-line error when another program keeps the project's database locked past the wait."""
     return InputError(f"the project is still busy after {lock_wait():g} s: another textmine command or "
                       "program (the workbench, a sqlite3 shell) is writing to it. Nothing was stored; "
                       "try again when it has finished", file=path)
@@ -138,11 +139,13 @@ busy_notice: Callable[[str], None] = _print_notice  # the CLI or a notebook may 
 
 
 def now() -> str:
+    """The current UTC time as an ISO 8601 string to the second (how the store dates rows)."""
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass
 class WaveInfo:
+    """A wave in the project: its schema, population, respondents, source file and what the include rules left out."""
     survey: str
     wave: str
     schema: Schema
@@ -160,6 +163,7 @@ class WaveInfo:
 
 @dataclass
 class SaveReport:
+    """What storing a wave did: respondents and open answers saved, and human codes kept or made stale on a replace."""
     survey: str
     wave: str
     respondents: int
