@@ -28,8 +28,11 @@ from .codebook import NON_ANSWER, OVERIG, Codebook
 from .errors import InputError
 
 ORDERS = ("uncertain", "audit")
-AUDIT_MIN = 50       # answers in an audit sample at least (all, when a question has fewer)
+# The audit sample: enough answers for a first precision estimate per theme, a tenth of large
+# questions, and not so many that a large question's sample is never finished.
+AUDIT_MIN = 30       # answers in an audit sample at least (all, when a question has fewer)
 AUDIT_SHARE = 0.10   # and at least this share of the question's answers
+AUDIT_MAX = 200      # but never more than this
 MAX_CODER = 100      # characters in a coder's name
 DEFAULT_THRESHOLD = 0.5
 
@@ -54,7 +57,7 @@ def split_key(key: Any) -> tuple[str, str, str, str]:
 
 def audit_size(n: int) -> int:
     """How many of a question's ``n`` answers the audit sample holds."""
-    return min(n, max(AUDIT_MIN, math.ceil(AUDIT_SHARE * n)))
+    return min(n, max(AUDIT_MIN, min(AUDIT_MAX, math.ceil(AUDIT_SHARE * n))))
 
 
 def audit_place(survey: str, question: str, wave: str, respondent_id: str) -> int:
