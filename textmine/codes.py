@@ -100,12 +100,19 @@ def human_labels(store: Store, codebook: Codebook, survey: str, question: str,
     codes = store.codes(survey, wave, question, source="human")
     if not audit:
         codes = codes[codes["audit"] == 0]
-    codes = codes[codes.theme.isin(codebook.ids)].sort_values("code_id")
+    return label_matrix(codes, codebook.ids).reset_index()
+
+
+def label_matrix(codes: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
+    """0/1 frame indexed by (wave, respondent_id), one column per theme, of the answers that have
+    codes in ``codes`` (filter the source first): the latest call per theme wins (a reviewer's
+    correction when several coders coded an answer; a run's call for machine codes)."""
+    codes = codes[codes["theme"].isin(theme_ids)].sort_values("code_id", kind="stable")
     if codes.empty:
-        return pd.DataFrame(columns=["wave", "respondent_id", *codebook.ids])
+        return pd.DataFrame(columns=list(theme_ids), dtype=int,
+                            index=pd.MultiIndex.from_arrays([[], []], names=["wave", "respondent_id"]))
     latest = codes.groupby(["wave", "respondent_id", "theme"]).applies.last().unstack("theme")
-    latest = latest.reindex(columns=codebook.ids).fillna(0).astype(int)
-    return latest.reset_index()
+    return latest.reindex(columns=list(theme_ids)).fillna(0).astype(int)
 
 
 def human_coded(labels: pd.DataFrame, cleaned: list[dict[str, Any]], theme_ids: list[str]

@@ -597,6 +597,30 @@ class Project:
                 "human_coded": result.human_coded, "answers": len(result.answers),
                 "seconds": round(time.perf_counter() - started, 3)}
 
+    def trust(self, question: str, survey: str | None = None) -> pd.DataFrame:
+        """How far an open question's machine codes (the latest run's) can be trusted, measured on
+        its human codes, all waves; the report's "Betrouwbaarheid van de codes" shows the same figures.
+
+        One row per codebook theme, then a pooled row (theme ``"*"``): theme, label,
+        audit_answers (answers of the random audit sample a human coded, ``next_answer(order="audit")``,
+        that the machine coded too), audit_positives / machine_positives (of those, with the theme by
+        the human / by the machine), precision, precision_low, precision_high, recall, recall_low,
+        recall_high (on the audit answers, 95% Wilson interval, 0-1), alpha_audit (Krippendorff's
+        alpha machine vs human on the audit answers), alpha_machine_human and answers_machine_human
+        (the same on every human-coded answer), alpha_coders and answers_coders (between the two
+        human coders with the most answers in common).
+
+        The audit answers' codes never train the coder, so precision, recall and alpha_audit are
+        unbiased: the honest figures. The other human codes did train it, so alpha_machine_human is
+        optimistic. NaN where there is nothing to measure (no positives, no answers, one value
+        throughout); the counts say which. ``attrs``: survey, question, coders (the pair compared),
+        audit_size (answers in the audit sample). Reads only. See ``agreement.trust_table``."""
+        from .agreement import trust_figures
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return trust_figures(store, question, survey=survey, codebook=book)
+
     # --- topics ----------------------------------------------------------------------------
 
     def find_topics(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
