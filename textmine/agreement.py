@@ -181,7 +181,7 @@ def trust_table(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
                      "alpha_machine_human": float(on_all.per_theme.alpha[j]), "answers_machine_human": len(coded),
                      "alpha_coders": float(on_coders.per_theme.alpha[j]) if on_coders else nan,
                      "answers_coders": len(coders[2]) if coders else 0})
-    rows.append({"theme": ALL_THEMES, "label": "Alle thema's", "audit_answers": len(audit), **rates(H, M),
+    rows.append({"theme": ALL_THEMES, "label": "Alle thema’s", "audit_answers": len(audit), **rates(H, M),
                  "alpha_audit": on_audit.alpha, "alpha_machine_human": on_all.alpha,
                  "answers_machine_human": len(coded), "alpha_coders": on_coders.alpha if on_coders else nan,
                  "answers_coders": len(coders[2]) if coders else 0})
