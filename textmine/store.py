@@ -195,7 +195,7 @@ class Store:
             # pages, two coders saving and a retrain in the background go on side by side
             # (writers still take turns, each waiting up to lock_wait()). The mode is kept in
             # the file; on a project already in WAL mode this is a read.
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._write_ahead_log()
             self.db.executescript(_DDL)
             version = self.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()
             if version is None:
@@ -213,6 +213,14 @@ class Store:
             raise InputError(f"project was written by a newer textmine (store version {version[0]})",
                              file=self.path)
         self._migrate(int(version[0]) if version is not None else STORE_VERSION)
+
+    def _write_ahead_log(self) -> None:
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            # A read-only copy of a project, or a colleague's older textmine holding it: it is
+            # read as before (rollback journal); the next writable open switches it.
+            pass
 
     def _migrate(self, version: int) -> None:
         """Bring a project written by an older textmine up to date (columns added, nothing lost).
