@@ -48,6 +48,17 @@ class StubCoder:
         scores = np.array([[1.0 if t in th else 0.0 for t in self.ids] for th in themes]).reshape(len(X), -1)
         return scores, themes
 
+    def predict_proba(self, X: list[Any]) -> np.ndarray:
+        return self.score_and_code(X)[0]
+
+    def predict(self, X: list[Any]) -> np.ndarray:
+        return self.score_and_code(X)[0].astype(int)
+
+
+class QuietStub(StubCoder):
+    def fit(self, X: list[Any], Y: Any = None) -> "QuietStub":
+        return self
+
 
 def wilson(k: int, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
     """The Wilson score interval, written out here (0-1)."""
@@ -257,3 +268,20 @@ def test_report_shows_the_same_figures(built, tmp_path: Path):
             f"op alle 16 door een medewerker gecodeerde antwoorden") in text
     assert f"alfa {dutch(pooled.alpha_coders, 2)} op 2 antwoorden" in text
     assert "An" not in re.findall(r"\b\w+\b", text)  # coders' names stay out of the public report
+
+
+def test_evaluate_carries_the_trust_figures(built):
+    from textmine.agreement import evaluate_question
+    from textmine.render import evaluation_view
+
+    project, text = built["project"], built["text"]
+    tagged = {text(k) for k in built["a"][:4] + built["b"][:2]}
+    with project.store() as store:
+        out = evaluate_question(store, Q, codebook=built["book"], factory=lambda cb, emb: QuietStub(cb.ids, tagged))
+    got = pd.DataFrame(out["trust"])
+    pd.testing.assert_frame_equal(got, built["trust"], check_dtype=False)
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    console.print(evaluation_view(out))
+    assert "audit sample (10 answers, never trained on): precision 0.50, recall 0.50, alpha 0.47" in console.export_text()

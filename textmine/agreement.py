@@ -1,5 +1,6 @@
 """The evaluate stage: how far a question's machine codes agree with its human codes
-(cross-validated, and the latest run in-sample), and human coders with each other."""
+(cross-validated, and the latest run in-sample), human coders with each other, and the trust
+figures of the workbench and the report (``trust_table``: the audit sample's unbiased estimates)."""
 
 from __future__ import annotations
 
@@ -56,6 +57,7 @@ def evaluate_question(store: Store, question: str, *, survey: str | None = None,
         out["latest_run_vs_human"] = rep.to_dict() | {
             "note": "in-sample: the latest run was trained on these human codes"}
     out["human_vs_human"] = _human_agreement(codes, codebook)
+    out["trust"] = trust_table(codes, codebook).to_dict("records")  # what Project.trust gives
     return out
 
 
