@@ -556,6 +556,12 @@ class Store:
             "GROUP BY o.answer_id ORDER BY o.question, o.wave, o.answer_id",
             self.db, params=(survey, question))
 
+    def machine_scores(self, survey: str, question: str) -> pd.DataFrame:
+        """The current machine scores of a question's answers: wave, respondent_id, theme, score, source."""
+        return pd.read_sql_query(
+            "SELECT wave, respondent_id, theme, score, source FROM codes WHERE survey=? AND question=? "
+            "AND source='machine' AND status='current'", self.db, params=(survey, question))
+
     def open_answer(self, survey: str, wave: str, question: str, respondent_id: str) -> dict[str, Any] | None:
         """One open answer with its respondent's place: text, text_hash, unit, municipality,
         province (None when there is no such answer)."""
