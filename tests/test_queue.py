@@ -322,3 +322,16 @@ def test_an_older_store_gets_the_audit_column(tmp_path: Path):
             str(store_module.STORE_VERSION) == "4"
         codes = store.codes("s")
     assert list(codes.audit) == [0]
+
+
+def test_two_coders_at_once_get_different_answers(project: Project):
+    ann = project.next_answer(Q, coder="Ann")
+    assert project.next_answer(Q, coder="Ann")["key"] == ann["key"]  # hers until she decides
+    bert = project.next_answer(Q, coder="Bert")
+    assert bert["key"] != ann["key"]
+    assert project.next_answer(Q)["key"] == project.next_answer(Q, coder="Carla", skip=[bert["key"]])["key"] \
+        not in (ann["key"], bert["key"])
+    project.save_answer_codes(ann["key"], ["uitwisseling"], "Ann")
+    nxt = project.next_answer(Q, coder="Ann")
+    assert nxt["key"] not in (ann["key"], bert["key"])
+    assert nxt["remaining"] == ann["remaining"] - 1

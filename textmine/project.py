@@ -464,15 +464,19 @@ class Project:
                 threshold; answers not machine-coded yet first; the audit sample last);
                 "audit": the random audit sample (the same for every coder and every call), whose
                 codes estimate the machine's accuracy (``save_answer_codes(..., audit=True)``)
-        coder   who asks (kept for the interface; every coder gets the same queue)
+        coder   who asks: the answer is theirs for 10 minutes (in this process), so two coders
+                working through the same queue get different answers; None: nothing is held
         skip    answer keys to leave out (e.g. the ones a browser already holds)
 
         Returns the ``answer`` dict (key, survey, question, respondent_id, wave, text, municipality,
-        province, suggestions, human, coder, audit) plus ``remaining``: the answers in this queue,
-        this one included. ``suggestions``: per codebook theme (codebook order) theme, label,
+        province, suggestions, human, coder) plus ``remaining``: the answers in this queue,
+        this one included, and ``audit``: True in the audit order (store the decision with
+        ``audit=True``). ``suggestions``: per codebook theme (codebook order) theme, label,
         score, applies (the machine's call), keywords (what matched in the text, to highlight).
         """
-        from .queue import queue_order, split_key, thresholds_of
+        import time
+
+        from .queue import check_coder, others_last, queue_order, split_key, thresholds_of
 
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, None)
@@ -487,7 +491,12 @@ class Project:
             keys = queue_order(states, codes, thresholds, order, held)
             if not keys:
                 return None
+            scope, now = (str(self.path.resolve()), survey, question), time.monotonic()
+            name = check_coder(coder) if coder is not None else None
+            keys = others_last(keys, _LEASES.others(scope, name, now))
             wave, rid = keys[0]
+            if name is not None:
+                _LEASES.take(scope, (wave, rid), name, now)
             out = self._answer(store, book, survey, wave, question, rid)
         out["remaining"] = len(keys)
         out["audit"] = order == "audit"
@@ -555,6 +564,7 @@ class Project:
                                    & (current["applies"] == 1)).any())
             rows = human_rows(survey, wave, question, rid, chosen, book, had_non_answer)
             store.add_codes(rows, source="human", coder=name, audit=audit)
+        _LEASES.release((str(self.path.resolve()), survey, question), (wave, rid))
         return {"key": key, "themes": chosen or [OVERIG], "coder": name, "source": "human"}
 
     def recent_codes(self, question: str, coder: str, survey: str | None = None, limit: int = 20
@@ -591,7 +601,8 @@ class Project:
         import time
 
         started = time.perf_counter()
-        with _retrain_lock(str(self.path), survey, question):
+        survey = self.survey_of(question, survey)
+        with _retrain_lock(str(self.path.resolve()), survey, question):
             result = self.coding(question, survey)
         return {"survey": result.survey, "question": result.question, "run_id": result.run_id,
                 "human_coded": result.human_coded, "answers": len(result.answers),
@@ -798,6 +809,21 @@ class SavedCoder:
 
 _RETRAIN_LOCKS: dict[tuple[str, str | None, str], Any] = {}
 _KEYWORD_MATCHERS: dict[str, Any] = {}
+_LEASES_: list[Any] = []
+
+
+class _LazyLeases:
+    """``queue.Leases`` of this process, made on first use (``import textmine`` stays light)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if not _LEASES_:
+            from .queue import Leases
+
+            _LEASES_.append(Leases())
+        return getattr(_LEASES_[0], name)
+
+
+_LEASES = _LazyLeases()
 
 
 def _retrain_lock(path: str, survey: str | None, question: str) -> Any:

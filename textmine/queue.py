@@ -35,6 +35,7 @@ AUDIT_SHARE = 0.10   # and at least this share of the question's answers
 AUDIT_MAX = 200      # but never more than this
 MAX_CODER = 100      # characters in a coder's name
 DEFAULT_THRESHOLD = 0.5
+LEASE_SECONDS = 600  # an answer given to a coder is not given to another for this long
 
 
 # --- keys --------------------------------------------------------------------------------------
@@ -120,6 +121,42 @@ def queue_order(states: pd.DataFrame, codes: pd.DataFrame, thresholds: dict[str,
     keys = [k for k in answers if k in open_ and k not in left]
     position = {k: i for i, k in enumerate(keys)}  # stored order breaks ties
     return sorted(keys, key=lambda k: (k in held_out, k in margin, margin.get(k, 0.0), position[k]))
+
+
+class Leases:
+    """Which coder was last given which answer, for a while: two coders working through the same
+    queue at once get different answers (their own stays theirs until they decide or it expires).
+    Kept in memory, per process (the workbench is one process); thread-safe."""
+
+    def __init__(self, seconds: float = LEASE_SECONDS) -> None:
+        import threading
+
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._held: dict[tuple, tuple[str, float]] = {}  # (project, survey, question, wave, rid) -> coder, until
+
+    def others(self, scope: tuple, coder: str | None, now: float) -> set[tuple[str, str]]:
+        """(wave, respondent_id) of the answers of ``scope`` (project, survey, question) held by others."""
+        with self._lock:
+            for k in [k for k, (_, until) in self._held.items() if until <= now]:
+                del self._held[k]
+            return {k[-2:] for k, (who, _) in self._held.items() if k[:-2] == scope and who != coder}
+
+    def take(self, scope: tuple, answer: tuple[str, str], coder: str, now: float) -> None:
+        with self._lock:
+            self._held[(*scope, *answer)] = (coder, now + self.seconds)
+
+    def release(self, scope: tuple, answer: tuple[str, str]) -> None:
+        with self._lock:
+            self._held.pop((*scope, *answer), None)
+
+
+def others_last(keys: list[tuple[str, str]], held: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The queue with the answers other coders hold moved to its end (still there: when nothing else
+    is left, a second opinion beats an empty queue)."""
+    if not held:
+        return keys
+    return [k for k in keys if k not in held] + [k for k in keys if k in held]
 
 
 # --- progress --------------------------------------------------------------------------------------
