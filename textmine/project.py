@@ -592,6 +592,81 @@ class Project:
                         "created_at": row["created_at"]})
         return out
 
+    def grid(self, question: str, survey: str | None = None) -> pd.DataFrame:
+        """Every answer of an open question with its current codes, for the workbench's grid (filter and
+        sort it as a DataFrame). Columns: key, survey, question, wave, respondent_id, text,
+        municipality, province, non_answer (the cleaner's flag), source ("human", "machine", "" when
+        not coded yet), themes (main first; ``["overig"]``, ``["non_answer"]``), coder and audit (of the
+        latest human code), margin (the machine's least distance of a score to its theme's
+        threshold: small = unsure; NaN when not scored), scores (theme -> machine score),
+        audit_sample (in the question's audit sample). Stored order (wave, then export order)."""
+        from .queue import audit_sample, grid_frame, thresholds_of
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            answers = store.question_answers(survey, question)
+            codes = store.codes(survey, None, question)
+            thresholds = thresholds_of(store.latest_code_provenance(survey, question), book.ids)
+            states = store.answer_states(survey, question)
+        sample = audit_sample(states[states["non_answer"] == 0])
+        return grid_frame(survey, question, answers, codes, book, thresholds, sample)
+
+    def confirm_answers(self, keys: Sequence[str], coder: str) -> dict[str, Any]:
+        """Bulk confirm: store each answer's current themes (its human code, else the machine's call;
+        ``["non_answer"]`` for a non-answer the machine left uncoded) as this coder's human code, in
+        one transaction. Answers with nothing to confirm (not coded yet) are skipped, and so are those
+        whose current human code is already this coder's. Returns confirmed (answers stored), skipped
+        (their keys). InputError (one line, nothing stored) for a malformed or unknown key or an empty coder."""
+        from .errors import InputError
+        from .queue import check_coder, human_rows, split_key
+
+        name = check_coder(coder)
+        parsed = [split_key(k) for k in keys]
+        confirmed, skipped, rows = 0, [], []
+        with self.store() as store:
+            books: dict[tuple[str, str], Any] = {}
+            grids: dict[tuple[str, str], Any] = {}
+            for key, (survey, wave, question, rid) in zip(keys, parsed):
+                if (survey, question) not in grids:
+                    if store.open_answer(survey, wave, question, rid) is None:
+                        raise InputError(f"no answer '{key}' in the project")
+                    books[(survey, question)] = self._codebook(store, question, survey, None)[1]
+                    grids[(survey, question)] = self.grid(question, survey).set_index("key")
+                grid = grids[(survey, question)]
+                if key not in grid.index:
+                    raise InputError(f"no answer '{key}' in the project")
+                row = grid.loc[key]
+                if not row["source"] and list(row["themes"]) != ["non_answer"] or (
+                        row["source"] == "human" and row["coder"] == name):
+                    skipped.append(key)
+                    continue
+                themes = [t for t in row["themes"] if t != "overig"]
+                had = row["source"] == "human" and list(row["themes"]) == ["non_answer"]
+                rows += human_rows(survey, wave, question, rid, themes, books[(survey, question)], had)
+                confirmed += 1
+            if rows:
+                store.add_codes(rows, source="human", coder=name)
+        return {"confirmed": confirmed, "skipped": skipped, "coder": name}
+
+    def trust(self, question: str, survey: str | None = None) -> dict[str, Any]:
+        """How far to trust the machine's codes of an open question, with counts:
+        audit: the machine against the audit codes on the random audit sample (never trained on, so an
+        unbiased estimate): answers, sample, precision, recall, alpha (Krippendorff), per_theme
+        (theme, label, human, machine, both, precision, recall, alpha); None where undefined;
+        coders: agreement between the two coders who coded the most answers in common (coders,
+        answers, mean_kappa, alpha, per_theme) or None."""
+        from .agreement import _human_agreement
+        from .queue import audit_agreement, audit_sample
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            states = store.answer_states(survey, question)
+            codes = store.codes(survey, None, question)
+            coders = _human_agreement(store, book, survey, question)
+        sample = audit_sample(states[states["non_answer"] == 0])
+        return {"survey": survey, "question": question, "audit": audit_agreement(codes, book, sample),
+                "coders": coders}
+
     def retrain(self, question: str, survey: str | None = None) -> dict[str, Any]:
         """Re-run the coding of an open question with every human code so far (what ``code`` does):
         new machine codes for all answers; human codes win; audit codes never train the coder.
