@@ -10,7 +10,7 @@ Pure functions over the frames the store gives (``Store.answer_states``, ``Store
   answers the machine has not coded yet come first (it has no opinion on them). The review
   workbook (``review.review_rows``) orders by the same idea, with 0.5 as every threshold.
 * Order "audit": a random sample of the question's answers, the same every time (each answer's
-  place is a hash of its key, so adding a wave keeps the sample of the earlier ones), of
+  place is a hash of its key, so adding a wave leaves the earlier answers' order as it was), of
   ``audit_size(n)`` answers. Human codes given there are marked audit: they count as human codes
   everywhere, but never train the coder, so they give an unbiased estimate of its accuracy. To keep
   the sample unbiased, its answers come last in the "uncertain" order.
