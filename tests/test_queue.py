@@ -362,21 +362,23 @@ def test_grid_confirm_and_trust(project: Project):
     assert set(after.source) == {"human"} and set(after.coder) == {"Ann"}
     assert list(after.themes) == list(grid.set_index("key").loc[pick].themes)
 
-    # trust: the machine against the audit codes (Bert agrees with it on two answers, not on the third)
-    assert project.trust(Q)["audit"]["answers"] == 0
+    # trust (Project.trust): the machine against the audit codes (Bert agrees with it on two answers,
+    # not on the third)
+    assert (project.trust(Q).audit_answers == 0).all()
     audit = walk(project, "audit", 3)
     machine = [[s["theme"] for s in a["suggestions"] if s["applies"]] for a in audit]
     for a, themes in zip(audit[:2], machine):
         project.save_answer_codes(a["key"], themes, "Bert", audit=True)
     wrong = [t for t in project.codebook(Q)[1].ids if t not in machine[2]][:1]
     project.save_answer_codes(audit[2]["key"], wrong, "Bert", audit=True)
-    figures = project.trust(Q)["audit"]
-    assert (figures["answers"], figures["sample"]) == (3, 30)
-    themes = {r["theme"]: r for r in figures["per_theme"]}
-    assert themes[wrong[0]]["human"] >= 1 and themes[wrong[0]]["recall"] < 1
-    pooled_fp = sum(r["machine"] - r["both"] for r in figures["per_theme"])
-    pooled_tp = sum(r["both"] for r in figures["per_theme"])
-    if pooled_tp + pooled_fp:
-        assert figures["precision"] == pytest.approx(pooled_tp / (pooled_tp + pooled_fp), abs=1e-4)
+    figures = project.trust(Q)
+    themes = figures.set_index("theme")
+    assert (figures.audit_answers == 3).all() and figures.attrs["audit_size"] == 30
+    assert themes.loc[wrong[0]].audit_positives >= 1 and themes.loc[wrong[0]].recall < 1
+    per_theme, pooled = themes.drop(index="*"), themes.loc["*"]
+    assert pooled.machine_positives == per_theme.machine_positives.sum()
+    if pooled.machine_positives:
+        right = (per_theme.precision.fillna(0) * per_theme.machine_positives).sum()
+        assert pooled.precision == pytest.approx(right / pooled.machine_positives)
     project.save_answer_codes(pick[0], ["verankering"], "Bert")
-    assert project.trust(Q)["coders"]["coders"] == ["Ann", "Bert"]
+    assert project.trust(Q).attrs["coders"] == ["Ann", "Bert"]

@@ -285,3 +285,16 @@ def test_evaluate_carries_the_trust_figures(built):
     console = Console(width=200, record=True)
     console.print(evaluation_view(out))
     assert "audit sample (10 answers, never trained on): precision 0.50, recall 0.50, alpha 0.47" in console.export_text()
+
+
+def test_only_the_current_audit_sample_counts(built):
+    project = built["project"]
+    with project.store() as store:
+        codes = store.codes("lmb", None, Q)
+    keys = [project.parse_key(k)[1:4:2] for k in built["a"]]
+    assert (trust_table(codes, built["book"]).audit_answers == 10).all()
+    half = trust_table(codes, built["book"], keys[:5])  # a0..a4: beleid by machine a0..a3, human a0, a1, a4
+    b = row(half, B)
+    assert (b.audit_answers, b.audit_positives, b.machine_positives) == (5, 3, 4)
+    assert b.precision == pytest.approx(0.5) and b.recall == pytest.approx(2 / 3)
+    assert (trust_table(codes, built["book"], []).audit_answers == 0).all()

@@ -111,16 +111,18 @@ def trust_figures(store: Store, question: str, *, survey: str | None = None,
     survey = open_question_survey(store, question, survey)
     codebook = codebook or resolve_codebook(store, survey, question)
     states = store.answer_states(survey, question)
-    table = trust_table(store.codes(survey, None, question), codebook)
-    table.attrs.update(survey=survey, question=question,
-                       audit_size=len(audit_sample(states[states["non_answer"] == 0])))
+    sample = audit_sample(states[states["non_answer"] == 0])
+    table = trust_table(store.codes(survey, None, question), codebook, sample)
+    table.attrs.update(survey=survey, question=question, audit_size=len(sample))
     return table
 
 
-def trust_table(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+def trust_table(codes: pd.DataFrame, codebook: Codebook,
+                sample: list[tuple[str, str]] | None = None) -> pd.DataFrame:
     """Machine codes against human codes, per theme and pooled (the last row, theme ``*``).
 
-    ``codes``: one question's current codes (``Store.codes``), human and machine. Columns:
+    ``codes``: one question's current codes (``Store.codes``), human and machine; ``sample``: the
+    question's audit sample (``queue.audit_sample``; None: every audit-coded answer). Columns:
 
     * audit_answers: answers of the random audit sample a human coded (codes marked audit, and
       no other human code: those answers never trained the coder) that the machine coded too;
@@ -153,7 +155,8 @@ def trust_table(codes: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     # an answer is an audit answer when every current human code of it was given in the audit sample
     only_audit = human_codes.groupby(["wave", "respondent_id"])["audit"].min() == 1
     coded = [k for k in human.index if k in machine.index]
-    audit = [k for k in coded if only_audit.get(k, False)]
+    in_sample = set(sample) if sample is not None else None
+    audit = [k for k in coded if only_audit.get(k, False) and (in_sample is None or k in in_sample)]
 
     def pair(keys: list) -> tuple[np.ndarray, np.ndarray]:
         return human.loc[keys].to_numpy(dtype=int).reshape(len(keys), len(ids)), \

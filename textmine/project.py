@@ -648,25 +648,6 @@ class Project:
                 store.add_codes(rows, source="human", coder=name)
         return {"confirmed": confirmed, "skipped": skipped, "coder": name}
 
-    def trust(self, question: str, survey: str | None = None) -> dict[str, Any]:
-        """How far to trust the machine's codes of an open question, with counts:
-        audit: the machine against the audit codes on the random audit sample (never trained on, so an
-        unbiased estimate): answers, sample, precision, recall, alpha (Krippendorff), per_theme
-        (theme, label, human, machine, both, precision, recall, alpha); None where undefined;
-        coders: agreement between the two coders who coded the most answers in common (coders,
-        answers, mean_kappa, alpha, per_theme) or None."""
-        from .agreement import _human_agreement
-        from .queue import audit_agreement, audit_sample
-
-        with self.store() as store:
-            survey, book = self._codebook(store, question, survey, None)
-            states = store.answer_states(survey, question)
-            codes = store.codes(survey, None, question)
-            coders = _human_agreement(store, book, survey, question)
-        sample = audit_sample(states[states["non_answer"] == 0])
-        return {"survey": survey, "question": question, "audit": audit_agreement(codes, book, sample),
-                "coders": coders}
-
     def retrain(self, question: str, survey: str | None = None) -> dict[str, Any]:
         """Re-run the coding of an open question with every human code so far (what ``code`` does):
         new machine codes for all answers; human codes win; audit codes never train the coder.
