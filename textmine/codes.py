@@ -90,18 +90,29 @@ def _rank(value: Any) -> int | None:
 
 
 def human_labels(store: Store, codebook: Codebook, survey: str, question: str,
-                 wave: str | None = None) -> pd.DataFrame:
+                 wave: str | None = None, *, audit: bool = True) -> pd.DataFrame:
     """Indicator frame (wave, respondent_id, one column per theme) of human-coded answers.
 
     Several coders: the latest code per theme wins (a reviewer's correction).
+    ``audit=False``: without the codes given in the workbench's random audit sample, as the
+    coder is trained (they estimate its accuracy, so it must not learn from them).
     """
     codes = store.codes(survey, wave, question, source="human")
-    codes = codes[codes.theme.isin(codebook.ids)].sort_values("code_id")
+    if not audit:
+        codes = codes[codes["audit"] == 0]
+    return label_matrix(codes, codebook.ids).reset_index()
+
+
+def label_matrix(codes: pd.DataFrame, theme_ids: list[str]) -> pd.DataFrame:
+    """0/1 frame indexed by (wave, respondent_id), one column per theme, of the answers that have
+    codes in ``codes`` (filter the source first): the latest call per theme wins (a reviewer's
+    correction when several coders coded an answer; a run's call for machine codes)."""
+    codes = codes[codes["theme"].isin(theme_ids)].sort_values("code_id", kind="stable")
     if codes.empty:
-        return pd.DataFrame(columns=["wave", "respondent_id", *codebook.ids])
+        return pd.DataFrame(columns=list(theme_ids), dtype=int,
+                            index=pd.MultiIndex.from_arrays([[], []], names=["wave", "respondent_id"]))
     latest = codes.groupby(["wave", "respondent_id", "theme"]).applies.last().unstack("theme")
-    latest = latest.reindex(columns=codebook.ids).fillna(0).astype(int)
-    return latest.reset_index()
+    return latest.reindex(columns=list(theme_ids)).fillna(0).astype(int)
 
 
 def human_coded(labels: pd.DataFrame, cleaned: list[dict[str, Any]], theme_ids: list[str]

@@ -259,6 +259,10 @@ def evaluation_view(result: dict[str, Any]) -> Group:
         h = result["human_vs_human"]
         lines.append(line(f"human vs human ({' and '.join(h['coders'])}, {h['answers']} answers): "
                           f"mean kappa {f(h['mean_kappa'])}, alpha {f(h['alpha'])}"))
+    pooled = (result.get("trust") or [{}])[-1]
+    if pooled.get("audit_answers"):  # the unbiased figures of Project.trust
+        lines.append(line(f"audit sample ({pooled['audit_answers']} answers, never trained on): precision "
+                          f"{f(pooled['precision'])}, recall {f(pooled['recall'])}, alpha {f(pooled['alpha_audit'])}"))
     return Group(*lines)
 
 

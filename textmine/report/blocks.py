@@ -211,7 +211,74 @@ def open_question(rep: SurveyReport, item: dict[str, Any]) -> str:
     return (f'<section class="q" id="{esc(rep.anchor("open", q.id))}"><h3>{esc(q.label or q.id)}</h3>'
             f"<p class=\"muted\">{intro}</p>{bar_chart(bars, title=q.label or q.id)}"
             '<table class="themes"><thead><tr><th>thema</th><th>n</th><th>%</th><th>citaten</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></section>")
+            f"<tbody>{''.join(rows)}</tbody></table>{trust(item.get('trust'))}</section>")
+
+
+def _val(x: Any) -> float | None:
+    """A measured figure, None when there was nothing to measure (NaN)."""
+    return None if x is None or x != x else float(x)
+
+
+def _rate(row: Any, name: str) -> str:
+    value = _val(row[name])
+    if value is None:
+        return "–"
+    return (f"{pct(100 * value)} <span class=\"muted small\">"
+            f"({ci([100 * row[f'{name}_low'], 100 * row[f'{name}_high']])})</span>")
+
+
+def trust(table: Any) -> str:
+    """"Betrouwbaarheid van de codes": ``agreement.trust_figures`` (= ``Project.trust``) of one question."""
+    if table is None:
+        return ""
+    from ..agreement import ALL_THEMES
+
+    pooled = table[table["theme"] == ALL_THEMES].iloc[0]
+    themes = table[table["theme"] != ALL_THEMES]
+    n_audit, size = int(pooled["audit_answers"]), table.attrs.get("audit_size")
+    parts = ["<h4>Betrouwbaarheid van de codes</h4>"]
+    if n_audit == 0:
+        parts.append(
+            "<p>Er is nog geen auditsteekproef gecodeerd, dus nog geen onvertekende schatting van hoe juist de "
+            "automatische codes zijn. Maak er een door in de codeerwerkbank (<code>textmine serve --project "
+            "&lt;projectmap&gt;</code>) deze vraag in de volgorde ‘audit’ te coderen: een vaste willekeurige "
+            f"steekproef{' van ' + count(size) + ' antwoorden' if size else ''} waarvan de codes nooit "
+            "gebruikt worden om het codeermodel te trainen.</p>")
+    else:
+        rows = "".join(
+            f"<tr><td>{esc(r['label'])}</td><td>{count(int(r['audit_positives']))}</td>"
+            f"<td>{count(int(r['machine_positives']))}</td><td>{_rate(r, 'precision')}</td>"
+            f"<td>{_rate(r, 'recall')}</td><td>{num(_val(r['alpha_audit']), 2)}</td></tr>"
+            for _, r in [*themes.iterrows(), (None, pooled)])
+        parts.append(
+            f"<p>{count(n_audit)} antwoorden uit de willekeurige auditsteekproef"
+            f"{' (' + count(size) + ' antwoorden, alle golven)' if size else ''} zijn door een medewerker "
+            "gecodeerd. Die codes zijn nooit gebruikt om het codeermodel te trainen, dus ze schatten "
+            "onvertekend hoe juist de automatische codes zijn. Precisie: het deel van de antwoorden die het "
+            "model een thema gaf, dat het thema volgens de medewerker ook heeft. Recall: het deel van de "
+            "antwoorden met het thema volgens de medewerker, dat het model vond. Tussen haakjes het "
+            "95%-betrouwbaarheidsinterval (Wilson); ‘–’: niets om te meten.</p>"
+            '<table class="num trust"><thead><tr><th>thema</th><th>medewerker</th><th>model</th>'
+            "<th>precisie</th><th>recall</th><th>alfa</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>")
+    n_all, n_coders = int(pooled["answers_machine_human"]), int(pooled["answers_coders"])
+    alpha = []
+    if n_all:
+        on_audit = (f"{num(_val(pooled['alpha_audit']), 2)} op de {count(n_audit)} auditantwoorden en "
+                    if n_audit else "")
+        alpha.append(
+            f"Krippendorffs alfa tussen model en medewerker: {on_audit}"
+            f"{num(_val(pooled['alpha_machine_human']), 2)} op alle {count(n_all)} door een medewerker "
+            "gecodeerde antwoorden (dat laatste cijfer is te gunstig: buiten de auditsteekproef heeft het "
+            "model van die codes geleerd).")
+    alpha.append(
+        f"Tussen twee medewerkers: alfa {num(_val(pooled['alpha_coders']), 2)} op {count(n_coders)} antwoorden "
+        "die ze allebei codeerden." if n_coders else
+        "Nog geen antwoorden die door twee medewerkers gecodeerd zijn: de overeenstemming tussen codeurs "
+        "is niet gemeten.")
+    parts.append(f"<p class=\"muted\">{' '.join(alpha)} Alfa 1 is volledige overeenstemming, 0 niet beter "
+                 "dan toeval (per thema: wel of niet; ‘alle thema’s’: alle beslissingen samen).</p>")
+    return f'<div class="trust">{"".join(parts)}</div>'
 
 
 def _cluster_row(k: dict[str, Any]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..agreement import trust_figures
 from ..codebook import OVERIG
 from ..store import Store
 from .closed import closed_question
@@ -63,6 +64,8 @@ def build_survey(store: Store, survey: str, wave: str | None, evidence: Evidence
             continue
         entry = open_question(ctx, evidence, q, book, spec.quotes, progress)
         entry["clusters"] = clusters(ctx, evidence, q, progress)
+        # the figures Project.trust gives (all waves: the audit sample spans them)
+        entry["trust"] = trust_figures(store, qid, survey=survey, codebook=book)
         rep.open.append(entry)
     for ct in spec.crosstabs:
         rep.crosstabs.append(crosstab(ctx, evidence, ct, progress))
