@@ -292,15 +292,20 @@ def test_two_coders_and_a_retrain_at_once_lose_nothing(project: Project):
         assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_retrain_is_quick_with_cached_embeddings(project: Project):
+def test_retrain_embeds_nothing_again(project: Project):
+    """A retrain after a few decisions reuses every cached vector (its speed is measured by
+    scripts/bench_queue.py, not here: timed tests fail on a busy machine)."""
     for a, t in zip(walk(project, "uncertain", 10), ["uitwisseling", "verankering"] * 5):
         project.save_answer_codes(a["key"], [t], "Ann")
-    project.retrain(Q)  # models loaded in this process, embeddings cached
-    started = time.perf_counter()
+    project.retrain(Q)
+
+    def vectors() -> int:
+        with project.store() as store:
+            return store.db.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+    before = vectors()
     result = project.retrain(Q)
-    took = time.perf_counter() - started
-    assert result["human_coded"] == 10
-    assert took < 2.0, took  # the sample's 76 answers; scripts/bench_queue.py measures 300
+    assert result["human_coded"] == 10 and result["seconds"] >= 0
+    assert vectors() == before > 0  # no new vector: every text came from the cache
 
 
 def test_an_older_store_gets_the_audit_column(tmp_path: Path):
