@@ -90,12 +90,16 @@ def _rank(value: Any) -> int | None:
 
 
 def human_labels(store: Store, codebook: Codebook, survey: str, question: str,
-                 wave: str | None = None) -> pd.DataFrame:
+                 wave: str | None = None, *, audit: bool = True) -> pd.DataFrame:
     """Indicator frame (wave, respondent_id, one column per theme) of human-coded answers.
 
     Several coders: the latest code per theme wins (a reviewer's correction).
+    ``audit=False``: without the codes given in the workbench's random audit sample, as the
+    coder is trained (they estimate its accuracy, so it must not learn from them).
     """
     codes = store.codes(survey, wave, question, source="human")
+    if not audit:
+        codes = codes[codes["audit"] == 0]
     codes = codes[codes.theme.isin(codebook.ids)].sort_values("code_id")
     if codes.empty:
         return pd.DataFrame(columns=["wave", "respondent_id", *codebook.ids])

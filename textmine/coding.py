@@ -69,7 +69,8 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
     # Every wave is cleaned (cached): human codes of any wave train the coder.
     cleaned = clean_project(store, survey=survey, question=question, settings=settings).answers
     emb = CachedEmbedder(get_embedder(embedder), StoreCache(store), progress=progress)
-    labels = human_labels(store, codebook, survey, question)
+    # Audit codes (a random sample kept to estimate accuracy) never train the coder.
+    labels = human_labels(store, codebook, survey, question, audit=False)
     coder = factory(codebook, emb)
     train_keys, train_rows, Y = human_coded(labels, cleaned, codebook.ids)
     if train_keys:

@@ -419,6 +419,184 @@ class Project:
             book = codebook if isinstance(codebook, Codebook) else resolve_codebook(store, survey, question, codebook)
             return import_review(store, book, workbook, coder)
 
+    # --- the coding queue (the workbench) ---------------------------------------------------
+
+    def parse_key(self, key: str) -> tuple[str, str, str, str]:
+        """(survey, wave, question, respondent_id) of an answer key ``"<survey>:<wave>:<question>:<respondent>"``;
+        InputError (one line) when it is malformed or names no answer of the project."""
+        from .errors import InputError
+        from .queue import split_key
+
+        survey, wave, question, rid = split_key(key)
+        with self.store() as store:
+            if store.open_answer(survey, wave, question, rid) is None:
+                raise InputError(f"no answer '{key}' in the project")
+        return survey, wave, question, rid
+
+    def progress(self) -> pd.DataFrame:
+        """The coding progress, one row per (survey, open question), in the schema's order:
+        survey, question, label, answers (substantive answers of all waves: the cleaner's
+        non-answers left out), human (answers with a current human code), machine (machine codes and
+        no human code), to_review (no human code), audit_done (answers of the audit sample with an
+        audit code), audit_size (the audit sample's answers)."""
+        import pandas as pd
+
+        from .queue import PROGRESS_COLUMNS, progress_row
+
+        rows = []
+        with self.store() as store:
+            questions: dict[tuple[str, str], str] = {}
+            for info in store.waves():
+                for q in info.schema.questions:
+                    if q.type == "open":
+                        questions[(info.survey, q.id)] = q.label  # the latest wave's label
+            states = {s: store.answer_states(s) for s in {s for s, _ in questions}}
+            for (survey, question), label in questions.items():
+                st = states[survey]
+                rows.append(progress_row(survey, question, label, st[st["question"] == question]))
+        return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+    def next_answer(self, question: str, survey: str | None = None, *, order: str = "uncertain",
+                    coder: str | None = None, skip: Sequence[str] = ()) -> dict[str, Any] | None:
+        """The next answer of an open question to code (one without a human code), or None when none is left.
+
+        order   "uncertain": the machine's least certain call first (a theme's score closest to its
+                threshold; answers not machine-coded yet first; the audit sample last);
+                "audit": the random audit sample (the same for every coder and every call), whose
+                codes estimate the machine's accuracy (``save_answer_codes(..., audit=True)``)
+        coder   who asks (kept for the interface; every coder gets the same queue)
+        skip    answer keys to leave out (e.g. the ones a browser already holds)
+
+        Returns the ``answer`` dict (key, survey, question, respondent_id, wave, text, municipality,
+        province, suggestions, human, coder, audit) plus ``remaining``: the answers in this queue,
+        this one included. ``suggestions``: per codebook theme (codebook order) theme, label,
+        score, applies (the machine's call), keywords (what matched in the text, to highlight).
+        """
+        from .queue import queue_order, split_key, thresholds_of
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            held = set()
+            for k in skip:
+                s, w, q, r = split_key(k)
+                if (s, q) == (survey, question):
+                    held.add((w, r))
+            states = store.answer_states(survey, question)
+            codes = store.codes(survey, None, question)
+            thresholds = thresholds_of(store.latest_code_provenance(survey, question), book.ids)
+            keys = queue_order(states, codes, thresholds, order, held)
+            if not keys:
+                return None
+            wave, rid = keys[0]
+            out = self._answer(store, book, survey, wave, question, rid)
+        out["remaining"] = len(keys)
+        out["audit"] = order == "audit"
+        return out
+
+    def answer(self, key: str) -> dict[str, Any]:
+        """Any answer of the project by its key (coded or not), as the coding queue shows it:
+        key, survey, question, respondent_id, wave, text, municipality, province, suggestions (see
+        ``next_answer``), human (its current human themes, main first: ``["overig"]`` for no
+        theme, ``["non_answer"]``; None without a human code), coder (of the latest human code),
+        audit (that code was given in the audit sample)."""
+        from .errors import InputError
+        from .queue import split_key
+
+        survey, wave, question, rid = split_key(key)
+        with self.store() as store:
+            if store.open_answer(survey, wave, question, rid) is None:
+                raise InputError(f"no answer '{key}' in the project")
+            _, book = self._codebook(store, question, survey, None)
+            return self._answer(store, book, survey, wave, question, rid)
+
+    def _answer(self, store: Store, book: Codebook, survey: str, wave: str, question: str, rid: str
+                ) -> dict[str, Any]:
+        from .queue import answer_key, human_call, suggestions
+
+        record = store.open_answer(survey, wave, question, rid)
+        assert record is not None
+        codes = store.answer_codes(survey, wave, question, rid)
+        codes = codes[codes["text_hash"] == record["text_hash"]]
+        human, coder, audit = human_call(codes, book)
+        return {"key": answer_key(survey, wave, question, rid), "survey": survey, "question": question,
+                "respondent_id": rid, "wave": wave, "text": record["text"],
+                "municipality": record["municipality"], "province": record["province"],
+                "suggestions": suggestions(book, codes, _keyword_matcher(book).matched_terms(record["text"])),
+                "human": human, "coder": coder, "audit": audit}
+
+    def save_answer_codes(self, key: str, themes: Sequence[str], coder: str, *, audit: bool = False
+                          ) -> dict[str, Any]:
+        """Store a coder's decision on one answer at once, as human codes (as the review workbook does).
+
+        themes  the themes that apply, in the coder's order (the first is the main theme); ``[]`` or
+                ``["overig"]``: no theme; ``["non_answer"]``: not an answer
+        coder   the coder's name (required)
+        audit   given in the audit sample (``next_answer(order="audit")``): a human code like any
+                other, but never used to train the coder
+
+        One code per codebook theme is stored (applies, rank); the coder's earlier code of the answer
+        is superseded (kept as history). InputError (one line) for a malformed or unknown key, a
+        theme not in the codebook, an empty coder. Returns key, themes (as stored: ``["overig"]``
+        when none), coder, source ("human").
+        """
+        from .codebook import NON_ANSWER, OVERIG
+        from .errors import InputError
+        from .queue import check_coder, check_themes, human_rows, split_key
+
+        survey, wave, question, rid = split_key(key)
+        name = check_coder(coder)
+        with self.store() as store:
+            if store.open_answer(survey, wave, question, rid) is None:
+                raise InputError(f"no answer '{key}' in the project")
+            _, book = self._codebook(store, question, survey, None)
+            chosen = check_themes(themes, book)
+            current = store.answer_codes(survey, wave, question, rid)
+            had_non_answer = bool(((current["source"] == "human") & (current["theme"] == NON_ANSWER)
+                                   & (current["applies"] == 1)).any())
+            rows = human_rows(survey, wave, question, rid, chosen, book, had_non_answer)
+            store.add_codes(rows, source="human", coder=name, audit=audit)
+        return {"key": key, "themes": chosen or [OVERIG], "coder": name, "source": "human"}
+
+    def recent_codes(self, question: str, coder: str, survey: str | None = None, limit: int = 20
+                     ) -> list[dict[str, Any]]:
+        """The coder's latest decisions on an open question, newest first (for going back):
+        key, wave, respondent_id, themes (main first; ``["overig"]``, ``["non_answer"]``), audit,
+        created_at. Decisions another coder has overruled since are shown as this coder made them."""
+        from .codes import answer_themes, current_themes
+        from .queue import answer_key, check_coder
+
+        name = check_coder(coder)
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            codes = store.coder_decisions(survey, question, name, max(0, int(limit)))
+        if codes.empty:
+            return []
+        current = current_themes(codes)
+        last = codes.groupby(["wave", "respondent_id"]).agg(code_id=("code_id", "max"), audit=("audit", "max"),
+                                                            created_at=("created_at", "max"))
+        out = []
+        for (wave, rid), row in last.sort_values("code_id", ascending=False).iterrows():
+            source, applied = current[(wave, rid)]
+            out.append({"key": answer_key(survey, wave, question, rid), "wave": wave, "respondent_id": rid,
+                        "themes": answer_themes(source, applied, book), "audit": bool(row["audit"]),
+                        "created_at": row["created_at"]})
+        return out
+
+    def retrain(self, question: str, survey: str | None = None) -> dict[str, Any]:
+        """Re-run the coding of an open question with every human code so far (what ``code`` does):
+        new machine codes for all answers; human codes win; audit codes never train the coder.
+        Safe while coders save (the store's write-ahead log; each write waits its turn); one retrain
+        of a question at a time in this process (a second waits for the first).
+        Returns survey, question, run_id, human_coded (answers that trained it), answers, seconds."""
+        import time
+
+        started = time.perf_counter()
+        with _retrain_lock(str(self.path), survey, question):
+            result = self.coding(question, survey)
+        return {"survey": result.survey, "question": result.question, "run_id": result.run_id,
+                "human_coded": result.human_coded, "answers": len(result.answers),
+                "seconds": round(time.perf_counter() - started, 3)}
+
     # --- topics ----------------------------------------------------------------------------
 
     def find_topics(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
@@ -614,6 +792,33 @@ class SavedCoder:
                 rows.append({"text": text, "theme": theme, "score": float(s[j]), "applies": theme in order,
                              "rank": order.get(theme)})
         return pd.DataFrame(rows, columns=["text", "theme", "score", "applies", "rank"])
+
+
+# --- the coding queue's helpers ----------------------------------------------------------------
+
+_RETRAIN_LOCKS: dict[tuple[str, str | None, str], Any] = {}
+_KEYWORD_MATCHERS: dict[str, Any] = {}
+
+
+def _retrain_lock(path: str, survey: str | None, question: str) -> Any:
+    """One lock per project question: two retrains of it in one process would do the same work twice."""
+    import threading
+
+    return _RETRAIN_LOCKS.setdefault((path, survey, question), threading.Lock())
+
+
+def _keyword_matcher(book: Codebook) -> Any:
+    """The codebook's keywords and patterns as a fitted KeywordCoder (kept per codebook hash):
+    which of them an answer matches, for highlighting."""
+    matcher = _KEYWORD_MATCHERS.get(book.hash)
+    if matcher is None:
+        from .coders.keyword import KeywordCoder
+
+        matcher = KeywordCoder(book).fit(None)
+        if len(_KEYWORD_MATCHERS) > 32:
+            _KEYWORD_MATCHERS.clear()
+        _KEYWORD_MATCHERS[book.hash] = matcher
+    return matcher
 
 
 # --- flat frames of the results ---------------------------------------------------------------

@@ -23,7 +23,8 @@ from .errors import InputError
 from .schema import Schema
 
 DB_NAME = "textmine.sqlite"
-STORE_VERSION = 3  # 2: waves keep responses in the export and per-rule exclusions; 3: codes keep their rank
+STORE_VERSION = 4  # 2: waves keep responses in the export and per-rule exclusions; 3: codes keep their rank;
+# 4: human codes from the workbench's audit sample are marked (codes.audit)
 
 _DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -61,6 +62,8 @@ CREATE TABLE IF NOT EXISTS cleaned (
 -- older one; a changed answer text makes its codes stale. Both stay as history.
 -- rank: the coder's order of the themes that apply (1 = the answer's main theme);
 -- NULL for themes that do not apply and for codes stored before ranks were kept.
+-- audit: 1 for a human code given in the workbench's random audit sample: a human code like
+-- any other for every reader, but never used to train the coder (it estimates its accuracy).
 CREATE TABLE IF NOT EXISTS codes (
     code_id INTEGER PRIMARY KEY,
     survey TEXT NOT NULL, wave TEXT NOT NULL, question TEXT NOT NULL,
@@ -69,6 +72,7 @@ CREATE TABLE IF NOT EXISTS codes (
     coder TEXT NOT NULL, run_id INTEGER, score REAL, text_hash TEXT NOT NULL,
     created_at TEXT NOT NULL, note TEXT,
     status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current', 'superseded', 'stale')),
+    audit INTEGER NOT NULL DEFAULT 0,
     rank INTEGER);
 CREATE INDEX IF NOT EXISTS codes_answer ON codes (survey, wave, question, respondent_id);
 -- Flags and cleaned-text pointer per answer from the latest cleaning run
@@ -107,6 +111,7 @@ CREATE TABLE IF NOT EXISTS catalogue_curation (
 # --- a project another process is writing to ----------------------------------------
 
 DEFAULT_LOCK_WAIT = 30.0  # seconds; TEXTMINE_LOCK_WAIT overrides
+GRACE_WAIT = 0.2  # seconds of that waited for silently (short writes of the workbench)
 
 
 def lock_wait() -> float:
@@ -186,6 +191,11 @@ class Store:
         # statement waits up to lock_wait() for a colleague's write to finish.
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=lock_wait())
         try:
+            # Write-ahead log: readers never wait for a writer nor block one, so the workbench's
+            # pages, two coders saving and a retrain in the background go on side by side
+            # (writers still take turns, each waiting up to lock_wait()). The mode is kept in
+            # the file; on a project already in WAL mode this is a read.
+            self.db.execute("PRAGMA journal_mode=WAL")
             self.db.executescript(_DDL)
             version = self.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()
             if version is None:
@@ -209,13 +219,15 @@ class Store:
         Writes only when something is missing: opening a current project never locks it."""
         have = {t: {r[1] for r in self.db.execute(f"PRAGMA table_info({t})")} for t in ("waves", "codes")}
         added = [(t, c, k) for t, c, k in (("waves", "responses_in_export", "INTEGER"),
-                                           ("waves", "exclusions_json", "TEXT"), ("codes", "rank", "INTEGER"))
+                                           ("waves", "exclusions_json", "TEXT"), ("codes", "rank", "INTEGER"),
+                                           ("codes", "audit", "INTEGER NOT NULL DEFAULT 0"))
                  if c not in have[t]]
         if not added and version >= STORE_VERSION:
             return
         with self.transaction() as db:
             # v2 -> v3: older codes get no rank (NULL): readers then order them as before
-            # (score, then the order they were stored in), see codes.current_themes
+            # (score, then the order they were stored in), see codes.current_themes;
+            # v3 -> v4: older codes are not audit codes (0)
             for table, column, kind in added:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             db.execute("UPDATE meta SET value=? WHERE key='store_version' AND CAST(value AS INTEGER) < ?",
@@ -254,7 +266,10 @@ class Store:
 
     def _begin(self) -> None:
         wait = lock_wait()
-        self.db.execute("PRAGMA busy_timeout = 0")  # first find out whether we must wait
+        # First find out whether we must wait: a colleague's short write (a coder's decision in
+        # the workbench, a few ms) is waited for without a notice; a long one is announced.
+        grace = min(wait, GRACE_WAIT)
+        self.db.execute(f"PRAGMA busy_timeout = {int(grace * 1000)}")
         try:
             self.db.execute("BEGIN IMMEDIATE")
             return
@@ -262,7 +277,7 @@ class Store:
             if not is_busy(exc):
                 raise
         finally:
-            self.db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+            self.db.execute(f"PRAGMA busy_timeout = {int((wait - grace) * 1000)}")
         busy_notice(f"the project is busy (another textmine command or program is writing to "
                     f"{self.path}); waiting up to {wait:g} s")
         try:
@@ -450,12 +465,13 @@ class Store:
     # --- codes ----------------------------------------------------------------
 
     def add_codes(self, rows: Iterable[dict[str, Any]], *, source: str, coder: str,
-                  run_id: int | None = None) -> int:
+                  run_id: int | None = None, audit: bool = False) -> int:
         """Add codes for answers; a human code supersedes the same coder's earlier one.
 
         Each row: survey, wave, question, respondent_id, theme, applies, and
         optionally score, note and rank (the coder's order of the themes that
         apply, 1 = main). The answer must exist (its text hash is stored).
+        ``audit``: human codes given in the random audit sample (never used for training).
         """
         n = 0
         with self.transaction() as db:
@@ -472,9 +488,10 @@ class Store:
                                "AND coder=? AND status='current'", (*key, r["theme"], coder))
                 db.execute(
                     "INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, "
-                    "coder, run_id, score, text_hash, created_at, note, rank) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    "coder, run_id, score, text_hash, created_at, note, rank, audit) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (*key, r["theme"], int(bool(r.get("applies", 1))), source, coder, run_id,
-                     r.get("score"), found[0], now(), r.get("note"), r.get("rank")))
+                     r.get("score"), found[0], now(), r.get("note"), r.get("rank"), int(bool(audit))))
                 n += 1
         return n
 
@@ -505,10 +522,64 @@ class Store:
               *, source: str | None = None, status: str | None = "current") -> pd.DataFrame:
         return pd.read_sql_query(
             "SELECT code_id, survey, wave, question, respondent_id, theme, applies, source, coder, "
-            "run_id, score, text_hash, created_at, note, status, rank FROM codes "
+            "run_id, score, text_hash, created_at, note, status, rank, audit FROM codes "
             "WHERE survey=?1 AND (?2 IS NULL OR wave=?2) AND (?3 IS NULL OR question=?3) "
             "AND (?4 IS NULL OR source=?4) AND (?5 IS NULL OR status=?5) ORDER BY code_id",
             self.db, params=(survey, wave, question, source, status))
+
+    def answer_states(self, survey: str, question: str | None = None) -> pd.DataFrame:
+        """One row per open answer (of one question, or every question of the survey): survey, wave,
+        question, respondent_id, text_hash, non_answer (the cleaner flagged it; 0 when not cleaned
+        yet), and whether it has current codes: human, audit (a human code from the audit sample),
+        machine (0/1 each); ordered by question, wave, answer. Counted in SQLite: the workbench
+        asks for it on every page."""
+        return pd.read_sql_query(
+            "SELECT o.survey, o.wave, o.question, o.respondent_id, o.text_hash, "
+            "COALESCE(instr(f.flags_json, '\"non_answer\"') > 0, 0) AS non_answer, "
+            "COALESCE(max(c.source = 'human'), 0) AS human, "
+            "COALESCE(max(c.source = 'human' AND c.audit = 1), 0) AS audit, "
+            "COALESCE(max(c.source = 'machine'), 0) AS machine "
+            "FROM open_answers o "
+            "LEFT JOIN answer_flags f ON f.survey=o.survey AND f.wave=o.wave AND f.question=o.question "
+            "AND f.respondent_id=o.respondent_id "
+            "LEFT JOIN codes c ON c.survey=o.survey AND c.wave=o.wave AND c.question=o.question "
+            "AND c.respondent_id=o.respondent_id AND c.status='current' "
+            "WHERE o.survey=?1 AND (?2 IS NULL OR o.question=?2) "
+            "GROUP BY o.answer_id ORDER BY o.question, o.wave, o.answer_id",
+            self.db, params=(survey, question))
+
+    def open_answer(self, survey: str, wave: str, question: str, respondent_id: str) -> dict[str, Any] | None:
+        """One open answer with its respondent's place: text, text_hash, unit, municipality,
+        province (None when there is no such answer)."""
+        row = self.db.execute(
+            "SELECT o.text, o.text_hash, r.unit, r.municipality, r.province FROM open_answers o "
+            "LEFT JOIN respondents r ON r.survey=o.survey AND r.wave=o.wave AND r.respondent_id=o.respondent_id "
+            "WHERE o.survey=? AND o.wave=? AND o.question=? AND o.respondent_id=?",
+            (survey, wave, question, respondent_id)).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("text", "text_hash", "unit", "municipality", "province"), row))
+
+    def answer_codes(self, survey: str, wave: str, question: str, respondent_id: str) -> pd.DataFrame:
+        """The current codes of one answer (the columns of ``codes``)."""
+        return pd.read_sql_query(
+            "SELECT code_id, survey, wave, question, respondent_id, theme, applies, source, coder, "
+            "run_id, score, text_hash, created_at, note, status, rank, audit FROM codes "
+            "WHERE survey=? AND wave=? AND question=? AND respondent_id=? AND status='current' ORDER BY code_id",
+            self.db, params=(survey, wave, question, respondent_id))
+
+    def coder_decisions(self, survey: str, question: str, coder: str, limit: int) -> pd.DataFrame:
+        """A coder's current human codes on their ``limit`` most recently coded answers of a question,
+        newest answer first (the columns of ``codes``)."""
+        return pd.read_sql_query(
+            "WITH latest AS (SELECT wave, respondent_id, max(code_id) AS last FROM codes "
+            "WHERE survey=?1 AND question=?2 AND coder=?3 AND source='human' AND status='current' "
+            "GROUP BY wave, respondent_id ORDER BY last DESC LIMIT ?4) "
+            "SELECT c.code_id, c.survey, c.wave, c.question, c.respondent_id, c.theme, c.applies, c.source, "
+            "c.coder, c.run_id, c.score, c.text_hash, c.created_at, c.note, c.status, c.rank, c.audit "
+            "FROM codes c JOIN latest l ON l.wave=c.wave AND l.respondent_id=c.respondent_id "
+            "WHERE c.survey=?1 AND c.question=?2 AND c.coder=?3 AND c.source='human' AND c.status='current' "
+            "ORDER BY l.last DESC, c.code_id", self.db, params=(survey, question, coder, int(limit)))
 
     # --- runs -----------------------------------------------------------------
 
@@ -524,6 +595,14 @@ class Store:
     def finish_run(self, run_id: int) -> None:
         with self.transaction() as db:
             db.execute("UPDATE runs SET finished_at=? WHERE run_id=?", (now(), run_id))
+
+    def latest_code_provenance(self, survey: str, question: str) -> dict[str, Any]:
+        """The provenance of the newest finished coding run of this question ({} if none)."""
+        row = self.db.execute(
+            "SELECT provenance_json FROM runs WHERE kind='code' AND finished_at IS NOT NULL "
+            "AND json_extract(settings_json, '$.survey')=? AND json_extract(settings_json, '$.question')=? "
+            "ORDER BY run_id DESC LIMIT 1", (survey, question)).fetchone()
+        return json.loads(row[0]) if row else {}
 
     def runs(self, kind: str | None = None) -> pd.DataFrame:
         return pd.read_sql_query("SELECT * FROM runs WHERE (?1 IS NULL OR kind=?1) ORDER BY run_id",

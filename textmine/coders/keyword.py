@@ -122,10 +122,12 @@ class KeywordCoder(BaseCoder, BaseEstimator):
         # Checked when the codebook was loaded; long answers are searched with a time bound.
         self._patterns = [t.safe_patterns for t in themes]
 
-    def _match(self, text: str, lemmas: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    def _match(self, text: str, lemmas: tuple[str, ...],
+               terms: list[list[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """One pass over an answer: the evidence per theme and where in the
         text each theme's first match starts (a share of the length; ``inf``
-        without a match, 1 when the evidence is in the lemmas only)."""
+        without a match, 1 when the evidence is in the lemmas only).
+        ``terms``: a list to fill with, per theme, what matched (see ``matched_terms``)."""
         k = len(self.theme_ids_)
         found: list[set[str]] = [set() for _ in range(k)]
         pos = np.full(k, np.inf)
@@ -173,12 +175,19 @@ class KeywordCoder(BaseCoder, BaseEstimator):
             w = self.keyword_weights_[j]
             ev[j] = sum(w.get(x, 0.0) for x in found[j])
             patterns = 0.0
+            hits: list[str] = []
             for sp in self._patterns[j]:
                 start = self._search(sp, j, text)
                 if start >= 0:
                     patterns += 1.0
                     pos[j] = min(pos[j], start / tn)
+                    if terms is not None and len(text) <= sp.max_chars_in_process:
+                        m = sp.regex.search(text)  # cheap for this text (checked), and gives the words
+                        if m and m.group(0).strip():
+                            hits.append(m.group(0))
             ev[j] += patterns
+            if terms is not None:
+                terms.append(sorted(found[j]) + hits)
         # evidence found only in the lemmas has no place in the text: count it as last
         pos[(ev > 0) & ~np.isfinite(pos)] = 1.0
         return ev, pos
@@ -233,6 +242,16 @@ class KeywordCoder(BaseCoder, BaseEstimator):
         self._check_fitted()
         ev = self._evidence(text, tuple(lemmas) if lemmas else simple_lemmas(text))
         return {t: float(e) for t, e in zip(self.theme_ids_, ev) if e > 0}
+
+    def matched_terms(self, text: str, lemmas: tuple[str, ...] | None = None) -> dict[str, list[str]]:
+        """What matched in one text, per theme with a match: the keywords found (folded: lowercase,
+        accents removed; a compound's part as the keyword) and the text each pattern matched. For
+        highlighting in the workbench; the evidence is that of ``matches``."""
+        from .base import simple_lemmas
+        self._check_fitted()
+        terms: list[list[str]] = []
+        self._match(text, tuple(lemmas) if lemmas else simple_lemmas(text), terms)
+        return {t: found for t, found in zip(self.theme_ids_, terms) if found}
 
     def _scores(self, batch: Batch) -> np.ndarray:
         return _to_score(self._match_batch(batch)[0])

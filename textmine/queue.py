@@ -1,0 +1,209 @@
+"""The coding queue of the workbench: which answer a coder sees next, and what is shown with it.
+
+Pure functions over the frames the store gives (``Store.answer_states``, ``Store.codes``);
+``Project.next_answer`` and friends wire them to the store.
+
+* Answer keys: ``"<survey>:<wave>:<question>:<respondent_id>"`` (the respondent id last, so it
+  may hold a colon).
+* Order "uncertain": the answers without a human code, the machine's least certain first: the
+  smallest distance of any theme's score to that theme's threshold (the latest coding run's);
+  answers the machine has not coded yet come first (it has no opinion on them). The review
+  workbook (``review.review_rows``) orders by the same idea, with 0.5 as every threshold.
+* Order "audit": a random sample of the question's answers, the same every time (each answer's
+  place is a hash of its key, so adding a wave keeps the sample of the earlier ones), of
+  ``audit_size(n)`` answers. Human codes given there are marked audit: they count as human codes
+  everywhere, but never train the coder, so they give an unbiased estimate of its accuracy. To keep
+  the sample unbiased, its answers come last in the "uncertain" order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+from .codebook import NON_ANSWER, OVERIG, Codebook
+from .errors import InputError
+
+ORDERS = ("uncertain", "audit")
+AUDIT_MIN = 50       # answers in an audit sample at least (all, when a question has fewer)
+AUDIT_SHARE = 0.10   # and at least this share of the question's answers
+MAX_CODER = 100      # characters in a coder's name
+DEFAULT_THRESHOLD = 0.5
+
+
+# --- keys --------------------------------------------------------------------------------------
+
+def answer_key(survey: str, wave: str, question: str, respondent_id: str) -> str:
+    """The workbench's key of an answer."""
+    return f"{survey}:{wave}:{question}:{respondent_id}"
+
+
+def split_key(key: Any) -> tuple[str, str, str, str]:
+    """(survey, wave, question, respondent_id) of a key; InputError when it is not one."""
+    parts = key.split(":", 3) if isinstance(key, str) else []
+    if len(parts) != 4 or not all(p.strip() for p in parts) or any(p != p.strip() for p in parts[:3]):
+        shown = key if isinstance(key, str) and len(key) <= 80 else f"{str(key)[:80]}…"
+        raise InputError(f"'{shown}' is not an answer key (survey:wave:question:respondent)")
+    return parts[0], parts[1], parts[2], parts[3]
+
+
+# --- the audit sample -------------------------------------------------------------------------
+
+def audit_size(n: int) -> int:
+    """How many of a question's ``n`` answers the audit sample holds."""
+    return min(n, max(AUDIT_MIN, math.ceil(AUDIT_SHARE * n)))
+
+
+def audit_place(survey: str, question: str, wave: str, respondent_id: str) -> int:
+    """An answer's place in its question's random order: a hash of its key (seeded by the
+    question), so the order is the same in every process and does not move when answers are added."""
+    digest = hashlib.sha256(f"textmine-audit\0{survey}\0{question}\0{wave}\0{respondent_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big")
+
+
+def audit_sample(states: pd.DataFrame) -> list[tuple[str, str]]:
+    """The audit sample of one question's substantive answers (``answer_states`` rows without
+    non-answers): (wave, respondent_id) in the sample's random order."""
+    if states.empty:
+        return []
+    places = sorted((audit_place(s, q, w, r), w, r) for s, q, w, r in
+                    zip(states.survey, states.question, states.wave, states.respondent_id))
+    return [(w, r) for _, w, r in places[:audit_size(len(places))]]
+
+
+# --- the order of the queue ----------------------------------------------------------------------
+
+def thresholds_of(provenance: dict[str, Any], theme_ids: Sequence[str]) -> dict[str, float]:
+    """Per theme the threshold of the latest coding run (its provenance), else 0.5."""
+    known = provenance.get("thresholds") or {}
+    return {t: float(known.get(t, DEFAULT_THRESHOLD)) for t in theme_ids}
+
+
+def margins(codes: pd.DataFrame, thresholds: dict[str, float]) -> dict[tuple[str, str], float]:
+    """Per answer (wave, respondent_id) with current machine scores: the smallest distance of a
+    theme's score to its threshold (0 = the machine could go either way)."""
+    machine = codes[(codes["source"] == "machine") & codes["theme"].isin(list(thresholds))]
+    machine = machine[machine["score"].notna()]
+    if machine.empty:
+        return {}
+    thr = machine["theme"].map(thresholds).astype(float)
+    dist = (machine["score"].astype(float) - thr).abs()
+    return {k: float(v) for k, v in dist.groupby([machine["wave"], machine["respondent_id"]]).min().items()}
+
+
+def queue_order(states: pd.DataFrame, codes: pd.DataFrame, thresholds: dict[str, float], order: str,
+          skip: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """The answers of one question left to code, (wave, respondent_id) in queue order.
+
+    ``states``: the question's ``Store.answer_states``; ``codes``: its current codes. Only answers
+    without a human code are in it (non-answers the cleaner flagged never are); ``skip`` leaves out
+    answers (e.g. the ones a browser already holds)."""
+    if order not in ORDERS:
+        raise InputError(f"order '{order}' is not one of: {', '.join(ORDERS)}")
+    left = set(skip)
+    substantive = states[states["non_answer"] == 0]
+    open_ = {(w, r) for w, r, h in zip(substantive.wave, substantive.respondent_id, substantive.human) if not h}
+    sample = audit_sample(substantive)
+    if order == "audit":
+        return [k for k in sample if k in open_ and k not in left]
+    held_out = set(sample)
+    margin = margins(codes, thresholds)
+    keys = [(w, r) for w, r in zip(substantive.wave, substantive.respondent_id)
+            if (w, r) in open_ and (w, r) not in left]
+    position = {k: i for i, k in enumerate(keys)}  # stored order breaks ties
+    return sorted(keys, key=lambda k: (k in held_out, k in margin, margin.get(k, 0.0), position[k]))
+
+
+# --- progress --------------------------------------------------------------------------------------
+
+PROGRESS_COLUMNS = ["survey", "question", "label", "answers", "human", "machine", "to_review", "audit_done",
+                    "audit_size"]
+
+
+def progress_row(survey: str, question: str, label: str, states: pd.DataFrame) -> dict[str, Any]:
+    """One question's progress from its ``answer_states`` (substantive answers, all waves)."""
+    s = states[states["non_answer"] == 0]
+    human = s["human"].astype(bool)
+    sample = set(audit_sample(s))
+    audited = {(w, r) for w, r, a in zip(s.wave, s.respondent_id, s.audit) if a}
+    return {"survey": survey, "question": question, "label": label, "answers": int(len(s)),
+            "human": int(human.sum()), "machine": int((~human & s["machine"].astype(bool)).sum()),
+            "to_review": int((~human).sum()), "audit_done": len(sample & audited), "audit_size": len(sample)}
+
+
+# --- what the coder sees ------------------------------------------------------------------------------
+
+def suggestions(codebook: Codebook, codes: pd.DataFrame, keywords: dict[str, list[str]]) -> list[dict[str, Any]]:
+    """The machine's call per codebook theme (codebook order) from one answer's current codes:
+    theme, label, score (None when not scored), applies, keywords (what matched in the text)."""
+    machine = codes[codes["source"] == "machine"]
+    calls = {t: (s, bool(a)) for t, s, a in zip(machine.theme, machine.score, machine.applies)}
+    out = []
+    for theme in codebook:
+        score, applies = calls.get(theme.id, (None, False))
+        out.append({"theme": theme.id, "label": theme.label,
+                    "score": None if score is None or pd.isna(score) else round(float(score), 4),
+                    "applies": applies, "keywords": list(keywords.get(theme.id, []))})
+    return out
+
+
+def human_call(codes: pd.DataFrame, codebook: Codebook) -> tuple[list[str] | None, str | None, bool]:
+    """(themes, coder, audit) of an answer's current human code (``codes.current_themes``: the latest
+    call per theme wins), or (None, None, False) when it has none. Themes main first; ``[overig]``
+    when none applies, ``[non_answer]`` when a coder said so."""
+    from .codes import answer_themes, current_themes
+
+    human = codes[(codes["source"] == "human") & codes["theme"].isin([*codebook.ids, NON_ANSWER])]
+    if human.empty:
+        return None, None, False
+    current = current_themes(human, by=("wave", "respondent_id"))
+    source, applied = next(iter(current.values()))
+    last = human.sort_values("code_id").iloc[-1]
+    return answer_themes(source, applied, codebook), str(last["coder"]), bool(last["audit"])
+
+
+def check_coder(coder: Any) -> str:
+    """The coder's name, stripped; InputError when empty, too long or with control characters."""
+    name = " ".join(coder.split()) if isinstance(coder, str) else ""
+    if not name:
+        raise InputError("who is coding? give the coder's name")
+    if len(name) > MAX_CODER:
+        raise InputError(f"the coder's name is longer than {MAX_CODER} characters")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise InputError("the coder's name holds control characters")
+    return name
+
+
+def check_themes(themes: Any, codebook: Codebook) -> list[str]:
+    """The themes a coder gave, validated, in their order (duplicates dropped): codebook ids, or
+    ``[]``/``[overig]`` (no theme), or ``[non_answer]``. InputError naming the first bad one."""
+    if isinstance(themes, str) or not isinstance(themes, (list, tuple)):
+        raise InputError("themes must be a list of theme ids")
+    out: list[str] = []
+    for t in themes:
+        if not isinstance(t, str) or (t not in codebook and t not in (OVERIG, NON_ANSWER)):
+            shown = str(t)[:60]
+            raise InputError(f"theme '{shown}' is not in the codebook (themes: {', '.join(codebook.ids)}, "
+                             f"{OVERIG}, {NON_ANSWER})")
+        if t not in out:
+            out.append(t)
+    special = [t for t in out if t in (OVERIG, NON_ANSWER)]
+    if special and len(out) > 1:
+        raise InputError(f"'{special[0]}' cannot be combined with other themes")
+    return [] if out == [OVERIG] else out
+
+
+def human_rows(survey: str, wave: str, question: str, respondent_id: str, themes: list[str],
+               codebook: Codebook, had_non_answer: bool) -> list[dict[str, Any]]:
+    """The rows ``Store.add_codes`` stores for a coder's decision: one per codebook theme (applies,
+    rank = the order given); a ``non_answer`` row when the coder says so, or to undo an earlier one."""
+    base = {"survey": survey, "wave": wave, "question": question, "respondent_id": respondent_id}
+    rows = [{**base, "theme": t, "applies": t in themes, "rank": themes.index(t) + 1 if t in themes else None}
+            for t in codebook.ids]
+    if themes == [NON_ANSWER] or had_non_answer:
+        rows.append({**base, "theme": NON_ANSWER, "applies": themes == [NON_ANSWER],
+                     "rank": 1 if themes == [NON_ANSWER] else None})
+    return rows
