@@ -185,3 +185,54 @@ def test_serve_refuses_other_hosts_without_token(tmp_path):
     assert res.output.strip() == "error: --host 0.0.0.0 is reachable from other machines: give --token TOKEN too"
     res = CliRunner().invoke(app, ["serve", "--project", str(tmp_path / "none")])
     assert res.exit_code == 2 and res.output.startswith("error:") and len(res.output.strip().splitlines()) == 1
+
+
+# --- on a real project ----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    from serve_project import build_project
+
+    path = tmp_path_factory.mktemp("serve") / "project"
+    project, markup_rid = build_project(path)
+    return path, project, markup_rid
+
+
+def test_api_round_trip_matches_textmine_code(real):
+    import json
+
+    from typer.testing import CliRunner
+
+    from textmine.cli import app
+
+    path, project, markup_rid = real
+    c = TestClient(create_app(path), base_url=BASE, follow_redirects=False)
+    questions = c.get("/api/questions").json()
+    trots = next(q for q in questions if q["question"] == "trots")
+    assert trots["survey"] == "lmb" and trots["answers"] > 50 and trots["machine"] == trots["answers"]
+    h = {"X-CSRF-Token": c.cookies["csrftoken"]}
+    decided: dict[str, list[str]] = {}
+    for i in range(4):
+        nxt = c.get("/api/questions/lmb/trots/next?order=uncertain&coder=Anna").json()
+        themes = [nxt["suggestions"][i]["theme"]] if i < 3 else []
+        res = c.post("/api/codes", json={"key": nxt["key"], "themes": themes, "coder": "Anna"}, headers=h)
+        assert res.status_code == 200, res.text
+        assert res.json()["source"] == "human" and res.json()["coder"] == "Anna"
+        decided[nxt["respondent_id"]] = themes or ["overig"]
+    assert len(decided) == 4  # each next answer was a new one
+    audit = c.get("/api/questions/lmb/trots/next?order=audit&coder=Anna").json()
+    assert c.post("/api/codes", json={"key": audit["key"], "themes": ["non_answer"], "coder": "Anna", "audit": True},
+                  headers=h).json()["themes"] == ["non_answer"]
+    decided[audit["respondent_id"]] = ["non_answer"]
+    out = CliRunner().invoke(app, ["code", "-p", str(path), "-q", "trots", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    rows = {r["respondent_id"]: r for r in json.loads(out.stdout)}
+    for rid, themes in decided.items():
+        assert rows[rid]["source"] == "human", rid
+        assert (rows[rid]["themes"] or ["overig"]) == themes, (rid, rows[rid]["themes"], themes)
+    assert c.get("/api/questions").json()[questions.index(trots)]["human"] == len(decided)
+    # the markup answer, shown in the queue: escaped
+    c.post("/coder", data={"coder": "Anna", "back": "/", "csrftoken": h["X-CSRF-Token"]})
+    html = c.get(f"/q/lmb/trots?key=lmb:2025:trots:{markup_rid}").text
+    assert "<script>alert" not in html and "<img src=x" not in html and "&lt;script&gt;alert(" in html
+    assert c.get("/").status_code == 200
