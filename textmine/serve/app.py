@@ -78,7 +78,7 @@ class Workbench:
         with self.lock:
             for key in [k for k, (_c, until) in self.held.items() if until < now]:
                 del self.held[key]
-            return tuple(k for k, (c, _u) in self.held.items() if c != coder)
+            return tuple(k for k, (c, _u) in self.held.items() if c != (coder or ""))
 
     def hold(self, key: str, coder: str | None) -> None:
         with self.lock:
@@ -89,9 +89,19 @@ class Workbench:
             self.held.pop(key, None)
 
     def next_answer(self, survey: str, question: str, order: str, coder: str | None) -> dict | None:
-        answer = self.project.next_answer(question, survey, order=order, coder=coder, skip=self.skip_for(coder))
-        if answer is not None:
-            self.hold(answer["key"], coder)
+        """The next answer for this coder, held for them; two coders asking at the same moment
+        may both be offered one answer: the second to claim it asks again without it."""
+        answer = None
+        for _attempt in range(5):
+            answer = self.project.next_answer(question, survey, order=order, coder=coder,
+                                              skip=self.skip_for(coder))
+            if answer is None:
+                return None
+            with self.lock:
+                holder = self.held.get(answer["key"])
+                if holder is None or holder[0] == (coder or "") or holder[1] < time.monotonic():
+                    self.held[answer["key"]] = (coder or "", time.monotonic() + HOLD_SECONDS)
+                    return answer
         return answer
 
     def decided(self, survey: str, question: str) -> None:
@@ -136,6 +146,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: "" if v is None else f"{100 * float(v):.0f}%"
+    env.filters["uniq"] = lambda words: list({str(w).lower(): w for w in reversed(words or [])}.values())[::-1]
 
     def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         html = env.get_template(template).render(csrftoken=request.scope["state"]["csrftoken"],

@@ -19,13 +19,13 @@
     var status = document.getElementById("status");
     var busy = false;
     // the order ticked is the order stored (rank 1 = main theme)
-    var chosen = items.filter(function (li) { return li.classList.contains("on"); })
-      .map(function (li) { return li.getAttribute("data-theme"); });
+    var chosen = (box.getAttribute("data-chosen") || "").split(" ").filter(function (t) { return t; });
 
     function render() {
       items.forEach(function (li) {
         li.classList.toggle("on", chosen.indexOf(li.getAttribute("data-theme")) >= 0);
       });
+      box.setAttribute("data-chosen", chosen.join(" "));  // the order stored, main theme first
     }
     function toggle(theme) {
       var special = theme === "overig" || theme === "non_answer";
@@ -62,6 +62,7 @@
       }).catch(function () { busy = false; say("geen verbinding met de workbench", true); });
     }
 
+    render();
     items.forEach(function (li) {
       li.addEventListener("click", function () { toggle(li.getAttribute("data-theme")); });
     });
@@ -114,5 +115,6 @@
         if (e.key === "Backspace" && back) { e.preventDefault(); window.location.assign(back.getAttribute("href")); }
       });
     }
+    document.body.setAttribute("data-ready", "1");  // keys pressed from now on are handled (tests wait for it)
   });
 })();
