@@ -598,7 +598,8 @@ def test_an_existing_output_file_is_kept_until_written(tmp_path: Path):
 HOLD = textwrap.dedent("""\
     import sqlite3, sys, time
     db = sqlite3.connect(sys.argv[1], isolation_level=None)
-    db.execute(sys.argv[2])
+    for statement in sys.argv[2].split(";"):
+        db.execute(statement)
     print("locked", flush=True)
     time.sleep(float(sys.argv[3]))
     db.execute("COMMIT")
@@ -660,9 +661,23 @@ def test_a_lock_released_in_time_is_waited_for(small_project: Path):
     assert "waiting up to 20 s" in res.stderr and "ingested hostile wave 2025" in res.stdout
 
 
-def test_an_exclusive_lock_blocks_reading_too_then_one_line(small_project: Path):
+def test_reading_goes_on_while_a_colleague_writes(small_project: Path):
+    # The store is in write-ahead-log mode: even an exclusive write transaction lets readers read.
     proj = small_project / "proj"
     holder = _hold_lock(proj, 10, "BEGIN EXCLUSIVE")
+    try:
+        res = run("tally", "-p", proj, env={"TEXTMINE_LOCK_WAIT": "0.5"})
+    finally:
+        holder.kill()
+        holder.wait()
+    assert res.exit_code == 0, res.output
+    assert "waiting" not in res.stderr
+
+
+def test_an_exclusive_lock_blocks_reading_too_then_one_line(small_project: Path):
+    # A program that locks the whole file (exclusive locking mode) keeps readers out too.
+    proj = small_project / "proj"
+    holder = _hold_lock(proj, 10, "PRAGMA locking_mode=EXCLUSIVE;BEGIN EXCLUSIVE")
     try:
         res = run("tally", "-p", proj, env={"TEXTMINE_LOCK_WAIT": "0.5"})
     finally:

@@ -482,7 +482,7 @@ class Project:
                 if (s, q) == (survey, question):
                     held.add((w, r))
             states = store.answer_states(survey, question)
-            codes = store.codes(survey, None, question)
+            codes = store.machine_scores(survey, question)
             thresholds = thresholds_of(store.latest_code_provenance(survey, question), book.ids)
             keys = queue_order(states, codes, thresholds, order, held)
             if not keys:

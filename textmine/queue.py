@@ -28,8 +28,11 @@ from .codebook import NON_ANSWER, OVERIG, Codebook
 from .errors import InputError
 
 ORDERS = ("uncertain", "audit")
-AUDIT_MIN = 50       # answers in an audit sample at least (all, when a question has fewer)
+# The audit sample: enough answers for a first precision estimate per theme, a tenth of large
+# questions, and not so many that a large question's sample is never finished.
+AUDIT_MIN = 30       # answers in an audit sample at least (all, when a question has fewer)
 AUDIT_SHARE = 0.10   # and at least this share of the question's answers
+AUDIT_MAX = 200      # but never more than this
 MAX_CODER = 100      # characters in a coder's name
 DEFAULT_THRESHOLD = 0.5
 
@@ -54,7 +57,7 @@ def split_key(key: Any) -> tuple[str, str, str, str]:
 
 def audit_size(n: int) -> int:
     """How many of a question's ``n`` answers the audit sample holds."""
-    return min(n, max(AUDIT_MIN, math.ceil(AUDIT_SHARE * n)))
+    return min(n, max(AUDIT_MIN, min(AUDIT_MAX, math.ceil(AUDIT_SHARE * n))))
 
 
 def audit_place(survey: str, question: str, wave: str, respondent_id: str) -> int:
@@ -70,7 +73,7 @@ def audit_sample(states: pd.DataFrame) -> list[tuple[str, str]]:
     if states.empty:
         return []
     places = sorted((audit_place(s, q, w, r), w, r) for s, q, w, r in
-                    zip(states.survey, states.question, states.wave, states.respondent_id))
+                    zip(*(states[c].tolist() for c in ("survey", "question", "wave", "respondent_id"))))
     return [(w, r) for _, w, r in places[:audit_size(len(places))]]
 
 
@@ -84,7 +87,8 @@ def thresholds_of(provenance: dict[str, Any], theme_ids: Sequence[str]) -> dict[
 
 def margins(codes: pd.DataFrame, thresholds: dict[str, float]) -> dict[tuple[str, str], float]:
     """Per answer (wave, respondent_id) with current machine scores: the smallest distance of a
-    theme's score to its threshold (0 = the machine could go either way)."""
+    theme's score to its threshold (0 = the machine could go either way). ``codes``: current codes
+    with wave, respondent_id, theme, score, source (``Store.codes`` or ``Store.machine_scores``)."""
     machine = codes[(codes["source"] == "machine") & codes["theme"].isin(list(thresholds))]
     machine = machine[machine["score"].notna()]
     if machine.empty:
@@ -98,21 +102,22 @@ def queue_order(states: pd.DataFrame, codes: pd.DataFrame, thresholds: dict[str,
           skip: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
     """The answers of one question left to code, (wave, respondent_id) in queue order.
 
-    ``states``: the question's ``Store.answer_states``; ``codes``: its current codes. Only answers
+    ``states``: the question's ``Store.answer_states``; ``codes``: its current machine scores
+    (``Store.machine_scores``; ``Store.codes`` will do). Only answers
     without a human code are in it (non-answers the cleaner flagged never are); ``skip`` leaves out
     answers (e.g. the ones a browser already holds)."""
     if order not in ORDERS:
         raise InputError(f"order '{order}' is not one of: {', '.join(ORDERS)}")
     left = set(skip)
     substantive = states[states["non_answer"] == 0]
-    open_ = {(w, r) for w, r, h in zip(substantive.wave, substantive.respondent_id, substantive.human) if not h}
+    answers = list(zip(substantive["wave"].tolist(), substantive["respondent_id"].tolist()))
+    open_ = {k for k, h in zip(answers, substantive["human"].tolist()) if not h}
     sample = audit_sample(substantive)
     if order == "audit":
         return [k for k in sample if k in open_ and k not in left]
     held_out = set(sample)
     margin = margins(codes, thresholds)
-    keys = [(w, r) for w, r in zip(substantive.wave, substantive.respondent_id)
-            if (w, r) in open_ and (w, r) not in left]
+    keys = [k for k in answers if k in open_ and k not in left]
     position = {k: i for i, k in enumerate(keys)}  # stored order breaks ties
     return sorted(keys, key=lambda k: (k in held_out, k in margin, margin.get(k, 0.0), position[k]))
 
@@ -128,7 +133,7 @@ def progress_row(survey: str, question: str, label: str, states: pd.DataFrame) -
     s = states[states["non_answer"] == 0]
     human = s["human"].astype(bool)
     sample = set(audit_sample(s))
-    audited = {(w, r) for w, r, a in zip(s.wave, s.respondent_id, s.audit) if a}
+    audited = {(w, r) for w, r, a in zip(s["wave"].tolist(), s["respondent_id"].tolist(), s["audit"].tolist()) if a}
     return {"survey": survey, "question": question, "label": label, "answers": int(len(s)),
             "human": int(human.sum()), "machine": int((~human & s["machine"].astype(bool)).sum()),
             "to_review": int((~human).sum()), "audit_done": len(sample & audited), "audit_size": len(sample)}

@@ -195,7 +195,7 @@ class Store:
             # pages, two coders saving and a retrain in the background go on side by side
             # (writers still take turns, each waiting up to lock_wait()). The mode is kept in
             # the file; on a project already in WAL mode this is a read.
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._write_ahead_log()
             self.db.executescript(_DDL)
             version = self.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()
             if version is None:
@@ -213,6 +213,14 @@ class Store:
             raise InputError(f"project was written by a newer textmine (store version {version[0]})",
                              file=self.path)
         self._migrate(int(version[0]) if version is not None else STORE_VERSION)
+
+    def _write_ahead_log(self) -> None:
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.OperationalError:
+            # A read-only copy of a project, or a colleague's older textmine holding it: it is
+            # read as before (rollback journal); the next writable open switches it.
+            pass
 
     def _migrate(self, version: int) -> None:
         """Bring a project written by an older textmine up to date (columns added, nothing lost).
@@ -547,6 +555,12 @@ class Store:
             "WHERE o.survey=?1 AND (?2 IS NULL OR o.question=?2) "
             "GROUP BY o.answer_id ORDER BY o.question, o.wave, o.answer_id",
             self.db, params=(survey, question))
+
+    def machine_scores(self, survey: str, question: str) -> pd.DataFrame:
+        """The current machine scores of a question's answers: wave, respondent_id, theme, score, source."""
+        return pd.read_sql_query(
+            "SELECT wave, respondent_id, theme, score, source FROM codes WHERE survey=? AND question=? "
+            "AND source='machine' AND status='current'", self.db, params=(survey, question))
 
     def open_answer(self, survey: str, wave: str, question: str, respondent_id: str) -> dict[str, Any] | None:
         """One open answer with its respondent's place: text, text_hash, unit, municipality,
