@@ -236,3 +236,39 @@ def test_api_round_trip_matches_textmine_code(real):
     html = c.get(f"/q/lmb/trots?key=lmb:2025:trots:{markup_rid}").text
     assert "<script>alert" not in html and "<img src=x" not in html and "&lt;script&gt;alert(" in html
     assert c.get("/").status_code == 200
+
+
+def test_grid_filters_sorts_and_bulk_confirms(real):
+    path, project, _rid = real
+    c = TestClient(create_app(path), base_url=BASE, follow_redirects=False)
+    csrf = csrf_of(c)
+    c.post("/coder", data={"coder": "Dirk", "back": "/", "csrftoken": csrf})
+    table = project.answer_table("trots", "lmb")
+    html = c.get("/g/lmb/trots").text
+    assert f"{len(table)} van {len(table)} antwoorden" in html
+    theme = "fairtrade"
+    with_theme = table[table.themes.map(lambda t: theme in t)]
+    assert 0 < len(with_theme) < len(table)
+    html = c.get(f"/g/lmb/trots?theme={theme}").text
+    assert f"{len(with_theme)} van {len(table)} antwoorden" in html
+    assert all(k in html for k in with_theme.key)
+    word = "wereldwinkel"
+    hits = table[table.text.str.lower().str.contains(word)]
+    assert f"{len(hits)} van {len(table)}" in c.get(f"/g/lmb/trots?text={word.upper()}").text
+    low = table[table.certainty < 0.10]
+    assert f"{len(low)} van {len(table)}" in c.get("/g/lmb/trots?confidence=low").text
+    # sorted by the theme's score, highest first
+    html = c.get(f"/g/lmb/trots?sort=theme:{theme}&dir=desc").text
+    top = table.assign(s=table.scores.map(lambda d: d.get(theme, -1))).sort_values("s", ascending=False).key.iloc[0]
+    assert html.index(f'data-key="{top}"') < min(html.index(f'data-key="{k}"') for k in table.key if k != top)
+    # bulk confirm two machine-coded answers: stored as Dirk's human codes, the machine's themes
+    picked = list(table[table.source == "machine"].key[:2])
+    assert c.post("/g/lmb/trots/confirm", data={"key": picked, "back": "/g/lmb/trots"}).status_code == 403
+    res = c.post("/g/lmb/trots/confirm", data={"key": picked, "back": "/g/lmb/trots?source=human",
+                                               "csrftoken": csrf})
+    assert res.status_code == 303 and res.headers["location"] == "/g/lmb/trots?source=human"
+    for key in picked:
+        stored = project.answer(key)
+        expected = list(table.set_index("key").themes[key]) or ["overig"]
+        assert (stored["human"], stored["coder"]) == (expected, "Dirk")
+    assert all(k in c.get("/g/lmb/trots?source=human").text for k in picked)

@@ -188,3 +188,33 @@ def test_two_coders_at_once_lose_nothing(server, browser, tmp_path):
         time.sleep(0.1)
     assert bench.retrains, "no background retrain ran"
     assert problems == []
+
+
+def test_grid_filters_in_the_browser(server, browser, tmp_path):
+    base, project, _app = server
+    problems: list[str] = []
+    context, page = open_queue(browser, base, "Dirk", problems)
+    table = project.answer_table("trots", "lmb")
+    page.goto(f"{base}/g/lmb/trots")
+    assert page.locator("#grid tbody tr").count() == len(table)
+    page.select_option("select[name=source]", "human")
+    page.click("#filters button[type=submit]")
+    page.locator("body[data-ready] #count").wait_for()
+    human = set(table[table.source == "human"].key)
+    assert human and {page.get_attribute(f"#grid tbody tr:nth-child({i + 1})", "data-key")
+                      for i in range(page.locator("#grid tbody tr").count())} == human
+    page.select_option("select[name=source]", "machine")
+    page.fill("input[name=text]", "wereldwinkel")
+    page.click("#filters button[type=submit]")
+    page.locator("body[data-ready] #count").wait_for()
+    hits = table[(table.source == "machine") & table.text.str.lower().str.contains("wereldwinkel")]
+    assert page.locator("#grid tbody tr").count() == len(hits) > 0
+    page.check("#select-all")  # our script ticks every row shown
+    assert page.locator('#grid input[name="key"]:checked').count() == len(hits)
+    page.screenshot(path=str(tmp_path / "grid.png"), full_page=False)
+    page.click("#confirm-selected")
+    page.locator("body[data-ready] #count").wait_for()
+    for key in hits.key:
+        assert project.answer(key)["coder"] == "Dirk"
+    context.close()
+    assert problems == []

@@ -582,6 +582,58 @@ class Project:
                         "created_at": row["created_at"]})
         return out
 
+    def answer_table(self, question: str, survey: str | None = None) -> pd.DataFrame:
+        """Every answer of an open question with its current codes, one row each (the workbench's
+        grid): key, wave, respondent_id, text, municipality, province, source ("human", "machine",
+        or None when not coded yet), themes (the current call, main first: the human code if there
+        is one, else the machine's themes that apply; ``[]`` none apply, ``["non_answer"]``),
+        coder (of the human code), audit, scores ({theme: machine score}), certainty (the machine
+        score's smallest distance to its theme's threshold; None without machine scores).
+        Non-answers the cleaner flagged are included (``themes`` shows what they were coded as)."""
+        import pandas as pd
+
+        from .queue import answer_key, human_call, margins, thresholds_of
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            answers = store.question_answers(survey, question)
+            codes = store.codes(survey, None, question)
+            thresholds = thresholds_of(store.latest_code_provenance(survey, question), book.ids)
+        margin = margins(codes, thresholds)
+        # one pass over the codes in plain Python: the grid is asked for on every page
+        machine: dict[tuple[str, str, str], list[tuple[int, str, float | None, bool]]] = {}
+        human_keys: set[tuple[str, str, str]] = set()
+        for w, r, h, t, src, sc, app_, rank in zip(codes["wave"], codes["respondent_id"], codes["text_hash"],
+                                                   codes["theme"], codes["source"], codes["score"],
+                                                   codes["applies"], codes["rank"]):
+            if src == "machine":
+                machine.setdefault((w, r, h), []).append(
+                    (int(rank) if rank == rank and rank is not None else 1 << 30, t,
+                     None if sc is None or sc != sc else float(sc), bool(app_)))
+            elif src == "human":
+                human_keys.add((w, r, h))
+        rows = []
+        for w, r, text, h, muni, prov in zip(answers["wave"], answers["respondent_id"], answers["text"],
+                                             answers["text_hash"], answers["municipality"], answers["province"]):
+            calls = sorted(machine.get((w, r, h), []))
+            human, coder, audit = (None, None, False)
+            if (w, r, h) in human_keys:
+                mine = codes[(codes["wave"] == w) & (codes["respondent_id"] == r) & (codes["text_hash"] == h)]
+                human, coder, audit = human_call(mine, book)
+            if human is not None:
+                source, themes = "human", [t for t in human if t != "overig"]
+            elif calls:
+                source, themes = "machine", [t for _rank, t, _s, applies in calls if applies]
+            else:
+                source, themes = None, []
+            rows.append({"key": answer_key(survey, w, question, r), "wave": w, "respondent_id": r, "text": text,
+                         "municipality": muni, "province": prov, "source": source, "themes": themes,
+                         "coder": coder, "audit": audit,
+                         "scores": {t: s for _rank, t, s, _a in calls if s is not None},
+                         "certainty": margin.get((w, r))})
+        return pd.DataFrame(rows, columns=["key", "wave", "respondent_id", "text", "municipality", "province",
+                                           "source", "themes", "coder", "audit", "scores", "certainty"])
+
     def retrain(self, question: str, survey: str | None = None) -> dict[str, Any]:
         """Re-run the coding of an open question with every human code so far (what ``code`` does):
         new machine codes for all answers; human codes win; audit codes never train the coder.

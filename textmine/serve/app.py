@@ -195,6 +195,55 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
                     segments=highlight(answer["text"], keywords_of(answer)) if answer else [],
                     chosen=chosen_of(answer) if answer else [], recent=recent[:5])
 
+    def grid(request: Request) -> Response:
+        survey, question = request.path_params["survey"], request.path_params["question"]
+        q = request.query_params
+        f = {k: q.get(k, "") for k in ("theme", "source", "confidence", "wave", "province", "text")}
+        sort = q.get("sort", "wave")
+        f["sort"] = sort if sort in SORTABLE or sort.startswith("theme:") else "wave"
+        f["dir"] = "desc" if q.get("dir") == "desc" else "asc"
+        table = bench.project.answer_table(question, survey)
+        rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}  # NaN: empty
+                for r in table.to_dict("records")]
+        _survey, book = bench.project.codebook(question, survey)
+        themes = [{"id": t.id, "label": t.label} for t in book]
+        shown = sort_rows(filter_rows(rows, f), f["sort"], f["dir"])
+        base = {k: v for k, v in f.items() if v and k not in ("sort", "dir")}
+        here_q = urlencode({**base, "sort": f["sort"], "dir": f["dir"]})
+        sort_links = {}
+        for col in [c for c, _ in GRID_COLUMNS] + [f"theme:{t['id']}" for t in themes]:
+            direction = "desc" if f["sort"] == col and f["dir"] == "asc" else "asc"
+            sort_links[col] = f"?{urlencode({**base, 'sort': col, 'dir': direction})}"
+        label = next((p.get("label") for p in records(bench.project.progress())
+                      if p["survey"] == survey and p["question"] == question), question)
+        return page(request, "grid.html", survey=survey, question=question, label=label, rows=shown,
+                    total=len(rows), themes=themes, f=f, columns=GRID_COLUMNS, sort_links=sort_links,
+                    waves=sorted({r["wave"] for r in rows}),
+                    provinces=sorted({r["province"] for r in rows if r.get("province")}),
+                    here=f"/g/{quote(survey)}/{quote(question)}?{here_q}")
+
+    async def grid_confirm(request: Request) -> Response:
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        return await run_in_threadpool(confirm_selection, request, form)
+
+    def confirm_selection(request: Request, form: dict[str, list[str]]) -> Response:
+        """Bulk confirm: each selected answer's machine themes stored as the coder's human code."""
+        survey, question = request.path_params["survey"], request.path_params["question"]
+        back = (form.get("back") or ["/"])[0]
+        if not back.startswith("/") or back.startswith("//"):
+            back = "/"
+        coder = coder_of(request)
+        if not coder:
+            return page(request, "coder.html", back=back)
+        table = bench.project.answer_table(question, survey)
+        machine = {k: t for k, t, src in zip(table["key"], table["themes"], table["source"]) if src == "machine"}
+        for key in form.get("key") or []:
+            if key not in machine:  # coded by a person meanwhile, or not this question's: left alone
+                continue
+            bench.project.save_answer_codes(key, list(machine[key]) or ["overig"], coder)
+            bench.decided(survey, question)
+        return RedirectResponse(back, status_code=303)
+
     async def set_coder(request: Request) -> Response:
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         name = (form.get("coder") or [""])[0].strip()
@@ -262,15 +311,25 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         bench.decided(survey, question)
         return JSONResponse(saved)
 
+    def api_status(request: Request) -> Response:
+        """Background work: questions retraining now, and the finished retrains (seconds)."""
+        with bench.lock:
+            running = [{"survey": s, "question": q} for s, q in sorted(bench.retraining)]
+        done = [{k: r[k] for k in ("survey", "question", "seconds")} for r in list(bench.retrains)]
+        return JSONResponse({"retraining": running, "retrains": done})
+
     routes = [
         Route("/", home),
         Route("/q/{survey}/{question}", queue),
+        Route("/g/{survey}/{question}", grid),
+        Route("/g/{survey}/{question}/confirm", grid_confirm, methods=["POST"]),
         Route("/coder", set_coder, methods=["POST"]),
         Route("/login", login_page, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
         Route("/api/questions", api_questions),
         Route("/api/questions/{survey}/{question}/next", api_next),
         Route("/api/codes", api_codes, methods=["POST"]),
+        Route("/api/status", api_status),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
@@ -291,6 +350,44 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
     app.state.workbench = bench
     app.add_middleware(Guard, allowed_hosts=allowed_hosts(host, port), token=token)
     return app
+
+
+GRID_COLUMNS = [("wave", "Ronde"), ("respondent_id", "Respondent"), ("text", "Antwoord"),
+                ("municipality", "Gemeente"), ("source", "Bron"), ("certainty", "Zekerheid")]
+SORTABLE = {c for c, _ in GRID_COLUMNS}
+LOW_CERTAINTY = 0.10  # a score within this distance of its theme's threshold: the machine was unsure
+
+
+def filter_rows(rows: list[dict[str, Any]], f: dict[str, str]) -> list[dict[str, Any]]:
+    out = []
+    needle = f["text"].strip().lower()
+    for r in rows:
+        themes = list(r["themes"] or [])
+        if f["theme"] and not (f["theme"] in themes or (f["theme"] == "overig" and r["source"] and not themes)):
+            continue
+        if f["source"] and (r["source"] or "none") != f["source"]:
+            continue
+        if f["confidence"]:
+            c = r["certainty"]
+            if c is None or (c < LOW_CERTAINTY) != (f["confidence"] == "low"):
+                continue
+        if f["wave"] and r["wave"] != f["wave"]:
+            continue
+        if f["province"] and (r.get("province") or "") != f["province"]:
+            continue
+        if needle and needle not in (r["text"] or "").lower():
+            continue
+        out.append(r)
+    return out
+
+
+def sort_rows(rows: list[dict[str, Any]], col: str, direction: str) -> list[dict[str, Any]]:
+    def value(r: dict[str, Any]) -> tuple:
+        v = (r.get("scores") or {}).get(col[6:]) if col.startswith("theme:") else r.get(col)
+        return (v is None, v if v is not None else 0) if not isinstance(v, str) else (False, v.lower())
+    present = [r for r in rows if value(r)[0] is False]
+    missing = [r for r in rows if value(r)[0] is True]  # empty cells last, whichever the direction
+    return sorted(present, key=value, reverse=direction == "desc") + missing
 
 
 def coder_of(request: Request) -> str | None:

@@ -106,6 +106,14 @@
   document.addEventListener("DOMContentLoaded", function () {
     bars();
     setupHelp();
+    var all = document.getElementById("select-all");
+    if (all) {
+      all.addEventListener("change", function () {
+        document.querySelectorAll('#grid input[name="key"]:not([disabled])').forEach(function (box) {
+          box.checked = all.checked;
+        });
+      });
+    }
     var box = document.getElementById("queue");
     if (box) { setupQueue(box); }
     else {
