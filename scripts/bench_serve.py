@@ -8,6 +8,7 @@ of both waves repeated under new ids, each copy's text made distinct), codes it 
 - the queue page (``GET /q/lmb/trots``) and a decision's round trip (``POST /api/codes``, then
   ``GET .../next``): server time from the ``Server-Timing`` header, p50/p95, and the client's
   wall time;
+- the grid page (all answers, with filters and a sort);
 - the background retrain after every 5th decision (``GET /api/status``: its duration).
 
     PYTHONPATH=. .venv/bin/python scripts/bench_serve.py [--answers 1000] [--decisions 60]
@@ -86,7 +87,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "project"
         project = Project(path)
-        project.ingest(export(args.answers), LMB, "2025")
+        frame = export(args.answers)
+        project.ingest(frame, LMB, "2025", population=len(frame))  # every copy a unit of its own
         started = time.perf_counter()
         project.code(Q, "lmb")
         print(f"project: {args.answers} answers of lmb '{Q}', coded in {time.perf_counter() - started:.1f} s")
@@ -126,6 +128,13 @@ def main() -> None:
                 trip_wall.append(1000 * (time.perf_counter() - w))
                 next_ms.append(server_ms(nxt))
                 save_ms.append(server_ms(saved))
+            grid_ms, grid_wall = [], []
+            for query in ("", "?source=machine&confidence=low", "?sort=theme:fairtrade&dir=desc", "?text=school"):
+                for _ in range(5):
+                    w = time.perf_counter()
+                    res = c.get(f"/g/lmb/{Q}{query}")
+                    grid_wall.append(1000 * (time.perf_counter() - w))
+                    grid_ms.append(server_ms(res))
             deadline = time.perf_counter() + 60
             while (status := c.get("/api/status").json())["retraining"] and time.perf_counter() < deadline:
                 time.sleep(0.1)
@@ -142,7 +151,8 @@ def main() -> None:
     if retrains:
         print(f"background retrain:           {len(retrains)} runs, median {statistics.median(retrains):.2f} s, "
               f"max {max(retrains):.2f} s")
-    print("grid page:                    not built yet (issue 13 point 4)")
+    print(f"grid page, server:            {summary(grid_ms)}  (all {args.answers} answers; filters, sorting)")
+    print(f"grid page, client wall:       {summary(grid_wall)}")
 
 
 if __name__ == "__main__":

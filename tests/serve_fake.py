@@ -33,6 +33,10 @@ class FakeProject:
                               "machine": len(self.texts) - len(self.codes), "to_review": len(self.texts) - len(self.codes),
                               "audit_done": 0, "audit_size": 3}])
 
+    def questions(self, survey: str | None = None) -> pd.DataFrame:
+        return pd.DataFrame([{"survey": self.survey, "question": self.question, "type": "open",
+                              "label": "Waar bent u <i>trots</i> op?"}])
+
     def waves(self) -> pd.DataFrame:
         return pd.DataFrame([{"survey": self.survey, "wave": "2025", "respondents": len(self.texts)}])
 

@@ -272,3 +272,19 @@ def test_grid_filters_sorts_and_bulk_confirms(real):
         expected = list(table.set_index("key").themes[key]) or ["overig"]
         assert (stored["human"], stored["coder"]) == (expected, "Dirk")
     assert all(k in c.get("/g/lmb/trots?source=human").text for k in picked)
+
+
+def test_retrain_in_a_worker_process(real):
+    """``textmine serve`` retrains in one worker process: the pages keep the GIL to themselves."""
+    path, project, _rid = real
+    with TestClient(create_app(path, retrain_every=1, retrain_process=True), base_url=BASE) as c:
+        h = {"X-CSRF-Token": csrf_of(c)}
+        nxt = c.get("/api/questions/lmb/trots/next?coder=Eva").json()
+        assert c.post("/api/codes", json={"key": nxt["key"], "themes": [], "coder": "Eva"}, headers=h).status_code == 200
+        deadline = time.monotonic() + 50
+        while not c.get("/api/status").json()["retrains"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        status = c.get("/api/status").json()
+        assert status["retrains"] and status["retrains"][0]["question"] == "trots"
+        bench = c.app.state.workbench
+        assert bench.processes is not None and bench.retrains[0]["result"]["human_coded"] >= 1

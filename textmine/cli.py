@@ -653,7 +653,7 @@ def serve_cmd(project: ProjectDir,
 
     from .serve import create_app
 
-    app_ = create_app(project, token, host=host, port=port)
+    app_ = create_app(project, token, host=host, port=port, retrain_process=True)
     shown = f"[{host}]" if ":" in host else host
     console.print(line(("workbench:", "bold"), f" http://{shown}:{port}/  (Ctrl+C stops it)"), soft_wrap=True)
     uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)

@@ -13,7 +13,10 @@ import re
 import sqlite3
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlencode
@@ -35,6 +38,17 @@ CODER_COOKIE = "textmine_coder"
 ORDERS = ("uncertain", "audit")
 HOLD_SECONDS = 300  # an answer on a coder's screen is not handed to another coder for this long
 ORDER_LABELS = {"uncertain": "minst zeker eerst", "audit": "steekproef (audit)"}
+
+
+def retrain_in_process(project_dir: str, question: str, survey: str) -> dict[str, Any]:
+    """The background retrain, run in the worker process (its Project, its models)."""
+    import logging as _logging
+
+    from ..project import Project
+
+    _logging.getLogger("textmine").setLevel(_logging.ERROR)
+    result = Project(project_dir, create=False).retrain(question, survey)
+    return {k: v for k, v in result.items() if isinstance(v, (str, int, float, bool, type(None)))}
 
 
 def loopback(host: str) -> bool:
@@ -63,7 +77,7 @@ def allowed_hosts(host: str, port: int) -> set[str] | None:
 class Workbench:
     """State the app keeps between requests: the project, held answers, background retraining."""
 
-    def __init__(self, project: Any, retrain_every: int) -> None:
+    def __init__(self, project: Any, retrain_every: int, project_dir: Path | None = None) -> None:
         self.project = project
         self.retrain_every = max(1, retrain_every)
         self.lock = threading.Lock()
@@ -72,6 +86,10 @@ class Workbench:
         self.retraining: set[tuple[str, str]] = set()
         self.retrains: list[dict[str, Any]] = []  # finished retrains (duration, result) for the bench
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="textmine-retrain")
+        # Retraining is CPU-bound Python: in a thread it would hold the GIL the pages need. One
+        # worker process (models loaded once, on its first retrain) keeps the pages fast.
+        self.project_dir = project_dir
+        self.processes: ProcessPoolExecutor | None = None
 
     def skip_for(self, coder: str | None) -> tuple[str, ...]:
         now = time.monotonic()
@@ -104,6 +122,24 @@ class Workbench:
                     return answer
         return answer
 
+    def _run_retrain(self, survey: str, question: str) -> dict[str, Any]:
+        if self.project_dir is None:
+            return self.project.retrain(question, survey)
+        if self.processes is None:
+            self.processes = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        try:
+            return self.processes.submit(retrain_in_process, str(self.project_dir), question, survey).result()
+        except BrokenProcessPool:  # the worker died (killed, out of memory): retrain here instead
+            self.processes = None
+            return self.project.retrain(question, survey)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        if self.processes is not None:
+            # wait=True: a running retrain ends first (CPython 3.11's exit hook breaks on a pool
+            # shut down without waiting)
+            self.processes.shutdown(wait=True, cancel_futures=True)
+
     def decided(self, survey: str, question: str) -> None:
         """Count a decision; every ``retrain_every`` of them retrain the question in the background."""
         what = (survey, question)
@@ -117,9 +153,10 @@ class Workbench:
     def _retrain(self, survey: str, question: str) -> None:
         t0 = time.perf_counter()
         try:
-            result = self.project.retrain(question, survey)
-            self.retrains.append({"survey": survey, "question": question, "seconds": time.perf_counter() - t0,
-                                  "result": result})
+            result = self._run_retrain(survey, question)
+            wall = time.perf_counter() - t0
+            self.retrains.append({"survey": survey, "question": question, "wall": wall,
+                                  "seconds": float(result.get("seconds", wall)), "result": result})
         except Exception:  # the coder keeps working on the last suggestions; the log says why
             log.exception("retraining %s %s failed", survey, question)
         finally:
@@ -128,7 +165,7 @@ class Workbench:
 
 
 def create_app(project_dir: str | Path, token: str | None = None, *, host: str = "127.0.0.1", port: int = 8765,
-               retrain_every: int = 5, project: Any = None) -> Starlette:
+               retrain_every: int = 5, retrain_process: bool = False, project: Any = None) -> Starlette:
     """The workbench on the project in ``project_dir``.
 
     token          when set, every request carries it (``Authorization: Bearer TOKEN`` or the
@@ -136,13 +173,15 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
     host, port     where the server listens: only these (and the loopback names) are accepted
                    in the Host header
     retrain_every  retrain a question in the background after this many decisions on it
+    retrain_process  retrain in one worker process (``textmine serve`` does) rather than a thread
     project        a ready Project (tests); default ``Project(project_dir, create=False)``
     """
+    own_project = project is None
     if project is None:
         from ..project import Project
 
         project = Project(project_dir, create=False)
-    bench = Workbench(project, retrain_every)
+    bench = Workbench(project, retrain_every, Path(project_dir) if own_project and retrain_process else None)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: "" if v is None else f"{100 * float(v):.0f}%"
@@ -152,6 +191,15 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         html = env.get_template(template).render(csrftoken=request.scope["state"]["csrftoken"],
                                                  coder=coder_of(request), token_set=bool(token), **context)
         return HTMLResponse(html, status_code=status)
+
+    labels: dict[tuple[str, str], str] = {}
+
+    def question_label(survey: str, question: str) -> str:
+        """The question's label (asked once per process: the pages show it on every answer)."""
+        if (survey, question) not in labels:
+            for q in records(bench.project.questions(survey)):
+                labels[(q["survey"], q["question"])] = q.get("label") or q["question"]
+        return labels.get((survey, question), question)
 
     # --- pages ------------------------------------------------------------------------
 
@@ -188,8 +236,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
             prev = recent_keys[i + 1] if i + 1 < len(recent_keys) else None
         else:
             prev = recent_keys[0] if recent_keys else None
-        label = next((q.get("label") for q in records(bench.project.progress())
-                      if q["survey"] == survey and q["question"] == question), question)
+        label = question_label(survey, question)
         return page(request, "queue.html", survey=survey, question=question, label=label, order=order,
                     order_labels=ORDER_LABELS, answer=answer, prev=prev, here=here,
                     segments=highlight(answer["text"], keywords_of(answer)) if answer else [],
@@ -207,17 +254,22 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
                 for r in table.to_dict("records")]
         _survey, book = bench.project.codebook(question, survey)
         themes = [{"id": t.id, "label": t.label} for t in book]
-        shown = sort_rows(filter_rows(rows, f), f["sort"], f["dir"])
+        matching = sort_rows(filter_rows(rows, f), f["sort"], f["dir"])
+        pages = max(1, -(-len(matching) // GRID_PAGE))
+        at = min(max(1, int(q.get("page", "1")) if q.get("page", "1").isdigit() else 1), pages)
+        shown = matching[(at - 1) * GRID_PAGE: at * GRID_PAGE]
         base = {k: v for k, v in f.items() if v and k not in ("sort", "dir")}
-        here_q = urlencode({**base, "sort": f["sort"], "dir": f["dir"]})
+        here_q = urlencode({**base, "sort": f["sort"], "dir": f["dir"], "page": at})
+        page_link = {n: f"?{urlencode({**base, 'sort': f['sort'], 'dir': f['dir'], 'page': n})}"
+                     for n in (at - 1, at + 1) if 1 <= n <= pages}
         sort_links = {}
         for col in [c for c, _ in GRID_COLUMNS] + [f"theme:{t['id']}" for t in themes]:
             direction = "desc" if f["sort"] == col and f["dir"] == "asc" else "asc"
             sort_links[col] = f"?{urlencode({**base, 'sort': col, 'dir': direction})}"
-        label = next((p.get("label") for p in records(bench.project.progress())
-                      if p["survey"] == survey and p["question"] == question), question)
+        label = question_label(survey, question)
         return page(request, "grid.html", survey=survey, question=question, label=label, rows=shown,
-                    total=len(rows), themes=themes, f=f, columns=GRID_COLUMNS, sort_links=sort_links,
+                    total=len(rows), matching=len(matching), at=at, pages=pages, page_link=page_link,
+                    first=(at - 1) * GRID_PAGE + 1, themes=themes, f=f, columns=GRID_COLUMNS, sort_links=sort_links,
                     waves=sorted({r["wave"] for r in rows}),
                     provinces=sorted({r["province"] for r in rows if r.get("province")}),
                     here=f"/g/{quote(survey)}/{quote(question)}?{here_q}")
@@ -345,8 +397,13 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
             return JSONResponse({"error": str(exc)}, status_code=status)
         return page(request, "error.html", status=status, message=str(exc))
 
-    app = Starlette(routes=routes, exception_handlers={InputError: input_error,
-                                                       sqlite3.OperationalError: input_error})
+    @asynccontextmanager
+    async def lifespan(_app: Starlette):
+        yield
+        bench.close()
+
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    exception_handlers={InputError: input_error, sqlite3.OperationalError: input_error})
     app.state.workbench = bench
     app.add_middleware(Guard, allowed_hosts=allowed_hosts(host, port), token=token)
     return app
@@ -355,6 +412,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
 GRID_COLUMNS = [("wave", "Ronde"), ("respondent_id", "Respondent"), ("text", "Antwoord"),
                 ("municipality", "Gemeente"), ("source", "Bron"), ("certainty", "Zekerheid")]
 SORTABLE = {c for c, _ in GRID_COLUMNS}
+GRID_PAGE = 200  # rows per grid page: a page of 1,000 answers x themes is too slow to render and read
 LOW_CERTAINTY = 0.10  # a score within this distance of its theme's threshold: the machine was unsure
 
 
