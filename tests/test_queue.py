@@ -322,3 +322,61 @@ def test_an_older_store_gets_the_audit_column(tmp_path: Path):
             str(store_module.STORE_VERSION) == "4"
         codes = store.codes("s")
     assert list(codes.audit) == [0]
+
+
+def test_two_coders_at_once_get_different_answers(project: Project):
+    ann = project.next_answer(Q, coder="Ann")
+    assert project.next_answer(Q, coder="Ann")["key"] == ann["key"]  # hers until she decides
+    bert = project.next_answer(Q, coder="Bert")
+    assert bert["key"] != ann["key"]
+    assert project.next_answer(Q)["key"] == project.next_answer(Q, coder="Carla", skip=[bert["key"]])["key"] \
+        not in (ann["key"], bert["key"])
+    project.save_answer_codes(ann["key"], ["uitwisseling"], "Ann")
+    nxt = project.next_answer(Q, coder="Ann")
+    assert nxt["key"] not in (ann["key"], bert["key"])
+    assert nxt["remaining"] == ann["remaining"] - 1
+
+
+def test_grid_confirm_and_trust(project: Project):
+    grid = project.grid(Q)
+    assert list(grid.columns[:5]) == ["key", "survey", "question", "wave", "respondent_id"]
+    assert len(grid) == len(project.answers(Q)) and grid.key.is_unique
+    assert set(grid[~grid.non_answer].source) == {"machine"} and grid.non_answer.any()
+    assert set(grid[grid.non_answer].source) == {""}  # the machine stores no codes for a non-answer
+    assert all(t == ["non_answer"] for t in grid[grid.non_answer].themes)
+    assert (grid.audit_sample & ~grid.non_answer).sum() == 30
+    m = margins(project)
+    row = grid.set_index("key").loc[project.next_answer(Q)["key"]]
+    assert row.margin == pytest.approx(m[(row.wave, row.respondent_id)])
+    assert row.themes == cli_code(project)[(row.wave, row.respondent_id)]["themes"]
+
+    # bulk confirm: the machine's call becomes Ann's human code; unknown keys refuse the lot
+    pick = list(grid[~grid.non_answer].key[:5])
+    with pytest.raises(InputError, match="no answer"):
+        project.confirm_answers([*pick, "lmb:2025:noden:nobody"], "Ann")
+    assert project.progress().set_index("question").loc[Q].human == 0
+    done = project.confirm_answers(pick, "Ann")
+    assert done["confirmed"] == 5 and done["skipped"] == []
+    assert project.confirm_answers(pick, "Ann")["skipped"] == pick  # already hers
+    after = project.grid(Q).set_index("key").loc[pick]
+    assert set(after.source) == {"human"} and set(after.coder) == {"Ann"}
+    assert list(after.themes) == list(grid.set_index("key").loc[pick].themes)
+
+    # trust: the machine against the audit codes (Bert agrees with it on two answers, not on the third)
+    assert project.trust(Q)["audit"]["answers"] == 0
+    audit = walk(project, "audit", 3)
+    machine = [[s["theme"] for s in a["suggestions"] if s["applies"]] for a in audit]
+    for a, themes in zip(audit[:2], machine):
+        project.save_answer_codes(a["key"], themes, "Bert", audit=True)
+    wrong = [t for t in project.codebook(Q)[1].ids if t not in machine[2]][:1]
+    project.save_answer_codes(audit[2]["key"], wrong, "Bert", audit=True)
+    figures = project.trust(Q)["audit"]
+    assert (figures["answers"], figures["sample"]) == (3, 30)
+    themes = {r["theme"]: r for r in figures["per_theme"]}
+    assert themes[wrong[0]]["human"] >= 1 and themes[wrong[0]]["recall"] < 1
+    pooled_fp = sum(r["machine"] - r["both"] for r in figures["per_theme"])
+    pooled_tp = sum(r["both"] for r in figures["per_theme"])
+    if pooled_tp + pooled_fp:
+        assert figures["precision"] == pytest.approx(pooled_tp / (pooled_tp + pooled_fp), abs=1e-4)
+    project.save_answer_codes(pick[0], ["verankering"], "Bert")
+    assert project.trust(Q)["coders"]["coders"] == ["Ann", "Bert"]

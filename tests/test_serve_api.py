@@ -6,6 +6,7 @@ codes with ``textmine code --format json``."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -243,7 +244,7 @@ def test_grid_filters_sorts_and_bulk_confirms(real):
     c = TestClient(create_app(path), base_url=BASE, follow_redirects=False)
     csrf = csrf_of(c)
     c.post("/coder", data={"coder": "Dirk", "back": "/", "csrftoken": csrf})
-    table = project.answer_table("trots", "lmb")
+    table = project.grid("trots", "lmb")
     html = c.get("/g/lmb/trots").text
     assert f"{len(table)} van {len(table)} antwoorden" in html
     theme = "fairtrade"
@@ -255,7 +256,7 @@ def test_grid_filters_sorts_and_bulk_confirms(real):
     word = "wereldwinkel"
     hits = table[table.text.str.lower().str.contains(word)]
     assert f"{len(hits)} van {len(table)}" in c.get(f"/g/lmb/trots?text={word.upper()}").text
-    low = table[table.certainty < 0.10]
+    low = table[table.margin < 0.10]
     assert f"{len(low)} van {len(table)}" in c.get("/g/lmb/trots?confidence=low").text
     # sorted by the theme's score, highest first
     html = c.get(f"/g/lmb/trots?sort=theme:{theme}&dir=desc").text
@@ -269,7 +270,7 @@ def test_grid_filters_sorts_and_bulk_confirms(real):
     assert res.status_code == 303 and res.headers["location"] == "/g/lmb/trots?source=human"
     for key in picked:
         stored = project.answer(key)
-        expected = list(table.set_index("key").themes[key]) or ["overig"]
+        expected = list(table.set_index("key").themes[key])
         assert (stored["human"], stored["coder"]) == (expected, "Dirk")
     assert all(k in c.get("/g/lmb/trots?source=human").text for k in picked)
 
@@ -288,3 +289,21 @@ def test_retrain_in_a_worker_process(real):
         assert status["retrains"] and status["retrains"][0]["question"] == "trots"
         bench = c.app.state.workbench
         assert bench.processes is not None and bench.retrains[0]["result"]["human_coded"] >= 1
+
+
+def test_trust_figures_page_and_api(real):
+    path, project, _rid = real
+    c = TestClient(create_app(path), base_url=BASE, follow_redirects=False)
+    h = {"X-CSRF-Token": csrf_of(c)}
+    for _ in range(3):
+        a = c.get("/api/questions/lmb/trots/next?order=audit&coder=Fien").json()
+        assert a["audit"] is True
+        c.post("/api/codes", json={"key": a["key"], "themes": ["fairtrade"], "coder": "Fien", "audit": True},
+               headers=h)
+    api = c.get("/api/questions/lmb/trots/trust").json()
+    assert api == json.loads(json.dumps(project.trust("trots", "lmb")))
+    assert api["audit"]["answers"] >= 3
+    html = c.get("/t/lmb/trots").text
+    assert f'<strong id="audit-answers">{api["audit"]["answers"]}</strong> van {api["audit"]["sample"]}' in html
+    fair = next(t for t in api["audit"]["per_theme"] if t["theme"] == "fairtrade")
+    assert f'<td class="n">{fair["human"]}</td><td class="n">{fair["machine"]}</td><td class="n">{fair["both"]}</td>' in html

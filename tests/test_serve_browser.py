@@ -194,7 +194,7 @@ def test_grid_filters_in_the_browser(server, browser, tmp_path):
     base, project, _app = server
     problems: list[str] = []
     context, page = open_queue(browser, base, "Dirk", problems)
-    table = project.answer_table("trots", "lmb")
+    table = project.grid("trots", "lmb")
     page.goto(f"{base}/g/lmb/trots")
     assert page.locator("#grid tbody tr").count() == len(table)
     page.select_option("select[name=source]", "human")

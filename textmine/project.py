@@ -464,15 +464,19 @@ class Project:
                 threshold; answers not machine-coded yet first; the audit sample last);
                 "audit": the random audit sample (the same for every coder and every call), whose
                 codes estimate the machine's accuracy (``save_answer_codes(..., audit=True)``)
-        coder   who asks (kept for the interface; every coder gets the same queue)
+        coder   who asks: the answer is theirs for 10 minutes (in this process), so two coders
+                working through the same queue get different answers; None: nothing is held
         skip    answer keys to leave out (e.g. the ones a browser already holds)
 
         Returns the ``answer`` dict (key, survey, question, respondent_id, wave, text, municipality,
-        province, suggestions, human, coder, audit) plus ``remaining``: the answers in this queue,
-        this one included. ``suggestions``: per codebook theme (codebook order) theme, label,
+        province, suggestions, human, coder) plus ``remaining``: the answers in this queue,
+        this one included, and ``audit``: True in the audit order (store the decision with
+        ``audit=True``). ``suggestions``: per codebook theme (codebook order) theme, label,
         score, applies (the machine's call), keywords (what matched in the text, to highlight).
         """
-        from .queue import queue_order, split_key, thresholds_of
+        import time
+
+        from .queue import check_coder, others_last, queue_order, split_key, thresholds_of
 
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, None)
@@ -487,7 +491,12 @@ class Project:
             keys = queue_order(states, codes, thresholds, order, held)
             if not keys:
                 return None
+            scope, now = (str(self.path.resolve()), survey, question), time.monotonic()
+            name = check_coder(coder) if coder is not None else None
+            keys = others_last(keys, _LEASES.others(scope, name, now))
             wave, rid = keys[0]
+            if name is not None:
+                _LEASES.take(scope, (wave, rid), name, now)
             out = self._answer(store, book, survey, wave, question, rid)
         out["remaining"] = len(keys)
         out["audit"] = order == "audit"
@@ -555,6 +564,7 @@ class Project:
                                    & (current["applies"] == 1)).any())
             rows = human_rows(survey, wave, question, rid, chosen, book, had_non_answer)
             store.add_codes(rows, source="human", coder=name, audit=audit)
+        _LEASES.release((str(self.path.resolve()), survey, question), (wave, rid))
         return {"key": key, "themes": chosen or [OVERIG], "coder": name, "source": "human"}
 
     def recent_codes(self, question: str, coder: str, survey: str | None = None, limit: int = 20
@@ -582,57 +592,80 @@ class Project:
                         "created_at": row["created_at"]})
         return out
 
-    def answer_table(self, question: str, survey: str | None = None) -> pd.DataFrame:
-        """Every answer of an open question with its current codes, one row each (the workbench's
-        grid): key, wave, respondent_id, text, municipality, province, source ("human", "machine",
-        or None when not coded yet), themes (the current call, main first: the human code if there
-        is one, else the machine's themes that apply; ``[]`` none apply, ``["non_answer"]``),
-        coder (of the human code), audit, scores ({theme: machine score}), certainty (the machine
-        score's smallest distance to its theme's threshold; None without machine scores).
-        Non-answers the cleaner flagged are included (``themes`` shows what they were coded as)."""
-        import pandas as pd
-
-        from .queue import answer_key, human_call, margins, thresholds_of
+    def grid(self, question: str, survey: str | None = None) -> pd.DataFrame:
+        """Every answer of an open question with its current codes, for the workbench's grid (filter and
+        sort it as a DataFrame). Columns: key, survey, question, wave, respondent_id, text,
+        municipality, province, non_answer (the cleaner's flag), source ("human", "machine", "" when
+        not coded yet), themes (main first; ``["overig"]``, ``["non_answer"]``), coder and audit (of the
+        latest human code), margin (the machine's least distance of a score to its theme's
+        threshold: small = unsure; NaN when not scored), scores (theme -> machine score),
+        audit_sample (in the question's audit sample). Stored order (wave, then export order)."""
+        from .queue import audit_sample, grid_frame, thresholds_of
 
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, None)
             answers = store.question_answers(survey, question)
             codes = store.codes(survey, None, question)
             thresholds = thresholds_of(store.latest_code_provenance(survey, question), book.ids)
-        margin = margins(codes, thresholds)
-        # one pass over the codes in plain Python: the grid is asked for on every page
-        machine: dict[tuple[str, str, str], list[tuple[int, str, float | None, bool]]] = {}
-        human_keys: set[tuple[str, str, str]] = set()
-        for w, r, h, t, src, sc, app_, rank in zip(codes["wave"], codes["respondent_id"], codes["text_hash"],
-                                                   codes["theme"], codes["source"], codes["score"],
-                                                   codes["applies"], codes["rank"]):
-            if src == "machine":
-                machine.setdefault((w, r, h), []).append(
-                    (int(rank) if rank == rank and rank is not None else 1 << 30, t,
-                     None if sc is None or sc != sc else float(sc), bool(app_)))
-            elif src == "human":
-                human_keys.add((w, r, h))
-        rows = []
-        for w, r, text, h, muni, prov in zip(answers["wave"], answers["respondent_id"], answers["text"],
-                                             answers["text_hash"], answers["municipality"], answers["province"]):
-            calls = sorted(machine.get((w, r, h), []))
-            human, coder, audit = (None, None, False)
-            if (w, r, h) in human_keys:
-                mine = codes[(codes["wave"] == w) & (codes["respondent_id"] == r) & (codes["text_hash"] == h)]
-                human, coder, audit = human_call(mine, book)
-            if human is not None:
-                source, themes = "human", [t for t in human if t != "overig"]
-            elif calls:
-                source, themes = "machine", [t for _rank, t, _s, applies in calls if applies]
-            else:
-                source, themes = None, []
-            rows.append({"key": answer_key(survey, w, question, r), "wave": w, "respondent_id": r, "text": text,
-                         "municipality": muni, "province": prov, "source": source, "themes": themes,
-                         "coder": coder, "audit": audit,
-                         "scores": {t: s for _rank, t, s, _a in calls if s is not None},
-                         "certainty": margin.get((w, r))})
-        return pd.DataFrame(rows, columns=["key", "wave", "respondent_id", "text", "municipality", "province",
-                                           "source", "themes", "coder", "audit", "scores", "certainty"])
+            states = store.answer_states(survey, question)
+        sample = audit_sample(states[states["non_answer"] == 0])
+        return grid_frame(survey, question, answers, codes, book, thresholds, sample)
+
+    def confirm_answers(self, keys: Sequence[str], coder: str) -> dict[str, Any]:
+        """Bulk confirm: store each answer's current themes (its human code, else the machine's call;
+        ``["non_answer"]`` for a non-answer the machine left uncoded) as this coder's human code, in
+        one transaction. Answers with nothing to confirm (not coded yet) are skipped, and so are those
+        whose current human code is already this coder's. Returns confirmed (answers stored), skipped
+        (their keys). InputError (one line, nothing stored) for a malformed or unknown key or an empty coder."""
+        from .errors import InputError
+        from .queue import check_coder, human_rows, split_key
+
+        name = check_coder(coder)
+        parsed = [split_key(k) for k in keys]
+        confirmed, skipped, rows = 0, [], []
+        with self.store() as store:
+            books: dict[tuple[str, str], Any] = {}
+            grids: dict[tuple[str, str], Any] = {}
+            for key, (survey, wave, question, rid) in zip(keys, parsed):
+                if (survey, question) not in grids:
+                    if store.open_answer(survey, wave, question, rid) is None:
+                        raise InputError(f"no answer '{key}' in the project")
+                    books[(survey, question)] = self._codebook(store, question, survey, None)[1]
+                    grids[(survey, question)] = self.grid(question, survey).set_index("key")
+                grid = grids[(survey, question)]
+                if key not in grid.index:
+                    raise InputError(f"no answer '{key}' in the project")
+                row = grid.loc[key]
+                if not row["source"] and list(row["themes"]) != ["non_answer"] or (
+                        row["source"] == "human" and row["coder"] == name):
+                    skipped.append(key)
+                    continue
+                themes = [t for t in row["themes"] if t != "overig"]
+                had = row["source"] == "human" and list(row["themes"]) == ["non_answer"]
+                rows += human_rows(survey, wave, question, rid, themes, books[(survey, question)], had)
+                confirmed += 1
+            if rows:
+                store.add_codes(rows, source="human", coder=name)
+        return {"confirmed": confirmed, "skipped": skipped, "coder": name}
+
+    def trust(self, question: str, survey: str | None = None) -> dict[str, Any]:
+        """How far to trust the machine's codes of an open question, with counts:
+        audit: the machine against the audit codes on the random audit sample (never trained on, so an
+        unbiased estimate): answers, sample, precision, recall, alpha (Krippendorff), per_theme
+        (theme, label, human, machine, both, precision, recall, alpha); None where undefined;
+        coders: agreement between the two coders who coded the most answers in common (coders,
+        answers, mean_kappa, alpha, per_theme) or None."""
+        from .agreement import _human_agreement
+        from .queue import audit_agreement, audit_sample
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            states = store.answer_states(survey, question)
+            codes = store.codes(survey, None, question)
+            coders = _human_agreement(store, book, survey, question)
+        sample = audit_sample(states[states["non_answer"] == 0])
+        return {"survey": survey, "question": question, "audit": audit_agreement(codes, book, sample),
+                "coders": coders}
 
     def retrain(self, question: str, survey: str | None = None) -> dict[str, Any]:
         """Re-run the coding of an open question with every human code so far (what ``code`` does):
@@ -643,7 +676,8 @@ class Project:
         import time
 
         started = time.perf_counter()
-        with _retrain_lock(str(self.path), survey, question):
+        survey = self.survey_of(question, survey)
+        with _retrain_lock(str(self.path.resolve()), survey, question):
             result = self.coding(question, survey)
         return {"survey": result.survey, "question": result.question, "run_id": result.run_id,
                 "human_coded": result.human_coded, "answers": len(result.answers),
@@ -850,6 +884,21 @@ class SavedCoder:
 
 _RETRAIN_LOCKS: dict[tuple[str, str | None, str], Any] = {}
 _KEYWORD_MATCHERS: dict[str, Any] = {}
+_LEASES_: list[Any] = []
+
+
+class _LazyLeases:
+    """``queue.Leases`` of this process, made on first use (``import textmine`` stays light)."""
+
+    def __getattr__(self, name: str) -> Any:
+        if not _LEASES_:
+            from .queue import Leases
+
+            _LEASES_.append(Leases())
+        return getattr(_LEASES_[0], name)
+
+
+_LEASES = _LazyLeases()
 
 
 def _retrain_lock(path: str, survey: str | None, question: str) -> Any:

@@ -10,7 +10,7 @@ Pure functions over the frames the store gives (``Store.answer_states``, ``Store
   answers the machine has not coded yet come first (it has no opinion on them). The review
   workbook (``review.review_rows``) orders by the same idea, with 0.5 as every threshold.
 * Order "audit": a random sample of the question's answers, the same every time (each answer's
-  place is a hash of its key, so adding a wave keeps the sample of the earlier ones), of
+  place is a hash of its key, so adding a wave leaves the earlier answers' order as it was), of
   ``audit_size(n)`` answers. Human codes given there are marked audit: they count as human codes
   everywhere, but never train the coder, so they give an unbiased estimate of its accuracy. To keep
   the sample unbiased, its answers come last in the "uncertain" order.
@@ -35,6 +35,7 @@ AUDIT_SHARE = 0.10   # and at least this share of the question's answers
 AUDIT_MAX = 200      # but never more than this
 MAX_CODER = 100      # characters in a coder's name
 DEFAULT_THRESHOLD = 0.5
+LEASE_SECONDS = 600  # an answer given to a coder is not given to another for this long
 
 
 # --- keys --------------------------------------------------------------------------------------
@@ -120,6 +121,42 @@ def queue_order(states: pd.DataFrame, codes: pd.DataFrame, thresholds: dict[str,
     keys = [k for k in answers if k in open_ and k not in left]
     position = {k: i for i, k in enumerate(keys)}  # stored order breaks ties
     return sorted(keys, key=lambda k: (k in held_out, k in margin, margin.get(k, 0.0), position[k]))
+
+
+class Leases:
+    """Which coder was last given which answer, for a while: two coders working through the same
+    queue at once get different answers (their own stays theirs until they decide or it expires).
+    Kept in memory, per process (the workbench is one process); thread-safe."""
+
+    def __init__(self, seconds: float = LEASE_SECONDS) -> None:
+        import threading
+
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._held: dict[tuple, tuple[str, float]] = {}  # (project, survey, question, wave, rid) -> coder, until
+
+    def others(self, scope: tuple, coder: str | None, now: float) -> set[tuple[str, str]]:
+        """(wave, respondent_id) of the answers of ``scope`` (project, survey, question) held by others."""
+        with self._lock:
+            for k in [k for k, (_, until) in self._held.items() if until <= now]:
+                del self._held[k]
+            return {k[-2:] for k, (who, _) in self._held.items() if k[:-2] == scope and who != coder}
+
+    def take(self, scope: tuple, answer: tuple[str, str], coder: str, now: float) -> None:
+        with self._lock:
+            self._held[(*scope, *answer)] = (coder, now + self.seconds)
+
+    def release(self, scope: tuple, answer: tuple[str, str]) -> None:
+        with self._lock:
+            self._held.pop((*scope, *answer), None)
+
+
+def others_last(keys: list[tuple[str, str]], held: set[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The queue with the answers other coders hold moved to its end (still there: when nothing else
+    is left, a second opinion beats an empty queue)."""
+    if not held:
+        return keys
+    return [k for k in keys if k not in held] + [k for k in keys if k in held]
 
 
 # --- progress --------------------------------------------------------------------------------------
@@ -212,3 +249,100 @@ def human_rows(survey: str, wave: str, question: str, respondent_id: str, themes
         rows.append({**base, "theme": NON_ANSWER, "applies": themes == [NON_ANSWER],
                      "rank": 1 if themes == [NON_ANSWER] else None})
     return rows
+
+
+# --- the grid ------------------------------------------------------------------------------------------
+
+GRID_COLUMNS = ["key", "survey", "question", "wave", "respondent_id", "text", "municipality", "province",
+                "non_answer", "source", "themes", "coder", "audit", "margin", "scores", "audit_sample"]
+
+
+def grid_frame(survey: str, question: str, answers: pd.DataFrame, codes: pd.DataFrame, codebook: Codebook,
+               thresholds: dict[str, float], sample: Iterable[tuple[str, str]]) -> pd.DataFrame:
+    """One row per answer (``Store.question_answers``) with its current codes (``codes``: the
+    question's current codes; human codes win, ``codes.current_themes``): source ("human",
+    "machine", or "" when not coded), themes (main first; ``[overig]``, ``[non_answer]``), coder and
+    audit (of the latest human code), margin (the machine's distance to a threshold: small = unsure),
+    scores (theme -> machine score), audit_sample (in the question's audit sample)."""
+    from .codes import answer_themes, current_themes
+
+    codes = codes[codes["theme"].isin([*codebook.ids, NON_ANSWER])]
+    codes = codes.merge(answers[["wave", "respondent_id", "text_hash"]], on=["wave", "respondent_id", "text_hash"])
+    current = current_themes(codes)
+    margin = margins(codes, thresholds)
+    machine = codes[(codes["source"] == "machine") & codes["score"].notna()]
+    scores: dict[tuple[str, str], dict[str, float]] = {}
+    for w, r, t, s in zip(machine["wave"].tolist(), machine["respondent_id"].tolist(), machine["theme"].tolist(),
+                          machine["score"].tolist()):
+        scores.setdefault((w, r), {})[t] = round(float(s), 4)
+    human = codes[codes["source"] == "human"].sort_values("code_id")
+    last = {(w, r): (c, bool(a)) for w, r, c, a in zip(human["wave"].tolist(), human["respondent_id"].tolist(),
+                                                         human["coder"].tolist(), human["audit"].tolist())}
+    sample = set(sample)
+    rows = []
+    for a in answers.to_dict("records"):
+        k = (a["wave"], a["respondent_id"])
+        source, applied = current.get(k, ("", None))
+        if applied is not None:
+            themes = answer_themes(source, applied, codebook)
+        else:
+            themes = [NON_ANSWER] if a["non_answer"] else []
+        coder, audit = last.get(k, (None, False)) if source == "human" else (None, False)
+        rows.append({"key": answer_key(survey, a["wave"], question, a["respondent_id"]), "survey": survey,
+                     "question": question, "wave": a["wave"], "respondent_id": a["respondent_id"],
+                     "text": a["text"], "municipality": a["municipality"], "province": a["province"],
+                     "non_answer": bool(a["non_answer"]), "source": source, "themes": themes, "coder": coder,
+                     "audit": audit, "margin": margin.get(k, float("nan")), "scores": scores.get(k, {}),
+                     "audit_sample": k in sample})
+    return pd.DataFrame(rows, columns=GRID_COLUMNS)
+
+
+# --- how far to trust the machine ---------------------------------------------------------------------
+
+def audit_agreement(codes: pd.DataFrame, codebook: Codebook, sample: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """The machine's codes against the audit codes on the audit sample (``codes``: the question's
+    current codes, text-checked). Audit codes never trained the coder, so these are honest figures:
+    answers (audited sample answers with machine codes), sample (its size), precision, recall
+    (pooled; None without a case), alpha (Krippendorff, pooled presence/absence decisions), and
+    per_theme: theme, label, human (audited answers a coder gave it), machine (the machine gave it),
+    both, precision, recall, alpha (None when not defined)."""
+    import numpy as np
+
+    from .evaluate import theme_report
+
+    sample = list(sample)
+    audited = codes[(codes["source"] == "human") & (codes["audit"] == 1)]
+    audited_keys = set(zip(audited["wave"].tolist(), audited["respondent_id"].tolist()))
+    machine = codes[(codes["source"] == "machine") & codes["theme"].isin(codebook.ids)]
+    machine_keys = set(zip(machine["wave"].tolist(), machine["respondent_id"].tolist()))
+    keys = [k for k in sample if k in audited_keys and k in machine_keys]
+    out: dict[str, Any] = {"answers": len(keys), "sample": len(sample), "precision": None, "recall": None,
+                           "alpha": None, "per_theme": []}
+    if not keys:
+        return out
+
+    def matrix(frame: pd.DataFrame) -> np.ndarray:
+        frame = frame[frame["theme"].isin(codebook.ids)].sort_values("code_id")
+        calls = frame.groupby(["wave", "respondent_id", "theme"])["applies"].last().unstack("theme")
+        calls = calls.reindex(columns=codebook.ids).reindex(pd.MultiIndex.from_tuples(keys)).fillna(0)
+        return calls.to_numpy().astype(int)
+
+    # the human call: the latest per theme (as every reader has it); non_answer = no theme
+    H, M = matrix(codes[codes["source"] == "human"]), matrix(machine)
+    rep = theme_report(H, M, codebook.ids)
+
+    def defined(value: Any, n: int) -> float | None:
+        return None if n == 0 or value is None or not np.isfinite(value) else round(float(value), 4)
+
+    tp, fp, fn = int((H & M).sum()), int(((1 - H) & M).sum()), int((H & (1 - M)).sum())
+    out.update(precision=defined(rep.micro_precision, tp + fp), recall=defined(rep.micro_recall, tp + fn),
+               alpha=defined(rep.alpha, len(keys)))
+    for r in rep.per_theme.to_dict("records"):
+        j = codebook.ids.index(r["theme"])
+        out["per_theme"].append({"theme": r["theme"], "label": codebook.theme(r["theme"]).label,
+                                 "human": int(r["support"]), "machine": int(r["predicted"]),
+                                 "both": int((H[:, j] & M[:, j]).sum()),
+                                 "precision": defined(r["precision"], int(r["predicted"])),
+                                 "recall": defined(r["recall"], int(r["support"])),
+                                 "alpha": defined(r["alpha"], len(keys))})
+    return out

@@ -556,19 +556,22 @@ class Store:
             "GROUP BY o.answer_id ORDER BY o.question, o.wave, o.answer_id",
             self.db, params=(survey, question))
 
+    def question_answers(self, survey: str, question: str) -> pd.DataFrame:
+        """A question's open answers with the respondent's place and the cleaner's non-answer flag:
+        wave, respondent_id, text, text_hash, municipality, province, non_answer (0/1), stored order."""
+        return pd.read_sql_query(
+            "SELECT o.wave, o.respondent_id, o.text, o.text_hash, r.municipality, r.province, "
+            "COALESCE(instr(f.flags_json, '\"non_answer\"') > 0, 0) AS non_answer FROM open_answers o "
+            "LEFT JOIN respondents r ON r.survey=o.survey AND r.wave=o.wave AND r.respondent_id=o.respondent_id "
+            "LEFT JOIN answer_flags f ON f.survey=o.survey AND f.wave=o.wave AND f.question=o.question "
+            "AND f.respondent_id=o.respondent_id "
+            "WHERE o.survey=? AND o.question=? ORDER BY o.wave, o.answer_id", self.db, params=(survey, question))
+
     def machine_scores(self, survey: str, question: str) -> pd.DataFrame:
         """The current machine scores of a question's answers: wave, respondent_id, theme, score, source."""
         return pd.read_sql_query(
             "SELECT wave, respondent_id, theme, score, source FROM codes WHERE survey=? AND question=? "
             "AND source='machine' AND status='current'", self.db, params=(survey, question))
-
-    def question_answers(self, survey: str, question: str) -> pd.DataFrame:
-        """Every answer of one open question with its respondent's place: wave, respondent_id, text,
-        text_hash, municipality, province (the workbench's grid)."""
-        return pd.read_sql_query(
-            "SELECT o.wave, o.respondent_id, o.text, o.text_hash, r.municipality, r.province FROM open_answers o "
-            "LEFT JOIN respondents r ON r.survey=o.survey AND r.wave=o.wave AND r.respondent_id=o.respondent_id "
-            "WHERE o.survey=? AND o.question=? ORDER BY o.wave, o.answer_id", self.db, params=(survey, question))
 
     def open_answer(self, survey: str, wave: str, question: str, respondent_id: str) -> dict[str, Any] | None:
         """One open answer with its respondent's place: text, text_hash, unit, municipality,

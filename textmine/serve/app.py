@@ -249,9 +249,11 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         sort = q.get("sort", "wave")
         f["sort"] = sort if sort in SORTABLE or sort.startswith("theme:") else "wave"
         f["dir"] = "desc" if q.get("dir") == "desc" else "asc"
-        table = bench.project.answer_table(question, survey)
+        table = bench.project.grid(question, survey)
         rows = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}  # NaN: empty
                 for r in table.to_dict("records")]
+        for r in rows:
+            r["certainty"], r["source"], r["themes"] = r.get("margin"), r.get("source") or None, list(r["themes"])
         _survey, book = bench.project.codebook(question, survey)
         themes = [{"id": t.id, "label": t.label} for t in book]
         matching = sort_rows(filter_rows(rows, f), f["sort"], f["dir"])
@@ -287,14 +289,19 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         coder = coder_of(request)
         if not coder:
             return page(request, "coder.html", back=back)
-        table = bench.project.answer_table(question, survey)
-        machine = {k: t for k, t, src in zip(table["key"], table["themes"], table["source"]) if src == "machine"}
-        for key in form.get("key") or []:
-            if key not in machine:  # coded by a person meanwhile, or not this question's: left alone
-                continue
-            bench.project.save_answer_codes(key, list(machine[key]) or ["overig"], coder)
+        keys = [k for k in form.get("key") or [] if bench.project.parse_key(k)[::2] == (survey, question)]
+        done = bench.project.confirm_answers(keys, coder) if keys else {"confirmed": 0}
+        for _ in range(done["confirmed"]):
             bench.decided(survey, question)
         return RedirectResponse(back, status_code=303)
+
+    def trust_page(request: Request) -> Response:
+        survey, question = request.path_params["survey"], request.path_params["question"]
+        return page(request, "trust.html", survey=survey, question=question, label=question_label(survey, question),
+                    trust=bench.project.trust(question, survey))
+
+    def api_trust(request: Request) -> Response:
+        return JSONResponse(bench.project.trust(request.path_params["question"], request.path_params["survey"]))
 
     async def set_coder(request: Request) -> Response:
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
@@ -375,6 +382,8 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         Route("/q/{survey}/{question}", queue),
         Route("/g/{survey}/{question}", grid),
         Route("/g/{survey}/{question}/confirm", grid_confirm, methods=["POST"]),
+        Route("/t/{survey}/{question}", trust_page),
+        Route("/api/questions/{survey}/{question}/trust", api_trust),
         Route("/coder", set_coder, methods=["POST"]),
         Route("/login", login_page, methods=["GET"]),
         Route("/login", login, methods=["POST"]),
