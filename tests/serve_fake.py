@@ -83,6 +83,11 @@ class FakeProject:
                 out.append({**h, "respondent_id": h["key"].split(":")[3]})
         return out[:limit]
 
+    def trust(self, question: str, survey: str | None = None) -> dict[str, Any]:
+        return {"survey": self.survey, "question": question,
+                "audit": {"answers": 0, "sample": 3, "precision": None, "recall": None, "alpha": None,
+                          "per_theme": []}, "coders": None}
+
     def retrain(self, question: str, survey: str | None = None) -> dict[str, Any]:
         self.retrained += 1
         return {"answers": len(self.texts)}

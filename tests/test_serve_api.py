@@ -305,5 +305,10 @@ def test_trust_figures_page_and_api(real):
     assert api["audit"]["answers"] >= 3
     html = c.get("/t/lmb/trots").text
     assert f'<strong id="audit-answers">{api["audit"]["answers"]}</strong> van {api["audit"]["sample"]}' in html
+    home = c.get("/").text
+    if api["audit"]["alpha"] is not None:
+        assert f'α {api["audit"]["alpha"]:.2f} <small>(n={api["audit"]["answers"]})</small>' in home
+    else:
+        assert 'href="/t/lmb/trots">—</a>' in home
     fair = next(t for t in api["audit"]["per_theme"] if t["theme"] == "fairtrade")
     assert f'<td class="n">{fair["human"]}</td><td class="n">{fair["machine"]}</td><td class="n">{fair["both"]}</td>' in html

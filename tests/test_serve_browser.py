@@ -194,6 +194,9 @@ def test_grid_filters_in_the_browser(server, browser, tmp_path):
     base, project, _app = server
     problems: list[str] = []
     context, page = open_queue(browser, base, "Dirk", problems)
+    for _ in range(2):  # some human codes, whichever tests ran before
+        answer = project.next_answer("trots", "lmb")
+        project.save_answer_codes(answer["key"], ["beleid"], "Els")
     table = project.grid("trots", "lmb")
     page.goto(f"{base}/g/lmb/trots")
     assert page.locator("#grid tbody tr").count() == len(table)
@@ -216,5 +219,11 @@ def test_grid_filters_in_the_browser(server, browser, tmp_path):
     page.locator("body[data-ready] #count").wait_for()
     for key in hits.key:
         assert project.answer(key)["coder"] == "Dirk"
+    page.goto(f"{base}/")
+    assert page.locator("#continue").count() == 1
+    page.screenshot(path=str(tmp_path / "home.png"))
+    page.goto(f"{base}/t/lmb/trots")
+    page.locator("body[data-ready] #trust-themes").wait_for()
+    page.screenshot(path=str(tmp_path / "trust.png"))
     context.close()
     assert problems == []

@@ -211,7 +211,14 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
             surveys.setdefault(w["survey"], {"survey": w["survey"], "waves": [], "questions": []})["waves"].append(w)
         for q in progress:
             surveys.setdefault(q["survey"], {"survey": q["survey"], "waves": [], "questions": []})["questions"].append(q)
-        cont = next((q for q in progress if q.get("to_review")), None)
+        for q in progress:  # agreement so far: the audit sample's alpha and the two coders' (with counts)
+            trust = bench.project.trust(q["question"], q["survey"])
+            q["audit_alpha"], q["audit_answers"] = trust["audit"]["alpha"], trust["audit"]["answers"]
+            q["coders_alpha"] = (trust["coders"] or {}).get("alpha")
+            q["coders_answers"] = (trust["coders"] or {}).get("answers", 0)
+        # where to continue: a question already being coded, else the first with answers to review
+        cont = next((q for q in progress if q.get("to_review") and q.get("human")), None) or next(
+            (q for q in progress if q.get("to_review")), None)
         return page(request, "home.html", surveys=list(surveys.values()), cont=cont)
 
     def queue(request: Request) -> Response:
