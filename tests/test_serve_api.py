@@ -312,3 +312,37 @@ def test_trust_figures_page_and_api(real):
         assert 'href="/t/lmb/trots">—</a>' in home
     fair = next(t for t in api["audit"]["per_theme"] if t["theme"] == "fairtrade")
     assert f'<td class="n">{fair["human"]}</td><td class="n">{fair["machine"]}</td><td class="n">{fair["both"]}</td>' in html
+
+
+def test_a_long_write_elsewhere_delays_but_never_fails_a_request(real, monkeypatch):
+    """Another program holds the store's write lock (a long job): pages still read (WAL), and a
+    decision waits its turn and is stored; past the wait, a one-line 503, never a traceback."""
+    import sqlite3
+    import threading
+
+    path, project, _rid = real
+    c = TestClient(create_app(path), base_url=BASE, follow_redirects=False)
+    h = {"X-CSRF-Token": csrf_of(c)}
+    nxt = c.get("/api/questions/lmb/trots/next?coder=Gert").json()
+    holder = sqlite3.connect(path / "textmine.sqlite", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.0, lambda: holder.execute("COMMIT"))
+    release.start()
+    try:
+        t0 = time.monotonic()
+        assert c.get("/api/questions").status_code == 200 and time.monotonic() - t0 < 1.0  # reads go on
+        res = c.post("/api/codes", json={"key": nxt["key"], "themes": [], "coder": "Gert"}, headers=h)
+        assert res.status_code == 200, res.text
+    finally:
+        release.join()
+        holder.close()
+    assert project.answer(nxt["key"])["coder"] == "Gert"
+    monkeypatch.setenv("TEXTMINE_LOCK_WAIT", "0.3")
+    holder = sqlite3.connect(path / "textmine.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        res = c.post("/api/codes", json={"key": nxt["key"], "themes": ["beleid"], "coder": "Gert"}, headers=h)
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert res.status_code == 503 and "busy" in res.json()["error"] and "\n" not in res.json()["error"]

@@ -409,6 +409,8 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
             if not is_busy(exc):
                 raise exc
             exc, status = busy_error(), 503
+        elif str(exc).startswith("the project is still busy"):  # the store's own busy_error: try again later
+            status = 503
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": str(exc)}, status_code=status)
         return page(request, "error.html", status=status, message=str(exc))
