@@ -409,7 +409,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
             if not is_busy(exc):
                 raise exc
             exc, status = busy_error(), 503
-        elif str(exc).startswith("the project is still busy"):  # the store's own busy_error: try again later
+        elif "the project is still busy after" in str(exc):  # the store's own busy_error: try again later
             status = 503
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": str(exc)}, status_code=status)
