@@ -631,3 +631,31 @@ def demo_cmd(out: Path = typer.Option(Path("demo-out"), "--out", "-o", help="Out
     console.print(line(("project:", "bold"), f" {result.project}"))
     for name, path in result.files.items():
         console.print(line((f"{name}:", "bold"), f" {path}"))
+    console.print(line(("workbench:", "bold"), f" textmine serve --project {result.project}"))
+
+
+@app.command("serve")
+def serve_cmd(project: ProjectDir,
+              host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (another than "
+                                       "127.0.0.1/localhost needs --token)."),
+              port: int = typer.Option(8765, "--port", help="Port to listen on.", min=1, max=65535),
+              token: Optional[str] = typer.Option(None, "--token", envvar="TEXTMINE_TOKEN",
+                                                   help="Access token every request must carry (or env "
+                                                   "TEXTMINE_TOKEN).")) -> None:
+    """The coding workbench: code answers in the browser (keyboard-first, stored as human codes)."""
+    from .serve.app import loopback
+
+    if not loopback(host) and not token:
+        _fail(InputError(f"--host {host} is reachable from other machines: give --token TOKEN too"))
+    try:
+        _project(project)
+    except InputError as exc:
+        _fail(exc)
+    import uvicorn
+
+    from .serve import create_app
+
+    app_ = create_app(project, token, host=host, port=port, retrain_process=True)
+    shown = f"[{host}]" if ":" in host else host
+    console.print(line(("workbench:", "bold"), f" http://{shown}:{port}/  (Ctrl+C stops it)"), soft_wrap=True)
+    uvicorn.run(app_, host=host, port=port, log_level="warning", server_header=False)
