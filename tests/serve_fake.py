@@ -83,10 +83,16 @@ class FakeProject:
                 out.append({**h, "respondent_id": h["key"].split(":")[3]})
         return out[:limit]
 
-    def trust(self, question: str, survey: str | None = None) -> dict[str, Any]:
-        return {"survey": self.survey, "question": question,
-                "audit": {"answers": 0, "sample": 3, "precision": None, "recall": None, "alpha": None,
-                          "per_theme": []}, "coders": None}
+    def trust(self, question: str, survey: str | None = None) -> pd.DataFrame:
+        nan = float("nan")
+        rows = [{"theme": t, "label": dict((i, l) for i, l, _k in THEMES).get(t, "Alle thema’s"), "audit_answers": 0, "audit_positives": 0, "machine_positives": 0,
+                 "precision": nan, "precision_low": nan, "precision_high": nan, "recall": nan,
+                 "recall_low": nan, "recall_high": nan, "alpha_audit": nan, "alpha_machine_human": nan,
+                 "answers_machine_human": 0, "alpha_coders": nan, "answers_coders": 0}
+                for t in [*(t[0] for t in THEMES), "*"]]
+        frame = pd.DataFrame(rows)
+        frame.attrs.update(survey=self.survey, question=question, coders=[], audit_size=3)
+        return frame
 
     def retrain(self, question: str, survey: str | None = None) -> dict[str, Any]:
         self.retrained += 1

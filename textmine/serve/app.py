@@ -212,10 +212,10 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         for q in progress:
             surveys.setdefault(q["survey"], {"survey": q["survey"], "waves": [], "questions": []})["questions"].append(q)
         for q in progress:  # agreement so far: the audit sample's alpha and the two coders' (with counts)
-            trust = bench.project.trust(q["question"], q["survey"])
-            q["audit_alpha"], q["audit_answers"] = trust["audit"]["alpha"], trust["audit"]["answers"]
-            q["coders_alpha"] = (trust["coders"] or {}).get("alpha")
-            q["coders_answers"] = (trust["coders"] or {}).get("answers", 0)
+            trust = trust_view(bench.project.trust(q["question"], q["survey"]))
+            q["audit_alpha"], q["audit_answers"] = trust["pooled"]["alpha_audit"], trust["pooled"]["audit_answers"]
+            q["coders_alpha"] = trust["pooled"]["alpha_coders"] if trust["coders"] else None
+            q["coders_answers"] = trust["pooled"]["answers_coders"]
         # where to continue: a question already being coded, else the first with answers to review
         cont = next((q for q in progress if q.get("to_review") and q.get("human")), None) or next(
             (q for q in progress if q.get("to_review")), None)
@@ -305,10 +305,11 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
     def trust_page(request: Request) -> Response:
         survey, question = request.path_params["survey"], request.path_params["question"]
         return page(request, "trust.html", survey=survey, question=question, label=question_label(survey, question),
-                    trust=bench.project.trust(question, survey))
+                    trust=trust_view(bench.project.trust(question, survey)))
 
     def api_trust(request: Request) -> Response:
-        return JSONResponse(bench.project.trust(request.path_params["question"], request.path_params["survey"]))
+        return JSONResponse(trust_view(bench.project.trust(request.path_params["question"],
+                                                           request.path_params["survey"])))
 
     async def set_coder(request: Request) -> Response:
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
@@ -480,6 +481,17 @@ def valid_coder(name: str) -> bool:
 def records(frame: Any) -> list[dict[str, Any]]:
     """A DataFrame as JSON-ready dicts (numpy ints and NaN turned into int and None)."""
     return json.loads(frame.to_json(orient="records", force_ascii=False))
+
+
+def trust_view(frame: Any) -> dict[str, Any]:
+    """``Project.trust``'s frame for the pages and the API: per theme, the pooled row ("*"),
+    and what ``attrs`` says (the question, the audit sample's size, the two coders compared)."""
+    rows = records(frame)
+    attrs = dict(frame.attrs)
+    return {"survey": attrs.get("survey"), "question": attrs.get("question"),
+            "audit_size": int(attrs.get("audit_size") or 0), "coders": list(attrs.get("coders") or []),
+            "themes": [r for r in rows if r["theme"] != "*"],
+            "pooled": next(r for r in rows if r["theme"] == "*")}
 
 
 def keywords_of(answer: dict[str, Any]) -> list[str]:
