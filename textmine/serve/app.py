@@ -436,6 +436,7 @@ LOW_CERTAINTY = 0.10  # a score within this distance of its theme's threshold: t
 
 
 def filter_rows(rows: list[dict[str, Any]], f: dict[str, str]) -> list[dict[str, Any]]:
+    """The grid's rows that pass its filters (theme, source, confidence, wave, province, text search)."""
     out = []
     needle = f["text"].strip().lower()
     for r in rows:
@@ -459,6 +460,7 @@ def filter_rows(rows: list[dict[str, Any]], f: dict[str, str]) -> list[dict[str,
 
 
 def sort_rows(rows: list[dict[str, Any]], col: str, direction: str) -> list[dict[str, Any]]:
+    """The grid's rows sorted on a column or a theme's score (``theme:<id>``); empty cells last."""
     def value(r: dict[str, Any]) -> tuple:
         v = (r.get("scores") or {}).get(col[6:]) if col.startswith("theme:") else r.get(col)
         return (v is None, v if v is not None else 0) if not isinstance(v, str) else (False, v.lower())
@@ -468,6 +470,7 @@ def sort_rows(rows: list[dict[str, Any]], col: str, direction: str) -> list[dict
 
 
 def coder_of(request: Request) -> str | None:
+    """The coder's name from the cookie the coder page sets (None when absent or not a valid name)."""
     from urllib.parse import unquote
 
     name = unquote(request.cookies.get(CODER_COOKIE, "")).strip()
@@ -475,6 +478,7 @@ def coder_of(request: Request) -> str | None:
 
 
 def valid_coder(name: str) -> bool:
+    """Whether a coder's name can be stored: 1-60 characters, no markup characters or control codes."""
     return 0 < len(name) <= 60 and not re.search(r"[<>\"'\x00-\x1f]", name)
 
 
@@ -495,6 +499,7 @@ def trust_view(frame: Any) -> dict[str, Any]:
 
 
 def keywords_of(answer: dict[str, Any]) -> list[str]:
+    """The codebook keywords matched in an answer, longest first (so the longer one is highlighted)."""
     return sorted({k for s in answer.get("suggestions", []) for k in s.get("keywords") or [] if k}, key=len,
                   reverse=True)
 

@@ -44,6 +44,9 @@ def _same(a: str | None, b: str | None) -> bool:
 
 
 class Guard:
+    """ASGI middleware in front of every request: Host header, access token, CSRF on state
+    changes, and the security headers (CSP and the rest) on every response."""
+
     def __init__(self, app: ASGIApp, *, allowed_hosts: set[str] | None, token: str | None) -> None:
         self.app = app
         self.allowed_hosts = allowed_hosts  # None: any Host (a wildcard bind, guarded by the token)
