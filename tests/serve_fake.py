@@ -20,6 +20,7 @@ class FakeProject:
         self.codes: dict[str, dict[str, Any]] = {}
         self.history: list[dict[str, Any]] = []
         self.retrained = 0
+        self.coded = True  # False: a question the machine has not coded yet (no scores)
 
     def parse_key(self, key: str) -> tuple[str, str, str, str]:
         parts = key.split(":")
@@ -47,7 +48,7 @@ class FakeProject:
         code = self.codes.get(key)
         return {"key": key, "survey": self.survey, "question": self.question, "respondent_id": rid, "wave": "2025",
                 "text": text, "municipality": "Den <Haag>", "province": "Zuid-Holland",
-                "suggestions": [{"theme": t, "label": label, "score": 0.8 if any(k in text.lower() for k in kws) else 0.1,
+                "suggestions": [{"theme": t, "label": label, "score": None if not self.coded else 0.8 if any(k in text.lower() for k in kws) else 0.1,
                                  "applies": any(k in text.lower() for k in kws), "keywords": [k for k in kws if k in text.lower()]}
                                 for t, label, kws in THEMES],
                 "remaining": len(self.texts) - len(self.codes),
@@ -96,4 +97,5 @@ class FakeProject:
 
     def retrain(self, question: str, survey: str | None = None) -> dict[str, Any]:
         self.retrained += 1
+        self.coded = True
         return {"answers": len(self.texts)}

@@ -156,6 +156,21 @@ def test_decisions_retrain_in_the_background(fake):
     assert fake.retrained == 2 and len(bench.retrains) == 2
 
 
+def test_a_question_not_coded_yet_is_coded_in_the_background(fake):
+    """The first answer of an uncoded question has no scores: the workbench starts coding it at
+    once (in the background), so the next answers carry suggestions."""
+    fake.coded = False
+    c = client(fake, retrain_every=100)
+    first = c.get("/api/questions/lmb/trots/next?coder=A").json()
+    assert all(s["score"] is None for s in first["suggestions"])
+    deadline = time.monotonic() + 5
+    while fake.retrained < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert fake.retrained == 1
+    later = c.get("/api/questions/lmb/trots/next?coder=B").json()
+    assert any(s["score"] is not None for s in later["suggestions"])
+
+
 def test_coder_asked_once_then_queue_and_back(fake):
     c = client(fake)
     csrf = csrf_of(c)

@@ -115,6 +115,8 @@ class Workbench:
                                               skip=self.skip_for(coder))
             if answer is None:
                 return None
+            if all(s.get("score") is None for s in answer.get("suggestions") or []):
+                self.start_retrain(survey, question)  # not machine-coded yet: suggestions on their way
             with self.lock:
                 holder = self.held.get(answer["key"])
                 if holder is None or holder[0] == (coder or "") or holder[1] < time.monotonic():
@@ -145,9 +147,16 @@ class Workbench:
         what = (survey, question)
         with self.lock:
             self.decisions[what] = self.decisions.get(what, 0) + 1
-            if self.decisions[what] % self.retrain_every or what in self.retraining:
+            if self.decisions[what] % self.retrain_every:
                 return
-            self.retraining.add(what)
+        self.start_retrain(survey, question)
+
+    def start_retrain(self, survey: str, question: str) -> None:
+        """Retrain the question in the background unless a retrain of it is already running."""
+        with self.lock:
+            if (survey, question) in self.retraining:
+                return
+            self.retraining.add((survey, question))
         self.pool.submit(self._retrain, survey, question)
 
     def _retrain(self, survey: str, question: str) -> None:
