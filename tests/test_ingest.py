@@ -180,6 +180,14 @@ def test_existing_wave_refused_then_replaced(populated: Path, fixture_schema: Pa
     assert "replaced" in ok.stdout
 
 
+def test_a_wave_label_with_a_colon_is_refused(populated: Path, fixture_schema: Path, cli):
+    """':' separates the parts of an answer's key in the workbench (survey:wave:question:respondent)."""
+    before = dump_db(populated)
+    res = cli("ingest", FIXTURES / "valid" / "excel.xlsx", "-p", populated, "-s", fixture_schema, "-w", "2025:2")
+    assert res.exit_code == 2 and "'2025-2'" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert dump_db(populated) == before
+
+
 def test_replace_keeps_human_codes_of_unchanged_answers(populated: Path, fixture_schema: Path, tmp_path: Path):
     with Store(populated) as store:
         store.add_codes([

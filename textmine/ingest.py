@@ -426,6 +426,9 @@ def ingest(export: "str | Path | pd.DataFrame", schema: Schema, project_dir: str
     wave = str(wave).strip()
     if not wave:
         raise InputError("the wave label is empty")
+    if ":" in wave:  # an answer's key in the workbench is survey:wave:question:respondent
+        raise InputError(f"the wave label '{wave}' holds ':': use another character, e.g. "
+                         f"'{wave.replace(':', '-')}'")
     if population is not None and population <= 0:
         raise InputError(f"--population must be a positive whole number, not {population}")
     table = read_table(export, sheet, schema.header_rows)
