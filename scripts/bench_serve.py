@@ -27,39 +27,12 @@ import time
 from pathlib import Path
 
 import httpx
-import pandas as pd
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench_queue import LMB, Q, export  # noqa: E402  (the same scaled project; scripts/ is on the path)
 from textmine import Project  # noqa: E402
-
-SAMPLE = REPO / "data" / "sample"
-LMB = REPO / "data" / "schemas" / "lmb.yaml"
-Q = "trots"
-
-
-def export(n_answers: int) -> pd.DataFrame:
-    frames = [pd.read_csv(SAMPLE / f"lmb_{w}_SYNTHETIC.csv", sep=";", encoding="cp1252", dtype=str,
-                          keep_default_na=False) for w in ("2022", "2025")]
-    base = pd.concat(frames, ignore_index=True)
-    id_col = "Respondent ID"
-    text_col = next(c for c in base.columns if c.startswith("Op welk project of initiatief"))
-    rows, answers, copy = [], 0, 0
-    while answers < n_answers:
-        for _, r in base.iterrows():
-            r = r.copy()
-            r[id_col] = f"{r[id_col]}{copy:02d}"
-            if r[text_col].strip():
-                if answers >= n_answers:
-                    r[text_col] = ""
-                else:
-                    answers += 1
-                    if copy:
-                        r[text_col] = f"{r[text_col]} (kopie {copy})"
-            rows.append(r)
-        copy += 1
-    return pd.DataFrame(rows, columns=base.columns)
 
 
 def server_ms(res: httpx.Response) -> float:

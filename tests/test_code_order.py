@@ -4,13 +4,12 @@ also when the coder's order differs from both the score order and the codebook o
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tm_testutil import REPO
+from tm_testutil import REPO, old_store, store_version
 from textmine.catalogue import build_catalogue
 from textmine.codes import current_themes
 from textmine.coding import code_question
@@ -173,20 +172,14 @@ def test_old_codes_without_rank_keep_score_order(tmp_path: Path, fixture_schema:
     from textmine import store as store_module
 
     project = tmp_path / "old"
-    project.mkdir()
-    db = sqlite3.connect(project / "textmine.sqlite")
-    old_ddl = store_module._DDL.replace(",\n    rank INTEGER);", ");")
-    assert old_ddl != store_module._DDL
-    db.executescript(old_ddl)
-    db.execute("INSERT INTO meta VALUES ('store_version', '2')")
+    db = old_store(project, 2, ",\n    rank INTEGER")
     db.executemany("INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, coder, "
                    "score, text_hash, created_at) VALUES ('s','1','q','r1',?,?,'machine','m',?,'h','t')",
                    [("a", 1, 0.6), ("b", 1, 0.9), ("c", 0, 0.1)])
     db.commit()
     db.close()
     with Store(project) as store:
-        assert store.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == \
-            str(store_module.STORE_VERSION)
+        assert store_version(store) == str(store_module.STORE_VERSION)
         codes = store.codes("s")
     assert codes["rank"].isna().all()
     assert list(current_themes(codes)[("1", "r1")][1]) == ["b", "a"]

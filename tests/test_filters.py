@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tm_testutil import dump_db
+from tm_testutil import dump_db, old_store, store_version
 from textmine.errors import InputError
 from textmine.ingest import ingest, read_table, validate
 from textmine.schema import Schema, load_schema
@@ -169,13 +168,8 @@ def test_old_project_opens_and_tallies(tmp_path: Path, fixture_schema: Path):
     from textmine import store as store_module
 
     project = tmp_path / "old"
-    project.mkdir()
-    db = sqlite3.connect(project / "textmine.sqlite")
-    old_ddl = store_module._DDL.replace("    responses_in_export INTEGER, exclusions_json TEXT,\n", "")
-    assert old_ddl != store_module._DDL
-    db.executescript(old_ddl)
+    db = old_store(project, 1, "    responses_in_export INTEGER, exclusions_json TEXT,\n")
     schema = load_schema(fixture_schema)
-    db.execute("INSERT INTO meta VALUES ('store_version', '1')")
     db.execute("INSERT INTO waves VALUES (?,?,?,?,?,?,?,?,?)",
                ("lmb", "2022", schema.to_json(), schema.hash, 285, "old.csv", "x", "2022-01-01", "0.1"))
     db.executemany("INSERT INTO respondents VALUES (?,?,?,?,?,?,?,?,?)",
@@ -185,7 +179,7 @@ def test_old_project_opens_and_tallies(tmp_path: Path, fixture_schema: Path):
     db.close()
     with Store(project) as store:
         (res,) = tally(store)
-        assert store.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == str(store_module.STORE_VERSION)
+        assert store_version(store) == str(store_module.STORE_VERSION)
     assert res["respondents"] == 3 and res["responses_in_export"] == 3 and res["excluded"] == []
 
 

@@ -18,7 +18,7 @@ from textmine.cli import app
 from textmine.codes import human_labels
 from textmine.queue import audit_place, audit_size, split_key
 from textmine.store import Store
-from tm_testutil import REPO
+from tm_testutil import REPO, old_store, store_version
 
 SAMPLE = REPO / "data" / "sample"
 LMB = REPO / "data" / "schemas" / "lmb.yaml"
@@ -312,19 +312,13 @@ def test_an_older_store_gets_the_audit_column(tmp_path: Path):
     from textmine import store as store_module
 
     project = tmp_path / "old"
-    project.mkdir()
-    db = sqlite3.connect(project / "textmine.sqlite")
-    old_ddl = store_module._DDL.replace("\n    audit INTEGER NOT NULL DEFAULT 0,", "")
-    assert old_ddl != store_module._DDL
-    db.executescript(old_ddl)
-    db.execute("INSERT INTO meta VALUES ('store_version', '3')")
+    db = old_store(project, 3, "\n    audit INTEGER NOT NULL DEFAULT 0,")
     db.execute("INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, coder, "
                "text_hash, created_at) VALUES ('s','1','q','r1','a',1,'human','Ann','h','t')")
     db.commit()
     db.close()
     with Store(project) as store:
-        assert store.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0] == \
-            str(store_module.STORE_VERSION) == "4"
+        assert store_version(store) == str(store_module.STORE_VERSION) == "4"
         codes = store.codes("s")
     assert list(codes.audit) == [0]
 

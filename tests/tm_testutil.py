@@ -72,3 +72,24 @@ def set_dimension(data: bytes, ref: str, part: str = "xl/worksheets/sheet1.xml")
         return new
 
     return rewrite_xlsx(data, change, part)
+
+
+def old_store(project: Path, version: int, drop: str) -> sqlite3.Connection:
+    """A project database as an older textmine wrote it: today's tables without ``drop`` (the
+    DDL text a later store version added), marked ``version``. Returns the open connection for
+    the test's rows; commit and close it before opening the project."""
+    from textmine import store as store_module
+
+    project.mkdir(parents=True)
+    old_ddl = store_module._DDL.replace(drop, "", 1)
+    assert old_ddl != store_module._DDL, f"{drop!r} is not in the store's DDL"
+    db = sqlite3.connect(project / "textmine.sqlite")
+    db.executescript(old_ddl)
+    db.execute("INSERT INTO meta VALUES ('store_version', ?)", (str(version),))
+    return db
+
+
+def store_version(store) -> str:
+    """The version a project's database says it has (after opening: migrated)."""
+    return store.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0]
+
