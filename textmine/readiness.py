@@ -56,7 +56,7 @@ class Missing:
 def not_ready(missing: list[Missing], project: str | Path) -> InputError:
     """The one-line error of a reading command that lacks ``missing``."""
     first, rest = missing[0], missing[1:]
-    later = " first, or pass --prepare to do it now"
+    later = " first, or pass --prepare (from Python: prepare=True) to do it now"
     if rest and all(m.step == "clean" and m.survey == first.survey for m in missing):
         # one command cleans them all
         questions = ", ".join(dict.fromkeys(f"'{m.question}'" for m in missing))
