@@ -97,6 +97,7 @@ def main() -> None:
         print(f"\n== {field}: {len(texts)} texts, tokens/text mean {toks.mean():.1f} "
               f"median {np.median(toks):.0f} max {toks.max()}")
         model.encode(texts[:8], True)  # warm up
+        ref_each = None  # the first thread count's vectors, compared with the others'
         for th in args.threads:
             gomp.omp_set_num_threads(th)
             res = {}
