@@ -20,6 +20,7 @@ class FakeProject:
         self.codes: dict[str, dict[str, Any]] = {}
         self.history: list[dict[str, Any]] = []
         self.retrained = 0
+        self.held: dict[str, str] = {}  # answer key -> the coder it was given to
         self.coded = True  # False: a question the machine has not coded yet (no scores)
 
     def parse_key(self, key: str) -> tuple[str, str, str, str]:
@@ -41,7 +42,7 @@ class FakeProject:
     def waves(self) -> pd.DataFrame:
         return pd.DataFrame([{"survey": self.survey, "wave": "2025", "respondents": len(self.texts)}])
 
-    def answer(self, key: str) -> dict[str, Any]:
+    def answer(self, key: str, *, coder: str | None = None) -> dict[str, Any]:
         self.parse_key(key)
         text = self.texts[key]
         rid = key.split(":")[3]
@@ -58,8 +59,11 @@ class FakeProject:
                     coder: str | None = None, skip: tuple[str, ...] = ()) -> dict[str, Any] | None:
         if question != self.question or survey not in (None, self.survey):
             raise InputError(f"no open question '{question}' in the project")
+        held = {k for k, who in self.held.items() if who != coder}  # as Project: on another coder's screen
         for key in self.texts:
-            if key not in self.codes and key not in skip:
+            if key not in self.codes and key not in skip and key not in held:
+                if coder is not None:
+                    self.held[key] = coder
                 out = self.answer(key)
                 del out["human"], out["coder"]
                 return out

@@ -476,7 +476,7 @@ class Project:
         """
         import time
 
-        from .queue import check_coder, others_last, queue_order, split_key, thresholds_of
+        from .queue import check_coder, queue_order, split_key, thresholds_of
 
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, None)
@@ -491,32 +491,38 @@ class Project:
             keys = queue_order(states, codes, thresholds, order, held)
             if not keys:
                 return None
-            scope, now = (str(self.path.resolve()), survey, question), time.monotonic()
             name = check_coder(coder) if coder is not None else None
-            keys = others_last(keys, _LEASES.others(scope, name, now))
-            wave, rid = keys[0]
-            if name is not None:
-                _LEASES.take(scope, (wave, rid), name, now)
+            wave, rid = _LEASES.claim(self._scope(survey, question), keys, name, time.monotonic())
             out = self._answer(store, book, survey, wave, question, rid)
         out["remaining"] = len(keys)
         out["audit"] = order == "audit"
         return out
 
-    def answer(self, key: str) -> dict[str, Any]:
+    def answer(self, key: str, *, coder: str | None = None) -> dict[str, Any]:
         """Any answer of the project by its key (coded or not), as the coding queue shows it:
         key, survey, question, respondent_id, wave, text, municipality, province, suggestions (see
         ``next_answer``), human (its current human themes, main first: ``["overig"]`` for no
         theme, ``["non_answer"]``; None without a human code), coder (of the latest human code),
-        audit (that code was given in the audit sample)."""
+        audit (that code was given in the audit sample). ``coder``: who opens it; it is then
+        theirs for 10 minutes, as an answer ``next_answer`` gives them."""
+        import time
+
         from .errors import InputError
-        from .queue import split_key
+        from .queue import check_coder, split_key
 
         survey, wave, question, rid = split_key(key)
         with self.store() as store:
             if store.open_answer(survey, wave, question, rid) is None:
                 raise InputError(f"no answer '{key}' in the project")
             _, book = self._codebook(store, question, survey, None)
-            return self._answer(store, book, survey, wave, question, rid)
+            out = self._answer(store, book, survey, wave, question, rid)
+        if coder is not None:
+            _LEASES.take(self._scope(survey, question), (wave, rid), check_coder(coder), time.monotonic())
+        return out
+
+    def _scope(self, survey: str, question: str) -> tuple[str, str, str]:
+        """Where an answer lease applies: this project's question (one process may open several)."""
+        return str(self.path.resolve()), survey, question
 
     def _answer(self, store: Store, book: Codebook, survey: str, wave: str, question: str, rid: str
                 ) -> dict[str, Any]:
@@ -548,6 +554,8 @@ class Project:
         theme not in the codebook, an empty coder. Returns key, themes (as stored: ``["overig"]``
         when none), coder, source ("human").
         """
+        import time
+
         from .codebook import NON_ANSWER, OVERIG
         from .errors import InputError
         from .queue import check_coder, check_themes, human_rows, split_key
@@ -564,7 +572,9 @@ class Project:
                                    & (current["applies"] == 1)).any())
             rows = human_rows(survey, wave, question, rid, chosen, book, had_non_answer)
             store.add_codes(rows, source="human", coder=name, audit=audit)
-        _LEASES.release((str(self.path.resolve()), survey, question), (wave, rid))
+        # Still theirs for a while, not released: another coder's queue read a moment before this
+        # decision was stored must not hand the answer out again.
+        _LEASES.take(self._scope(survey, question), (wave, rid), name, time.monotonic())
         return {"key": key, "themes": chosen or [OVERIG], "coder": name, "source": "human"}
 
     def recent_codes(self, question: str, coder: str, survey: str | None = None, limit: int = 20

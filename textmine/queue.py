@@ -135,28 +135,25 @@ class Leases:
         self._lock = threading.Lock()
         self._held: dict[tuple, tuple[str, float]] = {}  # (project, survey, question, wave, rid) -> coder, until
 
-    def others(self, scope: tuple, coder: str | None, now: float) -> set[tuple[str, str]]:
-        """(wave, respondent_id) of the answers of ``scope`` (project, survey, question) held by others."""
+    def claim(self, scope: tuple, keys: list[tuple[str, str]], coder: str | None, now: float
+              ) -> tuple[str, str]:
+        """The first of ``keys`` (a non-empty queue of (wave, respondent_id)) that no other coder
+        holds, taken for ``coder`` (None: taken by nobody). Answers others hold come last, still
+        offered: when nothing else is left, a second opinion beats an empty queue. Choosing and
+        taking happen under one lock, so two coders asking at the same moment get different answers."""
         with self._lock:
             for k in [k for k, (_, until) in self._held.items() if until <= now]:
                 del self._held[k]
-            return {k[-2:] for k, (who, _) in self._held.items() if k[:-2] == scope and who != coder}
+            others = {k[-2:] for k, (who, _) in self._held.items() if k[:-2] == scope and who != coder}
+            chosen = next((k for k in keys if k not in others), keys[0])
+            if coder is not None:
+                self._held[(*scope, *chosen)] = (coder, now + self.seconds)
+            return chosen
 
     def take(self, scope: tuple, answer: tuple[str, str], coder: str, now: float) -> None:
+        """Hold ``answer`` for ``coder`` (one they opened or just decided)."""
         with self._lock:
             self._held[(*scope, *answer)] = (coder, now + self.seconds)
-
-    def release(self, scope: tuple, answer: tuple[str, str]) -> None:
-        with self._lock:
-            self._held.pop((*scope, *answer), None)
-
-
-def others_last(keys: list[tuple[str, str]], held: set[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The queue with the answers other coders hold moved to its end (still there: when nothing else
-    is left, a second opinion beats an empty queue)."""
-    if not held:
-        return keys
-    return [k for k in keys if k not in held] + [k for k in keys if k in held]
 
 
 # --- progress --------------------------------------------------------------------------------------

@@ -36,7 +36,6 @@ log = logging.getLogger("textmine.serve")
 HERE = Path(__file__).parent
 CODER_COOKIE = "textmine_coder"
 ORDERS = ("uncertain", "audit")
-HOLD_SECONDS = 300  # an answer on a coder's screen is not handed to another coder for this long
 ORDER_LABELS = {"uncertain": "minst zeker eerst", "audit": "steekproef (audit)"}
 
 
@@ -75,13 +74,12 @@ def allowed_hosts(host: str, port: int) -> set[str] | None:
 
 
 class Workbench:
-    """State the app keeps between requests: the project, held answers, background retraining."""
+    """State the app keeps between requests: the project and its background retraining."""
 
     def __init__(self, project: Any, retrain_every: int, project_dir: Path | None = None) -> None:
         self.project = project
         self.retrain_every = max(1, retrain_every)
         self.lock = threading.Lock()
-        self.held: dict[str, tuple[str, float]] = {}  # key -> (coder, until)
         self.decisions: dict[tuple[str, str], int] = {}
         self.retraining: set[tuple[str, str]] = set()
         self.retrains: list[dict[str, Any]] = []  # finished retrains (duration, result) for the bench
@@ -91,37 +89,12 @@ class Workbench:
         self.project_dir = project_dir
         self.processes: ProcessPoolExecutor | None = None
 
-    def skip_for(self, coder: str | None) -> tuple[str, ...]:
-        now = time.monotonic()
-        with self.lock:
-            for key in [k for k, (_c, until) in self.held.items() if until < now]:
-                del self.held[key]
-            return tuple(k for k, (c, _u) in self.held.items() if c != (coder or ""))
-
-    def hold(self, key: str, coder: str | None) -> None:
-        with self.lock:
-            self.held[key] = (coder or "", time.monotonic() + HOLD_SECONDS)
-
-    def release(self, key: str) -> None:
-        with self.lock:
-            self.held.pop(key, None)
-
     def next_answer(self, survey: str, question: str, order: str, coder: str | None) -> dict | None:
-        """The next answer for this coder, held for them; two coders asking at the same moment
-        may both be offered one answer: the second to claim it asks again without it."""
-        answer = None
-        for _attempt in range(5):
-            answer = self.project.next_answer(question, survey, order=order, coder=coder,
-                                              skip=self.skip_for(coder))
-            if answer is None:
-                return None
-            if all(s.get("score") is None for s in answer.get("suggestions") or []):
-                self.start_retrain(survey, question)  # not machine-coded yet: suggestions on their way
-            with self.lock:
-                holder = self.held.get(answer["key"])
-                if holder is None or holder[0] == (coder or "") or holder[1] < time.monotonic():
-                    self.held[answer["key"]] = (coder or "", time.monotonic() + HOLD_SECONDS)
-                    return answer
+        """The next answer for this coder (``Project.next_answer`` holds it for them); a question
+        the machine has not coded yet is coded in the background so suggestions follow."""
+        answer = self.project.next_answer(question, survey, order=order, coder=coder)
+        if answer is not None and all(s.get("score") is None for s in answer.get("suggestions") or []):
+            self.start_retrain(survey, question)
         return answer
 
     def _run_retrain(self, survey: str, question: str) -> dict[str, Any]:
@@ -241,8 +214,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
             return page(request, "coder.html", back=here)
         key = request.query_params.get("key")
         if key:
-            answer = bench.project.answer(key)
-            bench.hold(key, coder)
+            answer = bench.project.answer(key, coder=coder)
         else:
             answer = bench.next_answer(survey, question, order, coder)
         recent = bench.project.recent_codes(question, coder, survey)
@@ -383,7 +355,6 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
             raise InputError("'coder' is missing: the name of the person who decided")
         survey, _wave, question, _rid = bench.project.parse_key(key)
         saved = bench.project.save_answer_codes(key, themes, coder.strip(), audit=bool(body.get("audit")))
-        bench.release(key)
         bench.decided(survey, question)
         return JSONResponse(saved)
 
