@@ -687,7 +687,9 @@ class Project:
         new machine codes for all answers; human codes win; audit codes never train the coder.
         Safe while coders save (the store's write-ahead log; each write waits its turn); one retrain
         of a question at a time in this process (a second waits for the first).
-        Returns survey, question, run_id, human_coded (answers that trained it), answers, seconds."""
+        Returns survey, question, run_id, human_coded (answers that trained it), answers, auto (answers
+        auto-coded by the new run's gate: they leave the queue), auto_needed (human codes still needed
+        before anything can be auto), seconds."""
         import time
 
         started = time.perf_counter()
@@ -696,6 +698,7 @@ class Project:
             result = self.coding(question, survey)
         return {"survey": result.survey, "question": result.question, "run_id": result.run_id,
                 "human_coded": result.human_coded, "answers": len(result.answers),
+                "auto": sum(a["status"] == "auto" for a in result.answers), "auto_needed": result.auto_needed,
                 "seconds": round(time.perf_counter() - started, 3)}
 
     def auto_coding(self, question: str, survey: str | None = None) -> pd.DataFrame:
