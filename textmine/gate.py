@@ -86,13 +86,15 @@ class AutoGate(BaseEstimator):
     ``needed_`` (int), ``theme_ids_``."""
 
     def __init__(self, target_precision: float = 0.9, confidence: float = 0.8, min_human: int = 30,
-                 theme_ids: Sequence[str] | None = None, pool: bool = False, min_pool_pos: int = 5) -> None:
+                 theme_ids: Sequence[str] | None = None, pool: bool = False, min_pool_pos: int = 5,
+                 margin: int = 0) -> None:
         self.target_precision = target_precision
         self.confidence = confidence
         self.min_human = min_human
         self.theme_ids = theme_ids
         self.pool = pool
         self.min_pool_pos = min_pool_pos
+        self.margin = margin
 
     def fit(self, Y: Any, S: Any) -> AutoGate:
         """Learn the auto thresholds from human codes ``Y`` (n x k, 0/1) and honest scores ``S``."""
@@ -156,7 +158,9 @@ class AutoGate(BaseEstimator):
         tp = np.cumsum(y)
         cnt = np.arange(1, len(s) + 1)
         last_of_run = np.r_[s[1:] != s[:-1], True]  # a cut cannot split equal scores
-        lower = precision_lower_bound(tp, cnt, self.confidence)
+        # ``margin`` wrong answers more than seen: a cut chosen at the end of a lucky run of right
+        # answers overstates the precision of the answers just above it
+        lower = precision_lower_bound(tp, cnt + self.margin, self.confidence)
         ok_cut = last_of_run & (lower >= self.target_precision) & (s > 0)
         if not ok_cut.any():
             return None
@@ -201,7 +205,8 @@ class AutoGate(BaseEstimator):
     def to_dict(self) -> dict[str, Any]:
         """Parameters and fitted state as plain JSON-able values (see ``from_dict``)."""
         return {"params": {"target_precision": self.target_precision, "confidence": self.confidence,
-                           "min_human": self.min_human, "pool": self.pool, "min_pool_pos": self.min_pool_pos},
+                           "min_human": self.min_human, "pool": self.pool, "min_pool_pos": self.min_pool_pos,
+                           "margin": self.margin},
                 "n_labelled": self.n_labelled_, "needed": self.needed_, "themes": self.summary()}
 
     @classmethod
