@@ -78,12 +78,16 @@ class AutoGate(BaseEstimator):
 
     Parameters: ``target_precision`` (0.9); ``confidence`` of the lower bound (0.8);
     ``min_human``: labelled answers needed before anything can be auto (30);
-    ``theme_ids``: names of the columns (optional; needed when ``status`` gets lists of ids).
+    ``theme_ids``: names of the columns (optional; needed when ``status`` gets lists of ids);
+    ``pool`` (off): themes without a cut of their own (and at least ``min_pool_pos`` positives)
+    share one cut, estimated on their answers together; ``margin`` (0): wrong answers added to
+    every cut's count, a stricter bound. Neither raised the real precision on the measured data
+    (README, "Auto-coding"), so both stay off.
 
     Fitted: ``thresholds_`` (inf where unreachable), ``precision_`` (observed precision above
     the cut, NaN where unreachable), ``precision_lower_``, ``support_`` (labelled answers at or
     above the cut), ``positives_`` (labelled answers with the theme), ``n_labelled_``,
-    ``needed_`` (int), ``theme_ids_``."""
+    ``needed_`` (int), ``theme_ids_``, ``pooled_`` (per theme: its cut is the pooled one)."""
 
     def __init__(self, target_precision: float = 0.9, confidence: float = 0.8, min_human: int = 30,
                  theme_ids: Sequence[str] | None = None, pool: bool = False, min_pool_pos: int = 5,
