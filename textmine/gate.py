@@ -267,10 +267,13 @@ def machine_status(codes: Any, gates: Mapping[int, AutoGate | dict[str, Any]]) -
     if machine.empty:
         return {}
     cuts: dict[tuple[int, str], float] = {}
+    runs = machine["run_id"].fillna(-1).astype(int).tolist()
+    present = set(runs)
     for run, g in gates.items():
+        if int(run) not in present:
+            continue  # a run whose codes were all replaced since
         g = g if isinstance(g, AutoGate) else AutoGate.from_dict(g)
         cuts.update({(int(run), t): float(c) for t, c in zip(g.theme_ids_, g.thresholds_)})
-    runs = machine["run_id"].fillna(-1).astype(int).tolist()
     thr = np.array([cuts.get((r, t), np.inf) for r, t in zip(runs, machine["theme"].tolist())], dtype=float)
     applies = machine["applies"].astype(bool).to_numpy()
     score = machine["score"].astype(float).fillna(-np.inf).to_numpy()
