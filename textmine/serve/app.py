@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import InputError
+from .publish import publish_routes
 from .security import AUTH_COOKIE, Guard, auth_cookie_value
 
 log = logging.getLogger("textmine.serve")
@@ -381,6 +382,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         Route("/api/status", api_status),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    routes[-1:-1] = publish_routes(bench, page, coder_of)  # curate and publish (textmine/serve/publish.py)
 
     def input_error(request: Request, exc: Exception) -> Response:
         status = 400
