@@ -58,12 +58,12 @@ class Jobs:
         self.lock = threading.Lock()
         self.state: dict[str, dict[str, Any]] = {}
 
-    def start(self, kind: str, describe: str, work: Callable[[Callable[..., None]], Path]) -> dict[str, Any]:
-        """Run ``work(progress)`` in a thread; InputError when a job of this kind is still running."""
+    def start(self, kind: str, describe: str, work: Callable[[Callable[..., None]], Path]) -> dict[str, Any] | None:
+        """Run ``work(progress)`` in a thread and return the job; None when a job of this kind is still running."""
         with self.lock:
             now = self.state.get(kind)
             if now is not None and now["state"] == "running":
-                raise InputError(f"{KINDS[kind]} wordt al gemaakt ({now['what']}): wacht tot die klaar is")
+                return None
             job = {"kind": kind, "label": KINDS[kind], "what": describe, "state": "running", "step": "",
                    "done": 0, "total": 0, "started": time.time(), "seconds": None, "file": None, "error": None}
             self.state[kind] = job
@@ -257,7 +257,12 @@ def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
             def work(progress: Callable[..., None]) -> Path:
                 return project.export_qdpx(target, survey=survey, redacted=redacted, prepare=prepare)
             what = f"REFI-QDA {survey}{' (geanonimiseerd)' if redacted else ' (met persoonsgegevens)'}"
-        return JSONResponse(jobs.start(kind, what, work), status_code=202)
+        job = jobs.start(kind, what, work)
+        if job is None:
+            running = jobs.snapshot()[kind]
+            return JSONResponse({"error": f"{KINDS[kind]} wordt al gemaakt ({running['what']}): wacht tot die "
+                                          "klaar is"}, status_code=409)
+        return JSONResponse(job, status_code=202)
 
     def api_status(request: Request) -> Response:
         return JSONResponse({"jobs": jobs.snapshot(), "files": output_files()})
