@@ -19,11 +19,12 @@
     }, function () { return { ok: false, status: 0, data: { error: "de workbench is niet bereikbaar" } }; });
   }
 
-  function say(el, text, bad) {
+  // how: "bad" (an error), "ok" (done), nothing (busy or cleared)
+  function say(el, text, how) {
     if (!el) { return; }
     el.textContent = text;
-    el.classList.toggle("bad", !!bad);
-    el.classList.toggle("ok", !bad && !!text);
+    el.classList.toggle("bad", how === "bad");
+    el.classList.toggle("ok", how === "ok");
   }
 
   // --- preview ---------------------------------------------------------------------------
@@ -161,22 +162,22 @@
     upload.addEventListener("submit", function (e) {
       e.preventDefault();
       var f = upload.elements, file = f.file.files[0], status = document.getElementById("upload-status");
-      if (!file) { say(status, "kies eerst een bestand", true); return; }
+      if (!file) { say(status, "kies eerst een bestand", "bad"); return; }
       var q = new URLSearchParams({ survey: f.survey.value, wave: f.wave.value.trim(), name: file.name,
                                     population: f.population.value.trim(), replace: f.replace.checked ? "1" : "0" });
       say(status, "bezig met inlezen van " + file.name + "…");
       document.getElementById("upload-button").disabled = true;
       call("POST", "/api/waves?" + q.toString(), file, "application/octet-stream").then(function (res) {
         document.getElementById("upload-button").disabled = false;
-        if (!res.ok) { say(status, res.data.error, true); return; }
+        if (!res.ok) { say(status, res.data.error, "bad"); return; }
         var d = res.data, extra = [];
         if (d.excluded) { extra.push(d.excluded + " van " + d.responses + " antwoorden weggelaten door de schemaregels"); }
         var units = Object.keys(d.unmatched_units || {}).length;
-        if (units) { extra.push(units + " eenheden niet in de gemeentelijst"); }
+        if (units) { extra.push(units + (units === 1 ? " eenheid" : " eenheden") + " niet in de gemeentelijst"); }
         if ((d.warnings || []).length) { extra.push(d.warnings.length + " waarschuwing(en): " + d.warnings.join("; ")); }
         say(status, (d.replaced ? "Vervangen" : "Ingelezen") + ": " + d.survey + " ronde " + d.wave + ", " +
             d.respondents + " respondenten, " + d.open_answers + " open antwoorden" +
-            (extra.length ? " — " + extra.join(" · ") : "") + ". Vernieuw de pagina om de ronde te zien.");
+            (extra.length ? " — " + extra.join(" · ") : "") + ". Vernieuw de pagina om de ronde te zien.", "ok");
       });
     });
   }
@@ -205,8 +206,8 @@
       counts();
       say(saved, "opslaan…");
       call("POST", url, { choices: [choice] }).then(function (res) {
-        if (!res.ok) { say(saved, "niet opgeslagen", true); say(status, res.data.error, true); return; }
-        say(saved, "opgeslagen");
+        if (!res.ok) { say(saved, "niet opgeslagen", "bad"); say(status, res.data.error, "bad"); return; }
+        say(saved, "opgeslagen", "ok");
         say(status, "");
       });
     };
