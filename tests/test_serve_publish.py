@@ -333,3 +333,27 @@ def test_good_upload_adds_a_wave_then_compare(client, project, tmp_path):
                                    "--format", "csv"])
     assert cli.exit_code == 0, cli.output
     assert (project / "output" / job["file"]).read_text(encoding="utf-8") == cli.stdout
+
+
+def test_jobs_in_a_worker_process(project):
+    """`textmine serve` writes in a spawned worker process: the same files, the same one-line errors,
+    progress passed back."""
+    app = create_app(project, host="127.0.0.1", port=8765, retrain_process=True)
+    assert app.state.workbench.project_dir is not None
+    with TestClient(app, base_url=BASE) as c:
+        c.get("/publish")
+        c.headers["X-CSRF-Token"] = c.cookies["csrftoken"]
+        c.post("/api/publish/qdpx", json={"survey": "lmb", "prepare": True})
+        c.post("/api/publish/report", json={"survey": "lmb"})
+        qdpx, report = wait(c, "qdpx"), wait(c, "report")
+        c.post("/api/publish/catalogue", json={"survey": "lmb", "question": "trots"})
+        catalogue = wait(c, "catalogue")
+    assert qdpx["state"] == "done" and qdpx["total"] > 0 and qdpx["done"] == qdpx["total"], qdpx
+    with pytest.raises(InputError) as direct:
+        Project(project, create=False).report(project.parent / "r.html", survey="lmb")
+    assert report["state"] == "failed" and report["error"] == str(direct.value)
+    assert catalogue["state"] == "done", catalogue
+    here = project.parent / "here.html"
+    Project(project, create=False).catalogue("trots", here, "lmb")
+    assert (project / "output" / "catalogus_lmb_trots.html").read_text(encoding="utf-8") == \
+        here.read_text(encoding="utf-8")

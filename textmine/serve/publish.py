@@ -131,6 +131,111 @@ def records(frame: Any) -> list[dict[str, Any]]:
     return json.loads(frame.to_json(orient="records", force_ascii=False))
 
 
+def plan_job(kind: str, body: dict[str, Any], out: Path) -> tuple[dict[str, Any], str]:
+    """A job's parameters (with the file it writes, ``target``) and its description, checked
+    before it starts: a bad request is an InputError at once, not a failed job."""
+    if kind not in KINDS:
+        raise InputError(f"kind must be one of {', '.join(KINDS)}, not '{kind}'")
+    survey = _text(body, "survey")
+    params: dict[str, Any] = {"survey": survey, "prepare": bool(body.get("prepare"))}
+    if kind == "report":
+        params["target"] = out / f"rapport_{safe_part(survey)}.html"
+        return params, f"rapport {survey}"
+    if kind == "catalogue":
+        question = _text(body, "question")
+        fmt = _text(body, "format", required=False) or "html"
+        if fmt not in CATALOGUE_FORMATS:
+            raise InputError(f"format must be one of {', '.join(CATALOGUE_FORMATS)}, not '{fmt}'")
+        params.update(question=question, target=out / f"catalogus_{safe_part(survey)}_{safe_part(question)}.{fmt}")
+        return params, f"catalogus {survey} {question} ({fmt})"
+    if kind == "compare":
+        waves = body.get("waves")
+        if not isinstance(waves, list) or len(waves) != 2 or not all(isinstance(w, str) and w for w in waves):
+            raise InputError("'waves' must be two wave labels [A, B] (difference = B - A)")
+        if waves[0] == waves[1]:
+            raise InputError("choose two different waves to compare")
+        params.update(waves=list(waves),
+                      target=out / f"vergelijking_{safe_part(survey)}_{safe_part(waves[0])}_{safe_part(waves[1])}.csv")
+        return params, f"vergelijking {survey} {waves[0]}-{waves[1]}"
+    redacted = body.get("redacted", True) is not False
+    params.update(redacted=redacted, target=out / f"{safe_part(survey)}{'_geanonimiseerd' if redacted else ''}.qdpx")
+    return params, f"REFI-QDA {survey}{' (geanonimiseerd)' if redacted else ' (met persoonsgegevens)'}"
+
+
+def run_job(project: Any, kind: str, params: dict[str, Any], progress: Callable[..., None]) -> Path:
+    """Write one published file through the Project facade; returns its path."""
+    survey, prepare, target = params["survey"], params["prepare"], Path(params["target"])
+    if kind == "report":
+        return project.report(target, survey=survey, prepare=prepare, progress=progress)
+    if kind == "catalogue":
+        return project.catalogue(params["question"], target, survey, prepare=prepare, progress=progress)
+    if kind == "compare":
+        return project.write_comparison(survey, params["waves"], target)
+    report = project.export_qdpx_report(target, survey=survey, redacted=params["redacted"], prepare=prepare,
+                                        progress=progress)
+    return Path(report.path)
+
+
+def job_in_process(project_dir: str, kind: str, params: dict[str, Any], queue: Any) -> None:
+    """``run_job`` in a worker process (its own Project and models); progress and the outcome
+    go back through ``queue`` (progress at most every 0.2 s: a step can report per answer)."""
+    logging.getLogger("textmine").setLevel(logging.ERROR)
+    from ..project import Project
+
+    last = [0.0, None]
+
+    def progress(*args: Any) -> None:
+        now = time.monotonic()
+        step = args[0] if len(args) == 3 else None
+        if now - last[0] >= 0.2 or step != last[1] or args[-2] == args[-1]:
+            last[:] = [now, step]
+            queue.put(("progress", *args))
+
+    try:
+        path = run_job(Project(project_dir, create=False), kind, params, progress)
+        queue.put(("done", str(path)))
+    except InputError as exc:
+        queue.put(("input_error", str(exc)))
+    except Exception as exc:  # one line for the page; the worker's stderr has the rest
+        log.exception("writing the %s failed", kind)
+        queue.put(("error", " ".join(f"{type(exc).__name__}: {exc}".split())))
+
+
+def run_in_process(project_dir: Path, kind: str, params: dict[str, Any], progress: Callable[..., None]) -> Path:
+    """``run_job`` in a fresh worker process (spawned: no state shared with the server), its
+    progress passed on; a worker that dies without a word is an error naming its exit code."""
+    import multiprocessing
+    import queue as queues
+
+    ctx = multiprocessing.get_context("spawn")
+    messages = ctx.Queue()
+    # not a daemon: cleaning may start processes of its own (spaCy's n_process)
+    proc = ctx.Process(target=job_in_process, args=(str(project_dir), kind, params, messages),
+                       name=f"textmine-publish-{kind}")
+    proc.start()
+    try:
+        while True:
+            try:
+                message = messages.get(timeout=0.5)
+            except queues.Empty:
+                if proc.is_alive():
+                    continue
+                try:  # it may have said its last word just before it ended
+                    message = messages.get(timeout=0.5)
+                except queues.Empty:
+                    raise RuntimeError(f"the worker process stopped (exit code {proc.exitcode})") from None
+            if message[0] == "progress":
+                progress(*message[1:])
+            elif message[0] == "done":
+                return Path(message[1])
+            elif message[0] == "input_error":
+                raise InputError(message[1])
+            else:
+                raise RuntimeError(message[1])
+    finally:
+        proc.join(10)
+
+
 def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
                    coder_of: Callable[[Request], str | None]) -> list[Route]:
     """The publishing pages and their JSON API, on the workbench's project (``bench.project``);
@@ -217,46 +322,13 @@ def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
 
     def start_job(request: Request, raw: bytes) -> Response:
         kind = request.path_params["kind"]
-        if kind not in KINDS:
-            raise InputError(f"kind must be one of {', '.join(KINDS)}, not '{kind}'")
-        body = _body(raw)
-        survey = _text(body, "survey")
-        prepare = bool(body.get("prepare"))
-        out = project.output_dir()
-        if kind == "report":
-            target = out / f"rapport_{safe_part(survey)}.html"
-
+        params, what = plan_job(kind, _body(raw), project.output_dir())
+        if bench.project_dir is not None:  # `textmine serve`: in a worker process, the pages stay fast
             def work(progress: Callable[..., None]) -> Path:
-                return project.report(target, survey=survey, prepare=prepare, progress=progress)
-            what = f"rapport {survey}"
-        elif kind == "catalogue":
-            question = _text(body, "question")
-            fmt = _text(body, "format", required=False) or "html"
-            if fmt not in CATALOGUE_FORMATS:
-                raise InputError(f"format must be one of {', '.join(CATALOGUE_FORMATS)}, not '{fmt}'")
-            target = out / f"catalogus_{safe_part(survey)}_{safe_part(question)}.{fmt}"
-
-            def work(progress: Callable[..., None]) -> Path:
-                return project.catalogue(question, target, survey, prepare=prepare, progress=progress)
-            what = f"catalogus {survey} {question} ({fmt})"
-        elif kind == "compare":
-            waves = body.get("waves")
-            if not isinstance(waves, list) or len(waves) != 2 or not all(isinstance(w, str) and w for w in waves):
-                raise InputError("'waves' must be two wave labels [A, B] (difference = B - A)")
-            if waves[0] == waves[1]:
-                raise InputError("choose two different waves to compare")
-            target = out / f"vergelijking_{safe_part(survey)}_{safe_part(waves[0])}_{safe_part(waves[1])}.csv"
-
-            def work(progress: Callable[..., None]) -> Path:
-                return project.write_comparison(survey, waves, target)
-            what = f"vergelijking {survey} {waves[0]}-{waves[1]}"
+                return run_in_process(bench.project_dir, kind, params, progress)
         else:
-            redacted = body.get("redacted", True) is not False
-            target = out / f"{safe_part(survey)}{'_geanonimiseerd' if redacted else ''}.qdpx"
-
             def work(progress: Callable[..., None]) -> Path:
-                return project.export_qdpx(target, survey=survey, redacted=redacted, prepare=prepare)
-            what = f"REFI-QDA {survey}{' (geanonimiseerd)' if redacted else ' (met persoonsgegevens)'}"
+                return run_job(project, kind, params, progress)
         job = jobs.start(kind, what, work)
         if job is None:
             running = jobs.snapshot()[kind]
