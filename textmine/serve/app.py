@@ -111,6 +111,8 @@ class Workbench:
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if getattr(self, "publish_worker", None) is not None:  # textmine/serve/publish.py
+            self.publish_worker.close()
         if self.processes is not None:
             # wait=True: a running retrain ends first (CPython 3.11's exit hook breaks on a pool
             # shut down without waiting)

@@ -176,13 +176,26 @@ def run_job(project: Any, kind: str, params: dict[str, Any], progress: Callable[
     return Path(report.path)
 
 
-def job_in_process(project_dir: str, kind: str, params: dict[str, Any], queue: Any) -> None:
-    """``run_job`` in a worker process (its own Project and models); progress and the outcome
-    go back through ``queue`` (progress at most every 0.2 s: a step can report per answer)."""
+_QUEUE: list[Any] = []  # in the worker process: where progress and outcomes go
+
+
+def _worker_init(queue: Any) -> None:
     logging.getLogger("textmine").setLevel(logging.ERROR)
+    _QUEUE[:] = [queue]
+
+
+def _warm_worker() -> None:
+    from ..project import Project  # noqa: F401  (what every job needs, loaded before the first)
+    from ..report import write_report  # noqa: F401
+
+
+def job_in_worker(project_dir: str, kind: str, params: dict[str, Any]) -> None:
+    """``run_job`` in the worker process; progress and the outcome go back through its queue
+    (progress at most every 0.2 s: a step can report per answer)."""
     from ..project import Project
 
-    last = [0.0, None]
+    queue = _QUEUE[0]
+    last: list[Any] = [0.0, None]
 
     def progress(*args: Any) -> None:
         now = time.monotonic()
@@ -201,39 +214,70 @@ def job_in_process(project_dir: str, kind: str, params: dict[str, Any], queue: A
         queue.put(("error", " ".join(f"{type(exc).__name__}: {exc}".split())))
 
 
-def run_in_process(project_dir: Path, kind: str, params: dict[str, Any], progress: Callable[..., None]) -> Path:
-    """``run_job`` in a fresh worker process (spawned: no state shared with the server), its
-    progress passed on; a worker that dies without a word is an error naming its exit code."""
-    import multiprocessing
-    import queue as queues
+class Worker:
+    """One spawned worker process for the publishing jobs (``textmine serve``), kept between
+    jobs so imports and models load once; the pages stay fast while it works. Jobs of different
+    kinds take turns in it (a job waiting for its turn says so)."""
 
-    ctx = multiprocessing.get_context("spawn")
-    messages = ctx.Queue()
-    # not a daemon: cleaning may start processes of its own (spaCy's n_process)
-    proc = ctx.Process(target=job_in_process, args=(str(project_dir), kind, params, messages),
-                       name=f"textmine-publish-{kind}")
-    proc.start()
-    try:
-        while True:
+    def __init__(self, project_dir: Path) -> None:
+        self.project_dir = project_dir
+        self.lock = threading.Lock()
+        self.pool: Any = None
+        self.queue: Any = None
+
+    def _start(self) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        if self.pool is None:
+            ctx = multiprocessing.get_context("spawn")
+            self.queue = ctx.Queue()
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_worker_init,
+                                            initargs=(self.queue,))
+
+    def warm(self) -> None:
+        """Start the worker and its imports now (a publishing page was opened): the first
+        job then does not wait for them."""
+        if self.pool is None and self.lock.acquire(blocking=False):
             try:
-                message = messages.get(timeout=0.5)
-            except queues.Empty:
-                if proc.is_alive():
-                    continue
-                try:  # it may have said its last word just before it ended
-                    message = messages.get(timeout=0.5)
+                self._start()
+                self.pool.submit(_warm_worker)
+            finally:
+                self.lock.release()
+
+    def run(self, kind: str, params: dict[str, Any], progress: Callable[..., None]) -> Path:
+        """Run the job in the worker, passing its progress on; returns the written path."""
+        import queue as queues
+
+        if self.lock.locked():
+            progress("wacht tot een andere taak klaar is", 0, 0)
+        with self.lock:
+            self._start()
+            future = self.pool.submit(job_in_worker, str(self.project_dir), kind, params)
+            while True:
+                try:
+                    message = self.queue.get(timeout=0.5)
                 except queues.Empty:
-                    raise RuntimeError(f"the worker process stopped (exit code {proc.exitcode})") from None
-            if message[0] == "progress":
-                progress(*message[1:])
-            elif message[0] == "done":
-                return Path(message[1])
-            elif message[0] == "input_error":
-                raise InputError(message[1])
-            else:
-                raise RuntimeError(message[1])
-    finally:
-        proc.join(10)
+                    if not future.done():
+                        continue
+                    try:  # it may have said its last word just before it ended
+                        message = self.queue.get(timeout=0.5)
+                    except queues.Empty:
+                        self.pool = None  # died (killed, out of memory): a fresh one next time
+                        raise RuntimeError(f"the worker process stopped ({future.exception()!r})") from None
+                if message[0] == "progress":
+                    progress(*message[1:])
+                elif message[0] == "done":
+                    return Path(message[1])
+                elif message[0] == "input_error":
+                    raise InputError(message[1])
+                else:
+                    raise RuntimeError(message[1])
+
+    def close(self) -> None:
+        """End the worker (a running job ends first)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
@@ -243,6 +287,7 @@ def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
     project = bench.project
     jobs = Jobs()
     bench.publish_jobs = jobs  # the tests and a closing app can see them
+    worker = bench.publish_worker = Worker(bench.project_dir) if bench.project_dir is not None else None
 
     def output_files() -> list[dict[str, Any]]:
         out = project.output_dir()
@@ -267,11 +312,15 @@ def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
     # --- pages ------------------------------------------------------------------------
 
     def publish_page(request: Request) -> Response:
+        if worker is not None:
+            worker.warm()
         return page(request, "publish.html", surveys=surveys(), files=output_files(), kinds=KINDS,
                     formats=CATALOGUE_FORMATS, max_upload_mb=MAX_UPLOAD // (1024 * 1024),
                     output=str(project.output_dir()))
 
     def catalogue_page(request: Request) -> Response:
+        if worker is not None:
+            worker.warm()
         survey, question = request.path_params["survey"], request.path_params["question"]
         practices = [practice_view(p) for p in project.catalogue_practices(question, survey)]
         label = next((q["label"] for q in open_questions() if (q["survey"], q["question"]) == (survey, question)),
@@ -323,9 +372,9 @@ def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
     def start_job(request: Request, raw: bytes) -> Response:
         kind = request.path_params["kind"]
         params, what = plan_job(kind, _body(raw), project.output_dir())
-        if bench.project_dir is not None:  # `textmine serve`: in a worker process, the pages stay fast
+        if worker is not None:  # `textmine serve`: in the worker process, the pages stay fast
             def work(progress: Callable[..., None]) -> Path:
-                return run_in_process(bench.project_dir, kind, params, progress)
+                return worker.run(kind, params, progress)
         else:
             def work(progress: Callable[..., None]) -> Path:
                 return run_job(project, kind, params, progress)
