@@ -5,6 +5,7 @@ Screenshots at 1366x768 in the test's tmp dir."""
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 import time
@@ -69,6 +70,12 @@ def shown_row(page, pid: str) -> dict:
             "highlight": row.locator(".highlight").is_checked()}
 
 
+def painted(frame) -> None:
+    """Wait until the preview frame has painted (it renders in its own process: a screenshot
+    taken at once can show it blank)."""
+    frame.locator("body").evaluate("b => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def saved(page, pid: str, n: int) -> None:
     page.locator(f"tr#{pid} .saved.ok").wait_for()
     page.wait_for_function("n => document.querySelectorAll('#practices .saved.ok').length >= n", arg=n)
@@ -114,6 +121,7 @@ def test_curate_three_and_build_the_catalogue(server, browser, tmp_path):
     frame.locator("article").first.wait_for()
     frame.locator("h1").wait_for()
     page.locator("#preview").scroll_into_view_if_needed()
+    painted(frame)
     page.screenshot(path=str(tmp_path / "catalogue_preview.png"))
     # the preview, as the browser renders it
     ids = frame.locator("article").evaluate_all("els => els.map(e => e.id)")
@@ -149,6 +157,21 @@ def test_publish_page_jobs_and_upload(server, browser, tmp_path):
     page.locator('#jobs tr[data-kind="report"] .state.failed').wait_for(timeout=120000)
     error = page.locator('#jobs tr[data-kind="report"] .result').inner_text()
     assert "answers not cleaned and coded yet" in error and "\n" not in error
+    assert not (path / "output" / "rapport_lmb.html").exists()
+    # with "eerst opschonen en coderen": written, and previewed on the page as written
+    page.check('form[data-kind="report"] input[name=prepare]')
+    page.click("#make-report-lmb")
+    page.locator('#jobs tr[data-kind="report"] .state.done').wait_for(timeout=300000)
+    frame = page.frame_locator("#preview-frame")
+    frame.locator("h1").first.wait_for()
+    written = (path / "output" / "rapport_lmb.html").read_text(encoding="utf-8")
+    text = lambda h: " ".join(html.unescape(re.sub(r"<[^>]+>", "", h)).split())  # noqa: E731
+    assert frame.locator("h1").first.inner_text() == text(re.search(r"<h1[^>]*>(.*?)</h1>", written, re.S).group(1))
+    assert [" ".join(t.split()) for t in frame.locator("h2").all_inner_texts()] == \
+        [text(h) for h in re.findall(r"<h2[^>]*>(.*?)</h2>", written, re.S)]
+    page.locator("#preview").scroll_into_view_if_needed()
+    painted(frame)
+    page.screenshot(path=str(tmp_path / "report_preview.png"))
     # a bad export: the ingest's one line on the page, nothing stored
     bad = tmp_path / "lmb_2026.csv"
     raw = SAMPLE_2022.read_bytes().decode("cp1252")
