@@ -796,7 +796,8 @@ class Project:
             return build_catalogue(store, survey, question, wave, progress=progress, prepare=prepare)
 
     def catalogue(self, question: str, out: str | Path, survey: str | None = None, wave: str | None = None, *,
-                  curation: str | Path | None = None, prepare: bool = False) -> Path:
+                  curation: str | Path | None = None, prepare: bool = False,
+                  progress: Progress | None = None) -> Path:
         """Write the inspiration catalogue of an open question: practices per theme with
         municipality, province, redacted answer, partners, links. ``out``: .html (one page),
         .md, or .xlsx (the curation workbook); ``curation``: an edited catalogue workbook to
@@ -809,7 +810,7 @@ class Project:
         check_suffix(out)
         if curation:
             self.import_curation(curation, question, survey)
-        practices = self.catalogue_practices(question, survey, wave, prepare=prepare)
+        practices = self.catalogue_practices(question, survey, wave, prepare=prepare, progress=progress)
         return Path(write_catalogue(practices, out))
 
     def check_qdpx(self, out: str | Path, *, survey: str | None = None, wave: str | None = None) -> None:
@@ -839,6 +840,53 @@ class Project:
         cleaned yet are an InputError and nothing is written. The export never codes."""
         report = self.export_qdpx_report(out, redacted=redacted, survey=survey, wave=wave, prepare=prepare)
         return Path(report.path)
+
+    # --- publishing from the workbench --------------------------------------------------------
+
+    def output_dir(self) -> Path:
+        """The project's output folder (``output/`` in the project directory, made when missing):
+        where the workbench writes report, catalogue, comparison and REFI-QDA export."""
+        out = self.path / "output"
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+
+    def survey_schema(self, survey: str) -> Schema:
+        """The schema the survey's latest wave was read with (a new wave is read with it too)."""
+        from .errors import InputError
+
+        with self.store() as store:
+            waves = store.waves(survey)
+        if not waves:
+            raise InputError(f"survey '{survey}' is not in the project", file=self.path)
+        return waves[-1].schema
+
+    def curate(self, question: str, choices: Sequence[dict[str, Any]], survey: str | None = None, *,
+               source: str = "workbench") -> Any:
+        """Store catalogue curation made outside a workbook (the workbench): per answer include,
+        short title, highlight, checked as a whole (all or nothing), stored where the workbook
+        import stores it. Returns its report (rows, stored, unchanged)."""
+        from .catalogue import curate
+
+        with self.store() as store:
+            survey = self._survey_of(store, question, survey)
+            return curate(store, survey, question, list(choices), source=source)
+
+    def _survey_of(self, store: Store, question: str, survey: str | None) -> str:
+        from .questions import open_question_survey
+
+        return open_question_survey(store, question, survey)
+
+    def write_comparison(self, survey: str, waves: Sequence[str], out: str | Path,
+                         question: str | None = None) -> Path:
+        """Write the wave comparison as ``textmine compare --format csv --out`` does. Returns the path."""
+        from .atomic import write_text
+        from .export import to_csv
+        from .waves import compare_columns, compare_rows
+
+        wave_a, wave_b = _two_waves(waves)
+        rows, _notes = self.compare_results(survey, (wave_a, wave_b), question)
+        return Path(write_text(Path(out), to_csv(compare_rows(rows, wave_a, wave_b),
+                                                 compare_columns(wave_a, wave_b))))
 
     # --- what the project holds ------------------------------------------------------------------
 

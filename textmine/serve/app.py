@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import InputError
+from .publish import publish_routes
 from .security import AUTH_COOKIE, Guard, auth_cookie_value
 
 log = logging.getLogger("textmine.serve")
@@ -110,6 +111,8 @@ class Workbench:
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if getattr(self, "publish_worker", None) is not None:  # textmine/serve/publish.py
+            self.publish_worker.close()
         if self.processes is not None:
             # wait=True: a running retrain ends first (CPython 3.11's exit hook breaks on a pool
             # shut down without waiting)
@@ -381,6 +384,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         Route("/api/status", api_status),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    routes[-1:-1] = publish_routes(bench, page, coder_of)  # curate and publish (textmine/serve/publish.py)
 
     def input_error(request: Request, exc: Exception) -> Response:
         status = 400
