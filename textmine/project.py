@@ -18,6 +18,7 @@ Stages are imported inside the methods, so ``import textmine`` stays light.
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -736,6 +737,28 @@ class Project:
                                          embedder=embedder, views=views)
         return pd.DataFrame(topics_rows(result.clusters),
                             columns=["id", "label", "size", "new", "keywords", "coverage", "waves", "quotes"])
+
+    def topic_run(self, question: str, survey: str | None = None) -> dict[str, Any] | None:
+        """The latest stored topics run of a question, read only (None before the first run).
+
+        A dict: run_id, finished_at, answers (how many were clustered), embedder, and topics:
+        the cluster dicts (id, label, keywords, size, new, coverage, waves, quotes — redacted),
+        the flagged ("new") topics first, then by size. Respondent ids are left out."""
+        from .questions import open_question_survey
+
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            run_id = store.latest_topic_run(survey, question)
+            if run_id is None:
+                return None
+            clusters = store.topic_clusters(survey, question)
+            run = store.runs("topics").set_index("run_id").loc[run_id]
+        provenance = json.loads(run["provenance_json"] or "{}")
+        settings = json.loads(run["settings_json"] or "{}")
+        topics = [{k: v for k, v in c.items() if k != "respondent_ids"} for c in clusters]
+        topics.sort(key=lambda c: (not c.get("new"), -int(c.get("size") or 0), int(c["id"])))
+        return {"survey": survey, "question": question, "run_id": int(run_id), "finished_at": run["finished_at"],
+                "answers": provenance.get("answers"), "embedder": settings.get("embedder"), "topics": topics}
 
     def add_theme(self, codebook: str | Path, question: str, topic: int, survey: str | None = None, *,
                   theme_id: str | None = None, label: str | None = None) -> tuple[Codebook, dict[str, Any]]:

@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import InputError
 from .publish import publish_routes
 from .security import AUTH_COOKIE, Guard, auth_cookie_value
+from .topics import TopicRuns, topic_routes
 
 log = logging.getLogger("textmine.serve")
 HERE = Path(__file__).parent
@@ -167,6 +168,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
 
         project = Project(project_dir, create=False)
     bench = Workbench(project, retrain_every, Path(project_dir) if own_project and retrain_process else None)
+    topic_runs = TopicRuns(project, Path(project_dir) if own_project and retrain_process else None)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: "" if v is None else f"{100 * float(v):.0f}%"
@@ -382,6 +384,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         Route("/api/questions/{survey}/{question}/next", api_next),
         Route("/api/codes", api_codes, methods=["POST"]),
         Route("/api/status", api_status),
+        *topic_routes(topic_runs, page, question_label),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     routes[-1:-1] = publish_routes(bench, page, coder_of)  # curate and publish (textmine/serve/publish.py)
