@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import InputError
+from .codebook import codebook_routes
 from .security import AUTH_COOKIE, Guard, auth_cookie_value
 
 log = logging.getLogger("textmine.serve")
@@ -379,6 +380,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         Route("/api/questions/{survey}/{question}/next", api_next),
         Route("/api/codes", api_codes, methods=["POST"]),
         Route("/api/status", api_status),
+        *codebook_routes(bench, page, coder_of, records),  # issue 15.1: codebook editing (serve/codebook.py)
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
