@@ -860,7 +860,8 @@ class Project:
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
             changes = store.codebook_changes(survey, question)
-        return pd.DataFrame(history_rows(changes), columns=HISTORY_COLUMNS)
+        return pd.DataFrame(history_rows(changes), columns=HISTORY_COLUMNS).astype(
+            {"undone_by": "Int64", "undoes": "Int64"})  # whole versions, empty when none
 
     def codebook_version(self, question: str, version: int | None = None, survey: str | None = None) -> Codebook:
         """The question's codebook at a version (None: the current one; 0: the one the first change started
