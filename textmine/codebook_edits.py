@@ -244,9 +244,10 @@ def _rank(value: Any) -> int | None:
 
 
 def plan_merge(codes: pd.DataFrame, source: str, target: str) -> CodePlan:
-    """Per answer and coder with a current human code of ``source``: both themes' codes set aside, one
-    code of ``target`` written for the same coder (applies if either applied; the better rank; the
-    audit mark, note and latest date of the two)."""
+    """Per answer and coder with a current human code applying ``source``: both themes' codes set aside,
+    one code of ``target`` written for the same coder (it applies; the better rank; the audit mark, note
+    and latest date of the two). A code saying ``source`` does not apply is set aside (a reader counts a
+    theme an answer's human code does not mention as not applying, so nothing changes for it)."""
     plan = CodePlan()
     mine = codes[codes["theme"].isin([source, target])]
     for (wave, rid, coder), group in mine.groupby(["wave", "respondent_id", "coder"], sort=False):
@@ -254,6 +255,9 @@ def plan_merge(codes: pd.DataFrame, source: str, target: str) -> CodePlan:
         if source not in rows:
             continue
         src, tgt = rows[source], rows.get(target)
+        if not int(src["applies"]):  # a "no" for a theme that is gone: set aside, the target's code stays
+            plan.supersede.append(int(src["code_id"]))
+            continue
         both = [r for r in (src, tgt) if r is not None]
         applied = [r for r in both if int(r["applies"])]
         ranks = [_rank(r["rank"]) for r in applied if _rank(r["rank"]) is not None]
@@ -287,6 +291,10 @@ def plan_return(codes: pd.DataFrame, book: Codebook, theme_id: str, replacement:
             themes += list(replacement) if t == theme_id else [t]
         plan.returns.append((wave, rid, themes or [OVERIG]))
         plan.supersede += ids[(wave, rid)]
+    # the other answers' "no" for the theme: set aside too (it is gone; a reader counts a theme a human
+    # code does not mention as not applying), so a theme later added under this id starts clean
+    returned = set(plan.supersede)
+    plan.supersede += [int(c) for c in codes.loc[codes["theme"] == theme_id, "code_id"] if int(c) not in returned]
     return plan
 
 
