@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qs, quote
@@ -115,8 +116,29 @@ def codebook_routes(bench: Any, page: Callable[..., Response], coder_of: Callabl
             r["dutch"] = dutch_summary(r["kind"], {**detail, "undone_version": r.get("undoes")})
         return rows[::-1]  # newest first
 
+    follow: set[tuple[str, str]] = set()
+    follow_lock = threading.Lock()
+
     def changed(survey: str, question: str) -> None:
-        bench.start_retrain(survey, question)  # suggestions follow the codebook
+        """Retrain in the background so the suggestions follow the codebook; a retrain already running
+        read the codebook before this change, so one more is queued after it (at most one waits)."""
+        key = (survey, question)
+        with bench.lock:
+            running = key in bench.retraining
+        bench.start_retrain(survey, question)
+        if not running:
+            return
+        with follow_lock:
+            if key in follow:
+                return
+            follow.add(key)
+
+        def again() -> None:
+            with follow_lock:
+                follow.discard(key)
+            bench.start_retrain(survey, question)
+
+        bench.pool.submit(again)  # one worker thread: this runs when the running retrain is done
 
     def render(request: Request, survey: str, question: str, status: int = 200, error: str | None = None,
                done: str | None = None) -> Response:
