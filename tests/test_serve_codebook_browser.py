@@ -145,15 +145,31 @@ def test_merge_split_undo_in_the_browser(server, browser, tmp_path):
         assert (now["human"], now["coder"]) == (before[key]["human"], before[key]["coder"]), key
     assert [h["kind"] for h in page.evaluate("fetch('/api/codebook/lmb/trots/history').then(r => r.json())")] == \
         ["merge", "split", "undo", "undo"]
+    assert not project.code_history("trots").query("status == 'current' and action == 'added'").shape[0]
+
+    # rename a theme in its edit form
+    page.click("#theme-fairtrade details.edit summary")
+    page.fill("#theme-fairtrade input[name=label]", "Eerlijke handel")
+    submit(page, "#theme-fairtrade form")
+    page.locator("#done").wait_for()
+    assert page.inner_text("#theme-fairtrade .tlabel") == "Eerlijke handel"
+    assert "hernoemd tot ‘Eerlijke handel’" in page.inner_text("#versie-5")
+    shot(page, tmp_path, "codebook_renamed")
     context.close()
 
-    # the background retrains code with the codebook the page shows
+    # the background retrains code with the codebook the page shows (a change made while one ran
+    # queues one more after it)
     bench = app.state.workbench
+    current = project.codebook("trots")[1].hash
     deadline = time.monotonic() + 300
-    while (bench.retraining or bench.pool._work_queue.qsize()) and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        with project.store() as store:
+            latest = store.latest_code_provenance("lmb", "trots").get("codebook_hash")
+        if latest == current and not bench.retraining and not bench.pool._work_queue.qsize():
+            break
         time.sleep(0.2)
     assert bench.retrains, "no background retrain ran"
-    versions = {project.codebook_version("trots", v).hash for v in range(5)}
+    versions = {project.codebook_version("trots", v).hash for v in range(6)}
     with project.store() as store:
         assert store.latest_code_provenance("lmb", "trots")["codebook_hash"] == project.codebook("trots")[1].hash
         runs = store.runs("code")
