@@ -727,7 +727,7 @@ class Project:
                          make: Callable[[Codebook], tuple[Codebook, str, dict[str, Any], Any]]) -> dict[str, Any]:
         """One codebook change: ``make(current)`` gives (new codebook, kind, detail, planner of the codes);
         checked whole before anything is stored, stored in one transaction."""
-        from .codebook_edits import CodePlan, check_who, snapshot, summary
+        from .codebook_edits import CodePlan, check_who, remember, snapshot, summary
         from .errors import InputError
         from .questions import open_question_survey, resolve_codebook
 
@@ -742,10 +742,12 @@ class Project:
             before = snapshot(resolve_codebook(store, survey, question, stored=found is not None), survey, question)
             after, kind, detail, planner = make(before)
             after = snapshot(after, survey, question)
+            after_yaml = after.to_yaml()
             saved = store.record_codebook_change(
                 survey, question, expected_version=current, kind=kind, who=name, detail=detail,
-                before_yaml=before.to_yaml(), after_yaml=after.to_yaml(), after_hash=after.hash,
+                before_yaml=found[1] if found else before.to_yaml(), after_yaml=after_yaml, after_hash=after.hash,
                 plan=planner or (lambda _codes: CodePlan()))
+        remember(after_yaml, after)
         log.info("codebook %s '%s' version %d: %s", survey, question, saved["version"], summary(kind, detail))
         return {"survey": survey, "question": question, "kind": kind, "summary": summary(kind, detail),
                 "hash": after.hash, "detail": detail, **saved}
