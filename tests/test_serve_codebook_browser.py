@@ -114,6 +114,7 @@ def test_merge_split_undo_in_the_browser(server, browser, tmp_path):
     page.goto(f"{base}/q/lmb/trots?key={keys[3]}")
     page.locator("body[data-ready] #queue").wait_for()
     assert sorted(ticked(page)) == ["lezingen_debatten", "markten_feesten", "sensibilisering"]
+    assert "codeboekwijziging" in page.inner_text("#returned")
     shot(page, tmp_path, "queue_after_split")
     assert project.answer(keys[3])["human"] is None and project.answer(keys[0])["human"] == ["fairtrade"]
 
