@@ -242,3 +242,13 @@ def test_next_wave_is_coded_with_the_current_version(project):
     # human codes win: the merged answers keep their human themes
     mine = frame[(frame["respondent_id"] == k[0].split(":")[3]) & (frame["wave"] == "2025")]
     assert mine["source"].tolist() == ["human"] and mine["theme"].tolist() == ["fairtrade"]
+
+
+def test_promoting_a_topic_into_a_file_is_refused_once_the_project_has_its_own_version(project, tmp_path):
+    copy = tmp_path / "trots.yaml"
+    shutil.copy(FILE, copy)
+    project.add_codebook_theme(Q, {"label": "Klimaat"}, who="Lead")
+    before = dump_db(project.path), copy.read_bytes()
+    with pytest.raises(InputError, match="edited in the project \\(version 1\\)"):
+        project.add_theme(copy, Q, 0, "lmb")
+    assert (dump_db(project.path), copy.read_bytes()) == before

@@ -948,9 +948,16 @@ class Project:
                   theme_id: str | None = None, label: str | None = None) -> tuple[Codebook, dict[str, Any]]:
         """Promote a topic of the latest topics run into the codebook file: a new theme with its
         keywords and three example quotes (the file is saved). Returns the codebook and the topic."""
+        from .errors import InputError
+        from .questions import open_question_survey
         from .topics import promote_topic
 
         with self.store() as store:
+            found = store.codebook_yaml(open_question_survey(store, question, survey), question)
+            if found is not None:  # the file no longer codes the question: the theme would go unused
+                raise InputError(f"the codebook of '{question}' is edited in the project (version {found[0]}): "
+                                 "add the theme there (the workbench's Codeboek page, Project.add_codebook_theme), "
+                                 "or export it first with 'textmine codebook export'")
             return promote_topic(store, codebook, question, topic, survey=survey, theme_id=theme_id, label=label)
 
     # --- publishing --------------------------------------------------------------------------
