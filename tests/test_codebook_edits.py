@@ -252,3 +252,20 @@ def test_promoting_a_topic_into_a_file_is_refused_once_the_project_has_its_own_v
     with pytest.raises(InputError, match="edited in the project \\(version 1\\)"):
         project.add_theme(copy, Q, 0, "lmb")
     assert (dump_db(project.path), copy.read_bytes()) == before
+
+
+def test_undo_after_a_replaced_wave_changed_an_answer_keeps_its_codes_stale(project):
+    """A code the undo makes current again stays stale when its answer's text changed since."""
+    from serve_project import trots_column
+
+    k = code_some(project)
+    project.merge_themes(Q, "beleid", "fairtrade", who="Lead")
+    export = read_export("2025")
+    rid = k[0].split(":")[3]
+    export.loc[export["Respondent ID"] == rid, trots_column()] = "Een heel ander antwoord over de wereldwinkel."
+    assert project.ingest(export, LMB, "2025", replace=True).stale_human_codes > 0
+    project.undo_codebook_change(Q, who="Lead")
+    hist = project.code_history(Q, key=k[0])
+    assert not (hist["status"] == "current").any()  # every code of the changed answer: stale or superseded
+    assert project.answer(k[0])["human"] is None
+    assert project.answer(k[1])["human"] == ["sensibilisering", "beleid"]  # unchanged answers restored

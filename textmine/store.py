@@ -846,8 +846,15 @@ class Store:
                  len(added) + len(superseded),
                  int(db.execute("SELECT COALESCE(max(code_id), 0) FROM codes").fetchone()[0]), change["change_id"]))
             undo_id = int(cur.lastrowid)
-            db.executemany("UPDATE codes SET status='superseded' WHERE code_id=?", ((c,) for c in added))
-            db.executemany("UPDATE codes SET status='current' WHERE code_id=?", ((c,) for c in superseded))
+            db.executemany("UPDATE codes SET status='superseded' WHERE code_id=? AND status='current'",
+                           ((c,) for c in added))  # a stale one (its answer's text changed since) stays stale
+            # current again, unless the wave was replaced since and the answer's text changed or vanished:
+            # then stale, as the replace would have made it
+            db.executemany(
+                "UPDATE codes SET status=CASE WHEN EXISTS (SELECT 1 FROM open_answers o WHERE o.survey=codes.survey "
+                "AND o.wave=codes.wave AND o.question=codes.question AND o.respondent_id=codes.respondent_id "
+                "AND o.text_hash=codes.text_hash) THEN 'current' ELSE 'stale' END WHERE code_id=?",
+                ((c,) for c in superseded))
             db.executemany("INSERT INTO codebook_code_moves (change_id, code_id, action) VALUES (?,?,'superseded')",
                            ((undo_id, c) for c in added))
             db.executemany("INSERT INTO codebook_code_moves (change_id, code_id, action) VALUES (?,?,'restored')",
