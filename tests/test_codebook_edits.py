@@ -269,3 +269,15 @@ def test_undo_after_a_replaced_wave_changed_an_answer_keeps_its_codes_stale(proj
     assert not (hist["status"] == "current").any()  # every code of the changed answer: stale or superseded
     assert project.answer(k[0])["human"] is None
     assert project.answer(k[1])["human"] == ["sensibilisering", "beleid"]  # unchanged answers restored
+
+
+def test_cli_undo(project):
+    code_some(project)
+    runner = CliRunner()
+    res = runner.invoke(app, ["codebook", "undo", "-p", str(project.path), "-q", Q, "--who", "Lead"])
+    assert res.exit_code == 2 and "nothing to undo" in res.output
+    project.retire_theme(Q, "beleid", who="Lead")
+    res = runner.invoke(app, ["codebook", "undo", "-p", str(project.path), "-q", Q, "--who", "Lead"])
+    assert res.exit_code == 0 and "undone version 1 (retire)" in " ".join(res.output.split())
+    assert "beleid" in project.codebook(Q)[1]
+    assert project.codebook_history(Q)["who"].tolist() == ["Lead", "Lead"]

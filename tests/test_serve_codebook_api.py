@@ -162,3 +162,13 @@ def test_the_page_and_its_forms(setup):
     assert res.status_code == 303 and project.answer(keys[2])["human"] == ["evenementen"]
     assert retrains == [("lmb", "trots")] * 3
     assert '>Codeboek</a>' in c.get("/").text
+
+
+def test_labels_and_names_are_escaped(setup):
+    c, project, _retrains, _keys = setup
+    markup = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    res = post(c, f"{API}/themes", {"label": markup, "id": "markup", "keywords": [markup], "who": "<b>Lea</b>"})
+    assert res.status_code == 200
+    page = c.get("/c/lmb/trots").text
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>Lea</b>" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page and "&lt;b&gt;Lea&lt;/b&gt;" in page
