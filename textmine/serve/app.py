@@ -31,6 +31,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..errors import InputError
 from .publish import publish_routes
+from .codebook import codebook_routes
 from .security import AUTH_COOKIE, Guard, auth_cookie_value
 from .topics import TopicRuns, topic_routes
 
@@ -385,6 +386,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         Route("/api/codes", api_codes, methods=["POST"]),
         Route("/api/status", api_status),
         *topic_routes(topic_runs, page, question_label),
+        *codebook_routes(bench, page, coder_of, records),  # issue 15.1: codebook editing (serve/codebook.py)
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     routes[-1:-1] = publish_routes(bench, page, coder_of)  # curate and publish (textmine/serve/publish.py)
