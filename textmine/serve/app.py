@@ -381,6 +381,9 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         Route("/api/status", api_status),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    from .double import routes as double_routes  # issue 15.3: blind double coding
+
+    routes[-1:-1] = double_routes(bench, page, coder_of)
 
     def input_error(request: Request, exc: Exception) -> Response:
         status = 400
