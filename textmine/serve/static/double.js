@@ -96,6 +96,14 @@
     var status = card.querySelector(".status");
     var boxes = Array.prototype.slice.call(card.querySelectorAll(".choose input"));
     function themesOf(attr) { return (card.getAttribute(attr) || "").split(" ").filter(function (t) { return t; }); }
+    // the order ticked is the order stored (the first is the main theme)
+    var ticked = themesOf("data-chosen");
+    boxes.forEach(function (b) {
+      b.addEventListener("change", function () {
+        ticked = ticked.filter(function (t) { return t !== b.value; });
+        if (b.checked) { ticked.push(b.value); }
+      });
+    });
     function save(themes) {
       status.textContent = "opslaan\u2026";
       status.classList.remove("bad");
@@ -105,6 +113,7 @@
           if (!res.ok) { status.textContent = res.data.error || "opslaan mislukt"; status.classList.add("bad"); return; }
           var final = res.data.final_themes;
           boxes.forEach(function (b) { b.checked = final.indexOf(b.value) >= 0; });
+          ticked = final.slice();
           var labels = {};
           boxes.forEach(function (b) { labels[b.value] = b.parentNode.textContent.trim(); });
           var dd = card.querySelector(".final");
@@ -122,7 +131,7 @@
     card.querySelector(".take-first").addEventListener("click", function () { save(themesOf("data-first")); });
     card.querySelector(".take-second").addEventListener("click", function () { save(themesOf("data-second")); });
     card.querySelector(".save-final").addEventListener("click", function () {
-      save(boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+      save(ticked.filter(function (t) { return boxes.some(function (b) { return b.checked && b.value === t; }); }));
     });
   }
 
