@@ -111,6 +111,7 @@ def test_double_code_a_sample_with_two_browsers_and_reconcile(server, browser, t
     agreement = project.agreement(Q, "lmb")
     assert agreement["answers"] == 6 and agreement["second_coders"] == ["Bram"]
     staff.locator(f'#agree-answers:text-is("6")').wait_for(timeout=15000)
+    assert (staff.text_content("#agree-first"), staff.text_content("#agree-second")) == (FIRST, "Bram")
     kappa = agreement["pooled"]["kappa"]
     assert staff.text_content("#agree-kappa") == ("—" if kappa is None else f"{kappa:.2f}")
     assert staff.text_content("#agree-alpha") == f"{agreement['pooled']['alpha']:.2f}"

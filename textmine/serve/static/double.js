@@ -70,6 +70,8 @@
         var bar = document.getElementById("double-bar");
         if (bar) { bar.style.width = (s.sample.size ? Math.round(100 * s.coded / s.sample.size) : 0) + "%"; }
         document.getElementById("agree-answers").textContent = ag.answers;
+        document.getElementById("agree-first").textContent = ag.first_coders.join(", ") || "\u2014";
+        document.getElementById("agree-second").textContent = ag.second_coders.join(", ") || "\u2014";
         document.getElementById("agree-kappa").textContent = fmt(ag.pooled.kappa);
         document.getElementById("agree-alpha").textContent = fmt(ag.pooled.alpha);
         document.getElementById("agree-same").textContent =
