@@ -3,7 +3,8 @@
 Builds a project whose question LMB 'trots' has ``--answers`` answers, starts ``textmine serve``
 in a subprocess and, through the JSON API only:
 
-1. coder 1 ("Anna") codes ``--first`` answers (``POST /api/codes``; 0-2 themes drawn at random);
+1. coder 1 ("Anna") codes ``--first`` answers (0-2 themes drawn at random; through the Project
+   facade before the server starts, so no background retrain competes for the CPU);
 2. the staff draw a ``--share`` sample (``POST /api/double/.../start``, seeded);
 3. coder 2 ("Bram") codes it blind (``GET /api/double/.../next``, ``POST /api/double/codes``): he
    gives Anna's themes with probability ``--agree`` (the script remembers them: the API never
@@ -57,6 +58,15 @@ def main() -> None:
         frame = export(args.answers)
         project.ingest(frame, LMB, "2025", population=len(frame))
         themes = project.codebook(Q, "lmb")[1].ids
+
+        def draw_themes() -> list[str]:
+            return rng.sample(themes, rng.choice([0, 1, 1, 2]))
+
+        first: dict[str, list[str]] = {}
+        for _ in range(args.first):  # coder 1
+            a = project.next_answer(Q, "lmb", coder="Anna")
+            first[a["key"]] = draw_themes()
+            project.save_answer_codes(a["key"], first[a["key"]], "Anna")
         port = free_port()
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         proc = subprocess.Popen([sys.executable, "-c", "from textmine.cli import app; app()", "serve",
@@ -75,15 +85,6 @@ def main() -> None:
                     raise SystemExit("the server did not answer within 60 s")
             h = {"X-CSRF-Token": c.cookies["csrftoken"]}
 
-            def draw_themes() -> list[str]:
-                return rng.sample(themes, rng.choice([0, 1, 1, 2]))
-
-            first: dict[str, list[str]] = {}
-            for _ in range(args.first):  # coder 1, through the queue's API
-                a = c.get(f"/api/questions/lmb/{Q}/next?coder=Anna").json()
-                first[a["key"]] = draw_themes()
-                r = c.post("/api/codes", json={"key": a["key"], "themes": first[a["key"]], "coder": "Anna"}, headers=h)
-                assert r.status_code == 200, r.text
             r = c.post(f"/api/double/lmb/{Q}/start", json={"share": args.share, "seed": args.seed, "coder": "Staf"},
                        headers=h)
             assert r.status_code == 200, r.text
@@ -113,7 +114,11 @@ def main() -> None:
             state = c.get(f"/api/double/lmb/{Q}").json()
         finally:
             proc.terminate()
-            proc.wait(10)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
         t0 = time.perf_counter()
         out = subprocess.run([sys.executable, "-c", "from textmine.cli import app; app()", "evaluate", "--project",
                               str(path), "--question", Q, "--format", "json"], env=env, capture_output=True, text=True)
