@@ -175,8 +175,9 @@ class Stub:
 
 
 ALLOWED = {"key", "survey", "question", "wave", "respondent_id", "text", "municipality", "province", "themes",
-           "mine", "coded", "size", "remaining"}
-PER_ANSWER = ("key", "wave", "respondent_id", "text", "municipality", "province", "coded", "remaining")
+           "mine", "previous", "coded", "size", "remaining"}
+PER_ANSWER = ("key", "wave", "respondent_id", "text", "municipality", "province", "coded", "remaining",
+              "previous")
 
 
 def test_second_coder_never_sees_the_first_coding(coded):
@@ -224,9 +225,33 @@ def test_blind_page_and_api_hold_no_first_codes(tmp_path):
     # the pages differ only by the answer itself (its card and key)
     def neutral(page: str) -> str:
         page = re.sub(r'<article class="answer card">.*?</article>', "", page, flags=re.S)
+        page = re.sub(r'<a id="double-back".*?</a>', "", page, flags=re.S)
         return re.sub(r'data-key="[^"]*"', "", page)
     pages = {neutral(p) for _a, p in html_pages}
     assert len(pages) == 1
+
+
+def test_second_coder_can_go_back_until_the_sample_is_complete(tmp_path):
+    project, keys = build(tmp_path / "p")
+    project.start_double_coding(Q, size=3, seed=8)
+    a = project.double_coding_next(Q, "Bo")
+    assert a["previous"] is None
+    project.save_double_code(a["key"], [F, B], "Bo")
+    b = project.double_coding_next(Q, "Bo")
+    assert b["previous"] == a["key"]
+    again = project.double_coding_answer(a["key"], "Bo")
+    assert again["mine"] == [F, B] and again["text"] == a["text"]
+    project.save_double_code(a["key"], [B], "Bo")  # changed: the latest counts
+    assert project.double_coding_answer(a["key"], "Bo")["mine"] == [B]
+    with pytest.raises(InputError, match="Zelda coded answer"):
+        project.double_coding_answer(a["key"], "Zelda")
+    project.save_double_code(b["key"], [], "Bo")
+    c = project.double_coding_next(Q, "Bo")
+    project.save_double_code(c["key"], [], "Bo")
+    with pytest.raises(InputError, match="the second codes are final"):
+        project.double_coding_answer(a["key"], "Bo")
+    with project.store() as store:
+        assert len(store.double_codes(store.double_sample("lmb", Q)["sample_id"])) == 4  # the change kept too
 
 
 def test_reconciliation_keeps_both_originals(coded, tmp_path):

@@ -97,6 +97,15 @@ def test_double_code_a_sample_with_two_browsers_and_reconcile(server, browser, t
         assert bram.locator("#double-themes .theme.on").count() == 0  # nothing ticked for him
         if i == 0:
             bram.screenshot(path=str(out / "double_blind.png"))
+        if i == 2:  # Backspace: his previous answer, as he coded it; Enter keeps it and moves on
+            previous = list(given)[-1]
+            bram.keyboard.press("Backspace")
+            bram.locator(f'body[data-double-ready] #double-code[data-key="{previous}"]').wait_for()
+            assert bram.get_attribute("#double-code", "data-chosen") == "beleid"
+            assert bram.locator("#double-themes .theme.on").count() == 1
+            bram.screenshot(path=str(out / "double_back.png"))
+            bram.keyboard.press("Enter")
+            bram.locator(f'body[data-double-ready] #double-code[data-key="{key}"]').wait_for(timeout=15000)
         bram.keyboard.press("4")
         assert bram.get_attribute("#double-code", "data-chosen") == "beleid"
         bram.keyboard.press("Enter")
@@ -159,7 +168,8 @@ def test_double_code_a_sample_with_two_browsers_and_reconcile(server, browser, t
             (FIRST, first[k], "Bram", ["beleid"])
         still = anna[(anna.respondent_id == rid) & (anna.coder == FIRST)]
         assert sorted(still[still.applies == 1].theme) == first[k]  # Anna's code still current
-    assert len(seconds) == 6
+    assert len(seconds) == 7  # 6 answers, one of them confirmed again after going back: every code kept
+    assert len({c["respondent_id"] for c in seconds}) == 6
     assert project.agreement(Q, "lmb") == agreement
     state = project.double_coding(Q, "lmb")
     assert state["reconciled"] == 2

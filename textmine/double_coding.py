@@ -218,7 +218,8 @@ def blind_answer(store: Store, survey: str, question: str, book: Codebook, key: 
                  coder: str, st: "_State | None" = None) -> dict[str, Any]:
     """What the second coder sees of a sample answer: key, survey, question, wave, respondent_id, text,
     municipality, province, themes (the codebook: theme, label), mine (this coder's own second code of it,
-    or None), coded, size. Never the first coding nor the machine's codes."""
+    or None), previous (the key of this coder's latest other second code, to go back to; None), coded,
+    size. Never the first coding nor the machine's codes."""
     from .queue import answer_key
 
     st = st or _State(store, survey, question)
@@ -226,10 +227,13 @@ def blind_answer(store: Store, survey: str, question: str, book: Codebook, key: 
     record = store.open_answer(survey, wave, question, rid)
     assert record is not None
     own = st.second.get(key)
+    earlier = [c for k, c in st.second.items() if c["coder"] == coder and k != key]
+    last = max(earlier, key=lambda c: c["id"]) if earlier and not st.complete else None
     return {"key": answer_key(survey, wave, question, rid), "survey": survey, "question": question, "wave": wave,
             "respondent_id": rid, "text": record["text"], "municipality": record["municipality"],
             "province": record["province"], "themes": [{"theme": t.id, "label": t.label} for t in book],
             "mine": own["themes"] if own and own["coder"] == coder else None,
+            "previous": answer_key(survey, last["wave"], question, last["respondent_id"]) if last else None,
             "coded": len(st.second), "size": len(st.answers)}
 
 

@@ -53,6 +53,11 @@
       var k = e.key;
       if (k >= "1" && k <= "9") { var li = normal[+k - 1]; if (li) { toggle(li.getAttribute("data-theme")); } e.preventDefault(); }
       else if (k === "Enter") { e.preventDefault(); confirm(); }
+      else if (k === "Backspace") {
+        var back = document.getElementById("double-back");
+        e.preventDefault();
+        if (back) { window.location.assign(back.getAttribute("href")); }
+      }
       else if (k === "o" || k === "O") { toggle("overig"); }
       else if (k === "n" || k === "N") { toggle("non_answer"); }
     });
