@@ -906,6 +906,111 @@ class Project:
             survey = open_question_survey(store, question, survey)
             return store.code_history(survey, question, wave, rid)
 
+    # --- blind double coding (textmine/double_coding.py) -------------------------------------
+
+    def start_double_coding(self, question: str, survey: str | None = None, *, size: int | None = None,
+                            share: float | None = None, seed: int | None = None, coder: str | None = None
+                            ) -> dict[str, Any]:
+        """Draw the question's blind double-coding sample: ``size`` answers or a ``share`` (0-1) of its
+        human-coded answers, at random with ``seed`` (None: a random one; stored either way); ``coder``:
+        who started it. One sample per question. Returns ``double_coding``. InputError (one line,
+        nothing stored) for a bad size/share/seed, too few human-coded answers, a second sample."""
+        from . import double_coding as dc
+        from .queue import check_coder
+
+        name = check_coder(coder) if coder is not None else None
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.start(store, survey, question, book, size=size, share=share, seed=seed, created_by=name)
+
+    def double_coding(self, question: str, survey: str | None = None) -> dict[str, Any]:
+        """The question's double coding: sample (size, population, seed, created_by, created_at; None when
+        it has none), coded, complete, differences, reconciled, agreement (``agreement``)."""
+        from . import double_coding as dc
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.status(store, survey, question, book)
+
+    def agreement(self, question: str, survey: str | None = None) -> dict[str, Any]:
+        """The two codings' agreement on the double-coding sample so far, per theme and pooled: Cohen's
+        kappa, Krippendorff's alpha, the number of answers (``double_coding.agreement``: the same figures
+        the workbench, ``trust`` and ``textmine evaluate`` show)."""
+        from . import double_coding as dc
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.agreement(store, survey, question, book)
+
+    def double_coding_next(self, question: str, coder: str, survey: str | None = None) -> dict[str, Any] | None:
+        """The next sample answer for ``coder`` as second coder (blind: text, place and the codebook, never
+        the first coding nor the machine's codes), held for them for 10 minutes; None when none is left."""
+        import time
+
+        from . import double_coding as dc
+        from .queue import check_coder
+
+        name = check_coder(coder)
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            keys = dc.queue(store, survey, question, name)
+            if not keys:
+                return None
+            key = _LEASES.claim((*self._scope(survey, question), "double"), keys, name, time.monotonic())
+            out = dc.blind_answer(store, survey, question, book, key, name)
+        out["remaining"] = len(keys)
+        return out
+
+    def double_coding_answer(self, key: str, coder: str) -> dict[str, Any]:
+        """A sample answer as its second coder sees it (to change their code), by key; InputError when
+        ``coder`` may not second-code it."""
+        from . import double_coding as dc
+        from .queue import check_coder, split_key
+
+        survey, wave, question, rid = split_key(key)
+        name = check_coder(coder)
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            st = dc._State(store, survey, question)
+            dc.check_second(st, (wave, rid), name, question)
+            return dc.blind_answer(store, survey, question, book, (wave, rid), name, st)
+
+    def save_double_code(self, key: str, themes: Sequence[str], coder: str) -> dict[str, Any]:
+        """Store ``coder``'s blind second code of a sample answer (themes as ``save_answer_codes``
+        takes them); kept apart from the human codes until reconciled. InputError (one line, nothing
+        stored) for a bad key or theme, an answer not in the sample, its first coder, another second
+        coder's answer, or a sample already complete."""
+        from . import double_coding as dc
+        from .queue import check_coder, check_themes, split_key
+
+        survey, wave, question, rid = split_key(key)
+        name = check_coder(coder)
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.save_second(store, survey, question, book, (wave, rid), check_themes(themes, book), name)
+
+    def disagreements(self, question: str, survey: str | None = None) -> list[dict[str, Any]]:
+        """The sample answers whose two codings differ, with both codings and the final call so far
+        (``double_coding.disagreements``); [] until every sample answer has its second code."""
+        from . import double_coding as dc
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.disagreements(store, survey, question, book)
+
+    def reconcile(self, key: str, themes: Sequence[str], coder: str) -> dict[str, Any]:
+        """The final call on a difference of the double coding, stored as ``coder``'s human code (what
+        the report then uses) with both original codings kept. InputError (one line, nothing stored) for
+        a bad key or theme, an answer not in the sample or without a difference, an incomplete sample."""
+        from . import double_coding as dc
+        from .queue import check_coder, check_themes, split_key
+
+        survey, wave, question, rid = split_key(key)
+        name = check_coder(coder)
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.reconcile(store, survey, question, book, (wave, rid), check_themes(themes, book), name)
+
     # --- topics ----------------------------------------------------------------------------
 
     def find_topics(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,

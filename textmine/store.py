@@ -134,6 +134,27 @@ CREATE TABLE IF NOT EXISTS codebook_returns (
     change_id INTEGER NOT NULL, survey TEXT NOT NULL, wave TEXT NOT NULL, question TEXT NOT NULL,
     respondent_id TEXT NOT NULL, themes_json TEXT NOT NULL,
     PRIMARY KEY (change_id, survey, wave, question, respondent_id));
+
+-- Blind double coding (textmine/double_coding.py): one random sample per question of its
+-- human-coded answers (seed stored: the draw can be repeated), the first coding of each as it
+-- was when drawn, a second coder's codes (append-only: the latest per answer counts) and the
+-- reconciled final calls with both originals copied in. Themes: JSON lists, main theme first.
+CREATE TABLE IF NOT EXISTS double_samples (
+    sample_id INTEGER PRIMARY KEY, survey TEXT NOT NULL, question TEXT NOT NULL,
+    size INTEGER NOT NULL, population INTEGER NOT NULL, seed INTEGER NOT NULL,
+    created_by TEXT, created_at TEXT NOT NULL, UNIQUE (survey, question));
+CREATE TABLE IF NOT EXISTS double_sample_answers (
+    sample_id INTEGER NOT NULL, position INTEGER NOT NULL, wave TEXT NOT NULL, respondent_id TEXT NOT NULL,
+    text_hash TEXT NOT NULL, first_coder TEXT NOT NULL, first_coders_json TEXT NOT NULL,
+    first_themes_json TEXT NOT NULL, PRIMARY KEY (sample_id, wave, respondent_id));
+CREATE TABLE IF NOT EXISTS double_codes (
+    id INTEGER PRIMARY KEY, sample_id INTEGER NOT NULL, wave TEXT NOT NULL, respondent_id TEXT NOT NULL,
+    coder TEXT NOT NULL, themes_json TEXT NOT NULL, text_hash TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS double_reconciliations (
+    id INTEGER PRIMARY KEY, sample_id INTEGER NOT NULL, wave TEXT NOT NULL, respondent_id TEXT NOT NULL,
+    first_coder TEXT NOT NULL, first_themes_json TEXT NOT NULL,
+    second_coder TEXT NOT NULL, second_themes_json TEXT NOT NULL,
+    final_themes_json TEXT NOT NULL, decided_by TEXT NOT NULL, created_at TEXT NOT NULL);
 """
 
 
@@ -514,26 +535,31 @@ class Store:
         apply, 1 = main). The answer must exist (its text hash is stored).
         ``audit``: human codes given in the random audit sample (never used for training).
         """
-        n = 0
         with self.transaction() as db:
-            for r in rows:
-                key = (r["survey"], r["wave"], r["question"], r["respondent_id"])
-                found = db.execute("SELECT text_hash FROM open_answers WHERE survey=? AND wave=? "
-                                   "AND question=? AND respondent_id=?", key).fetchone()
-                if found is None:
-                    raise InputError(f"no open answer for respondent {key[3]} to question "
-                                     f"'{key[2]}' in {key[0]} {key[1]}")
-                if source == "human":
-                    db.execute("UPDATE codes SET status='superseded' WHERE survey=? AND wave=? "
-                               "AND question=? AND respondent_id=? AND theme=? AND source='human' "
-                               "AND coder=? AND status='current'", (*key, r["theme"], coder))
-                db.execute(
-                    "INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, "
-                    "coder, run_id, score, text_hash, created_at, note, rank, audit) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (*key, r["theme"], int(bool(r.get("applies", 1))), source, coder, run_id,
-                     r.get("score"), found[0], now(), r.get("note"), r.get("rank"), int(bool(audit))))
-                n += 1
+            return self._add_codes(db, rows, source=source, coder=coder, run_id=run_id, audit=audit)
+
+    def _add_codes(self, db: sqlite3.Connection, rows: Iterable[dict[str, Any]], *, source: str, coder: str,
+                   run_id: int | None = None, audit: bool = False) -> int:
+        """``add_codes`` inside a transaction the caller holds."""
+        n = 0
+        for r in rows:
+            key = (r["survey"], r["wave"], r["question"], r["respondent_id"])
+            found = db.execute("SELECT text_hash FROM open_answers WHERE survey=? AND wave=? "
+                               "AND question=? AND respondent_id=?", key).fetchone()
+            if found is None:
+                raise InputError(f"no open answer for respondent {key[3]} to question "
+                                 f"'{key[2]}' in {key[0]} {key[1]}")
+            if source == "human":
+                db.execute("UPDATE codes SET status='superseded' WHERE survey=? AND wave=? "
+                           "AND question=? AND respondent_id=? AND theme=? AND source='human' "
+                           "AND coder=? AND status='current'", (*key, r["theme"], coder))
+            db.execute(
+                "INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, "
+                "coder, run_id, score, text_hash, created_at, note, rank, audit) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*key, r["theme"], int(bool(r.get("applies", 1))), source, coder, run_id,
+                 r.get("score"), found[0], now(), r.get("note"), r.get("rank"), int(bool(audit))))
+            n += 1
         return n
 
     def save_machine_codes(self, rows: Iterable[dict[str, Any]], *, coder: str, run_id: int) -> int:
@@ -887,3 +913,86 @@ class Store:
             "WHERE c.survey=?1 AND c.question=?2 AND c.source='human' AND (?3 IS NULL OR c.wave=?3) "
             "AND (?4 IS NULL OR c.respondent_id=?4) ORDER BY c.code_id, m.change_id",
             self.db, params=(survey, question, wave, respondent_id))
+
+    # --- blind double coding (textmine/double_coding.py) ---------------------------------
+
+    def create_double_sample(self, survey: str, question: str, answers: Iterable[dict[str, Any]], *,
+                             population: int, seed: int, created_by: str | None) -> int:
+        """Store a question's double-coding sample: ``answers`` in their drawn order, each with wave,
+        respondent_id, text_hash, first_coder, first_coders (list), first_themes (list). One sample
+        per question: InputError when it has one already. Returns its sample_id."""
+        answers = list(answers)
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM double_samples WHERE survey=? AND question=?",
+                          (survey, question)).fetchone():
+                raise InputError(f"question '{question}' already has a double-coding sample")
+            cur = db.execute("INSERT INTO double_samples (survey, question, size, population, seed, created_by, "
+                             "created_at) VALUES (?,?,?,?,?,?,?)",
+                             (survey, question, len(answers), population, seed, created_by, now()))
+            sample_id = int(cur.lastrowid)
+            db.executemany("INSERT INTO double_sample_answers VALUES (?,?,?,?,?,?,?,?)", (
+                (sample_id, i, a["wave"], a["respondent_id"], a["text_hash"], a["first_coder"],
+                 json.dumps(a["first_coders"], ensure_ascii=False), json.dumps(a["first_themes"], ensure_ascii=False))
+                for i, a in enumerate(answers)))
+        return sample_id
+
+    def double_sample(self, survey: str, question: str) -> dict[str, Any] | None:
+        """A question's double-coding sample (sample_id, survey, question, size, population, seed,
+        created_by, created_at) or None."""
+        cur = self.db.execute("SELECT sample_id, survey, question, size, population, seed, created_by, created_at "
+                              "FROM double_samples WHERE survey=? AND question=?", (survey, question))
+        row = cur.fetchone()
+        return None if row is None else dict(zip([d[0] for d in cur.description], row))
+
+    def double_sample_answers(self, sample_id: int) -> list[dict[str, Any]]:
+        """The sample's answers in drawn order: position, wave, respondent_id, text_hash, first_coder,
+        first_coders, first_themes (lists)."""
+        rows = self.db.execute(
+            "SELECT position, wave, respondent_id, text_hash, first_coder, first_coders_json, first_themes_json "
+            "FROM double_sample_answers WHERE sample_id=? ORDER BY position", (sample_id,)).fetchall()
+        return [{"position": p, "wave": w, "respondent_id": r, "text_hash": h, "first_coder": c,
+                 "first_coders": json.loads(cs), "first_themes": json.loads(t)} for p, w, r, h, c, cs, t in rows]
+
+    def add_double_code(self, sample_id: int, wave: str, respondent_id: str, coder: str, themes: list[str],
+                        text_hash: str) -> None:
+        """A second coder's themes for a sample answer (kept; a later one of the answer counts)."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO double_codes (sample_id, wave, respondent_id, coder, themes_json, text_hash, "
+                       "created_at) VALUES (?,?,?,?,?,?,?)",
+                       (sample_id, wave, respondent_id, coder, json.dumps(themes, ensure_ascii=False), text_hash,
+                        now()))
+
+    def double_codes(self, sample_id: int) -> list[dict[str, Any]]:
+        """Every second-coder code of the sample, oldest first: id, wave, respondent_id, coder, themes,
+        text_hash, created_at."""
+        rows = self.db.execute("SELECT id, wave, respondent_id, coder, themes_json, text_hash, created_at "
+                               "FROM double_codes WHERE sample_id=? ORDER BY id", (sample_id,)).fetchall()
+        return [{"id": i, "wave": w, "respondent_id": r, "coder": c, "themes": json.loads(t), "text_hash": h,
+                 "created_at": at} for i, w, r, c, t, h, at in rows]
+
+    def add_reconciliation(self, sample_id: int, record: dict[str, Any], code_rows: Iterable[dict[str, Any]],
+                           decided_by: str) -> None:
+        """The final call on a sample answer, in one transaction: the reconciliation (``record``: wave,
+        respondent_id, first_coder, first_themes, second_coder, second_themes, final_themes) and
+        ``code_rows`` stored as ``decided_by``'s human codes (``add_codes``)."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO double_reconciliations (sample_id, wave, respondent_id, first_coder, "
+                       "first_themes_json, second_coder, second_themes_json, final_themes_json, decided_by, "
+                       "created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (sample_id, record["wave"], record["respondent_id"], record["first_coder"],
+                        json.dumps(record["first_themes"], ensure_ascii=False), record["second_coder"],
+                        json.dumps(record["second_themes"], ensure_ascii=False),
+                        json.dumps(record["final_themes"], ensure_ascii=False), decided_by, now()))
+            self._add_codes(db, code_rows, source="human", coder=decided_by)
+
+    def double_reconciliations(self, sample_id: int) -> list[dict[str, Any]]:
+        """Every reconciliation of the sample, oldest first (a later one of an answer counts): id, wave,
+        respondent_id, first_coder, first_themes, second_coder, second_themes, final_themes, decided_by,
+        created_at."""
+        rows = self.db.execute(
+            "SELECT id, wave, respondent_id, first_coder, first_themes_json, second_coder, second_themes_json, "
+            "final_themes_json, decided_by, created_at FROM double_reconciliations WHERE sample_id=? ORDER BY id",
+            (sample_id,)).fetchall()
+        return [{"id": i, "wave": w, "respondent_id": r, "first_coder": fc, "first_themes": json.loads(ft),
+                 "second_coder": sc, "second_themes": json.loads(st), "final_themes": json.loads(f),
+                 "decided_by": d, "created_at": at} for i, w, r, fc, ft, sc, st, f, d, at in rows]

@@ -390,6 +390,9 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     routes[-1:-1] = publish_routes(bench, page, coder_of)  # curate and publish (textmine/serve/publish.py)
+    from .double import routes as double_routes  # issue 15.3: blind double coding
+
+    routes[-1:-1] = double_routes(bench, page, coder_of)
 
     def input_error(request: Request, exc: Exception) -> Response:
         status = 400
