@@ -356,6 +356,8 @@ def summary(kind: str, detail: dict[str, Any]) -> str:
     """One line (English) saying what a change did."""
     if kind == "add":
         return f"added theme {detail['theme']} ({detail['label']})"
+    if kind == "promote":
+        return f"topic {detail['topic']} promoted to theme {detail['theme']} ({detail['label']}), {detail['answers']} answers queued"
     if kind == "rename":
         return f"renamed theme {detail['theme']}: {detail['old_label']} -> {detail['label']}"
     if kind == "edit":
@@ -409,3 +411,49 @@ def hint_suggestions(suggestions: list[dict[str, Any]], themes: Sequence[str]) -
 
 
 Planner = Callable[[pd.DataFrame], CodePlan]
+
+
+def plan_promote(codes: pd.DataFrame, book: Codebook, members: Sequence[tuple[str, str]], theme_id: str
+                 ) -> CodePlan:
+    """A topic promoted to theme ``theme_id``: its answers (``members``: (wave, respondent_id)) go to
+    the queue with the new theme suggested beside their earlier call; a member's current human code
+    is set aside (kept; an undo restores it). Non-answers stay as they are."""
+    from .codes import current_themes
+
+    plan = CodePlan()
+    relevant = codes[codes["theme"].isin([*book.ids, NON_ANSWER, OVERIG])]
+    current = current_themes(relevant)
+    ids: dict[tuple[str, str], list[int]] = {}
+    for w, r, c in zip(codes["wave"], codes["respondent_id"], codes["code_id"]):
+        ids.setdefault((w, r), []).append(int(c))
+    for wave, rid in dict.fromkeys(members):
+        _source, applied = current.get((wave, rid), (None, []))
+        if NON_ANSWER in applied:
+            continue
+        plan.returns.append((wave, rid, [*(t for t in applied if t != OVERIG), theme_id]))
+        plan.supersede += ids.get((wave, rid), [])
+    return plan
+
+
+def topic_theme(topic: dict[str, Any], label: str | None = None, theme_id: str | None = None,
+                n_keywords: int = 8, n_examples: int = 3) -> dict[str, Any]:
+    """The fields of a theme made from a topic of a topics run: its label (or ``label``), keywords
+    and its first (redacted) quotes as examples."""
+    keywords = [k for k in topic.get("keywords") or [] if ";" not in k][:n_keywords]
+    spec: dict[str, Any] = {"label": (label or "").strip() or topic["label"], "keywords": keywords,
+                            "examples": list(topic.get("quotes") or [])[:n_examples],
+                            "description": f"Uit onderwerp {topic['id']} ({topic['size']} antwoorden): "
+                                           f"{', '.join(keywords[:5])}."}
+    if theme_id:
+        spec["id"] = theme_id
+    return spec
+
+
+def topic_into_theme(book: Codebook, theme_id: str, topic: dict[str, Any], n_keywords: int = 8,
+                     n_examples: int = 3) -> dict[str, Any]:
+    """The changes that fold a topic into an existing theme: its keywords and quotes added (once)."""
+    old = _theme(book, theme_id)
+    keywords = list(old.keywords) + [k for k in (topic.get("keywords") or [])[:n_keywords]
+                                     if ";" not in k and k.lower() not in {w.lower() for w in old.keywords}]
+    examples = list(old.examples) + [q for q in (topic.get("quotes") or [])[:n_examples] if q not in old.examples]
+    return {"keywords": keywords, "examples": examples}

@@ -1072,6 +1072,61 @@ class Project:
         return {"survey": survey, "question": question, "run_id": int(run_id), "finished_at": run["finished_at"],
                 "answers": provenance.get("answers"), "embedder": settings.get("embedder"), "topics": topics}
 
+    def _topic(self, store: Store, survey: str, question: str, topic: int) -> tuple[dict[str, Any], list]:
+        """A topic of the question's latest topics run and its answers ((wave, respondent_id))."""
+        from .errors import InputError
+
+        run_id = store.latest_topic_run(survey, question)
+        clusters = store.topic_clusters(survey, question) if run_id is not None else []
+        if not clusters:
+            raise InputError(f"no topics run for {survey} '{question}': run topics first")
+        found = [c for c in clusters if int(c["id"]) == int(topic)]
+        if not found:
+            raise InputError(f"topic {topic} is not in the latest topics run of {survey} '{question}' "
+                             f"(topics 0-{len(clusters) - 1})")
+        members = store.topic_members(run_id)
+        members = members[members["topic_id"] == int(topic)]
+        return found[0], list(zip(members["wave"], members["respondent_id"]))
+
+    def promote_topic(self, question: str, topic: int, *, who: str, label: str | None = None,
+                      theme_id: str | None = None, survey: str | None = None,
+                      version: int | None = None) -> dict[str, Any]:
+        """Promote topic ``topic`` of the latest topics run to a new theme of the project's codebook (a
+        versioned change, undoable): its label (or ``label``), keywords and three quotes as examples.
+        Its answers go to the queue with the new theme suggested beside their earlier call (a human
+        code of one is set aside, kept). Returns the change as ``add_codebook_theme`` (kind "promote")."""
+        from .codebook_edits import add_theme, plan_promote, topic_theme
+        from .questions import open_question_survey
+
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            cluster, members = self._topic(store, survey, question, topic)
+
+        def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
+            new, detail = add_theme(book, topic_theme(cluster, label, theme_id))
+            detail = {**detail, "topic": int(cluster["id"]), "answers": len(members)}
+            return new, "promote", detail, lambda codes: plan_promote(codes, book, members, detail["theme"])
+
+        return self._change_codebook(question, survey, who, version, make)
+
+    def merge_topic(self, question: str, topic: int, theme: str, *, who: str, survey: str | None = None,
+                    version: int | None = None) -> dict[str, Any]:
+        """Fold topic ``topic`` of the latest topics run into the existing theme ``theme``: its keywords
+        and quotes are added as the theme's keywords and examples (a versioned edit, undoable; no code
+        changes). Returns the change as ``edit_theme``."""
+        from .codebook_edits import edit_theme, topic_into_theme
+        from .questions import open_question_survey
+
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            cluster, _members = self._topic(store, survey, question, topic)
+
+        def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
+            new, kind, detail = edit_theme(book, theme, topic_into_theme(book, theme, cluster))
+            return new, kind, {**detail, "topic": int(cluster["id"])}, None
+
+        return self._change_codebook(question, survey, who, version, make)
+
     def add_theme(self, codebook: str | Path, question: str, topic: int, survey: str | None = None, *,
                   theme_id: str | None = None, label: str | None = None) -> tuple[Codebook, dict[str, Any]]:
         """Promote a topic of the latest topics run into the codebook file: a new theme with its

@@ -385,7 +385,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         Route("/api/questions/{survey}/{question}/next", api_next),
         Route("/api/codes", api_codes, methods=["POST"]),
         Route("/api/status", api_status),
-        *topic_routes(topic_runs, page, question_label),
+        *topic_routes(topic_runs, bench, page, question_label, coder_of),
         *codebook_routes(bench, page, coder_of, records),  # issue 15.1: codebook editing (serve/codebook.py)
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]

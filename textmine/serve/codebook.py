@@ -28,7 +28,8 @@ ACTIONS = ("add", "edit", "merge", "split", "retire", "undo")
 FIELD_LABELS = {"label": "naam", "description": "omschrijving", "keywords": "trefwoorden", "patterns": "patronen",
                 "examples": "voorbeelden"}
 KIND_LABELS = {"add": "toegevoegd", "edit": "bewerkt", "rename": "hernoemd", "merge": "samengevoegd",
-               "split": "gesplitst", "retire": "ingetrokken", "undo": "ongedaan gemaakt"}
+               "split": "gesplitst", "retire": "ingetrokken", "undo": "ongedaan gemaakt",
+               "promote": "onderwerp gepromoveerd"}
 FORMATS = {"yaml": (".yaml", "application/yaml"), "qdc": (".qdc", "application/xml")}
 
 
@@ -36,6 +37,9 @@ def dutch_summary(kind: str, detail: dict[str, Any]) -> str:
     """What a change did, in one Dutch line for the history."""
     if kind == "add":
         return f"Thema ‘{detail['label']}’ toegevoegd"
+    if kind == "promote":
+        return (f"Onderwerp {detail['topic']} werd thema ‘{detail['label']}’ "
+                f"({detail['answers']} antwoorden terug in de wachtrij)")
     if kind == "rename":
         return f"Thema ‘{detail['old_label']}’ hernoemd tot ‘{detail['label']}’"
     if kind == "edit":

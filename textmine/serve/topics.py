@@ -123,18 +123,90 @@ class TopicRuns:
             worker.join(timeout=5)
 
 
-def topic_routes(runs: TopicRuns, page: Callable[..., Response], question_label: Callable[[str, str], str]
+def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
+                 question_label: Callable[[str, str], str], coder_of: Callable[[Request], str | None]
                  ) -> list[Route]:
-    """The topics page and its JSON API (see README "Workbench: topics")."""
+    """The topics page and its JSON API (see README "Workbench: topics"); a promotion or merge is a
+    codebook change (``Project.promote_topic``, ``Project.merge_topic``), retrained in the background."""
     project = runs.project
+
+    def act(survey: str, question: str, topic: str, action: str, body: dict[str, Any], who: Any
+            ) -> dict[str, Any]:
+        if not topic.isdigit():
+            raise InputError(f"topic must be a topic number, not '{topic[:40]}'")
+        if not isinstance(who, str) or not who.strip():
+            raise InputError("'who' is missing: the name of the person making the change")
+        version = body.get("version")
+        if version is not None and not isinstance(version, int):
+            raise InputError("'version' must be the codebook version number the change was made on")
+        for field in ("label", "theme_id", "theme"):
+            if body.get(field) is not None and not isinstance(body.get(field), str):
+                raise InputError(f"'{field}' must be text")
+        if action == "promote":
+            change = project.promote_topic(question, int(topic), who=who, label=body.get("label"),
+                                           theme_id=body.get("theme_id") or None, survey=survey, version=version)
+        else:
+            if not body.get("theme"):
+                raise InputError("'theme' is missing: the id of the theme the topic goes into")
+            change = project.merge_topic(question, int(topic), body["theme"], who=who, survey=survey,
+                                         version=version)
+        bench.start_retrain(survey, question)  # the suggestions follow the new codebook
+        return change
+
+    def form_action(action: str) -> Callable[[Request], Any]:
+        async def handler(request: Request) -> Response:
+            from urllib.parse import parse_qs
+
+            from starlette.concurrency import run_in_threadpool
+
+            form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+            return await run_in_threadpool(form_change, request, action, form)
+        return handler
+
+    def form_change(request: Request, action: str, form: dict[str, str]) -> Response:
+        survey, question = request.path_params["survey"], request.path_params["question"]
+        here = f"/topics/{quote(survey)}/{quote(question)}"
+        coder = coder_of(request)
+        if not coder:
+            return page(request, "coder.html", back=here)
+        body = {k: form.get(k) for k in ("label", "theme") if form.get(k)}
+        try:
+            change = act(survey, question, request.path_params["topic"], action, body, coder)
+        except InputError as exc:
+            return topics_view(request, survey, question, error=str(exc), status=400)
+        return RedirectResponse(f"{here}?done={change['version']}", status_code=303)
+
+    def api_action(action: str) -> Callable[[Request], Any]:
+        async def handler(request: Request) -> Response:
+            import json
+
+            from starlette.concurrency import run_in_threadpool
+
+            raw = await request.body()
+            try:
+                body = json.loads(raw.decode("utf-8", "replace") or "{}")
+            except ValueError:
+                raise InputError("the request body is not JSON") from None
+            if not isinstance(body, dict):
+                raise InputError("the request body must be a JSON object")
+            p = request.path_params
+            change = await run_in_threadpool(act, p["survey"], p["question"], p["topic"], action, body,
+                                             body.get("who") or coder_of(request))
+            return JSONResponse(change)
+        return handler
 
     def run_view(survey: str, question: str) -> dict[str, Any] | None:
         return project.topic_run(question, survey)
 
     def topics_page(request: Request) -> Response:
         survey, question = request.path_params["survey"], request.path_params["question"]
+        done = request.query_params.get("done")
+        return topics_view(request, survey, question, done=done if done and done.isdigit() else None)
+
+    def topics_view(request: Request, survey: str, question: str, error: str | None = None,
+                    done: str | None = None, status: int = 200) -> Response:
         run = run_view(survey, question)
-        status = runs.status(survey, question)
+        job = runs.status(survey, question)
         topics = run["topics"] if run else []
         new = [t for t in topics if t.get("new")]
         _survey, book = project.codebook(question, survey)
@@ -143,8 +215,9 @@ def topic_routes(runs: TopicRuns, page: Callable[..., Response], question_label:
             cover = sorted(((v, k) for k, v in (t.get("coverage") or {}).items() if v), reverse=True)
             t["best"] = [{"theme": themes.get(k, k), "share": v} for v, k in cover[:2]]
         return page(request, "topics.html", survey=survey, question=question,
-                    label=question_label(survey, question), run=run, topics=topics, new=new, job=status,
-                    themes=[{"id": t.id, "label": t.label} for t in book], actions=False)
+                    label=question_label(survey, question), run=run, topics=topics, new=new, job=job,
+                    themes=[{"id": t.id, "label": t.label} for t in book], actions=True, error=error, done=done,
+                    status=status)
 
     def start_form(request: Request) -> Response:
         survey, question = request.path_params["survey"], request.path_params["question"]
@@ -169,4 +242,8 @@ def topic_routes(runs: TopicRuns, page: Callable[..., Response], question_label:
         Route("/topics/{survey}/{question}/run", start_form, methods=["POST"]),
         Route("/api/questions/{survey}/{question}/topics", api_topics),
         Route("/api/questions/{survey}/{question}/topics/run", api_start, methods=["POST"]),
+        Route("/topics/{survey}/{question}/{topic}/promote", form_action("promote"), methods=["POST"]),
+        Route("/topics/{survey}/{question}/{topic}/merge", form_action("merge"), methods=["POST"]),
+        Route("/api/questions/{survey}/{question}/topics/{topic}/promote", api_action("promote"), methods=["POST"]),
+        Route("/api/questions/{survey}/{question}/topics/{topic}/merge", api_action("merge"), methods=["POST"]),
     ]
