@@ -494,7 +494,7 @@ def novelty_list(args, emb, t_start: float) -> None:
         f"'shuffled identical': the flagged list (topics compared by their members) of the same texts in a "
         f"random order equals it. Shipped rule: {type(rule).__name__}(evidence_max={rule.evidence_max}, "
         f"coherence_quantile={rule.coherence_quantile}), vetoed when >= {rule.confident_share:.0%} of a "
-        f"topic's answers get one theme from the coder at score >= {rule.confident_score}. 'previous "
+        f"topic's answers get one theme from the coder at >= {rule.confident_ratio} times its cut (0.8 for the codebook alone). 'previous "
         f"rule': evidence_max 0.375, coherence_quantile 0.5, no veto (the rule before issue 14 point 5). "
         f"Tuned on drop seeds {', '.join(map(str, TUNE_LIST_SEEDS))} (split 'tune'); split 'hold-out' "
         f"(seeds {', '.join(map(str, HOLDOUT_LIST_SEEDS))}) was not tuned on. Total "

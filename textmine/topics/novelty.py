@@ -38,8 +38,10 @@ Whatever the rule, a topic where fewer than half the answers name anything
 And whatever the rule, the coder's own evidence can veto a flag (issue 14
 point 5): a topic where at least ``confident_share`` (0.5) of the answers get
 the *same* theme from the codebook's coder with a score of at least
-``confident_score`` (0.8, twice the codebook-only cut) is covered by that
-theme, however far the theme's text lies from it (``Novelty.confident``). The
+``confident_ratio`` (2) times the coder's cut for that theme (0.8 for the
+codebook alone, whose cut is 0.4; a theme trained on human codes has its
+own, lower cut) is covered by that theme, however far the theme's text lies
+from it (``Novelty.confident``). The
 veto takes wrong flags off the list, so the evidence rule can look wider
 (evidence_max 0.75, coherence above the 60th percentile): measured as the
 list staff read (scripts/eval_topics.py --novelty-list; tuned on drop seeds
@@ -65,7 +67,7 @@ class NoveltyRule:
 
     coverage_max: float = 0.25
     similarity_z_max: float = 1.0
-    confident_score: float = 0.8     # the coder's veto (module doc); confident_share > 1: no veto
+    confident_ratio: float = 2.0     # the coder's veto (module doc); confident_share > 1: no veto
     confident_share: float = 0.5
     needs_words = False
 
@@ -85,7 +87,7 @@ class EvidenceRule:
 
     evidence_max: float = 0.75
     coherence_quantile: float = 0.6
-    confident_score: float = 0.8     # the coder's veto (module doc); confident_share > 1: no veto
+    confident_ratio: float = 2.0     # the coder's veto (module doc); confident_share > 1: no veto
     confident_share: float = 0.5
     specific_share: float = 0.02     # a theme word is specific when in at most this share of answers
     specific_min_answers: int = 3    # ... or in at most this many (small runs: 2% is under one answer)
@@ -218,7 +220,8 @@ def codebook_scores_and_codes(answers: Sequence[dict[str, Any]], embeddings: np.
                               embedder: Any,
                               train: tuple[Sequence[dict[str, Any]], np.ndarray, np.ndarray] | None = None
                               ) -> tuple[np.ndarray, list[list[str]]]:
-    """The coder's (answers, themes) scores and its codes per answer (``codebook_codes``)."""
+    """The coder's (answers, themes) scores divided by its cut per theme (1 = just coded), and
+    its codes per answer (``codebook_codes``)."""
     from ..coders import Answer
     from ..coding import default_coder_factory
 
@@ -233,12 +236,15 @@ def codebook_scores_and_codes(answers: Sequence[dict[str, Any]], embeddings: np.
     else:
         coder.fit(X)
     S, codes = coder.score_and_code(X)
-    return np.asarray(S, dtype=float), codes
+    cuts = np.asarray(getattr(coder, "thresholds_", None) if getattr(coder, "thresholds_", None) is not None
+                      else np.full(S.shape[1] if np.ndim(S) == 2 else 0, 0.5), dtype=float)
+    return np.asarray(S, dtype=float) / np.maximum(cuts, 1e-6), codes
 
 
 def confident_shares(scores: np.ndarray, topics: np.ndarray, k: int, min_score: float) -> np.ndarray:
     """(k,) per topic, the largest share of its answers that the coder gives one same theme with
-    a score of at least ``min_score`` (each answer counts for its best-scoring theme only)."""
+    a score of at least ``min_score`` (each answer counts for its best-scoring theme only).
+    ``scores``: as ``codebook_scores_and_codes`` gives them, relative to the coder's cut."""
     out = np.zeros(k)
     if not k or scores.size == 0:
         return out
@@ -293,7 +299,8 @@ def assess(codes: Sequence[Sequence[str]], topics: np.ndarray, embeddings: np.nd
     """Coverage and similarity of each topic (see module doc); ``features``: what the clustering
     saw (for coherence); ``hits``: ``word_hits`` of the answers (for the EvidenceRule);
     ``substantive``: ``says_something`` of the answers (topics of vague answers are not new);
-    ``scores``: the coder's (answers, themes) scores (its confident codes veto a flag)."""
+    ``scores``: the coder's (answers, themes) scores relative to its cut per theme
+    (``codebook_scores_and_codes``; its confident codes veto a flag)."""
     rule = rule or default_rule()
     k = len(centroids)
     cov = coverage_matrix(codes, topics, k, theme_ids)
@@ -315,7 +322,7 @@ def assess(codes: Sequence[Sequence[str]], topics: np.ndarray, embeddings: np.nd
                                   for t in range(k)])
         nov.new &= nov.substance >= 0.5
     if k and scores is not None and len(theme_ids):
-        nov.confident = confident_shares(scores, topics, k, rule.confident_score)
+        nov.confident = confident_shares(scores, topics, k, rule.confident_ratio)
         nov.new &= nov.confident < rule.confident_share
     return nov
 
