@@ -48,7 +48,7 @@ SUMMARY_COLUMNS = ["survey", "wave", "question", "type", "statistic", "value", "
                    "ci_low", "ci_high", "label", "by", "group"]
 ANSWER_COLUMNS = ["respondent_id", "wave", "text", "redacted_text", "lemmas", "entities", "flags", "language",
                   "survey", "question", "content_lemmas", "key_phrases"]
-CODE_COLUMNS = ["respondent_id", "wave", "theme", "score", "rank", "source", "survey", "question"]
+CODE_COLUMNS = ["respondent_id", "wave", "theme", "score", "rank", "source", "survey", "question", "status"]
 # Statistics of a numeric question (tally JSON keys), in the order the CSV lists them.
 _NUMERIC_STATS = ("n", "missing", "mean", "median", "q1", "q3", "min", "max", "sd", "sum")
 _WAVE_STATS = ("respondents", "responses_in_export", "population", "response_rate", "margin_of_error",
@@ -355,7 +355,10 @@ class Project:
         One row per answer x theme that applies: respondent_id, wave, theme, score (the machine
         score 0..1 of that theme; empty for ``overig``), rank (1 = the answer's main theme, in
         the order the coder gives, or the codebook's order for human codes), source (machine or
-        human); then survey and question. An answer to which no theme applies has one row,
+        human); then survey, question and status (the answer's: ``auto`` when the machine's codes
+        pass the auto-coding gate, ``suggested`` to review, ``human``; see ``textmine.gate`` and
+        ``auto_coding``). ``attrs``: auto_needed (human codes still needed before anything can be
+        auto; 0 when some theme can be) and auto_line (the CLI's line on it). An answer to which no theme applies has one row,
         theme ``overig``, and a non-answer ("nvt", "-") one row ``non_answer``, as ``textmine
         code`` reports them (score empty); every answer therefore has at least one row. The
         figures are those of ``textmine code --format json``.
@@ -438,8 +441,10 @@ class Project:
         """The coding progress, one row per (survey, open question), in the schema's order:
         survey, question, label, answers (substantive answers of all waves: the cleaner's
         non-answers left out), human (answers with a current human code), machine (machine codes and
-        no human code), to_review (no human code), audit_done (answers of the audit sample with an
-        audit code), audit_size (the audit sample's answers)."""
+        no human code), to_review (no human code and not auto-coded), audit_done (answers of the audit
+        sample with an audit code), audit_size (the audit sample's answers), auto (answers auto-coded:
+        machine codes that pass the gate, ``auto_coding``), auto_needed (human codes still needed before
+        anything can be auto; None before the first coding run)."""
         import pandas as pd
 
         from .queue import PROGRESS_COLUMNS, progress_row
@@ -454,15 +459,32 @@ class Project:
             states = {s: store.answer_states(s) for s in {s for s, _ in questions}}
             for (survey, question), label in questions.items():
                 st = states[survey]
-                rows.append(progress_row(survey, question, label, st[st["question"] == question]))
+                auto, needed = self._auto_progress(store, survey, question)
+                rows.append(progress_row(survey, question, label, st[st["question"] == question], auto, needed))
         return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+    def _auto_progress(self, store: Any, survey: str, question: str) -> tuple[set, int | None]:
+        """(auto-coded answers, human codes still needed) of a question for ``progress``; (set(), None)
+        before its first coding run or without a codebook."""
+        from .auto import auto_keys, latest_gate
+        from .errors import InputError
+
+        run, gate = latest_gate(store, survey, question)
+        if gate is None:
+            return set(), None
+        try:
+            book = self._codebook(store, question, survey, None)[1]
+        except InputError:
+            return set(), None
+        return auto_keys(store, book, survey, question, store.machine_scores(survey, question)), int(gate.needed_)
 
     def next_answer(self, question: str, survey: str | None = None, *, order: str = "uncertain",
                     coder: str | None = None, skip: Sequence[str] = ()) -> dict[str, Any] | None:
         """The next answer of an open question to code (one without a human code), or None when none is left.
 
         order   "uncertain": the machine's least certain call first (a theme's score closest to its
-                threshold; answers not machine-coded yet first; the audit sample last);
+                threshold; answers not machine-coded yet first; the audit sample last); answers
+                auto-coded (``auto_coding``) are not in it;
                 "audit": the random audit sample (the same for every coder and every call), whose
                 codes estimate the machine's accuracy (``save_answer_codes(..., audit=True)``)
         coder   who asks: the answer is theirs for 10 minutes (in this process), so two coders
@@ -477,6 +499,7 @@ class Project:
         """
         import time
 
+        from .auto import auto_keys
         from .queue import check_coder, queue_order, split_key, thresholds_of
 
         with self.store() as store:
@@ -489,7 +512,8 @@ class Project:
             states = store.answer_states(survey, question)
             codes = store.machine_scores(survey, question)
             thresholds = thresholds_of(store.latest_code_provenance(survey, question), book.ids)
-            keys = queue_order(states, codes, thresholds, order, held)
+            auto = auto_keys(store, book, survey, question, codes)  # auto-coded: not in the queue
+            keys = queue_order(states, codes, thresholds, order, held, auto)
             if not keys:
                 return None
             name = check_coder(coder) if coder is not None else None
@@ -670,7 +694,9 @@ class Project:
         new machine codes for all answers; human codes win; audit codes never train the coder.
         Safe while coders save (the store's write-ahead log; each write waits its turn); one retrain
         of a question at a time in this process (a second waits for the first).
-        Returns survey, question, run_id, human_coded (answers that trained it), answers, seconds."""
+        Returns survey, question, run_id, human_coded (answers that trained it), answers, auto (answers
+        auto-coded by the new run's gate: they leave the queue), auto_needed (human codes still needed
+        before anything can be auto), seconds."""
         import time
 
         started = time.perf_counter()
@@ -679,7 +705,24 @@ class Project:
             result = self.coding(question, survey)
         return {"survey": result.survey, "question": result.question, "run_id": result.run_id,
                 "human_coded": result.human_coded, "answers": len(result.answers),
+                "auto": sum(a["status"] == "auto" for a in result.answers), "auto_needed": result.auto_needed,
                 "seconds": round(time.perf_counter() - started, 3)}
+
+    def auto_coding(self, question: str, survey: str | None = None) -> pd.DataFrame:
+        """The auto-coding of an open question (``textmine.gate``), from the latest coding run's gate
+        and the answers' current codes. One row per codebook theme: theme, label, threshold (score at
+        or above which the theme's machine codes count as auto; NaN when no cut reaches the target),
+        precision (estimated on human codes the coder did not learn from), precision_lower (its
+        lower confidence bound), support (human-coded answers above the threshold), positives
+        (human-coded answers with the theme), auto_answers (answers auto-coded with the theme now).
+        ``attrs``: survey, question, run_id (None before the first run), target_precision,
+        n_labelled (human codes the gate rests on), needed (more human codes needed before anything
+        can be auto), answers (substantive answers), auto (auto-coded answers), human, suggested. Reads only."""
+        from .auto import auto_coding_frame
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return auto_coding_frame(store, book, survey, question)
 
     def trust(self, question: str, survey: str | None = None) -> pd.DataFrame:
         """How far an open question's machine codes (the latest run's) can be trusted, measured on
@@ -1467,6 +1510,9 @@ def code_frame(result: CodingResult) -> pd.DataFrame:
         for rank, theme in enumerate(a["themes"], start=1):
             rows.append({"respondent_id": a["respondent_id"], "wave": a["wave"], "theme": theme,
                          "score": a["scores"].get(theme), "rank": rank, "source": a["source"],
-                         "survey": result.survey, "question": result.question})
+                         "survey": result.survey, "question": result.question, "status": a["status"]})
     frame = pd.DataFrame(rows, columns=CODE_COLUMNS)
-    return frame.astype({"score": "float64", "rank": "int64"}) if len(frame) else frame
+    frame = frame.astype({"score": "float64", "rank": "int64"}) if len(frame) else frame
+    # auto-coding (textmine.gate): how many more human codes before anything can be auto
+    frame.attrs.update(auto_needed=result.auto_needed, auto_line=result.gate_line())
+    return frame

@@ -268,7 +268,10 @@ class BaseCoder:
     Subclasses are also ``sklearn.base.BaseEstimator``s and have the
     parameters ``threshold`` ('auto' or a number) and ``min_threshold_pos``.
     After ``fit``: ``theme_ids_`` (column order), ``thresholds_`` (one per
-    theme) and ``threshold_source_`` ('default', 'fixed' or 'learned' per theme).
+    theme), ``threshold_source_`` ('default', 'fixed' or 'learned' per theme) and
+    ``honest_scores_`` (scores of the training answers from coders that did not learn
+    from them, i.e. out-of-fold when the scores depend on the labels; NaN rows for
+    non-answers; None without labels, with fewer than 6 or with a fixed threshold).
     """
 
     default_threshold: float = 0.5  # the codebook-only cut, per coder class
@@ -375,14 +378,17 @@ class BaseCoder:
             return
         self.thresholds_ = default
         self.threshold_source_ = ["default"] * k
+        self.honest_scores_ = None
         if Y is None or len(Y) < 2 * THRESHOLD_CV:
             return
         labelled = Y.sum(0) >= self.min_threshold_pos
-        if not labelled.any():
-            return
         S = self._oof_scores(batch, Y) if self.needs_oof_for_thresholds else self._scores(batch)
         S = np.asarray(S, dtype=float)
         ok = ~batch.non_answer
+        # kept for textmine.gate: scores of the training answers from coders that did not see them
+        self.honest_scores_ = np.where(ok[:, None], np.clip(S, 0.0, 1.0), np.nan)
+        if not labelled.any():
+            return
         self.thresholds_ = learn_thresholds(Y[ok], S[ok], default, min_pos=self.min_threshold_pos)
         self.threshold_source_ = ["learned" if labelled[j] and ok.sum() > Y[ok, j].sum() else "default"
                                   for j in range(k)]
