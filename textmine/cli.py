@@ -281,11 +281,12 @@ def code_cmd(
                    f"trained on {result.human_coded} human-coded answers; codebook {result.codebook_hash}"))
     for warning in result.warnings:
         err.print(line(("warning:", "yellow"), f" {warning}"))
-    rows = [{k: a[k] for k in ("respondent_id", "text", "themes", "scores", "source")} | {"wave": a["wave"]}
-            for a in result.answers]
+    err.print(line(result.gate_line()))  # auto-coding (textmine.gate)
+    rows = [{k: a[k] for k in ("respondent_id", "text", "themes", "scores", "source", "status")}
+            | {"wave": a["wave"]} for a in result.answers]
     _output(fmt, out, data=rows, command="code",
             rows=[dict(r, themes=";".join(r["themes"]), scores=json.dumps(r["scores"])) for r in rows],
-            columns=["wave", "respondent_id", "text", "themes", "source", "scores"],
+            columns=["wave", "respondent_id", "text", "themes", "source", "status", "scores"],
             view=lambda: coding_table(result.answers, book))
 
 

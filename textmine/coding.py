@@ -3,7 +3,8 @@
 ``code_question`` cleans the answers (cached), builds the coder from a factory,
 fits it on the human codes the project has (none at first: the codebook alone
 then decides), scores every answer, and stores the machine codes with their
-provenance and rank. Human codes always win (``codes.current_themes``): they are
+provenance and rank, and fits the auto-coding gate (``textmine.gate``: each machine-coded
+answer is ``auto`` or ``suggested``). Human codes always win (``codes.current_themes``): they are
 never overwritten or hidden, and an answer with a human code reports ``source: human``.
 """
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from .codebook import NON_ANSWER, Codebook
 from .codes import answer_themes, current_themes, human_coded, human_labels
+from .gate import AUTO, HUMAN, AutoGate
 from .patterns import SEARCH_SECONDS
 from .questions import open_question_survey, resolve_codebook
 from .saved_coder import save_coder, versions
@@ -49,6 +51,17 @@ class CodingResult:
     coder_path: Path | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # one line each, for the user
+    gate: AutoGate | None = None  # the auto-coding gate of the run (textmine.gate)
+
+    @property
+    def auto_needed(self) -> int:
+        """Human codes still needed before any answer can be auto-coded (0 when some theme can be)."""
+        return 0 if self.gate is None else int(self.gate.needed_)
+
+    def gate_line(self) -> str:
+        """One line on the auto-coding: how many answers are auto, per theme how many at what
+        estimated precision, or how many more human codes are needed."""
+        return gate_line(self.answers, self.gate)
 
 
 def answers_for_coder(rows: list[dict[str, Any]]) -> list[Any]:
@@ -88,6 +101,9 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
             scores, themes = coder.score_and_code(X)
         else:
             scores, themes = coder.predict_proba(X), coder.code(X)
+    # The auto-coding gate: from scores of human-coded answers the coder did not learn from.
+    gate = fit_gate(store, codebook, survey, question, cleaned, coder, train_keys, Y)
+    status = gate.status(scores, themes, ["non_answer" in a["flags"] for a in target]) if len(target) else []
     provenance = _provenance(codebook, emb.key, coder, len(train_keys))
     run_id = store.start_run("code", settings={"survey": survey, "question": question, "wave": wave,
                                                "embedder": emb.key}, provenance=provenance)
@@ -102,10 +118,11 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
                                  "score": float(s[j]), "applies": theme in ranked,
                                  "rank": ranked.index(theme) + 1 if theme in ranked else None})
     store.save_machine_codes(machine_rows, coder=type(coder).__name__, run_id=run_id)
+    store.save_gate(run_id, survey, question, gate.to_dict())
     # What the answers' codes are now, read back as every reader reads them (human codes win).
     current = _current(store, codebook, survey, question, wave)
     out = []
-    for a, s, t in zip(target, scores, themes):
+    for a, s, t, st in zip(target, scores, themes, status):
         source, applied = current.get((a["wave"], a["respondent_id"]), ("machine", None))
         if source == "machine" and (applied is None or NON_ANSWER in a["flags"]):
             shown = list(t)  # a non-answer gets no stored codes: the coder's call stands
@@ -114,11 +131,52 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
         out.append({"respondent_id": a["respondent_id"], "wave": a["wave"], "text": a["text"],
                     "redacted_text": a["redacted_text"], "themes": shown,
                     "scores": {theme: round(float(s[j]), 4) for j, theme in enumerate(codebook.ids)},
-                    "source": source})
+                    "source": source, "status": HUMAN if source == "human" else str(st)})
     path = save_coder(store.dir, survey, question, coder, codebook, emb.key, len(train_keys))
     store.finish_run(run_id)
     return CodingResult(survey, question, out, run_id, codebook.hash, emb.key, len(train_keys), path,
-                        provenance, _stopped_searches(caught))
+                        provenance, _stopped_searches(caught), gate)
+
+
+def fit_gate(store: Store, codebook: Codebook, survey: str, question: str, cleaned: list[dict[str, Any]],
+             coder: Any, train_keys: list[tuple[str, str]], Y: np.ndarray) -> AutoGate:
+    """The ``AutoGate`` of a coding run: the human codes with honest scores, i.e. the coder's
+    out-of-fold scores of the answers it learned from (``honest_scores_``) and its scores of the
+    audit sample's answers (human-coded, never trained on). Answers without honest scores (too few
+    to cross-validate) still count towards the gate's ``min_human``."""
+    k = len(codebook.ids)
+    S = getattr(coder, "honest_scores_", None)
+    if S is None or np.shape(S) != (len(train_keys), k):
+        S = np.full((len(train_keys), k), np.nan)
+    every = human_labels(store, codebook, survey, question)  # with the audit codes
+    trained = set(train_keys)
+    audit = every.loc[np.array([key not in trained for key in zip(every.wave, every.respondent_id)], dtype=bool)]
+    _, audit_rows, Ya = human_coded(audit, cleaned, codebook.ids)
+    if audit_rows:
+        Sa = np.asarray(coder.predict_proba(answers_for_coder(audit_rows)), dtype=float)
+        Sa[["non_answer" in a["flags"] for a in audit_rows]] = np.nan
+        Y, S = np.r_[np.asarray(Y).reshape(-1, k), Ya], np.r_[S, Sa]
+    return AutoGate(theme_ids=codebook.ids).fit(np.asarray(Y).reshape(-1, k), S)
+
+
+def gate_line(answers: list[dict[str, Any]], gate: AutoGate | None) -> str:
+    """The CLI's line on auto-coding (English): auto-coded answers and themes, or what is missing."""
+    if gate is None:
+        return "auto-coding: no gate"
+    auto = [a for a in answers if a.get("status") == AUTO]
+    if gate.needed_ and not gate.reachable_.any():
+        return (f"auto-coding: nothing auto-coded yet; about {gate.needed_} more human codes needed "
+                f"(gate rests on {gate.n_labelled_} human-coded answers; target precision {gate.target_precision:g})")
+    per = {}
+    for a in auto:
+        for t in a["themes"]:
+            per[t] = per.get(t, 0) + 1
+    ids = list(gate.theme_ids_)
+    parts = [f"{t} {n} (est. precision {gate.precision_[ids.index(t)]:.2f})" for t, n in
+             sorted(per.items(), key=lambda x: -x[1]) if t in ids]
+    return (f"auto-coded {len(auto)} of {len(answers)} answers at estimated precision >= "
+            f"{gate.target_precision:g}" + (f": {', '.join(parts)}" if parts else "")
+            + f"; {int(gate.reachable_.sum())} of {len(ids)} themes can be auto-coded")
 
 
 def _current(store: Store, codebook: Codebook, survey: str, question: str, wave: str | None

@@ -38,14 +38,17 @@ passed the coder's own threshold) or a non-answer is never ``auto``.
 ``min_human`` when below it; 0 when some theme is reachable; otherwise an extrapolation
 from the theme closest to a run of ``min_run`` right answers above a cut (at least 10).
 
+Stored: the coding run keeps each run's gate (``to_dict``; ``Store.save_gate``); an answer's
+status is derived when read from its machine codes and their run's gate (``machine_status``).
+
 This module's API (``AutoGate``, its parameters and fitted attributes, ``status``,
-``auto_mask``, ``to_dict``/``from_dict``, ``STATUSES``) is used by the coding run, the
+``auto_mask``, ``summary``, ``to_dict``/``from_dict``, ``machine_status``, ``STATUSES``) is used by the coding run, the
 store and scripts/eval_effort.py: keep it stable.
 """
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -220,6 +223,29 @@ class AutoGate(BaseEstimator):
         if A.shape != (n, k):
             raise ValueError(f"assigned has shape {A.shape}, expected {(n, k)}")
         return A
+
+
+def machine_status(codes: Any, gates: Mapping[int, AutoGate | dict[str, Any]]) -> dict[tuple, str]:
+    """Per answer with current machine codes, (wave, respondent_id) -> 'auto' or 'suggested', from
+    its codes' scores and the gate of the run that made them (``gates``: run id -> AutoGate or its
+    ``to_dict``). ``codes``: rows with wave, respondent_id, theme, score, applies, run_id and source
+    (``Store.machine_scores`` or ``Store.codes``); only machine rows count. The module doc's rule:
+    auto when at least one theme applies and every applying theme scores at or above its threshold;
+    an answer whose run has no gate is 'suggested'. Human codes are the caller's business."""
+    machine = codes[codes["source"] == "machine"]
+    if machine.empty:
+        return {}
+    cuts: dict[tuple[int, str], float] = {}
+    for run, g in gates.items():
+        g = g if isinstance(g, AutoGate) else AutoGate.from_dict(g)
+        cuts.update({(int(run), t): float(c) for t, c in zip(g.theme_ids_, g.thresholds_)})
+    runs = machine["run_id"].fillna(-1).astype(int).tolist()
+    thr = np.array([cuts.get((r, t), np.inf) for r, t in zip(runs, machine["theme"].tolist())], dtype=float)
+    applies = machine["applies"].astype(bool).to_numpy()
+    score = machine["score"].astype(float).fillna(-np.inf).to_numpy()
+    frame = machine[["wave", "respondent_id"]].assign(applies=applies, ok=~applies | (score >= thr))
+    per = frame.groupby(["wave", "respondent_id"], sort=False).agg(any_=("applies", "any"), all_=("ok", "all"))
+    return {k: AUTO if a and b else SUGGESTED for k, a, b in zip(per.index, per["any_"], per["all_"])}
 
 
 def _num(x: float) -> float | None:

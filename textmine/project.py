@@ -47,7 +47,7 @@ SUMMARY_COLUMNS = ["survey", "wave", "question", "type", "statistic", "value", "
                    "ci_low", "ci_high", "label", "by", "group"]
 ANSWER_COLUMNS = ["respondent_id", "wave", "text", "redacted_text", "lemmas", "entities", "flags", "language",
                   "survey", "question", "content_lemmas", "key_phrases"]
-CODE_COLUMNS = ["respondent_id", "wave", "theme", "score", "rank", "source", "survey", "question"]
+CODE_COLUMNS = ["respondent_id", "wave", "theme", "score", "rank", "source", "survey", "question", "status"]
 # Statistics of a numeric question (tally JSON keys), in the order the CSV lists them.
 _NUMERIC_STATS = ("n", "missing", "mean", "median", "q1", "q3", "min", "max", "sd", "sum")
 _WAVE_STATS = ("respondents", "responses_in_export", "population", "response_rate", "margin_of_error",
@@ -354,7 +354,10 @@ class Project:
         One row per answer x theme that applies: respondent_id, wave, theme, score (the machine
         score 0..1 of that theme; empty for ``overig``), rank (1 = the answer's main theme, in
         the order the coder gives, or the codebook's order for human codes), source (machine or
-        human); then survey and question. An answer to which no theme applies has one row,
+        human); then survey, question and status (the answer's: ``auto`` when the machine's codes
+        pass the auto-coding gate, ``suggested`` to review, ``human``; see ``textmine.gate`` and
+        ``auto_coding``). ``attrs``: auto_needed (human codes still needed before anything can be
+        auto; 0 when some theme can be) and auto_line (the CLI's line on it). An answer to which no theme applies has one row,
         theme ``overig``, and a non-answer ("nvt", "-") one row ``non_answer``, as ``textmine
         code`` reports them (score empty); every answer therefore has at least one row. The
         figures are those of ``textmine code --format json``.
@@ -673,6 +676,22 @@ class Project:
         return {"survey": result.survey, "question": result.question, "run_id": result.run_id,
                 "human_coded": result.human_coded, "answers": len(result.answers),
                 "seconds": round(time.perf_counter() - started, 3)}
+
+    def auto_coding(self, question: str, survey: str | None = None) -> pd.DataFrame:
+        """The auto-coding of an open question (``textmine.gate``), from the latest coding run's gate
+        and the answers' current codes. One row per codebook theme: theme, label, threshold (score at
+        or above which the theme's machine codes count as auto; NaN when no cut reaches the target),
+        precision (estimated on human codes the coder did not learn from), precision_lower (its
+        lower confidence bound), support (human-coded answers above the threshold), positives
+        (human-coded answers with the theme), auto_answers (answers auto-coded with the theme now).
+        ``attrs``: survey, question, run_id (None before the first run), target_precision,
+        n_labelled (human codes the gate rests on), needed (more human codes needed before anything
+        can be auto), answers (substantive answers), auto (auto-coded answers), human, suggested. Reads only."""
+        from .auto import auto_coding_frame
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return auto_coding_frame(store, book, survey, question)
 
     def trust(self, question: str, survey: str | None = None) -> pd.DataFrame:
         """How far an open question's machine codes (the latest run's) can be trusted, measured on
@@ -1022,6 +1041,9 @@ def code_frame(result: CodingResult) -> pd.DataFrame:
         for rank, theme in enumerate(a["themes"], start=1):
             rows.append({"respondent_id": a["respondent_id"], "wave": a["wave"], "theme": theme,
                          "score": a["scores"].get(theme), "rank": rank, "source": a["source"],
-                         "survey": result.survey, "question": result.question})
+                         "survey": result.survey, "question": result.question, "status": a["status"]})
     frame = pd.DataFrame(rows, columns=CODE_COLUMNS)
-    return frame.astype({"score": "float64", "rank": "int64"}) if len(frame) else frame
+    frame = frame.astype({"score": "float64", "rank": "int64"}) if len(frame) else frame
+    # auto-coding (textmine.gate): how many more human codes before anything can be auto
+    frame.attrs.update(auto_needed=result.auto_needed, auto_line=result.gate_line())
+    return frame

@@ -105,6 +105,12 @@ CREATE TABLE IF NOT EXISTS catalogue_curation (
     include INTEGER NOT NULL DEFAULT 1, title TEXT, highlight INTEGER NOT NULL DEFAULT 0,
     source_file TEXT, updated_at TEXT NOT NULL,
     PRIMARY KEY (survey, wave, question, respondent_id));
+-- The auto-coding gate a coding run learned (textmine.gate.AutoGate.to_dict as JSON): per theme
+-- the score above which its machine codes count as 'auto', with the estimated precision there.
+-- An answer's status is derived from its machine codes' run's gate when read.
+CREATE TABLE IF NOT EXISTS auto_gates (
+    run_id INTEGER PRIMARY KEY, survey TEXT NOT NULL, question TEXT NOT NULL,
+    gate_json TEXT NOT NULL);
 """
 
 
@@ -572,9 +578,10 @@ class Store:
             "WHERE o.survey=? AND o.question=? ORDER BY o.wave, o.answer_id", self.db, params=(survey, question))
 
     def machine_scores(self, survey: str, question: str) -> pd.DataFrame:
-        """The current machine scores of a question's answers: wave, respondent_id, theme, score, source."""
+        """The current machine scores of a question's answers: wave, respondent_id, theme, score, source,
+        applies, run_id."""
         return pd.read_sql_query(
-            "SELECT wave, respondent_id, theme, score, source FROM codes WHERE survey=? AND question=? "
+            "SELECT wave, respondent_id, theme, score, source, applies, run_id FROM codes WHERE survey=? AND question=? "
             "AND source='machine' AND status='current'", self.db, params=(survey, question))
 
     def open_answer(self, survey: str, wave: str, question: str, respondent_id: str) -> dict[str, Any] | None:
@@ -636,6 +643,20 @@ class Store:
     def runs(self, kind: str | None = None) -> pd.DataFrame:
         return pd.read_sql_query("SELECT * FROM runs WHERE (?1 IS NULL OR kind=?1) ORDER BY run_id",
                                  self.db, params=(kind,))
+
+    # --- auto-coding gates (textmine.gate) -------------------------------------------------
+
+    def save_gate(self, run_id: int, survey: str, question: str, gate: dict[str, Any]) -> None:
+        """Keep the gate a coding run learned (``AutoGate.to_dict``)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO auto_gates (run_id, survey, question, gate_json) VALUES (?,?,?,?)",
+                       (run_id, survey, question, json.dumps(gate, sort_keys=True)))
+
+    def gates(self, survey: str, question: str) -> dict[int, dict[str, Any]]:
+        """Every stored gate of a question's coding runs, by run id (``AutoGate.to_dict`` form)."""
+        return {int(r): json.loads(g) for r, g in self.db.execute(
+            "SELECT run_id, gate_json FROM auto_gates WHERE survey=? AND question=? ORDER BY run_id",
+            (survey, question))}
 
     # --- topics runs ----------------------------------------------------------------
 

