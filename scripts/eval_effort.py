@@ -72,7 +72,7 @@ SCHEMAS = REPO / "data" / "schemas"
 OUT_MD = REPO / "scripts" / "eval_effort_results.md"
 OUT_PNG = REPO / "scripts" / "eval_effort.png"
 BATCH = 10           # answers a coder codes between two retrainings
-TARGET = 0.9         # the gate's precision target, and the bar for the real precision
+TARGET = 0.9         # the bar for the real precision: the product gate's target (AutoGate default)
 AUTO_GOAL = 0.5      # the share of the rest auto-coded that the headline figure asks for
 ORDERS = ("uncertain", "random")
 DATASETS = ("chamber", "lmb_trots", "sdg_trots")
@@ -263,14 +263,13 @@ def simulate(pool: Pool, order: str, seed: int, max_labels: int | None = None, s
             coder.fit(A)  # the codebook alone, as a project's first run
         S, codes = coder.score_and_code([A[i] for i in rest])
         P = codes_to_indicator(codes, ids)
-        # the gate as the product fits it: honest scores of the human-coded answers only
-        gate = AutoGate(target_precision=TARGET, theme_ids=ids)
+        # the gate as the product fits it (textmine.coding.fit_gate): the human codes with the coder's
+        # honest (out-of-fold) scores of them; no audit sample here (the simulated coder never codes it)
         honest = getattr(coder, "honest_scores_", None)
-        if labelled and honest is not None:
-            gate.fit(T[labelled], honest)
-        else:
-            gate.fit(np.zeros((len(labelled), len(ids)), int), np.zeros((len(labelled), len(ids))))
-        auto = gate.status(S, P) == AUTO
+        if honest is None or np.shape(honest) != (len(labelled), len(ids)):
+            honest = np.full((len(labelled), len(ids)), np.nan)
+        gate = AutoGate(theme_ids=ids).fit(T[labelled].reshape(-1, len(ids)), honest)
+        auto = gate.status(S, P, np.zeros(len(rest), bool)) == AUTO
         Pa, Ta = P[auto], T[rest][auto]
         codes_auto = int(Pa.sum())
         rows.append({"data": pool.name, "order": order, "seed": seed, "labels": len(labelled), "rest": len(rest),

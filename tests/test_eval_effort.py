@@ -81,3 +81,8 @@ def test_labels_to_goal():
     first, held = E.labels_to_goal(run)
     assert first == 30 and np.isnan(held)
     assert all(np.isnan(E.labels_to_goal(run.assign(auto_share=0.1))))
+
+
+def test_the_bar_is_the_product_gates_target():
+    from textmine.gate import AutoGate
+    assert AutoGate().target_precision == E.TARGET
