@@ -385,6 +385,8 @@ def plot(df: pd.DataFrame, path: Path) -> None:
         b.axhline(0.8, color="grey", lw=0.8, ls=":")
         b.axhline(0.667, color="grey", lw=0.8, ls=":")
         a.set_ylim(-0.02, 1.02)
+        low = df.loc[df.data == data, "alpha"].min()
+        b.set_ylim(min(0.0, low - 0.05) if np.isfinite(low) else 0.0, 1.02)
         a.set_title(f"{data}: share of the rest auto-coded, and its real precision")
         b.set_title(f"{data}: alpha machine vs truth on the rest")
         for ax in (a, b):
