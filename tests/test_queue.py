@@ -194,7 +194,7 @@ def test_save_shows_in_code_json_and_a_second_save_supersedes(project: Project):
 def test_progress_counts_move(project: Project):
     before = project.progress()
     assert list(before.columns) == ["survey", "question", "label", "answers", "human", "machine", "to_review",
-                                    "audit_done", "audit_size"]
+                                    "audit_done", "audit_size", "auto", "auto_needed"]
     assert set(before.question) == {"reden_geen_lmb", "wat_werkt", "noden", "trots"}
     b = before.set_index("question").loc[Q]
     assert b.human == 0 and b.machine == b.answers == b.to_review > 60

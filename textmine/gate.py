@@ -86,11 +86,13 @@ class AutoGate(BaseEstimator):
     ``needed_`` (int), ``theme_ids_``."""
 
     def __init__(self, target_precision: float = 0.9, confidence: float = 0.8, min_human: int = 30,
-                 theme_ids: Sequence[str] | None = None) -> None:
+                 theme_ids: Sequence[str] | None = None, pool: bool = False, min_pool_pos: int = 5) -> None:
         self.target_precision = target_precision
         self.confidence = confidence
         self.min_human = min_human
         self.theme_ids = theme_ids
+        self.pool = pool
+        self.min_pool_pos = min_pool_pos
 
     def fit(self, Y: Any, S: Any) -> AutoGate:
         """Learn the auto thresholds from human codes ``Y`` (n x k, 0/1) and honest scores ``S``."""
@@ -120,18 +122,23 @@ class AutoGate(BaseEstimator):
             best_run[j] = int(np.argmin(y)) if not y.all() else len(y)
             if n < self.min_human:
                 continue
-            tp = np.cumsum(y)
-            cnt = np.arange(1, len(s) + 1)
-            last_of_run = np.r_[s[1:] != s[:-1], True]  # a cut cannot split equal scores
-            lower = precision_lower_bound(tp, cnt, self.confidence)
-            ok_cut = last_of_run & (lower >= self.target_precision) & (s > 0)
-            if not ok_cut.any():
-                continue
-            i = int(np.flatnonzero(ok_cut)[-1])
-            self.thresholds_[j] = float(s[i])
-            self.precision_[j] = float(tp[i] / cnt[i])
-            self.precision_lower_[j] = float(lower[i])
-            self.support_[j] = int(cnt[i])
+            cut = self._cut(s, y)
+            if cut is not None:
+                self.thresholds_[j], self.precision_[j], self.precision_lower_[j], self.support_[j] = cut
+        self.pooled_ = np.zeros(k, dtype=bool)
+        pool = [j for j in range(k) if not np.isfinite(self.thresholds_[j]) and self.positives_[j] >= self.min_pool_pos]
+        if self.pool and n >= self.min_human and pool:
+            # themes without a cut of their own share one, estimated on their answers together
+            s = S[:, pool].ravel()
+            y = Y[:, pool].ravel()
+            ok = np.isfinite(s)
+            s, y = s[ok], y[ok]
+            order = np.argsort(-s, kind="stable")
+            cut = self._cut(s[order], y[order])
+            if cut is not None:
+                for j in pool:
+                    self.thresholds_[j], self.precision_[j], self.precision_lower_[j], self.support_[j] = cut
+                    self.pooled_[j] = True
         if n < self.min_human:
             self.needed_ = int(self.min_human - n)
         elif np.isfinite(self.thresholds_).any():
@@ -142,6 +149,19 @@ class AutoGate(BaseEstimator):
             gap = run - best_run.max()
             self.needed_ = int(max(10, math.ceil(gap / rate) if rate > 0 else n))
         return self
+
+    def _cut(self, s: np.ndarray, y: np.ndarray) -> tuple[float, float, float, int] | None:
+        """(threshold, precision, lower bound, support) of the lowest accepted cut on scores ``s``
+        sorted descending with labels ``y``; None when no cut is accepted."""
+        tp = np.cumsum(y)
+        cnt = np.arange(1, len(s) + 1)
+        last_of_run = np.r_[s[1:] != s[:-1], True]  # a cut cannot split equal scores
+        lower = precision_lower_bound(tp, cnt, self.confidence)
+        ok_cut = last_of_run & (lower >= self.target_precision) & (s > 0)
+        if not ok_cut.any():
+            return None
+        i = int(np.flatnonzero(ok_cut)[-1])
+        return float(s[i]), float(tp[i] / cnt[i]), float(lower[i]), int(cnt[i])
 
     # -- using it --
     def auto_mask(self, S: Any) -> np.ndarray:
@@ -171,16 +191,17 @@ class AutoGate(BaseEstimator):
 
     def summary(self) -> list[dict[str, Any]]:
         """One dict per theme: theme, threshold (None if unreachable), precision, precision_lower,
-        support, positives."""
+        support, positives, pooled (its cut is the pooled one)."""
         self._check()
         return [{"theme": t, "threshold": _num(self.thresholds_[j]), "precision": _num(self.precision_[j]),
                  "precision_lower": _num(self.precision_lower_[j]), "support": int(self.support_[j]),
-                 "positives": int(self.positives_[j])} for j, t in enumerate(self.theme_ids_)]
+                 "positives": int(self.positives_[j]), "pooled": bool(self.pooled_[j])}
+                for j, t in enumerate(self.theme_ids_)]
 
     def to_dict(self) -> dict[str, Any]:
         """Parameters and fitted state as plain JSON-able values (see ``from_dict``)."""
         return {"params": {"target_precision": self.target_precision, "confidence": self.confidence,
-                           "min_human": self.min_human},
+                           "min_human": self.min_human, "pool": self.pool, "min_pool_pos": self.min_pool_pos},
                 "n_labelled": self.n_labelled_, "needed": self.needed_, "themes": self.summary()}
 
     @classmethod
@@ -197,6 +218,7 @@ class AutoGate(BaseEstimator):
                                        for t in themes], float)
         g.support_ = np.array([t["support"] for t in themes], int)
         g.positives_ = np.array([t["positives"] for t in themes], int)
+        g.pooled_ = np.array([bool(t.get("pooled", False)) for t in themes], bool)
         return g
 
     # -- helpers --

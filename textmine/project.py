@@ -440,8 +440,10 @@ class Project:
         """The coding progress, one row per (survey, open question), in the schema's order:
         survey, question, label, answers (substantive answers of all waves: the cleaner's
         non-answers left out), human (answers with a current human code), machine (machine codes and
-        no human code), to_review (no human code), audit_done (answers of the audit sample with an
-        audit code), audit_size (the audit sample's answers)."""
+        no human code), to_review (no human code and not auto-coded), audit_done (answers of the audit
+        sample with an audit code), audit_size (the audit sample's answers), auto (answers auto-coded:
+        machine codes that pass the gate, ``auto_coding``), auto_needed (human codes still needed before
+        anything can be auto; None before the first coding run)."""
         import pandas as pd
 
         from .queue import PROGRESS_COLUMNS, progress_row
@@ -456,15 +458,32 @@ class Project:
             states = {s: store.answer_states(s) for s in {s for s, _ in questions}}
             for (survey, question), label in questions.items():
                 st = states[survey]
-                rows.append(progress_row(survey, question, label, st[st["question"] == question]))
+                auto, needed = self._auto_progress(store, survey, question)
+                rows.append(progress_row(survey, question, label, st[st["question"] == question], auto, needed))
         return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+    def _auto_progress(self, store: Any, survey: str, question: str) -> tuple[set, int | None]:
+        """(auto-coded answers, human codes still needed) of a question for ``progress``; (set(), None)
+        before its first coding run or without a codebook."""
+        from .auto import auto_keys, latest_gate
+        from .errors import InputError
+
+        run, gate = latest_gate(store, survey, question)
+        if gate is None:
+            return set(), None
+        try:
+            book = self._codebook(store, question, survey, None)[1]
+        except InputError:
+            return set(), None
+        return auto_keys(store, book, survey, question, store.machine_scores(survey, question)), int(gate.needed_)
 
     def next_answer(self, question: str, survey: str | None = None, *, order: str = "uncertain",
                     coder: str | None = None, skip: Sequence[str] = ()) -> dict[str, Any] | None:
         """The next answer of an open question to code (one without a human code), or None when none is left.
 
         order   "uncertain": the machine's least certain call first (a theme's score closest to its
-                threshold; answers not machine-coded yet first; the audit sample last);
+                threshold; answers not machine-coded yet first; the audit sample last); answers
+                auto-coded (``auto_coding``) are not in it;
                 "audit": the random audit sample (the same for every coder and every call), whose
                 codes estimate the machine's accuracy (``save_answer_codes(..., audit=True)``)
         coder   who asks: the answer is theirs for 10 minutes (in this process), so two coders
@@ -479,6 +498,7 @@ class Project:
         """
         import time
 
+        from .auto import auto_keys
         from .queue import check_coder, queue_order, split_key, thresholds_of
 
         with self.store() as store:
@@ -491,7 +511,8 @@ class Project:
             states = store.answer_states(survey, question)
             codes = store.machine_scores(survey, question)
             thresholds = thresholds_of(store.latest_code_provenance(survey, question), book.ids)
-            keys = queue_order(states, codes, thresholds, order, held)
+            auto = auto_keys(store, book, survey, question, codes)  # auto-coded: not in the queue
+            keys = queue_order(states, codes, thresholds, order, held, auto)
             if not keys:
                 return None
             name = check_coder(coder) if coder is not None else None
@@ -666,7 +687,9 @@ class Project:
         new machine codes for all answers; human codes win; audit codes never train the coder.
         Safe while coders save (the store's write-ahead log; each write waits its turn); one retrain
         of a question at a time in this process (a second waits for the first).
-        Returns survey, question, run_id, human_coded (answers that trained it), answers, seconds."""
+        Returns survey, question, run_id, human_coded (answers that trained it), answers, auto (answers
+        auto-coded by the new run's gate: they leave the queue), auto_needed (human codes still needed
+        before anything can be auto), seconds."""
         import time
 
         started = time.perf_counter()
@@ -675,6 +698,7 @@ class Project:
             result = self.coding(question, survey)
         return {"survey": result.survey, "question": result.question, "run_id": result.run_id,
                 "human_coded": result.human_coded, "answers": len(result.answers),
+                "auto": sum(a["status"] == "auto" for a in result.answers), "auto_needed": result.auto_needed,
                 "seconds": round(time.perf_counter() - started, 3)}
 
     def auto_coding(self, question: str, survey: str | None = None) -> pd.DataFrame:

@@ -5,7 +5,8 @@ Pure functions over the frames the store gives (``Store.answer_states``, ``Store
 
 * Answer keys: ``"<survey>:<wave>:<question>:<respondent_id>"`` (the respondent id last, so it
   may hold a colon).
-* Order "uncertain": the answers without a human code, the machine's least certain first: the
+* Order "uncertain": the answers without a human code and not auto-coded (``textmine.gate``), the
+  machine's least certain first: the
   smallest distance of any theme's score to that theme's threshold (the latest coding run's);
   answers the machine has not coded yet come first (it has no opinion on them). The review
   workbook (``review.review_rows``) orders by the same idea, with 0.5 as every threshold.
@@ -100,13 +101,15 @@ def margins(codes: pd.DataFrame, thresholds: dict[str, float]) -> dict[tuple[str
 
 
 def queue_order(states: pd.DataFrame, codes: pd.DataFrame, thresholds: dict[str, float], order: str,
-          skip: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+          skip: Iterable[tuple[str, str]] = (), auto: Iterable[tuple[str, str]] = ()) -> list[tuple[str, str]]:
     """The answers of one question left to code, (wave, respondent_id) in queue order.
 
     ``states``: the question's ``Store.answer_states``; ``codes``: its current machine scores
     (``Store.machine_scores``; ``Store.codes`` will do). Only answers
     without a human code are in it (non-answers the cleaner flagged never are); ``skip`` leaves out
-    answers (e.g. the ones a browser already holds)."""
+    answers (e.g. the ones a browser already holds); ``auto``: answers auto-coded (``textmine.gate``),
+    left out of the "uncertain" order. The audit sample keeps them: it measures every machine
+    code, the auto ones included."""
     if order not in ORDERS:
         raise InputError(f"order '{order}' is not one of: {', '.join(ORDERS)}")
     left = set(skip)
@@ -118,6 +121,7 @@ def queue_order(states: pd.DataFrame, codes: pd.DataFrame, thresholds: dict[str,
         return [k for k in sample if k in open_ and k not in left]
     held_out = set(sample)
     margin = margins(codes, thresholds)
+    left |= set(auto)
     keys = [k for k in answers if k in open_ and k not in left]
     position = {k: i for i, k in enumerate(keys)}  # stored order breaks ties
     return sorted(keys, key=lambda k: (k in held_out, k in margin, margin.get(k, 0.0), position[k]))
@@ -159,18 +163,25 @@ class Leases:
 # --- progress --------------------------------------------------------------------------------------
 
 PROGRESS_COLUMNS = ["survey", "question", "label", "answers", "human", "machine", "to_review", "audit_done",
-                    "audit_size"]
+                    "audit_size", "auto", "auto_needed"]
 
 
-def progress_row(survey: str, question: str, label: str, states: pd.DataFrame) -> dict[str, Any]:
-    """One question's progress from its ``answer_states`` (substantive answers, all waves)."""
+def progress_row(survey: str, question: str, label: str, states: pd.DataFrame,
+                 auto: Iterable[tuple[str, str]] = (), auto_needed: int | None = None) -> dict[str, Any]:
+    """One question's progress from its ``answer_states`` (substantive answers, all waves).
+    ``auto``: the answers auto-coded (``textmine.gate``): machine-coded, not to review;
+    ``auto_needed``: human codes still needed before anything can be auto (None: not coded yet)."""
     s = states[states["non_answer"] == 0]
     human = s["human"].astype(bool)
     sample = set(audit_sample(s))
     audited = {(w, r) for w, r, a in zip(s["wave"].tolist(), s["respondent_id"].tolist(), s["audit"].tolist()) if a}
+    keys = list(zip(s["wave"].tolist(), s["respondent_id"].tolist()))
+    auto = set(auto)
+    n_auto = sum(1 for k, h in zip(keys, human.tolist()) if k in auto and not h)
     return {"survey": survey, "question": question, "label": label, "answers": int(len(s)),
             "human": int(human.sum()), "machine": int((~human & s["machine"].astype(bool)).sum()),
-            "to_review": int((~human).sum()), "audit_done": len(sample & audited), "audit_size": len(sample)}
+            "to_review": int((~human).sum()) - n_auto, "audit_done": len(sample & audited), "audit_size": len(sample),
+            "auto": n_auto, "auto_needed": auto_needed}
 
 
 # --- what the coder sees ------------------------------------------------------------------------------

@@ -52,7 +52,8 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
     Keys of a practice: id, survey, wave, question, question_label, respondent_id,
     text_hash, municipality (as the respondent's unit was called then), merged_into (the
     2025 municipality, when another name), unit, province, redacted_text, themes ([{id, label,
-    order}], main first), main_theme, source (human|machine), countries, cities,
+    order}], main first), main_theme, source (human|machine), status (auto|suggested|human:
+    ``textmine.gate``), auto_precision ({theme: estimated precision} when auto), countries, cities,
     organisations, related ([{id, similarity, shared}]), included, title,
     highlight, heading, curation (none|applied|changed), curation_previous
     ({include, title, highlight} of a curation made for an earlier text), synthetic.
@@ -75,6 +76,7 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
     stored = store.open_answers(survey, wave, question)
     hashes = {(w, r): h for w, r, h in zip(stored.wave, stored.respondent_id, stored.text_hash)}
     themes_of = _themes(codes, codebook)
+    status_of, auto_precision = _auto(store, codebook, survey, question, codes)
 
     places = {}
     for w in sorted({a["wave"] for a in candidates}):
@@ -107,6 +109,9 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
             "redacted_text": a["redacted_text"].strip(),
             "themes": [{"id": t, "label": codebook.label_of(t), "order": order[t]} for t in theme_ids],
             "main_theme": theme_ids[0], "source": source,
+            "status": status_of.get(key, "human" if source == "human" else "suggested"),
+            "auto_precision": {t: auto_precision[t] for t in theme_ids if t in auto_precision}
+            if status_of.get(key) == "auto" else {},
             **_partners(a["entities"]),
             "related": [], "included": True, "title": None, "highlight": False,
             "curation": "none", "curation_previous": None, "synthetic": synthetic,
@@ -173,6 +178,18 @@ def _themes(codes: Any, codebook: Codebook) -> dict[tuple[str, str], tuple[str, 
 
     return {key: (source, answer_themes(source, applied, codebook))
             for key, (source, applied) in current_themes(codes).items()}
+
+
+def _auto(store: Store, codebook: Codebook, survey: str, question: str, codes: Any
+          ) -> tuple[dict[tuple[str, str], str], dict[str, float]]:
+    """(answer -> status 'auto'/'suggested'/'human', theme -> estimated precision of its auto codes
+    per the latest coding run's gate; ``textmine.gate``)."""
+    from ..auto import answer_statuses, latest_gate
+
+    _, gate = latest_gate(store, survey, question)
+    precision = {} if gate is None else {t: float(p) for t, p in zip(gate.theme_ids_, gate.precision_)
+                                         if np.isfinite(p)}
+    return answer_statuses(store, codebook, survey, question, codes), precision
 
 
 def _partners(entities: list[dict[str, Any]]) -> dict[str, list[str]]:

@@ -66,6 +66,18 @@ def _groups(practices: list[dict[str, Any]]) -> list[tuple[dict[str, Any], list[
     return out
 
 
+def auto_line(theme: dict[str, Any], main: list[dict], cross: list[dict]) -> str:
+    """Dutch: how many of a theme's practices were coded automatically (``textmine.gate``) and at
+    what estimated precision; '' when none was."""
+    auto = [p for p in main + cross if p.get("status") == "auto"]
+    if not auto:
+        return ""
+    prec = next((p["auto_precision"][theme["id"]] for p in auto if theme["id"] in p.get("auto_precision", {})), None)
+    est = f", geschatte precisie {prec * 100:.0f}%" if prec is not None else ""
+    return (f"{len(auto)} van de {len(main) + len(cross)} praktijken kregen dit thema automatisch{est}; "
+            "de andere zijn door een medewerker gecodeerd of nagekeken, of zijn voorstellen van het model.")
+
+
 def _doc_title(practices: list[dict[str, Any]], title: str | None) -> tuple[str, str]:
     """(title, subtitle)."""
     if not practices:
@@ -252,6 +264,8 @@ def _html(practices: list[dict[str, Any]], title: str | None) -> str:
         out.append(f'<section class="theme" id="thema-{_e(t["id"])}" data-theme="{_e(t["id"])}">')
         out.append(f'<h2>{_e(t["label"])} <span class="count">({len(main)}'
                    f'{f" + {len(cross)} ook onder dit thema" if cross else ""})</span></h2>')
+        if auto_line(t, main, cross):
+            out.append(f'<p class="auto">{_e(auto_line(t, main, cross))}</p>')
         out += [_html_card(p, by_id) for p in main]
         if cross:
             out.append('<div class="xrefs"><h4>Ook onder dit thema</h4><ul>')
@@ -323,6 +337,8 @@ def _markdown(practices: list[dict[str, Any]], title: str | None) -> str:
         lines.append("")
     for t, main, cross in groups:
         lines += [f'<a id="thema-{_e(t["id"])}"></a>', "", f"## {_md(t['label'])} ({len(main)})", ""]
+        if auto_line(t, main, cross):
+            lines += [f"*{_md(auto_line(t, main, cross))}*", ""]
         for p in main:
             star = "★ " if p["highlight"] else ""
             lines += [f'<a id="{_e(p["id"])}"></a>', "", f"### {star}{_md(p['heading'])}", ""]

@@ -211,7 +211,20 @@ def open_question(rep: SurveyReport, item: dict[str, Any]) -> str:
     return (f'<section class="q" id="{esc(rep.anchor("open", q.id))}"><h3>{esc(q.label or q.id)}</h3>'
             f"<p class=\"muted\">{intro}</p>{bar_chart(bars, title=q.label or q.id)}"
             '<table class="themes"><thead><tr><th>thema</th><th>n</th><th>%</th><th>citaten</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>{trust(item.get('trust'))}</section>")
+            f"<tbody>{''.join(rows)}</tbody></table>{trust(item.get('trust'))}"
+            f"{auto_coding(item.get('auto'))}</section>")
+
+
+def auto_coding(frame: Any) -> str:
+    """"Automatisch gecodeerd": ``auto.auto_coding_frame`` (= ``Project.auto_coding``) of one question."""
+    from ..auto import dutch_summary
+
+    lines = dutch_summary(frame) if frame is not None else []
+    if not lines:
+        return ""
+    return ('<div class="auto"><h4>Automatisch gecodeerd</h4><p>' + esc(lines[0]) + " Alle golven samen.</p>"
+            + ("<ul>" + "".join(f"<li>{esc(x)}</li>" for x in lines[1:]) + "</ul>" if lines[1:] else "")
+            + "</div>")
 
 
 def _val(x: Any) -> float | None:

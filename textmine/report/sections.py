@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..agreement import trust_figures
+from ..auto import auto_coding_frame
 from ..codebook import OVERIG
 from ..store import Store
 from .closed import closed_question
@@ -66,6 +67,7 @@ def build_survey(store: Store, survey: str, wave: str | None, evidence: Evidence
         entry["clusters"] = clusters(ctx, evidence, q, progress)
         # the figures Project.trust gives (all waves: the audit sample spans them)
         entry["trust"] = trust_figures(store, qid, survey=survey, codebook=book)
+        entry["auto"] = auto_coding_frame(store, book, survey, qid)  # gated auto-coding (textmine.gate)
         rep.open.append(entry)
     for ct in spec.crosstabs:
         rep.crosstabs.append(crosstab(ctx, evidence, ct, progress))

@@ -1,0 +1,167 @@
+"""Gated auto-coding in a project: status in ``code`` and ``Project.code``, the 'needed' count, the
+queue and progress without auto-coded answers, the report's and the catalogue's lines."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from textmine import Project
+from textmine.auto import answer_statuses, auto_coding_frame, dutch_summary
+from textmine.gate import AutoGate
+from textmine.store import Store
+from tm_testutil import REPO
+
+SAMPLE = REPO / "data" / "sample"
+LMB = REPO / "data" / "schemas" / "lmb.yaml"
+Q = "trots"
+
+
+def gold_rows(project: Project, n: int) -> list[dict[str, str]]:
+    """The sample's gold codes of ``n`` answers to 'trots' of 2025 (non-answers left out; themes the
+    shipped codebook lacks become overig)."""
+    from textmine.codebook import load_codebook
+
+    ids = set(load_codebook(REPO / "data" / "codebooks" / "lmb_trots.yaml").ids)
+    rows = [r for r in csv.DictReader((SAMPLE / "gold_themes_SYNTHETIC.csv").open(encoding="utf-8"))
+            if r["wave"] == "2025" and r["question"] == Q and r["theme"] != "non_answer"]
+    with Store(project.path) as store:
+        answered = set(store.open_answers("lmb", "2025", Q).respondent_id.astype(str))
+    rids = sorted({r["respondent_id"] for r in rows} & answered)[:n]
+    assert len(rids) == n
+    return [dict(r, theme=r["theme"] if r["theme"] in ids else "overig") for r in rows if r["respondent_id"] in rids]
+
+
+def write_codes(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.write_text("respondent id;theme;coder\n" + "".join(f"{r['respondent_id']};{r['theme']};An\n" for r in rows),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory) -> Project:
+    """The sample's 2025 wave, 'trots' coded with the codebook alone (tests copy it)."""
+    project = Project(tmp_path_factory.mktemp("gate") / "base")
+    project.ingest(SAMPLE / "lmb_2025_SYNTHETIC.csv", LMB, "2025")
+    project.code(Q)
+    return project
+
+
+@pytest.fixture
+def project(coded: Project, tmp_path: Path) -> Project:
+    target = tmp_path / "p"
+    target.mkdir()
+    src, dst = sqlite3.connect(coded.path / "textmine.sqlite"), sqlite3.connect(target / "textmine.sqlite")
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return Project(target)
+
+
+def force_gate(project: Project, thresholds: dict[str, float]) -> int:
+    """Replace the latest run's gate by one with these thresholds (others unreachable)."""
+    book = project.codebook(Q)[1]
+    with Store(project.path) as store:
+        run = max(store.gates("lmb", Q))
+        d = AutoGate(theme_ids=book.ids).fit(np.zeros((0, len(book))), np.zeros((0, len(book)))).to_dict()
+        for t in d["themes"]:
+            if t["theme"] in thresholds:
+                t.update(threshold=thresholds[t["theme"]], precision=0.95, precision_lower=0.91, support=20)
+        d["needed"] = 0
+        store.save_gate(run, "lmb", Q, d)
+    return run
+
+
+def test_codebook_alone_nothing_auto_and_needed(coded: Project, cli):
+    frame = coded.code(Q)
+    assert set(frame.status) == {"suggested"}
+    assert frame.attrs["auto_needed"] == 30  # AutoGate's min_human, no human codes yet
+    res = cli("code", "-p", coded.path, "-q", Q, "-f", "json")
+    assert res.exit_code == 0, res.output
+    answers = json.loads(res.stdout)
+    assert {a["status"] for a in answers} == {"suggested"}
+    assert "nothing auto-coded yet; about 30 more human codes needed" in res.stderr
+    prog = coded.progress().set_index("question").loc[Q]
+    assert prog.auto == 0 and prog.auto_needed == 30
+    auto = coded.auto_coding(Q)
+    assert auto.attrs["needed"] == 30 and auto.attrs["auto"] == 0 and auto["threshold"].isna().all()
+    assert "nog ongeveer 30 menselijke codes nodig" in dutch_summary(auto)[0]
+
+
+def test_human_codes_count_towards_needed_and_are_human(project: Project, tmp_path: Path):
+    rows = gold_rows(project, 12)
+    frame = project.code(Q, train=write_codes(tmp_path / "codes.csv", rows))
+    rids = {r["respondent_id"] for r in rows}
+    human = frame[frame.respondent_id.isin(rids)]
+    assert set(human.status) == {"human"} and set(frame[~frame.respondent_id.isin(rids)].status) == {"suggested"}
+    assert frame.attrs["auto_needed"] == 30 - 12
+
+
+def test_gate_on_real_codes_is_consistent(project: Project, tmp_path: Path):
+    """With 60 human-coded answers the gate rests on them (out-of-fold scores); every auto answer's
+    themes score at or above their auto thresholds, and a re-read gives the same statuses."""
+    rows = gold_rows(project, 60)
+    frame = project.code(Q, train=write_codes(tmp_path / "codes.csv", rows))
+    auto = project.auto_coding(Q)
+    assert auto.attrs["n_labelled"] == 60 and auto.attrs["human"] == 60
+    thr = auto.set_index("theme")["threshold"]
+    machine = frame[frame.source == "machine"]
+    for rid, g in machine.groupby("respondent_id"):
+        if g.status.iloc[0] == "auto":
+            assert all(s >= thr[t] for t, s in zip(g.theme, g.score))
+    book = project.codebook(Q)[1]
+    with Store(project.path) as store:
+        stored = answer_statuses(store, book, "lmb", Q)
+    for rid, st in zip(frame.respondent_id, frame.status):
+        if st != "suggested" or stored.get(("2025", rid)):  # non-answers have no stored codes
+            assert stored[("2025", rid)] == st
+    assert auto.attrs["auto"] == frame[frame.status == "auto"].respondent_id.nunique()
+
+
+def test_queue_skips_auto_answers_audit_keeps_them(project: Project):
+    book = project.codebook(Q)[1]
+    before = project.progress().set_index("question").loc[Q]
+    first = project.next_answer(Q)
+    assert first["remaining"] == before.to_review
+    force_gate(project, {t: 0.0 for t in book.ids})  # every answer with a theme: auto
+    with Store(project.path) as store:
+        status = answer_statuses(store, book, "lmb", Q)
+    auto = {k for k, s in status.items() if s == "auto"}
+    assert auto
+    after = project.progress().set_index("question").loc[Q]
+    assert after.auto == len(auto) and after.to_review == before.to_review - len(auto)
+    seen, held = [], []
+    while (nxt := project.next_answer(Q, skip=held)) is not None:
+        seen.append((nxt["wave"], nxt["respondent_id"]))
+        held.append(nxt["key"])
+    assert seen and not set(seen) & auto and len(seen) == after.to_review
+    audit = project.next_answer(Q, order="audit")
+    assert audit["remaining"] == before.audit_size  # the audit sample measures auto codes too
+
+
+def test_report_and_catalogue_state_auto_coding(project: Project, tmp_path: Path):
+    book = project.codebook(Q)[1]
+    theme = book.ids[0]
+    force_gate(project, {theme: 0.0})
+    frame = project.auto_coding(Q)
+    n = int(frame.set_index("theme").loc[theme, "auto_answers"])
+    assert n > 0 and frame.attrs["auto"] <= n
+    lines = dutch_summary(frame)
+    assert lines[0].startswith(f"{frame.attrs['auto']} van de {frame.attrs['answers']} antwoorden zijn "
+                               "automatisch gecodeerd")
+    label = book.theme(theme).label
+    assert any(x.startswith(f"{label}: ") and "geschatte precisie 95%" in x for x in lines[1:])
+    from textmine.report.blocks import auto_coding
+    block = auto_coding(frame)  # the report's block (report/sections.py gives it this frame)
+    assert "<h4>Automatisch gecodeerd</h4>" in block and "geschatte precisie 95%" in block
+    cat = tmp_path / "catalogus.html"
+    project.catalogue(Q, out=cat)
+    html = cat.read_text(encoding="utf-8")
+    assert "praktijken kregen dit thema automatisch, geschatte precisie 95%" in html
+    md = project.catalogue(Q, out=tmp_path / "catalogus.md").read_text(encoding="utf-8")
+    assert "praktijken kregen dit thema automatisch, geschatte precisie 95%" in md
