@@ -3,7 +3,8 @@
 A simulated coder works through real labelled answers the way staff work in the workbench:
 the project starts from the codebook alone; the coder codes 10 answers at a time, in the
 queue's order (``textmine.queue.queue_order``, order "uncertain": the machine's least certain
-answers first, the question's audit sample last) or, for comparison, in random order; after
+answers first, the question's audit sample last, answers the gate auto-coded left out) or, for
+comparison, in random order (any answer not coded by hand); after
 each batch the coder the product uses (``textmine.coding.default_coder_factory``) is trained
 again on the human codes so far, and the product's gate (``textmine.gate.AutoGate``, target
 precision 0.9) is fit as the product fits it: on the coder's honest (out-of-fold) scores of
@@ -189,10 +190,11 @@ STEP_COLUMNS = ["data", "order", "seed", "labels", "rest", "auto", "auto_share",
                 "auto_precision", "alpha", "gate_themes", "needed", "seconds"]
 
 
-def _queue_next(S: np.ndarray, thresholds: np.ndarray, ids: list[str], open_: np.ndarray,
+def _queue_next(S: np.ndarray, thresholds: np.ndarray, ids: list[str], open_: np.ndarray, auto: np.ndarray,
                 rids: list[str], k: int) -> list[int]:
-    """The next ``k`` answers of the product's queue (order "uncertain"), as positions.
-    ``S``: the machine's scores of every answer of the project, ``open_``: no human code yet."""
+    """The next ``k`` answers of the product's queue (order "uncertain"), as positions (fewer when
+    the queue holds fewer). ``S``: the machine's scores of every answer of the project, ``open_``:
+    no human code yet, ``auto``: auto-coded by the gate (not in the queue)."""
     from textmine.queue import queue_order
 
     n = len(rids)
@@ -200,7 +202,8 @@ def _queue_next(S: np.ndarray, thresholds: np.ndarray, ids: list[str], open_: np
                            "non_answer": 0, "human": ~open_})
     codes = pd.DataFrame({"wave": "w", "respondent_id": np.repeat(rids, len(ids)),
                           "theme": np.tile(ids, n), "score": S.ravel(), "source": "machine"})
-    order = queue_order(states, codes, dict(zip(ids, map(float, thresholds))), "uncertain")
+    order = queue_order(states, codes, dict(zip(ids, map(float, thresholds))), "uncertain",
+                        auto=[("w", rids[i]) for i in np.flatnonzero(auto)])
     at = {r: i for i, r in enumerate(rids)}
     return [at[r] for _, r in order[:k]]
 
@@ -285,11 +288,15 @@ def simulate(pool: Pool, order: str, seed: int, max_labels: int | None = None, s
         if order == "uncertain":
             Sall = np.zeros((n, len(ids)))
             Sall[rest] = S  # coded answers have scores too in the product, but the queue skips them
-            nxt = _queue_next(Sall, coder.thresholds_, ids, open_, rids, batch)
+            auto_all = np.zeros(n, bool)
+            auto_all[rest] = auto
+            nxt = _queue_next(Sall, coder.thresholds_, ids, open_, auto_all, rids, batch)
         else:
             nxt = [int(i) for i in random_order if open_[i]][:batch]
-        labelled += nxt
         rows[-1]["seconds"] = time.perf_counter() - t0
+        if len(nxt) < batch:  # the queue is (nearly) empty: the rest is auto-coded
+            break
+        labelled += nxt
         log(f"  {pool.name} {order} seed {seed}: {rows[-1]['labels']:4d} labels, auto "
             f"{rows[-1]['auto_share']:.2f} at precision {rows[-1]['auto_precision']:.2f}, "
             f"alpha {rows[-1]['alpha']:.2f} ({rows[-1]['seconds']:.1f}s)")

@@ -86,3 +86,21 @@ def test_labels_to_goal():
 def test_the_bar_is_the_product_gates_target():
     from textmine.gate import AutoGate
     assert AutoGate().target_precision == E.TARGET
+
+
+def test_queue_leaves_out_auto_answers_and_keeps_the_audit_sample_last():
+    n, ids = 60, ["a", "b"]
+    S = np.column_stack([np.linspace(0, 1, n), np.zeros(n)])  # margins to 0.5: answer 30 is the closest call
+    rids = [f"{i:06d}" for i in range(n)]
+    open_ = np.ones(n, bool)
+    auto = np.zeros(n, bool)
+    first = E._queue_next(S, np.array([0.5, 0.5]), ids, open_, auto, rids, 10)
+    from textmine.queue import audit_sample
+    states = pd.DataFrame({"survey": "sim", "question": "q", "wave": "w", "respondent_id": rids, "non_answer": 0})
+    sample = {int(r) for _, r in audit_sample(states)}
+    assert len(sample) == 30 and not sample & set(first)  # 60 answers: the audit sample holds 30
+    closest = sorted(set(range(n)) - sample, key=lambda i: abs(S[i, 0] - 0.5))
+    assert first == closest[:10]
+    auto[first[:5]] = True
+    open_[first[5:]] = False
+    assert E._queue_next(S, np.array([0.5, 0.5]), ids, open_, auto, rids, 10) == closest[10:20]
