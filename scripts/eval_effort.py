@@ -363,6 +363,28 @@ def goal_table(df: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+BANDS = ((1, 100), (101, 200), (201, 400), (401, 10**6))
+
+
+def pooled_table(df: pd.DataFrame) -> str:
+    """Markdown: per data set, order and band of label counts, the auto-coded answers summed over
+    steps and seeds and the real precision of their codes pooled (a step with few auto answers
+    weighs little, unlike in the mean of per-step precisions)."""
+    lines = ["| data | order | labels | auto-coded answers (all steps and seeds) | codes | real precision, pooled | "
+             "steps below 0.9 / steps with auto answers |", "|---|---|---|---|---|---|---|"]
+    d = df.assign(tp=df.auto_precision.fillna(0) * df.auto_codes)
+    for (data, order), g in d.groupby(["data", "order"], sort=False):
+        for lo, hi in BANDS:
+            s = g[(g.labels >= lo) & (g.labels <= hi)]
+            if s.empty:
+                continue
+            codes = int(s.auto_codes.sum())
+            lines.append(f"| {data} | {order} | {lo}-{min(hi, int(s.labels.max()))} | {int(s.auto.sum())} | {codes} | "
+                         f"{_f(s.tp.sum() / codes) if codes else '–'} | "
+                         f"{int((s.auto_precision < TARGET).sum())} / {int(s.auto_precision.notna().sum())} |")
+    return "\n".join(lines)
+
+
 def plot(df: pd.DataFrame, path: Path) -> None:
     """Per data set: (a) auto share and its real precision, (b) alpha, against the labels; the
     mean over seeds, each seed thin."""
@@ -418,7 +440,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="seed 0, at most 100 labels; prints, writes nothing")
     ap.add_argument("--jobs", type=int, default=1, help="runs at once (forked processes)")
     ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--render", action="store_true",
+                    help="only write the table and plot again from scripts/eval_effort_results.csv")
     args = ap.parse_args(argv)
+    if args.render:  # the table and plot again from a run's CSV, nothing simulated
+        df = pd.read_csv(OUT_MD.with_suffix(".csv"))
+        head = OUT_MD.read_text(encoding="utf-8").split("\n")[2]
+        write(df, head)
+        return
     if args.quick:
         args.seeds, args.no_write = args.seeds[:1], True
         args.max_labels = args.max_labels or 100
@@ -451,21 +480,28 @@ def main(argv: list[str] | None = None) -> None:
     print(curve_table(df))
     print()
     print(goal_table(df))
+    print()
+    print(pooled_table(df))
     if not args.no_write:
         cmd = "PYTHONPATH=. .venv/bin/python scripts/eval_effort.py " + " ".join(argv if argv is not None
                                                                                  else sys.argv[1:])
-        OUT_MD.write_text(
-            "# Effort, measured (scripts/eval_effort.py)\n\n"
-            f"Command: `{cmd.strip()}`; {head}.\n\n"
-            "Per data set, order and number of human labels, on the answers not coded by hand: the share the "
-            "product's gate marks `auto`, the real precision of their machine codes (micro, against the truth), "
-            "and Krippendorff's alpha machine vs truth on all of them (pooled presence/absence). Mean over seeds.\n\n"
-            + curve_table(df) + "\n\n## Labels until half the rest is auto-coded at real precision >= 0.9\n\n"
-            + goal_table(df) + "\n", encoding="utf-8")
         df.to_csv(OUT_MD.with_suffix(".csv"), index=False)
-        plot(df, OUT_PNG)
-        log(f"wrote {OUT_MD.relative_to(REPO)}, {OUT_MD.with_suffix('.csv').relative_to(REPO)}, "
-            f"{OUT_PNG.relative_to(REPO)}")
+        write(df, f"Command: `{cmd.strip()}`; {head}.")
+
+
+def write(df: pd.DataFrame, head: str) -> None:
+    """scripts/eval_effort_results.md (``head``: its command line) and the plot."""
+    OUT_MD.write_text(
+        "# Effort, measured (scripts/eval_effort.py)\n\n"
+        f"{head}\n\n"
+        "Per data set, order and number of human labels, on the answers not coded by hand: the share the "
+        "product's gate marks `auto`, the real precision of their machine codes (micro, against the truth), "
+        "and Krippendorff's alpha machine vs truth on all of them (pooled presence/absence). Mean over seeds.\n\n"
+        + curve_table(df) + "\n\n## Labels until half the rest is auto-coded at real precision >= 0.9\n\n"
+        + goal_table(df) + "\n\n## Real precision of the auto-coded answers, pooled\n\n" + pooled_table(df)
+        + "\n", encoding="utf-8")
+    plot(df, OUT_PNG)
+    log(f"wrote {OUT_MD.relative_to(REPO)}, {OUT_PNG.relative_to(REPO)}")
 
 
 if __name__ == "__main__":
