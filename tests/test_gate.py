@@ -103,3 +103,20 @@ def test_round_trip_and_errors():
     from sklearn.exceptions import NotFittedError
     with pytest.raises(NotFittedError):
         AutoGate().status(S, S > 0.3)
+
+
+def test_pool_and_margin():
+    """Two themes with 10 clean answers on top each: no cut of their own (16 needed), one shared
+    cut when pooled; a margin of one wrong answer asks for more."""
+    rng = np.random.default_rng(5)
+    y1, s1 = _theme(10, 40, rng, p_mixed=0.1)
+    y2, s2 = _theme(10, 40, rng, p_mixed=0.1)
+    Y, S = np.c_[y1, y2], np.c_[s1, s2]
+    assert not AutoGate().fit(Y, S).reachable_.any()
+    pooled = AutoGate(pool=True).fit(Y, S)
+    assert pooled.reachable_.all() and pooled.pooled_.all() and pooled.thresholds_[0] == pooled.thresholds_[1]
+    assert pooled.support_[0] >= 20 and pooled.precision_[0] >= 0.9
+    assert AutoGate.from_dict(pooled.to_dict()).pooled_.all()
+    y, s = _theme(20, 30, rng, p_mixed=0.0)
+    assert AutoGate().fit(y[:, None], s[:, None]).reachable_[0]
+    assert not AutoGate(margin=1).fit(y[:, None], s[:, None]).reachable_[0]  # 20 right: not enough with one more wrong

@@ -105,12 +105,14 @@ def dutch_summary(frame: pd.DataFrame) -> list[str]:
             return [f"Nog geen antwoorden automatisch gecodeerd: daarvoor zijn nog ongeveer {a['needed']} "
                     f"menselijke codes nodig (nu {a['n_labelled']}; doel: een geschatte precisie van {target})."]
         return [f"Geen antwoorden automatisch gecodeerd: geen thema haalt nu een geschatte precisie van {target}."]
-    lines = [f"{a['auto']} van de {a['answers']} antwoorden zijn automatisch gecodeerd (geschatte precisie "
-             f"per thema minstens {target}, geschat op {a['n_labelled']} menselijk gecodeerde antwoorden "
-             "waarop de codeermachine niet getraind is); de overige machinecodes zijn voorstellen."]
+    lines = [f"{a['auto']} van de {a['answers']} antwoorden zijn automatisch gecodeerd: hun thema's halen "
+             f"een geschatte precisie van minstens {target}, geschat op {a['n_labelled']} menselijk gecodeerde "
+             "antwoorden, elk gescoord door een model dat dat antwoord niet zag (kruisvalidatie; de "
+             "auditsteekproef telt mee). De overige machinecodes zijn voorstellen."]
     for r in frame[frame["auto_answers"] > 0].sort_values("auto_answers", ascending=False).itertuples():
         lines.append(f"{r.label}: {r.auto_answers} antwoorden automatisch, geschatte precisie "
-                     f"{r.precision * 100:.0f}% (op {r.support} antwoorden).")
+                     f"{r.precision * 100:.0f}% (ondergrens {r.precision_lower * 100:.0f}%, op {r.support} "
+                     "antwoorden).")
     return lines
 
 

@@ -216,7 +216,8 @@ def cleaning_view(cleaning: dict[str, Any]) -> Table:
 
 
 def coding_table(answers: list[dict[str, Any]], codebook: Any, limit: int = 200) -> Group:
-    """Theme counts of coded answers, then the answers with their themes and source (human or machine)."""
+    """Theme counts of coded answers, then the answers with their themes, source (human or machine)
+    and status (auto, suggested or human: ``textmine.gate``)."""
     from collections import Counter
 
     counts = Counter(t for a in answers for t in a["themes"])
@@ -231,10 +232,11 @@ def coding_table(answers: list[dict[str, Any]], codebook: Any, limit: int = 200)
     detail.add_column("answer", ratio=4, overflow="fold")
     detail.add_column("themes", ratio=2, overflow="fold")
     detail.add_column("source", no_wrap=True)
+    detail.add_column("status", no_wrap=True)  # auto / suggested / human (textmine.gate)
     for a in answers[:limit]:
         text = a.get("redacted_text") or a["text"]
         detail.add_row(lit(a["respondent_id"]), lit(text if len(text) <= 160 else text[:157] + "..."),
-                       lit(", ".join(a["themes"])), lit(a["source"]))
+                       lit(", ".join(a["themes"])), lit(a["source"]), lit(a.get("status", "")))
     return Group(summary, detail)
 
 
