@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up textmine in ./.venv with Python 3.11 and pip alone (no torch, no CUDA).
 # Idempotent: a second run only checks that everything is installed.
+# The dev extra (pytest, playwright, matplotlib for scripts/eval_effort.py's plot, ...) is always installed.
 # --test: also install Debian's chromium for the headless report test (scripts/setup_browser.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
