@@ -529,6 +529,8 @@ def run_chamber_codebook(args, nlp, clean) -> pd.DataFrame:
                 rows.append(dict(text=vname, coder=cname, backend=bname if cname != "keyword" else "-",
                                  n=len(y), main_right=float((first == y).mean()),
                                  overig=float((first == -1).mean()),
+                                 coded_not_first=float(np.mean([f != t and cb.ids[t] in c
+                                                                for f, t, c in zip(first, y, codes)])),
                                  best_theme_right=float((S.argmax(1) == y).mean()),
                                  macro_f1=r["macro_f1"]))
                 log(f"  chamber-codebook {vname} {bname} {cname}: main theme right "
@@ -537,11 +539,11 @@ def run_chamber_codebook(args, nlp, clean) -> pd.DataFrame:
 
 
 def chamber_codebook_markdown(df: pd.DataFrame) -> list[str]:
-    out = ["| text | coder | backend | n | main theme right | sent to overig | best-scoring theme right | "
-           "macro-F1 (first code) |", "|---|---|---|---|---|---|---|---|"]
+    out = ["| text | coder | backend | n | main theme right | sent to overig | right theme coded, not first | "
+           "best-scoring theme right | macro-F1 (first code) |", "|---|---|---|---|---|---|---|---|---|"]
     for r in df.itertuples():
         out.append(f"| {r.text} | {r.coder} | {r.backend} | {r.n} | {r.main_right:.1%} | {r.overig:.1%} | "
-                   f"{r.best_theme_right:.1%} | {r.macro_f1:.3f} |")
+                   f"{r.coded_not_first:.1%} | {r.best_theme_right:.1%} | {r.macro_f1:.3f} |")
     return out
 
 
