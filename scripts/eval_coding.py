@@ -571,6 +571,8 @@ NOTES = """## Notes
   ensemble=False) on this Chamber file with development seeds 100 and 101
   (the reported seeds differ, but it is the same file: numbers for the
   supervised and combined coders are slightly optimistic for that). The
+  character n-gram weight of the supervised coder (char_weight=1; 0, 0.5, 1
+  tried) was chosen the same way on 2026-12-02 (eval_coding_gains_results.md). The
   baseline is tuned the same way in every run (table "Tuning" above).
 - "supervised (never calibrated)" equals "supervised" up to n=20: with fewer
   than 25 positives per theme the rule uses the raw LR probabilities anyway.

@@ -8,7 +8,7 @@ The character n-grams match the parts of Dutch compounds and spelling
 variants that neither lemmas nor a sentence vector catch
 ("kinderopvang"/"opvang", "asielzoekers"/"asiel"): on the Chamber questions
 with 20 labels a theme they added about 2 points of macro-F1 on the
-development seeds (scripts/eval_coding_results.md, "Changes of 2026-12-02"). One ``LogisticRegression(class_weight='balanced')`` per
+development seeds (scripts/eval_coding_gains_results.md). One ``LogisticRegression(class_weight='balanced')`` per
 theme (one-vs-rest, so an answer can get several themes).
 
 Calibration rule (``calibrate=True``): a theme with at least
