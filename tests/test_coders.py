@@ -459,7 +459,12 @@ def test_new_parameters_survive_clone_and_pickle(codebook):
 
 @pytest.mark.parametrize("text", ["geen idee, vraag het aan mijn collega", "Geen flauw idee, vraag het aan de schepen.",
                                   "zie vorige bevraging", "Zie antwoord hierboven", "idem", "weet ik niet",
-                                  "N.V.T. voor ons", "//", "no idea", "je ne sais pas"])
+                                  "N.V.T. voor ons", "//", "no idea", "je ne sais pas",
+                                  "Zie antwoord bij vorige vraag.", "zie antwoord 2022", "idem als bevraging 2022",
+                                  "weet niet, vraag het aan collega Els Peeters (els.peeters@gemeente-x.be)",
+                                  "weet ik niet, de collega van milieu (Tom) weet dat beter: tom@gemeente-x.be",
+                                  "kan ik niet beantwoorden, ik vul dit in voor de collega die met verlof is",
+                                  "geen idee, nog te nieuw in de job"])
 def test_passing_on_is_a_non_answer(text):
     from textmine.nonanswers import is_non_answer
     assert is_non_answer(text)
@@ -468,7 +473,10 @@ def test_passing_on_is_a_non_answer(text):
 @pytest.mark.parametrize("text", ["?! geen idee wat de nieuwe schepen wil", "Zie website",
                                   "geen idee hoe we dat moeten aanpakken", "idem: de stedenband",
                                   "zie vorige bevraging: de stedenband met Nicaragua loopt nog en we steunen er een school",
-                                  "vraag naar meer budget", "Mail de wereldwinkel"])
+                                  "vraag naar meer budget", "Mail de wereldwinkel",
+                                  "Weet niet, maar we hebben wel een stedenband", "zie antwoord: de stedenband",
+                                  "weet niet, de collega zegt dat de stedenband loopt. Ook fairtrade.",
+                                  "Kan ik niet zeggen welk project, er zijn er veel"])
 def test_answers_that_mention_not_knowing_stay_answers(text):
     from textmine.nonanswers import is_non_answer
     assert not is_non_answer(text)

@@ -10,10 +10,12 @@ from eval_coding import BASELINE_GRID, CODER_GRID, DEV_SEEDS, target_met, target
 
 
 def test_one_seed_below_target_is_no():
-    # mean gain +12 points, but seed 2 only +8: not met
+    # mean gain +12 points, but seed 2 only +8: not met (target +12 points since issue 14)
     assert not target_met([0.15, 0.13, 0.08])
-    assert target_met([0.15, 0.13, 0.11])
-    assert target_met([0.35 - 0.25])  # exactly 10 points, float noise aside
+    assert not target_met([0.15, 0.13, 0.11])
+    assert target_met([0.15, 0.13, 0.12])
+    assert target_met([0.37 - 0.25])  # exactly 12 points, float noise aside
+    assert target_met([0.15, 0.13, 0.11], target=0.10)
     with pytest.raises(ValueError):
         target_met([])
     with pytest.raises(ValueError):
@@ -38,3 +40,15 @@ def test_tune_picks_best_first_on_ties_and_budgets_match():
     assert best == dict(C=2) and [s for _, s in scored] == [0.2, 0.5, 0.5]
     assert len(BASELINE_GRID) == len(CODER_GRID)  # same budget of configurations
     assert not set(DEV_SEEDS) & {0, 1, 2}  # tuning seeds are never the reported ones
+
+
+def test_blind_chamber_codebook_names_every_main_theme():
+    # part 4 maps each question's main theme to a codebook id; a missing theme would stop the run
+    from eval_coding import CHAMBER, CHAMBER_CODEBOOK
+
+    from textmine.codebook import load_codebook
+    cb = load_codebook(CHAMBER_CODEBOOK)
+    assert len(cb) == 18 and all(t.keywords and t.examples for t in cb)
+    if CHAMBER.exists():
+        themes = {str(v).lower().replace(" ", "_") for v in pd.read_csv(CHAMBER).question_theme_main}
+        assert themes == set(cb.ids)

@@ -3,8 +3,10 @@
 A non-answer is a listed one ("nvt", "n.v.t.", "nee", "geen", "geen idee",
 "weet niet", "x", ...: ``DEFAULT_NON_ANSWERS``), nothing but punctuation or
 emoji ("-", "/", "...", "?", empty), or an answer that only passes the
-question on ("geen idee, vraag het aan mijn collega", "zie vorige bevraging",
-"idem": ``DEFAULT_NON_ANSWER_PATTERNS``). "Nee, want er is geen budget" is an
+question on ("geen idee, vraag het aan mijn collega", "weet ik niet, de collega
+van milieu weet dat beter", "kan ik niet beantwoorden, ik vul dit in voor een
+collega", "zie vorige bevraging", "zie antwoord 2022", "idem":
+``DEFAULT_NON_ANSWER_PATTERNS``). "Nee, want er is geen budget" is an
 answer.
 
 One rule for everything that asks: the cleaning pipeline's ``non_answer`` flag
@@ -32,15 +34,31 @@ DEFAULT_NON_ANSWERS = [
 # something and stay answers.
 _DONT_KNOW = (r"(?:geen\s+(?:flauw\s+)?idee|weet\s+(?:ik\s+)?(?:het\s+)?niet|ik\s+weet\s+(?:het\s+)?niet"
               r"|geen\s+zicht\s+op|no\s+idea|i\s+don'?t\s+know|don'?t\s+know|aucune\s+id[ée]e"
-              r"|je\s+ne\s+sais\s+pas|pas\s+d'?id[ée]e)")
+              r"|je\s+ne\s+sais\s+pas|pas\s+d'?id[ée]e"
+              r"|(?:dat\s+|dit\s+)?kan\s+ik\s+niet\s+(?:beantwoorden|zeggen|invullen)|moeilijk\s+te\s+zeggen)")
 _ASK_ELSEWHERE = (r"(?:vraag\s+(?:het|dat|maar|dit)?\s*(?:eens\s+)?(?:aan|bij|na\s+bij)?|navragen\s+bij|contacteer"
-                  r"|neem\s+contact\s+op\s+met|mail|ask|demandez)\b.{0,60}")
+                  r"|neem\s+contact\s+op\s+met|mail|ask|demandez)\b.{0,120}")
+# After "I don't know": a clause that only says why or who knows better ("de collega van
+# milieu weet dat beter", "ik vul dit in voor de collega die met verlof is", "nog te nieuw
+# in de job"). It must name a colleague, leave or being new, and stay one sentence (a dot
+# inside an e-mail address does not end it): "weet niet, maar we hebben een stedenband"
+# stays an answer.
+_WHO_KNOWS = (r"(?=.{0,80}\b(?:collega|verlof|afwezig|nieuw\s+in|net\s+begonnen|pas\s+gestart"
+              r"|weet\s+(?:dat|het)\s+(?:beter|wel)|colleague))(?:[^.!?]|\.(?=\S)){0,160}\.?")
 _SEE_EARLIER = (r"(?:zie|cf\.?|idem|zelfde\s+als|zoals)\s*(?:bij\s+|in\s+de\s+|het\s+|mijn\s+)?"
                 r"(?:vorige|vorig|eerdere|eerder|hierboven|boven|bovenstaand\w*|hoger|vroeger\w*|vorige?\s+vraag"
                 r"|vraag\s+\d+|antwoord\s+(?:hierboven|vorige\s+vraag))(?:\s+\w+){0,3}")
+# "zie antwoord bij vorige vraag", "zie antwoord 2022", "idem als bevraging 2022": a pointer
+# to another answer or an earlier wave, and nothing else
+_EARLIER_ANSWER = (r"(?:zie|cf\.?|idem|zelfde|zoals)\s+(?:als\s+|zoals\s+)?(?:mijn\s+|ons\s+|het\s+|de\s+)?"
+                   r"(?:antwoord|bevraging|enquête|enquete|editie|vorige\s+keer)"
+                   r"(?:\s+(?:bij|op|in|van|uit)\s+(?:de\s+|het\s+)?(?:vorige|eerdere|andere|vraag)(?:\s+vraag)?(?:\s+\d+)?"
+                   r"|\s+(?:van\s+|uit\s+|in\s+)?(?:19|20)\d\d|\s+hierboven|\s+hoger)?")
 DEFAULT_NON_ANSWER_PATTERNS = [
     rf"{_DONT_KNOW}(?:\s+eigenlijk|\s+hoor)?(?:[\s,.;:!-]+{_ASK_ELSEWHERE})?",
+    rf"{_DONT_KNOW}(?:\s+eigenlijk|\s+hoor)?[\s,.;:!-]+{_WHO_KNOWS}",
     _SEE_EARLIER,
+    _EARLIER_ANSWER,
     r"idem(?:\s+(?:als\s+)?(?:vorige|hierboven|boven)(?:\s+vraag)?)?",
     r"(?:niet\s+van\s+toepassing|not\s+applicable|sans\s+objet|pas\s+d'?application|non\s+applicable)"
     r"(?:\s+voor\s+ons(?:\s+bestuur)?)?",

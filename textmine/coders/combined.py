@@ -87,7 +87,7 @@ class CombinedCoder(BaseCoder, BaseEstimator):
     ``combine`` ('noisy_or' or 'mean': keyword + zero-shot, module doc);
     ``position_weight`` (order of the codes) and ``secondary_threshold``
     (further codes from the codebook alone; None: off), module doc;
-    ``use_tfidf``, ``use_examples``, ``C``, ``calibrate`` (passed to the
+    ``use_tfidf``, ``use_examples``, ``C``, ``calibrate``, ``char_weight`` (passed to the
     SupervisedCoder); ``threshold`` ('auto' or a number), ``min_threshold_pos``.
 
     Fitted: ``theme_ids_``, ``codebook_scorer_``, ``supervised_`` (None
@@ -100,7 +100,7 @@ class CombinedCoder(BaseCoder, BaseEstimator):
                  term_weight: float = 0.0, combine: str = "noisy_or", position_weight: float = 0.2,
                  secondary_threshold: float | None = MEAN_RULE_CUT, use_tfidf: bool = True,
                  use_examples: bool = True, C: float = 4.0, calibrate: bool = True,
-                 threshold: Any = "auto", min_threshold_pos: int = 5) -> None:
+                 threshold: Any = "auto", min_threshold_pos: int = 5, char_weight: float = 1.0) -> None:
         self.codebook = codebook
         self.embedder = embedder
         self.keyword_weight = keyword_weight
@@ -117,6 +117,7 @@ class CombinedCoder(BaseCoder, BaseEstimator):
         self.calibrate = calibrate
         self.threshold = threshold
         self.min_threshold_pos = min_threshold_pos
+        self.char_weight = char_weight
 
     def _fit(self, batch: Batch, Y: np.ndarray | None, ids: list[str]) -> None:
         cb = self.codebook
@@ -133,7 +134,7 @@ class CombinedCoder(BaseCoder, BaseEstimator):
         if Y is not None and Y[~batch.non_answer].sum() > 0:
             sup = SupervisedCoder(emb, use_tfidf=self.use_tfidf, codebook=cb,
                                   use_examples=self.use_examples, C=self.C, calibrate=self.calibrate,
-                                  threshold=0.5)
+                                  threshold=0.5, char_weight=self.char_weight)
             # only its models are blended in: the codebook part is ours, so no fallback scorer
             sup._fit_models(batch, Y, cb.ids)
             self.supervised_ = sup
