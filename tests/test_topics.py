@@ -729,3 +729,105 @@ def test_a_topic_of_vague_answers_is_never_flagged_new(embedder):
 
     assert run(None)["afval"] == (True, 1.0)                  # the uncovered topic, named: flagged
     assert run("afval")["afval"] == (False, 0.0)              # the same answers naming nothing: not
+
+
+# --- issue 14 point 5: the coder's own evidence vetoes a flag --------------------------------
+
+def _veto_case(scores_of_topic5: np.ndarray | None):
+    """Six topics of four answers, three themes; topic 5 lies far from every theme (vectors and
+    words), so the evidence rule flags it; ``scores_of_topic5``: the coder's (4, 3) scores of its
+    answers (the other answers get no confident code)."""
+    from textmine.topics import EvidenceRule
+    from textmine.topics.novelty import assess
+
+    rng = np.random.default_rng(0)
+    P = np.eye(3, 8)
+    base = [P[0], P[1], P[2], P[0] * .8 + P[1] * .6, P[1] * .6 + P[2] * .8, np.eye(8)[6]]
+    topics = np.repeat(np.arange(6), 4)
+    E = np.vstack([base[t] + rng.normal(0, .05, 8) for t in topics])
+    E /= np.linalg.norm(E, axis=1, keepdims=True)
+    C = np.vstack([E[topics == t].mean(0) for t in range(6)])
+    C /= np.linalg.norm(C, axis=1, keepdims=True)
+    hits = np.zeros((24, 3))
+    for t, j in ((0, 0), (1, 1), (2, 2), (3, 0), (4, 2)):
+        hits[topics == t, j] = 1
+    S = None
+    if scores_of_topic5 is not None:
+        S = np.full((24, 3), .1)
+        S[topics == 5] = scores_of_topic5
+        S = S / 0.4          # relative to the codebook-only cut, as codebook_scores_and_codes gives them
+    rule = EvidenceRule(coherence_quantile=0.0)
+    codes = [[] for _ in topics]
+    return assess(codes, topics, E, C, P, ["a", "b", "c"], rule, features=E, hits=hits, scores=S)
+
+
+def test_the_coders_confident_codes_veto_a_flag():
+    assert _veto_case(None).new.tolist() == [False] * 5 + [True]      # no coder scores: flagged
+    # three of four answers coded "b" at 0.85-0.95: however far theme b's text lies, it is covered
+    sure = np.array([[.1, .9, .1], [.1, .85, .1], [.1, .95, .2], [.3, .2, .1]])
+    nov = _veto_case(sure)
+    assert nov.confident[5] == 0.75 and nov.new.tolist() == [False] * 6
+    # two of four at 0.8 exactly (the cut is inclusive): half, still vetoed
+    half = np.array([[.1, .8, .1], [.1, .8, .1], [.3, .2, .1], [.3, .2, .1]])
+    assert _veto_case(half).new[5] == False  # noqa: E712
+    # confident, but not about one theme: one answer each to a, b, c: not covered
+    spread = np.array([[.9, .1, .1], [.1, .9, .1], [.1, .1, .9], [.3, .2, .1]])
+    nov = _veto_case(spread)
+    assert nov.confident[5] == 0.25 and nov.new[5] == True  # noqa: E712
+    # all four coded "b", but none confidently (0.7 < 0.8): the flag stays
+    weak = np.tile([.1, .7, .1], (4, 1))
+    nov = _veto_case(weak)
+    assert nov.confident[5] == 0.0 and nov.new[5] == True  # noqa: E712
+
+
+def test_confident_shares_count_each_answer_for_its_best_theme_once():
+    from textmine.topics.novelty import confident_shares
+
+    S = np.array([[.9, .85], [.2, .95], [.81, .1], [.5, .5], [.99, .0]])
+    topics = np.array([0, 0, 0, 1, -1])        # -1: an outlier left out of every topic
+    got = confident_shares(S, topics, 3, 0.8)
+    assert got.tolist() == [2 / 3, 0.0, 0.0]   # topic 0: a, b, a; topic 2 has no answers
+
+
+def _six_answers():
+    answers, n = [], 0
+    for group, texts in SIX.items():
+        for text in texts:
+            n += 1
+            answers.append({"survey": "lmb", "wave": "2025", "respondent_id": f"r{n:03d}", "text": text,
+                            "normalized_text": text, "redacted_text": text, "key_phrases": [],
+                            "lemmas": list(simple_lemmas(text)), "group": group})
+    return answers
+
+
+def test_a_topic_the_trained_coder_codes_confidently_is_not_new(embedder):
+    from textmine.coders.base import encode
+    from textmine.topics import EvidenceRule
+
+    # constructed: the staff filed the litter answers under "energie", whose text (and so its
+    # similarity to them) says nothing of litter; the coder trained on those codes is sure of them
+    answers, book = _six_answers(), SIX_BOOK
+    Y = np.zeros((len(answers), len(book.ids)))
+    for i, a in enumerate(answers):
+        Y[i, book.ids.index("energie" if a["group"] == "afval" else a["group"])] = 1
+    train = (answers, encode(embedder, [a["text"] for a in answers]), Y)
+    no_veto = EvidenceRule(coherence_quantile=0.0, confident_share=float("inf"))
+    veto = EvidenceRule(coherence_quantile=0.0)   # the shipped veto: half the answers at twice the cut
+
+    def flags(rule, rows):
+        res = find_topics(rows, embedder, book, _small(n_clusters=6), rule=rule, train=train)
+        group = {a["respondent_id"]: a["group"] for a in rows}
+        out = {}
+        for c in res.clusters:
+            groups = [group[r] for r in c["respondent_ids"]]
+            out[max(set(groups), key=groups.count)] = (c["new"], float(res.novelty.confident[c["id"]]),
+                                                       tuple(sorted(c["respondent_ids"])))
+        return out
+
+    before = flags(no_veto, answers)
+    after = flags(veto, answers)
+    assert before["afval"][0] is True                       # far from every theme's text: flagged
+    assert after["afval"][0] is False and after["afval"][1] >= 0.5   # the coder is sure: vetoed
+    shuffled = answers[:]
+    random.Random(5).shuffle(shuffled)
+    assert flags(veto, shuffled) == after                   # shuffled: the same topics, the same flags

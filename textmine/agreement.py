@@ -56,16 +56,29 @@ def evaluate_question(store: Store, question: str, *, survey: str | None = None,
         rep = theme_report(Y[[keys.index(k) for k in both]], m.loc[both].to_numpy(), codebook.ids)
         out["latest_run_vs_human"] = rep.to_dict() | {
             "note": "in-sample: the latest run was trained on these human codes"}
-    out["human_vs_human"] = _human_agreement(codes, codebook)
-    out["trust"] = trust_table(codes, codebook).to_dict("records")  # what Project.trust gives
+    double = double_pair(store, survey, question, codebook.ids)
+    out["human_vs_human"] = _human_agreement(codes, codebook, double)
+    if store.double_sample(survey, question) is not None:  # the workbench's figures, from the same function
+        from .double_coding import agreement
+
+        out["double_coding"] = agreement(store, survey, question, codebook)
+    out["trust"] = trust_table(codes, codebook, coders_pair=double).to_dict("records")  # what Project.trust gives
     return out
 
 
-def _human_agreement(codes: pd.DataFrame, codebook: Codebook) -> dict[str, Any] | None:
-    """Kappa and alpha between the two human coders who coded the most answers in common."""
+def double_pair(store: Store, survey: str, question: str, ids: list[str]) -> Any:
+    """The question's blind double-coding sample as a ``coder_pair`` (None without second codes)."""
+    from .double_coding import pair
+
+    return pair(store, survey, question, ids)
+
+
+def _human_agreement(codes: pd.DataFrame, codebook: Codebook, double: Any = None) -> dict[str, Any] | None:
+    """Kappa and alpha between two human codings: the blind double-coding sample's when it has
+    second codes (``double``), else the two coders who coded the most answers in common."""
     from .evaluate import theme_report
 
-    pair = coder_pair(codes, codebook.ids)
+    pair = double or coder_pair(codes, codebook.ids)
     if pair is None:
         return None
     a, b, common, A, B = pair
@@ -99,7 +112,8 @@ def coder_pair(codes: pd.DataFrame, theme_ids: list[str]
 ALL_THEMES = "*"  # the theme of the pooled row (no codebook id can be it)
 TRUST_COLUMNS = ["theme", "label", "audit_answers", "audit_positives", "machine_positives",
                  "precision", "precision_low", "precision_high", "recall", "recall_low", "recall_high",
-                 "alpha_audit", "alpha_machine_human", "answers_machine_human", "alpha_coders", "answers_coders"]
+                 "alpha_audit", "alpha_machine_human", "answers_machine_human", "alpha_coders", "answers_coders",
+                 "kappa_coders"]
 
 
 def trust_figures(store: Store, question: str, *, survey: str | None = None,
@@ -112,13 +126,18 @@ def trust_figures(store: Store, question: str, *, survey: str | None = None,
     codebook = codebook or resolve_codebook(store, survey, question)
     states = store.answer_states(survey, question)
     sample = audit_sample(states[states["non_answer"] == 0])
-    table = trust_table(store.codes(survey, None, question), codebook, sample)
+    table = trust_table(store.codes(survey, None, question), codebook, sample,
+                        coders_pair=double_pair(store, survey, question, codebook.ids))
     table.attrs.update(survey=survey, question=question, audit_size=len(sample))
+    if store.double_sample(survey, question) is not None:
+        from .double_coding import status
+
+        table.attrs["double_coding"] = status(store, survey, question, codebook)
     return table
 
 
 def trust_table(codes: pd.DataFrame, codebook: Codebook,
-                sample: list[tuple[str, str]] | None = None) -> pd.DataFrame:
+                sample: list[tuple[str, str]] | None = None, *, coders_pair: Any = None) -> pd.DataFrame:
     """Machine codes against human codes, per theme and pooled (the last row, theme ``*``).
 
     ``codes``: one question's current codes (``Store.codes``), human and machine; ``sample``: the
@@ -137,8 +156,10 @@ def trust_table(codes: pd.DataFrame, codebook: Codebook,
       answers -- the honest agreement figure.
     * alpha_machine_human, answers_machine_human: the same on every human-coded answer the machine
       coded. Optimistic: apart from the audit sample those human codes trained the coder.
-    * alpha_coders, answers_coders: alpha between the two human coders with the most answers in
-      common (their names in ``attrs["coders"]``), on those answers.
+    * alpha_coders, answers_coders, kappa_coders: alpha between two human codings, on the answers
+      both coded, and Cohen's kappa (pooled row: the themes' mean): ``coders_pair`` (a ``coder_pair``; the
+      blind double-coding sample, ``double_coding.pair``) when given, else the two human coders
+      with the most answers in common (their names in ``attrs["coders"]``).
 
     NaN where there is nothing to measure: no machine positive (precision), no human positive
     (recall), no answer or a single value throughout (alpha); the counts say which.
@@ -165,7 +186,7 @@ def trust_table(codes: pd.DataFrame, codebook: Codebook,
     H, M = pair(audit)
     on_audit = theme_report(H, M, ids)
     on_all = theme_report(*pair(coded), ids)
-    coders = coder_pair(codes, ids)
+    coders = coders_pair or coder_pair(codes, ids)
     on_coders = theme_report(coders[3], coders[4], ids) if coders else None
 
     def rates(t: np.ndarray, p: np.ndarray) -> dict[str, Any]:
@@ -185,11 +206,13 @@ def trust_table(codes: pd.DataFrame, codebook: Codebook,
                      "alpha_audit": float(on_audit.per_theme.alpha[j]),
                      "alpha_machine_human": float(on_all.per_theme.alpha[j]), "answers_machine_human": len(coded),
                      "alpha_coders": float(on_coders.per_theme.alpha[j]) if on_coders else nan,
-                     "answers_coders": len(coders[2]) if coders else 0})
+                     "answers_coders": len(coders[2]) if coders else 0,
+                     "kappa_coders": float(on_coders.per_theme.kappa[j]) if on_coders else nan})
     rows.append({"theme": ALL_THEMES, "label": "Alle thema’s", "audit_answers": len(audit), **rates(H, M),
                  "alpha_audit": on_audit.alpha, "alpha_machine_human": on_all.alpha,
                  "answers_machine_human": len(coded), "alpha_coders": on_coders.alpha if on_coders else nan,
-                 "answers_coders": len(coders[2]) if coders else 0})
+                 "answers_coders": len(coders[2]) if coders else 0,
+                 "kappa_coders": on_coders.mean_kappa if on_coders else nan})
     table = pd.DataFrame(rows, columns=TRUST_COLUMNS)
     table.attrs["coders"] = [coders[0], coders[1]] if coders else []
     return table

@@ -415,6 +415,63 @@ def codebook_add_theme_cmd(
                        f"written: {codebook}"))
 
 
+# --- the project's codebook versions (issue 15.1, codebook_edits.py) --------------------------
+
+@codebook_app.command("history")
+@input_errors
+def codebook_history_cmd(
+    project: ProjectDir,
+    question: str = typer.Option(..., "--question", "-q", help="Open question."),
+    survey: WhichSurvey = None,
+    fmt: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv."),
+    out: OutFile = None,
+) -> None:
+    """The changes to a question's codebook made in the project (workbench or API): version, who, when, what."""
+    from rich.table import Table
+
+    frame = _project(project).codebook_history(question, survey)
+    rows = json.loads(frame.to_json(orient="records", force_ascii=False))
+
+    def view() -> Any:
+        table = Table("version", "when (UTC)", "who", "what", "codes", "undone by")
+        for r in rows:
+            table.add_row(str(r["version"]), r["created_at"], lit(r["who"]), lit(r["summary"]), str(r["codes_affected"]),
+                          "" if r["undone_by"] is None else str(r["undone_by"]))
+        return table if rows else line("no changes: the codebook is still its file")
+
+    _output(fmt, out, data=rows, rows=rows, columns=list(frame.columns), view=view, command="codebook history")
+
+
+@codebook_app.command("export")
+@input_errors
+def codebook_export_cmd(
+    project: ProjectDir,
+    target: Path = typer.Argument(..., help="File to write: .yaml, or .qdc for QDA software.", callback=_out_file),
+    question: str = typer.Option(..., "--question", "-q", help="Open question."),
+    survey: WhichSurvey = None,
+    version: Optional[int] = typer.Option(None, "--version", help="Version (default the current; 0: the file "
+                                                                   "the first change started from)."),
+) -> None:
+    """Write a question's codebook as the project has it now (or at --version): YAML or REFI-QDA .qdc."""
+    written = _project(project).export_codebook(question, target, survey, version)
+    console.print(line("written: ", written))
+
+
+@codebook_app.command("undo")
+@input_errors
+def codebook_undo_cmd(
+    project: ProjectDir,
+    question: str = typer.Option(..., "--question", "-q", help="Open question."),
+    who: str = typer.Option(..., "--who", help="Your name, kept with the change."),
+    survey: WhichSurvey = None,
+) -> None:
+    """Undo the newest change to a question's codebook: codebook and human codes exactly as before it."""
+    done = _project(project).undo_codebook_change(question, who=who, survey=survey)
+    console.print(line(("undone", "green"), f" version {done['undone_version']} ({done['undone_kind']}) of "
+                       f"{done['survey']} '{done['question']}': now version {done['version']}, "
+                       f"{done['codes_affected']} human code rows set back"))
+
+
 @review_app.command("export")
 @input_errors
 def review_export_cmd(

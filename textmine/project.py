@@ -18,6 +18,7 @@ Stages are imported inside the methods, so ``import textmine`` stays light.
 
 from __future__ import annotations
 
+import json
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -533,11 +534,17 @@ class Project:
         codes = store.answer_codes(survey, wave, question, rid)
         codes = codes[codes["text_hash"] == record["text_hash"]]
         human, coder, audit = human_call(codes, book)
+        shown = suggestions(book, codes, _keyword_matcher(book).matched_terms(record["text"]))
+        if human is None:  # sent back by a codebook change (split, retire): the earlier call suggested
+            returned = store.returned_themes(survey, wave, question, rid)
+            if returned is not None:
+                from .codebook_edits import hint_suggestions
+
+                shown = hint_suggestions(shown, returned)
         return {"key": answer_key(survey, wave, question, rid), "survey": survey, "question": question,
                 "respondent_id": rid, "wave": wave, "text": record["text"],
                 "municipality": record["municipality"], "province": record["province"],
-                "suggestions": suggestions(book, codes, _keyword_matcher(book).matched_terms(record["text"])),
-                "human": human, "coder": coder, "audit": audit}
+                "suggestions": shown, "human": human, "coder": coder, "audit": audit}
 
     def save_answer_codes(self, key: str, themes: Sequence[str], coder: str, *, audit: bool = False
                           ) -> dict[str, Any]:
@@ -698,6 +705,312 @@ class Project:
             survey, book = self._codebook(store, question, survey, None)
             return trust_figures(store, question, survey=survey, codebook=book)
 
+    # --- codebook editing with history (codebook_edits.py) ---------------------------------
+
+    def codebook_state(self, question: str, survey: str | None = None) -> dict[str, Any]:
+        """The question's current codebook as the workbench shows it: survey, question, label, version
+        (0: never changed in the project, the file's), hash, edited (changed in the project), undoable
+        (the version an undo would revert, or None), themes (each theme's fields as in the YAML, plus
+        human: answers whose current human code applies it)."""
+        from .codebook_edits import human_counts, undoable
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            found = store.codebook_yaml(survey, question)
+            changes = store.codebook_changes(survey, question)
+            counts = human_counts(store.codes(survey, None, question, source="human"), book)
+        themes = [{**{"parent": None, "description": "", "keywords": [], "patterns": [], "examples": [],
+                      "exclusive": False}, **t.to_dict(), "human": counts[t.id]} for t in book]
+        return {"survey": survey, "question": question, "label": book.title, "version": found[0] if found else 0,
+                "hash": book.hash, "edited": found is not None, "undoable": undoable(changes), "themes": themes}
+
+    def _change_codebook(self, question: str, survey: str | None, who: str, version: int | None,
+                         make: Callable[[Codebook], tuple[Codebook, str, dict[str, Any], Any]]) -> dict[str, Any]:
+        """One codebook change: ``make(current)`` gives (new codebook, kind, detail, planner of the codes);
+        checked whole before anything is stored, stored in one transaction."""
+        from .codebook_edits import CodePlan, check_who, remember, snapshot, summary
+        from .errors import InputError
+        from .questions import open_question_survey, resolve_codebook
+
+        name = check_who(who)
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            found = store.codebook_yaml(survey, question)
+            current = found[0] if found else 0
+            if version is not None and version != current:
+                raise InputError(f"the codebook of {survey} '{question}' changed meanwhile (now version {current}, "
+                                 f"not {version}): reload it and try again")
+            before = snapshot(resolve_codebook(store, survey, question, stored=found is not None), survey, question)
+            after, kind, detail, planner = make(before)
+            after = snapshot(after, survey, question)
+            after_yaml = after.to_yaml()
+            saved = store.record_codebook_change(
+                survey, question, expected_version=current, kind=kind, who=name, detail=detail,
+                before_yaml=found[1] if found else before.to_yaml(), after_yaml=after_yaml, after_hash=after.hash,
+                plan=planner or (lambda _codes: CodePlan()))
+        remember(after_yaml, after)
+        log.info("codebook %s '%s' version %d: %s", survey, question, saved["version"], summary(kind, detail))
+        return {"survey": survey, "question": question, "kind": kind, "summary": summary(kind, detail),
+                "hash": after.hash, "detail": detail, **saved}
+
+    def add_codebook_theme(self, question: str, theme: dict[str, Any], *, who: str, survey: str | None = None,
+                           version: int | None = None) -> dict[str, Any]:
+        """Add a theme to the question's codebook (a versioned change): ``theme`` has label (required), id
+        (default: slugged from the label), description, keywords, patterns, examples. ``who``: the name
+        kept with the change; ``version``: the version this change was made on (refused when it changed
+        since). Returns the change: survey, question, kind, summary, hash, detail, change_id, version,
+        codes_affected, codes_added, returned. InputError (one line, nothing stored) for bad input."""
+        from .codebook_edits import add_theme
+
+        def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
+            new, detail = add_theme(book, theme)
+            return new, "add", detail, None
+
+        return self._change_codebook(question, survey, who, version, make)
+
+    def edit_theme(self, question: str, theme: str, changes: dict[str, Any], *, who: str,
+                   survey: str | None = None, version: int | None = None) -> dict[str, Any]:
+        """Change a theme's label, description, keywords, patterns or examples (``changes``: the fields
+        given; list fields as lists). Only the label changed: a ``rename``. Codes are not touched (the id
+        stays). Returns the change as ``add_codebook_theme``."""
+        from .codebook_edits import edit_theme
+
+        def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
+            new, kind, detail = edit_theme(book, theme, changes)
+            return new, kind, detail, None
+
+        return self._change_codebook(question, survey, who, version, make)
+
+    def merge_themes(self, question: str, source: str, target: str, *, who: str, survey: str | None = None,
+                     version: int | None = None) -> dict[str, Any]:
+        """Merge theme ``source`` into ``target``: the source leaves the codebook (its keywords, patterns,
+        examples and child themes go to the target), and every human code of it moves to the target under
+        the same coder (the rows it came from are kept, set aside, and linked: ``code_history``).
+        Returns the change as ``add_codebook_theme`` (codes_affected: human code rows set aside)."""
+        from .codebook_edits import merge_themes, plan_merge
+
+        def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
+            new, detail = merge_themes(book, source, target)
+            return new, "merge", detail, lambda codes: plan_merge(codes, source, target)
+
+        return self._change_codebook(question, survey, who, version, make)
+
+    def split_theme(self, question: str, theme: str, into: Sequence[dict[str, Any]], *, who: str,
+                    survey: str | None = None, version: int | None = None) -> dict[str, Any]:
+        """Split a theme into two or more new ones (``into``: their fields, label required, as
+        ``add_codebook_theme``). The answers whose current human code applies it go back to the queue
+        (their codes kept, set aside), with every new theme suggested in place of the old one.
+        Returns the change as ``add_codebook_theme`` (returned: the answers sent back)."""
+        from .codebook_edits import plan_return, split_theme
+
+        def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
+            new, detail = split_theme(book, theme, into)
+            return new, "split", detail, lambda codes: plan_return(codes, book, theme, detail["into"])
+
+        return self._change_codebook(question, survey, who, version, make)
+
+    def retire_theme(self, question: str, theme: str, *, who: str, survey: str | None = None,
+                     version: int | None = None) -> dict[str, Any]:
+        """Take a theme out of the codebook. The answers whose current human code applies it go back to
+        the queue (their codes kept, set aside) with their other themes suggested. Returns the change
+        as ``add_codebook_theme``."""
+        from .codebook_edits import plan_return, retire_theme
+
+        def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
+            new, detail = retire_theme(book, theme)
+            return new, "retire", detail, lambda codes: plan_return(codes, book, theme, [])
+
+        return self._change_codebook(question, survey, who, version, make)
+
+    def undo_codebook_change(self, question: str, *, who: str, survey: str | None = None,
+                             version: int | None = None) -> dict[str, Any]:
+        """Undo the newest change of the question's codebook (not an undo, not undone): the codebook and
+        the human codes are exactly as before it (the same code rows current again). The undo is itself
+        a version. InputError (nothing stored) when there is nothing to undo, or it would discard work
+        done since: an answer the change touched coded again, a theme it added given to an answer.
+        Returns survey, question, kind ("undo"), summary, change_id, version, undone, undone_kind,
+        codes_affected, hash."""
+        from .codebook_edits import check_undo, check_who, stored_codebook, summary
+        from .errors import InputError
+        from .questions import open_question_survey
+
+        name = check_who(who)
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            found = store.codebook_yaml(survey, question)
+            current = found[0] if found else 0
+            if version is not None and version != current:
+                raise InputError(f"the codebook of {survey} '{question}' changed meanwhile (now version {current}, "
+                                 f"not {version}): reload it and try again")
+            done = store.undo_codebook_change(survey, question, expected_version=current, who=name, check=check_undo)
+            found = store.codebook_yaml(survey, question)
+        assert found is not None
+        log.info("codebook %s '%s' version %d: undid version %d", survey, question, done["version"],
+                 done["undone_version"])
+        return {"survey": survey, "question": question, "kind": "undo", "summary": summary("undo", done),
+                "hash": stored_codebook(found[1]).hash, **done}
+
+    def codebook_history(self, question: str, survey: str | None = None) -> pd.DataFrame:
+        """The changes to the question's codebook, oldest first: version, change_id, kind (add, edit,
+        rename, merge, split, retire, undo), who, created_at (UTC), summary (one line), codes_affected
+        (human code rows set aside or made current again), undone, undone_by and undoes (versions),
+        hash (of the codebook after it), detail (JSON). Empty when it was never changed in the project."""
+        import pandas as pd
+
+        from .codebook_edits import HISTORY_COLUMNS, history_rows
+        from .questions import open_question_survey
+
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            changes = store.codebook_changes(survey, question)
+        return pd.DataFrame(history_rows(changes), columns=HISTORY_COLUMNS).astype(
+            {"undone_by": "Int64", "undoes": "Int64"})  # whole versions, empty when none
+
+    def codebook_version(self, question: str, version: int | None = None, survey: str | None = None) -> Codebook:
+        """The question's codebook at a version (None: the current one; 0: the one the first change started
+        from). InputError for a version that does not exist."""
+        from .codebook_edits import stored_codebook
+        from .errors import InputError
+        from .questions import open_question_survey
+
+        if version is None:
+            return self.codebook(question, survey)[1]
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            found = store.codebook_yaml(survey, question, int(version))
+            if found is None and int(version) == 0:
+                return self._codebook(store, question, survey, None)[1]
+        if found is None:
+            raise InputError(f"the codebook of {survey} '{question}' has no version {version}")
+        return stored_codebook(found[1])
+
+    def export_codebook(self, question: str, out: str | Path, survey: str | None = None,
+                        version: int | None = None) -> Path:
+        """Write the question's codebook (``version``: default the current one) to ``out``: .yaml, or
+        .qdc for NVivo, ATLAS.ti, MAXQDA, QualCoder. Returns the written path."""
+        return self.codebook_version(question, version, survey).save(out)
+
+    def code_history(self, question: str, survey: str | None = None, key: str | None = None) -> pd.DataFrame:
+        """The question's human codes of every status (``key``: one answer's) with what codebook changes did
+        to them: the code's columns (code_id, wave, respondent_id, theme, applies, coder, created_at, note,
+        status, rank, audit) plus change_id, action (superseded, added, restored), from_theme,
+        from_code_ids, moved_by, moved_at, change_kind; one row per code and change that touched it."""
+        from .questions import open_question_survey
+        from .queue import split_key
+
+        wave = rid = None
+        if key is not None:
+            s, wave, q, rid = split_key(key)
+            survey, question = s, q
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            return store.code_history(survey, question, wave, rid)
+
+    # --- blind double coding (textmine/double_coding.py) -------------------------------------
+
+    def start_double_coding(self, question: str, survey: str | None = None, *, size: int | None = None,
+                            share: float | None = None, seed: int | None = None, coder: str | None = None
+                            ) -> dict[str, Any]:
+        """Draw the question's blind double-coding sample: ``size`` answers or a ``share`` (0-1) of its
+        human-coded answers, at random with ``seed`` (None: a random one; stored either way); ``coder``:
+        who started it. One sample per question. Returns ``double_coding``. InputError (one line,
+        nothing stored) for a bad size/share/seed, too few human-coded answers, a second sample."""
+        from . import double_coding as dc
+        from .queue import check_coder
+
+        name = check_coder(coder) if coder is not None else None
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.start(store, survey, question, book, size=size, share=share, seed=seed, created_by=name)
+
+    def double_coding(self, question: str, survey: str | None = None) -> dict[str, Any]:
+        """The question's double coding: sample (size, population, seed, created_by, created_at; None when
+        it has none), coded, complete, differences, reconciled, agreement (``agreement``)."""
+        from . import double_coding as dc
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.status(store, survey, question, book)
+
+    def agreement(self, question: str, survey: str | None = None) -> dict[str, Any]:
+        """The two codings' agreement on the double-coding sample so far, per theme and pooled: Cohen's
+        kappa, Krippendorff's alpha, the number of answers (``double_coding.agreement``: the same figures
+        the workbench, ``trust`` and ``textmine evaluate`` show)."""
+        from . import double_coding as dc
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.agreement(store, survey, question, book)
+
+    def double_coding_next(self, question: str, coder: str, survey: str | None = None) -> dict[str, Any] | None:
+        """The next sample answer for ``coder`` as second coder (blind: text, place and the codebook, never
+        the first coding nor the machine's codes), held for them for 10 minutes; None when none is left."""
+        import time
+
+        from . import double_coding as dc
+        from .queue import check_coder
+
+        name = check_coder(coder)
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            keys = dc.queue(store, survey, question, name)
+            if not keys:
+                return None
+            key = _LEASES.claim((*self._scope(survey, question), "double"), keys, name, time.monotonic())
+            out = dc.blind_answer(store, survey, question, book, key, name)
+        out["remaining"] = len(keys)
+        return out
+
+    def double_coding_answer(self, key: str, coder: str) -> dict[str, Any]:
+        """A sample answer as its second coder sees it (to change their code), by key; InputError when
+        ``coder`` may not second-code it."""
+        from . import double_coding as dc
+        from .queue import check_coder, split_key
+
+        survey, wave, question, rid = split_key(key)
+        name = check_coder(coder)
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            st = dc._State(store, survey, question)
+            dc.check_second(st, (wave, rid), name, question)
+            return dc.blind_answer(store, survey, question, book, (wave, rid), name, st)
+
+    def save_double_code(self, key: str, themes: Sequence[str], coder: str) -> dict[str, Any]:
+        """Store ``coder``'s blind second code of a sample answer (themes as ``save_answer_codes``
+        takes them); kept apart from the human codes until reconciled. InputError (one line, nothing
+        stored) for a bad key or theme, an answer not in the sample, its first coder, another second
+        coder's answer, or a sample already complete."""
+        from . import double_coding as dc
+        from .queue import check_coder, check_themes, split_key
+
+        survey, wave, question, rid = split_key(key)
+        name = check_coder(coder)
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.save_second(store, survey, question, book, (wave, rid), check_themes(themes, book), name)
+
+    def disagreements(self, question: str, survey: str | None = None) -> list[dict[str, Any]]:
+        """The sample answers whose two codings differ, with both codings and the final call so far
+        (``double_coding.disagreements``); [] until every sample answer has its second code."""
+        from . import double_coding as dc
+
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.disagreements(store, survey, question, book)
+
+    def reconcile(self, key: str, themes: Sequence[str], coder: str) -> dict[str, Any]:
+        """The final call on a difference of the double coding, stored as ``coder``'s human code (what
+        the report then uses) with both original codings kept. InputError (one line, nothing stored) for
+        a bad key or theme, an answer not in the sample or without a difference, an incomplete sample."""
+        from . import double_coding as dc
+        from .queue import check_coder, check_themes, split_key
+
+        survey, wave, question, rid = split_key(key)
+        name = check_coder(coder)
+        with self.store() as store:
+            survey, book = self._codebook(store, question, survey, None)
+            return dc.reconcile(store, survey, question, book, (wave, rid), check_themes(themes, book), name)
+
     # --- topics ----------------------------------------------------------------------------
 
     def find_topics(self, question: str, survey: str | None = None, codebook: Codebook | str | Path | None = None,
@@ -737,13 +1050,97 @@ class Project:
         return pd.DataFrame(topics_rows(result.clusters),
                             columns=["id", "label", "size", "new", "keywords", "coverage", "waves", "quotes"])
 
+    def topic_run(self, question: str, survey: str | None = None) -> dict[str, Any] | None:
+        """The latest stored topics run of a question, read only (None before the first run).
+
+        A dict: run_id, finished_at, answers (how many were clustered), embedder, and topics:
+        the cluster dicts (id, label, keywords, size, new, coverage, waves, quotes — redacted),
+        the flagged ("new") topics first, then by size. Respondent ids are left out."""
+        from .questions import open_question_survey
+
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            run_id = store.latest_topic_run(survey, question)
+            if run_id is None:
+                return None
+            clusters = store.topic_clusters(survey, question)
+            run = store.runs("topics").set_index("run_id").loc[run_id]
+        provenance = json.loads(run["provenance_json"] or "{}")
+        settings = json.loads(run["settings_json"] or "{}")
+        topics = [{k: v for k, v in c.items() if k != "respondent_ids"} for c in clusters]
+        topics.sort(key=lambda c: (not c.get("new"), -int(c.get("size") or 0), int(c["id"])))
+        return {"survey": survey, "question": question, "run_id": int(run_id), "finished_at": run["finished_at"],
+                "answers": provenance.get("answers"), "embedder": settings.get("embedder"), "topics": topics}
+
+    def _topic(self, store: Store, survey: str, question: str, topic: int) -> tuple[dict[str, Any], list]:
+        """A topic of the question's latest topics run and its answers ((wave, respondent_id))."""
+        from .errors import InputError
+
+        run_id = store.latest_topic_run(survey, question)
+        clusters = store.topic_clusters(survey, question) if run_id is not None else []
+        if not clusters:
+            raise InputError(f"no topics run for {survey} '{question}': run topics first")
+        found = [c for c in clusters if int(c["id"]) == int(topic)]
+        if not found:
+            raise InputError(f"topic {topic} is not in the latest topics run of {survey} '{question}' "
+                             f"(topics 0-{len(clusters) - 1})")
+        members = store.topic_members(run_id)
+        members = members[members["topic_id"] == int(topic)]
+        return found[0], list(zip(members["wave"], members["respondent_id"]))
+
+    def promote_topic(self, question: str, topic: int, *, who: str, label: str | None = None,
+                      theme_id: str | None = None, survey: str | None = None,
+                      version: int | None = None) -> dict[str, Any]:
+        """Promote topic ``topic`` of the latest topics run to a new theme of the project's codebook (a
+        versioned change, undoable): its label (or ``label``), keywords and three quotes as examples.
+        Its answers go to the queue with the new theme suggested beside their earlier call (a human
+        code of one is set aside, kept). Returns the change as ``add_codebook_theme`` (kind "promote")."""
+        from .codebook_edits import add_theme, plan_promote, topic_theme
+        from .questions import open_question_survey
+
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            cluster, members = self._topic(store, survey, question, topic)
+
+        def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
+            new, detail = add_theme(book, topic_theme(cluster, label, theme_id))
+            detail = {**detail, "topic": int(cluster["id"]), "answers": len(members)}
+            return new, "promote", detail, lambda codes: plan_promote(codes, book, members, detail["theme"])
+
+        return self._change_codebook(question, survey, who, version, make)
+
+    def merge_topic(self, question: str, topic: int, theme: str, *, who: str, survey: str | None = None,
+                    version: int | None = None) -> dict[str, Any]:
+        """Fold topic ``topic`` of the latest topics run into the existing theme ``theme``: its keywords
+        and quotes are added as the theme's keywords and examples (a versioned edit, undoable; no code
+        changes). Returns the change as ``edit_theme``."""
+        from .codebook_edits import edit_theme, topic_into_theme
+        from .questions import open_question_survey
+
+        with self.store() as store:
+            survey = open_question_survey(store, question, survey)
+            cluster, _members = self._topic(store, survey, question, topic)
+
+        def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
+            new, kind, detail = edit_theme(book, theme, topic_into_theme(book, theme, cluster))
+            return new, kind, {**detail, "topic": int(cluster["id"])}, None
+
+        return self._change_codebook(question, survey, who, version, make)
+
     def add_theme(self, codebook: str | Path, question: str, topic: int, survey: str | None = None, *,
                   theme_id: str | None = None, label: str | None = None) -> tuple[Codebook, dict[str, Any]]:
         """Promote a topic of the latest topics run into the codebook file: a new theme with its
         keywords and three example quotes (the file is saved). Returns the codebook and the topic."""
+        from .errors import InputError
+        from .questions import open_question_survey
         from .topics import promote_topic
 
         with self.store() as store:
+            found = store.codebook_yaml(open_question_survey(store, question, survey), question)
+            if found is not None:  # the file no longer codes the question: the theme would go unused
+                raise InputError(f"the codebook of '{question}' is edited in the project (version {found[0]}): "
+                                 "add the theme there (the workbench's Codeboek page, Project.add_codebook_theme), "
+                                 "or export it first with 'textmine codebook export'")
             return promote_topic(store, codebook, question, topic, survey=survey, theme_id=theme_id, label=label)
 
     # --- publishing --------------------------------------------------------------------------
@@ -796,7 +1193,8 @@ class Project:
             return build_catalogue(store, survey, question, wave, progress=progress, prepare=prepare)
 
     def catalogue(self, question: str, out: str | Path, survey: str | None = None, wave: str | None = None, *,
-                  curation: str | Path | None = None, prepare: bool = False) -> Path:
+                  curation: str | Path | None = None, prepare: bool = False,
+                  progress: Progress | None = None) -> Path:
         """Write the inspiration catalogue of an open question: practices per theme with
         municipality, province, redacted answer, partners, links. ``out``: .html (one page),
         .md, or .xlsx (the curation workbook); ``curation``: an edited catalogue workbook to
@@ -809,7 +1207,7 @@ class Project:
         check_suffix(out)
         if curation:
             self.import_curation(curation, question, survey)
-        practices = self.catalogue_practices(question, survey, wave, prepare=prepare)
+        practices = self.catalogue_practices(question, survey, wave, prepare=prepare, progress=progress)
         return Path(write_catalogue(practices, out))
 
     def check_qdpx(self, out: str | Path, *, survey: str | None = None, wave: str | None = None) -> None:
@@ -839,6 +1237,53 @@ class Project:
         cleaned yet are an InputError and nothing is written. The export never codes."""
         report = self.export_qdpx_report(out, redacted=redacted, survey=survey, wave=wave, prepare=prepare)
         return Path(report.path)
+
+    # --- publishing from the workbench --------------------------------------------------------
+
+    def output_dir(self) -> Path:
+        """The project's output folder (``output/`` in the project directory, made when missing):
+        where the workbench writes report, catalogue, comparison and REFI-QDA export."""
+        out = self.path / "output"
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+
+    def survey_schema(self, survey: str) -> Schema:
+        """The schema the survey's latest wave was read with (a new wave is read with it too)."""
+        from .errors import InputError
+
+        with self.store() as store:
+            waves = store.waves(survey)
+        if not waves:
+            raise InputError(f"survey '{survey}' is not in the project", file=self.path)
+        return waves[-1].schema
+
+    def curate(self, question: str, choices: Sequence[dict[str, Any]], survey: str | None = None, *,
+               source: str = "workbench") -> Any:
+        """Store catalogue curation made outside a workbook (the workbench): per answer include,
+        short title, highlight, checked as a whole (all or nothing), stored where the workbook
+        import stores it. Returns its report (rows, stored, unchanged)."""
+        from .catalogue import curate
+
+        with self.store() as store:
+            survey = self._survey_of(store, question, survey)
+            return curate(store, survey, question, list(choices), source=source)
+
+    def _survey_of(self, store: Store, question: str, survey: str | None) -> str:
+        from .questions import open_question_survey
+
+        return open_question_survey(store, question, survey)
+
+    def write_comparison(self, survey: str, waves: Sequence[str], out: str | Path,
+                         question: str | None = None) -> Path:
+        """Write the wave comparison as ``textmine compare --format csv --out`` does. Returns the path."""
+        from .atomic import write_text
+        from .export import to_csv
+        from .waves import compare_columns, compare_rows
+
+        wave_a, wave_b = _two_waves(waves)
+        rows, _notes = self.compare_results(survey, (wave_a, wave_b), question)
+        return Path(write_text(Path(out), to_csv(compare_rows(rows, wave_a, wave_b),
+                                                 compare_columns(wave_a, wave_b))))
 
     # --- what the project holds ------------------------------------------------------------------
 

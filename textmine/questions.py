@@ -10,10 +10,18 @@ from .paths import data_dir
 from .store import Store
 
 
-def resolve_codebook(store: Store, survey: str, question: str, path: str | Path | None = None) -> Codebook:
-    """--codebook, else the schema's ``codebook:``, else data/codebooks/<survey>_<question>.yaml."""
+def resolve_codebook(store: Store, survey: str, question: str, path: str | Path | None = None, *,
+                     stored: bool = True) -> Codebook:
+    """--codebook, else the project's current version once it was edited there (codebook_edits.py;
+    ``stored=False``: not that), else the schema's ``codebook:``, else data/codebooks/<survey>_<question>.yaml."""
     if path:
         return load_codebook(path)
+    if stored:
+        from .codebook_edits import stored_codebook
+
+        found = store.codebook_yaml(survey, question)
+        if found is not None:
+            return stored_codebook(found[1])
     for info in reversed(store.waves(survey)):
         for q in info.schema.questions:
             if q.id == question and q.codebook and Path(q.codebook).exists():

@@ -259,6 +259,13 @@ def evaluation_view(result: dict[str, Any]) -> Group:
         h = result["human_vs_human"]
         lines.append(line(f"human vs human ({' and '.join(h['coders'])}, {h['answers']} answers): "
                           f"mean kappa {f(h['mean_kappa'])}, alpha {f(h['alpha'])}"))
+    if result.get("double_coding"):  # the workbench's figures (double_coding.agreement)
+        d = result["double_coding"]
+        g = (lambda v: "–" if v is None else f"{v:.2f}")
+        lines.append(line(f"blind double coding ({d['answers']} of the sample's {d['size']} answers coded twice): "
+                          f"mean kappa {g(d['pooled']['kappa'])}, alpha {g(d['pooled']['alpha'])}"))
+        for r in d["themes"]:
+            lines.append(line(f"  {r['theme']}: kappa {g(r['kappa'])}, alpha {g(r['alpha'])} ({r['answers']} answers)"))
     pooled = (result.get("trust") or [{}])[-1]
     if pooled.get("audit_answers"):  # the unbiased figures of Project.trust
         lines.append(line(f"audit sample ({pooled['audit_answers']} answers, never trained on): precision "

@@ -105,6 +105,56 @@ CREATE TABLE IF NOT EXISTS catalogue_curation (
     include INTEGER NOT NULL DEFAULT 1, title TEXT, highlight INTEGER NOT NULL DEFAULT 0,
     source_file TEXT, updated_at TEXT NOT NULL,
     PRIMARY KEY (survey, wave, question, respondent_id));
+-- Codebook editing (textmine/codebook_edits.py): every change to a question's codebook is a
+-- versioned entry with the whole codebook before and after it (version 0: the file it started
+-- from, the first change's before_yaml). The current codebook is the newest entry's after_yaml.
+-- last_code_id: the newest code row when the change was made (undo refuses when a touched answer
+-- was coded since); undoes / undone_by link an undo and the change it reverted.
+CREATE TABLE IF NOT EXISTS codebook_changes (
+    change_id INTEGER PRIMARY KEY,
+    survey TEXT NOT NULL, question TEXT NOT NULL, version INTEGER NOT NULL,
+    kind TEXT NOT NULL, who TEXT NOT NULL, created_at TEXT NOT NULL, detail_json TEXT NOT NULL,
+    before_yaml TEXT NOT NULL, after_yaml TEXT NOT NULL, after_hash TEXT NOT NULL,
+    codes_affected INTEGER NOT NULL DEFAULT 0, last_code_id INTEGER NOT NULL DEFAULT 0,
+    undoes INTEGER, undone_by INTEGER,
+    UNIQUE (survey, question, version));
+-- The code rows a codebook change touched, as provenance: 'superseded' (a human code the change
+-- set aside: moved, or its answer returned to the queue), 'added' (the moved code written under
+-- the surviving theme, same coder; from_theme: the theme it was moved from), 'restored' (an undo
+-- made it current again). The rows themselves are never deleted.
+CREATE TABLE IF NOT EXISTS codebook_code_moves (
+    change_id INTEGER NOT NULL, code_id INTEGER NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('superseded', 'added', 'restored')),
+    from_theme TEXT, from_code_ids TEXT,
+    PRIMARY KEY (change_id, code_id, action));
+CREATE INDEX IF NOT EXISTS codebook_code_moves_code ON codebook_code_moves (code_id);
+-- Answers a change sent back to the queue (split, retire), with the themes the queue suggests
+-- for them: the coder's earlier call with the change applied.
+CREATE TABLE IF NOT EXISTS codebook_returns (
+    change_id INTEGER NOT NULL, survey TEXT NOT NULL, wave TEXT NOT NULL, question TEXT NOT NULL,
+    respondent_id TEXT NOT NULL, themes_json TEXT NOT NULL,
+    PRIMARY KEY (change_id, survey, wave, question, respondent_id));
+
+-- Blind double coding (textmine/double_coding.py): one random sample per question of its
+-- human-coded answers (seed stored: the draw can be repeated), the first coding of each as it
+-- was when drawn, a second coder's codes (append-only: the latest per answer counts) and the
+-- reconciled final calls with both originals copied in. Themes: JSON lists, main theme first.
+CREATE TABLE IF NOT EXISTS double_samples (
+    sample_id INTEGER PRIMARY KEY, survey TEXT NOT NULL, question TEXT NOT NULL,
+    size INTEGER NOT NULL, population INTEGER NOT NULL, seed INTEGER NOT NULL,
+    created_by TEXT, created_at TEXT NOT NULL, UNIQUE (survey, question));
+CREATE TABLE IF NOT EXISTS double_sample_answers (
+    sample_id INTEGER NOT NULL, position INTEGER NOT NULL, wave TEXT NOT NULL, respondent_id TEXT NOT NULL,
+    text_hash TEXT NOT NULL, first_coder TEXT NOT NULL, first_coders_json TEXT NOT NULL,
+    first_themes_json TEXT NOT NULL, PRIMARY KEY (sample_id, wave, respondent_id));
+CREATE TABLE IF NOT EXISTS double_codes (
+    id INTEGER PRIMARY KEY, sample_id INTEGER NOT NULL, wave TEXT NOT NULL, respondent_id TEXT NOT NULL,
+    coder TEXT NOT NULL, themes_json TEXT NOT NULL, text_hash TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS double_reconciliations (
+    id INTEGER PRIMARY KEY, sample_id INTEGER NOT NULL, wave TEXT NOT NULL, respondent_id TEXT NOT NULL,
+    first_coder TEXT NOT NULL, first_themes_json TEXT NOT NULL,
+    second_coder TEXT NOT NULL, second_themes_json TEXT NOT NULL,
+    final_themes_json TEXT NOT NULL, decided_by TEXT NOT NULL, created_at TEXT NOT NULL);
 """
 
 
@@ -485,26 +535,31 @@ class Store:
         apply, 1 = main). The answer must exist (its text hash is stored).
         ``audit``: human codes given in the random audit sample (never used for training).
         """
-        n = 0
         with self.transaction() as db:
-            for r in rows:
-                key = (r["survey"], r["wave"], r["question"], r["respondent_id"])
-                found = db.execute("SELECT text_hash FROM open_answers WHERE survey=? AND wave=? "
-                                   "AND question=? AND respondent_id=?", key).fetchone()
-                if found is None:
-                    raise InputError(f"no open answer for respondent {key[3]} to question "
-                                     f"'{key[2]}' in {key[0]} {key[1]}")
-                if source == "human":
-                    db.execute("UPDATE codes SET status='superseded' WHERE survey=? AND wave=? "
-                               "AND question=? AND respondent_id=? AND theme=? AND source='human' "
-                               "AND coder=? AND status='current'", (*key, r["theme"], coder))
-                db.execute(
-                    "INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, "
-                    "coder, run_id, score, text_hash, created_at, note, rank, audit) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (*key, r["theme"], int(bool(r.get("applies", 1))), source, coder, run_id,
-                     r.get("score"), found[0], now(), r.get("note"), r.get("rank"), int(bool(audit))))
-                n += 1
+            return self._add_codes(db, rows, source=source, coder=coder, run_id=run_id, audit=audit)
+
+    def _add_codes(self, db: sqlite3.Connection, rows: Iterable[dict[str, Any]], *, source: str, coder: str,
+                   run_id: int | None = None, audit: bool = False) -> int:
+        """``add_codes`` inside a transaction the caller holds."""
+        n = 0
+        for r in rows:
+            key = (r["survey"], r["wave"], r["question"], r["respondent_id"])
+            found = db.execute("SELECT text_hash FROM open_answers WHERE survey=? AND wave=? "
+                               "AND question=? AND respondent_id=?", key).fetchone()
+            if found is None:
+                raise InputError(f"no open answer for respondent {key[3]} to question "
+                                 f"'{key[2]}' in {key[0]} {key[1]}")
+            if source == "human":
+                db.execute("UPDATE codes SET status='superseded' WHERE survey=? AND wave=? "
+                           "AND question=? AND respondent_id=? AND theme=? AND source='human' "
+                           "AND coder=? AND status='current'", (*key, r["theme"], coder))
+            db.execute(
+                "INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, "
+                "coder, run_id, score, text_hash, created_at, note, rank, audit) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*key, r["theme"], int(bool(r.get("applies", 1))), source, coder, run_id,
+                 r.get("score"), found[0], now(), r.get("note"), r.get("rank"), int(bool(audit))))
+            n += 1
         return n
 
     def save_machine_codes(self, rows: Iterable[dict[str, Any]], *, coder: str, run_id: int) -> int:
@@ -691,3 +746,253 @@ class Store:
             "SELECT survey, wave, question, respondent_id, text_hash, include, title, highlight, source_file, "
             "updated_at FROM catalogue_curation WHERE survey=?1 AND question=?2 AND (?3 IS NULL OR wave=?3) "
             "ORDER BY wave, respondent_id", self.db, params=(survey, question, wave))
+
+
+    # --- codebook changes (logic in codebook_edits.py) ----------------------------------
+
+    def codebook_changes(self, survey: str, question: str) -> list[dict[str, Any]]:
+        """Every codebook change of a question, oldest first: change_id, version, kind, who, created_at,
+        detail (dict), codes_affected, last_code_id, undoes, undone_by, after_hash (no YAML)."""
+        rows = self.db.execute(
+            "SELECT change_id, version, kind, who, created_at, detail_json, codes_affected, last_code_id, "
+            "undoes, undone_by, after_hash FROM codebook_changes WHERE survey=? AND question=? ORDER BY version",
+            (survey, question)).fetchall()
+        keys = ("change_id", "version", "kind", "who", "created_at", "detail", "codes_affected", "last_code_id",
+                "undoes", "undone_by", "after_hash")
+        out = [dict(zip(keys, r)) for r in rows]
+        for r in out:
+            r["detail"] = json.loads(r["detail"])
+        return out
+
+    def codebook_yaml(self, survey: str, question: str, version: int | None = None) -> tuple[int, str] | None:
+        """(version, YAML) of a question's stored codebook: the newest version, or ``version`` (0: the
+        codebook the first change started from). None when the codebook was never changed here."""
+        if version is None:
+            row = self.db.execute("SELECT version, after_yaml FROM codebook_changes WHERE survey=? AND question=? "
+                                  "ORDER BY version DESC LIMIT 1", (survey, question)).fetchone()
+        elif version == 0:
+            row = self.db.execute("SELECT 0, before_yaml FROM codebook_changes WHERE survey=? AND question=? "
+                                  "ORDER BY version LIMIT 1", (survey, question)).fetchone()
+        else:
+            row = self.db.execute("SELECT version, after_yaml FROM codebook_changes WHERE survey=? AND question=? "
+                                  "AND version=?", (survey, question, int(version))).fetchone()
+        return (int(row[0]), row[1]) if row else None
+
+    def _current_human_codes(self, db: sqlite3.Connection, survey: str, question: str) -> pd.DataFrame:
+        return pd.read_sql_query(
+            "SELECT code_id, survey, wave, question, respondent_id, theme, applies, source, coder, run_id, score, "
+            "text_hash, created_at, note, status, rank, audit FROM codes WHERE survey=? AND question=? "
+            "AND source='human' AND status='current' ORDER BY code_id", db, params=(survey, question))
+
+    def _check_version(self, db: sqlite3.Connection, survey: str, question: str, expected: int) -> int:
+        row = db.execute("SELECT max(version) FROM codebook_changes WHERE survey=? AND question=?",
+                         (survey, question)).fetchone()
+        have = int(row[0]) if row and row[0] is not None else 0
+        if have != expected:
+            raise InputError(f"the codebook of {survey} '{question}' changed meanwhile (now version {have}, "
+                             f"not {expected}): reload it and try again")
+        return have
+
+    def record_codebook_change(self, survey: str, question: str, *, expected_version: int, kind: str, who: str,
+                               detail: dict[str, Any], before_yaml: str, after_yaml: str, after_hash: str,
+                               plan: Callable[[pd.DataFrame], Any]) -> dict[str, Any]:
+        """Store a codebook change and what it does to the human codes, in one transaction.
+
+        ``plan(codes)`` gets the question's current human codes (read inside the transaction, so no
+        coder's decision slips in between) and returns an object with ``supersede`` (code ids set
+        aside), ``add`` (new rows: the ``codes`` columns plus from_theme, from_code_ids) and
+        ``returns`` ((wave, respondent_id, themes) sent back to the queue). InputError when the
+        codebook changed since ``expected_version``; then nothing is stored."""
+        with self.transaction() as db:
+            version = self._check_version(db, survey, question, expected_version) + 1
+            codes = self._current_human_codes(db, survey, question)
+            last = db.execute("SELECT COALESCE(max(code_id), 0) FROM codes").fetchone()[0]
+            p = plan(codes)
+            cur = db.execute(
+                "INSERT INTO codebook_changes (survey, question, version, kind, who, created_at, detail_json, "
+                "before_yaml, after_yaml, after_hash, codes_affected, last_code_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (survey, question, version, kind, who, now(), json.dumps(detail, ensure_ascii=False, sort_keys=True),
+                 before_yaml, after_yaml, after_hash, len(p.supersede), int(last)))
+            change_id = int(cur.lastrowid)
+            for code_id in p.supersede:
+                db.execute("UPDATE codes SET status='superseded' WHERE code_id=? AND status='current'", (int(code_id),))
+            db.executemany("INSERT INTO codebook_code_moves (change_id, code_id, action) VALUES (?,?,'superseded')",
+                           ((change_id, int(c)) for c in p.supersede))
+            for r in p.add:
+                new = db.execute(
+                    "INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, coder, run_id, "
+                    "score, text_hash, created_at, note, status, audit, rank) "
+                    "VALUES (?,?,?,?,?,?,'human',?,NULL,NULL,?,?,?,'current',?,?)",
+                    (survey, r["wave"], question, r["respondent_id"], r["theme"], int(bool(r["applies"])), r["coder"],
+                     r["text_hash"], r["created_at"], r.get("note"), int(bool(r.get("audit"))), r.get("rank")))
+                db.execute("INSERT INTO codebook_code_moves VALUES (?,?,'added',?,?)",
+                           (change_id, int(new.lastrowid), r["from_theme"],
+                            json.dumps([int(c) for c in r["from_code_ids"]])))
+            db.executemany("INSERT INTO codebook_returns VALUES (?,?,?,?,?,?)",
+                           ((change_id, survey, w, question, rid, json.dumps(list(themes)))
+                            for w, rid, themes in p.returns))
+        return {"change_id": change_id, "version": version, "codes_affected": len(p.supersede),
+                "codes_added": len(p.add), "returned": len(p.returns)}
+
+    def undo_codebook_change(self, survey: str, question: str, *, expected_version: int, who: str,
+                             check: Callable[[dict[str, Any], pd.DataFrame, pd.DataFrame], Any]) -> dict[str, Any]:
+        """Revert the newest change of a question's codebook that is not an undo nor undone, in one
+        transaction: the rows it added are set aside, the ones it set aside are current again (code ids
+        unchanged: every reader sees the codes exactly as before), the codebook before it becomes the
+        current one as a new version. ``check(change, moves, codes)`` refuses (InputError) or returns the
+        hash of the codebook the undo restores; it gets the change (with before/after YAML), its moves,
+        and the question's human codes (every status).
+        InputError when there is nothing to undo or the codebook changed since ``expected_version``."""
+        with self.transaction() as db:
+            version = self._check_version(db, survey, question, expected_version) + 1
+            row = db.execute(
+                "SELECT change_id, version, kind, before_yaml, after_yaml, last_code_id FROM codebook_changes "
+                "WHERE survey=? AND question=? AND undoes IS NULL AND undone_by IS NULL "
+                "ORDER BY version DESC LIMIT 1", (survey, question)).fetchone()
+            if row is None:
+                raise InputError(f"nothing to undo in the codebook of {survey} '{question}'")
+            change = dict(zip(("change_id", "version", "kind", "before_yaml", "after_yaml", "last_code_id"), row))
+            moves = pd.read_sql_query(
+                "SELECT m.code_id, m.action, m.from_theme, c.wave, c.respondent_id FROM codebook_code_moves m "
+                "JOIN codes c ON c.code_id=m.code_id WHERE m.change_id=?", db, params=(change["change_id"],))
+            codes = pd.read_sql_query(
+                "SELECT code_id, wave, respondent_id, theme, applies, source, coder, status, created_at FROM codes "
+                "WHERE survey=? AND question=? AND source='human' ORDER BY code_id", db, params=(survey, question))
+            restored_hash = check(change, moves, codes)
+            added = [int(c) for c in moves.loc[moves["action"] == "added", "code_id"]]
+            superseded = [int(c) for c in moves.loc[moves["action"] == "superseded", "code_id"]]
+            cur = db.execute(
+                "INSERT INTO codebook_changes (survey, question, version, kind, who, created_at, detail_json, "
+                "before_yaml, after_yaml, after_hash, codes_affected, last_code_id, undoes) "
+                "VALUES (?,?,?,'undo',?,?,?,?,?,?,?,?,?)",
+                (survey, question, version, who, now(),
+                 json.dumps({"undone": change["change_id"], "undone_version": change["version"],
+                             "undone_kind": change["kind"]}, sort_keys=True),
+                 change["after_yaml"], change["before_yaml"], str(restored_hash),
+                 len(added) + len(superseded),
+                 int(db.execute("SELECT COALESCE(max(code_id), 0) FROM codes").fetchone()[0]), change["change_id"]))
+            undo_id = int(cur.lastrowid)
+            db.executemany("UPDATE codes SET status='superseded' WHERE code_id=? AND status='current'",
+                           ((c,) for c in added))  # a stale one (its answer's text changed since) stays stale
+            # current again, unless the wave was replaced since and the answer's text changed or vanished:
+            # then stale, as the replace would have made it
+            db.executemany(
+                "UPDATE codes SET status=CASE WHEN EXISTS (SELECT 1 FROM open_answers o WHERE o.survey=codes.survey "
+                "AND o.wave=codes.wave AND o.question=codes.question AND o.respondent_id=codes.respondent_id "
+                "AND o.text_hash=codes.text_hash) THEN 'current' ELSE 'stale' END WHERE code_id=?",
+                ((c,) for c in superseded))
+            db.executemany("INSERT INTO codebook_code_moves (change_id, code_id, action) VALUES (?,?,'superseded')",
+                           ((undo_id, c) for c in added))
+            db.executemany("INSERT INTO codebook_code_moves (change_id, code_id, action) VALUES (?,?,'restored')",
+                           ((undo_id, c) for c in superseded))
+            db.execute("UPDATE codebook_changes SET undone_by=? WHERE change_id=?", (undo_id, change["change_id"]))
+        return {"change_id": undo_id, "version": version, "undone": change["change_id"],
+                "undone_version": change["version"], "undone_kind": change["kind"],
+                "codes_affected": len(added) + len(superseded)}
+
+    def returned_themes(self, survey: str, wave: str, question: str, respondent_id: str) -> list[str] | None:
+        """The themes the queue suggests for an answer a codebook change (not undone) sent back to it,
+        from the newest such change; None when none did."""
+        row = self.db.execute(
+            "SELECT r.themes_json FROM codebook_returns r JOIN codebook_changes c ON c.change_id=r.change_id "
+            "WHERE r.survey=? AND r.wave=? AND r.question=? AND r.respondent_id=? AND c.undone_by IS NULL "
+            "ORDER BY r.change_id DESC LIMIT 1", (survey, wave, question, respondent_id)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def code_history(self, survey: str, question: str, wave: str | None = None,
+                     respondent_id: str | None = None) -> pd.DataFrame:
+        """Human codes of a question with every status and what codebook changes did to them: the
+        ``codes`` columns plus change_id, action, from_theme, from_code_ids, moved_by (who made the
+        change), moved_at, change_kind (empty for codes no change touched). One row per code x move."""
+        return pd.read_sql_query(
+            "SELECT c.code_id, c.survey, c.wave, c.question, c.respondent_id, c.theme, c.applies, c.source, c.coder, "
+            "c.created_at, c.note, c.status, c.rank, c.audit, m.change_id, m.action, m.from_theme, m.from_code_ids, "
+            "k.who AS moved_by, k.created_at AS moved_at, k.kind AS change_kind FROM codes c "
+            "LEFT JOIN codebook_code_moves m ON m.code_id=c.code_id "
+            "LEFT JOIN codebook_changes k ON k.change_id=m.change_id "
+            "WHERE c.survey=?1 AND c.question=?2 AND c.source='human' AND (?3 IS NULL OR c.wave=?3) "
+            "AND (?4 IS NULL OR c.respondent_id=?4) ORDER BY c.code_id, m.change_id",
+            self.db, params=(survey, question, wave, respondent_id))
+
+    # --- blind double coding (textmine/double_coding.py) ---------------------------------
+
+    def create_double_sample(self, survey: str, question: str, answers: Iterable[dict[str, Any]], *,
+                             population: int, seed: int, created_by: str | None) -> int:
+        """Store a question's double-coding sample: ``answers`` in their drawn order, each with wave,
+        respondent_id, text_hash, first_coder, first_coders (list), first_themes (list). One sample
+        per question: InputError when it has one already. Returns its sample_id."""
+        answers = list(answers)
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM double_samples WHERE survey=? AND question=?",
+                          (survey, question)).fetchone():
+                raise InputError(f"question '{question}' already has a double-coding sample")
+            cur = db.execute("INSERT INTO double_samples (survey, question, size, population, seed, created_by, "
+                             "created_at) VALUES (?,?,?,?,?,?,?)",
+                             (survey, question, len(answers), population, seed, created_by, now()))
+            sample_id = int(cur.lastrowid)
+            db.executemany("INSERT INTO double_sample_answers VALUES (?,?,?,?,?,?,?,?)", (
+                (sample_id, i, a["wave"], a["respondent_id"], a["text_hash"], a["first_coder"],
+                 json.dumps(a["first_coders"], ensure_ascii=False), json.dumps(a["first_themes"], ensure_ascii=False))
+                for i, a in enumerate(answers)))
+        return sample_id
+
+    def double_sample(self, survey: str, question: str) -> dict[str, Any] | None:
+        """A question's double-coding sample (sample_id, survey, question, size, population, seed,
+        created_by, created_at) or None."""
+        cur = self.db.execute("SELECT sample_id, survey, question, size, population, seed, created_by, created_at "
+                              "FROM double_samples WHERE survey=? AND question=?", (survey, question))
+        row = cur.fetchone()
+        return None if row is None else dict(zip([d[0] for d in cur.description], row))
+
+    def double_sample_answers(self, sample_id: int) -> list[dict[str, Any]]:
+        """The sample's answers in drawn order: position, wave, respondent_id, text_hash, first_coder,
+        first_coders, first_themes (lists)."""
+        rows = self.db.execute(
+            "SELECT position, wave, respondent_id, text_hash, first_coder, first_coders_json, first_themes_json "
+            "FROM double_sample_answers WHERE sample_id=? ORDER BY position", (sample_id,)).fetchall()
+        return [{"position": p, "wave": w, "respondent_id": r, "text_hash": h, "first_coder": c,
+                 "first_coders": json.loads(cs), "first_themes": json.loads(t)} for p, w, r, h, c, cs, t in rows]
+
+    def add_double_code(self, sample_id: int, wave: str, respondent_id: str, coder: str, themes: list[str],
+                        text_hash: str) -> None:
+        """A second coder's themes for a sample answer (kept; a later one of the answer counts)."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO double_codes (sample_id, wave, respondent_id, coder, themes_json, text_hash, "
+                       "created_at) VALUES (?,?,?,?,?,?,?)",
+                       (sample_id, wave, respondent_id, coder, json.dumps(themes, ensure_ascii=False), text_hash,
+                        now()))
+
+    def double_codes(self, sample_id: int) -> list[dict[str, Any]]:
+        """Every second-coder code of the sample, oldest first: id, wave, respondent_id, coder, themes,
+        text_hash, created_at."""
+        rows = self.db.execute("SELECT id, wave, respondent_id, coder, themes_json, text_hash, created_at "
+                               "FROM double_codes WHERE sample_id=? ORDER BY id", (sample_id,)).fetchall()
+        return [{"id": i, "wave": w, "respondent_id": r, "coder": c, "themes": json.loads(t), "text_hash": h,
+                 "created_at": at} for i, w, r, c, t, h, at in rows]
+
+    def add_reconciliation(self, sample_id: int, record: dict[str, Any], code_rows: Iterable[dict[str, Any]],
+                           decided_by: str) -> None:
+        """The final call on a sample answer, in one transaction: the reconciliation (``record``: wave,
+        respondent_id, first_coder, first_themes, second_coder, second_themes, final_themes) and
+        ``code_rows`` stored as ``decided_by``'s human codes (``add_codes``)."""
+        with self.transaction() as db:
+            db.execute("INSERT INTO double_reconciliations (sample_id, wave, respondent_id, first_coder, "
+                       "first_themes_json, second_coder, second_themes_json, final_themes_json, decided_by, "
+                       "created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                       (sample_id, record["wave"], record["respondent_id"], record["first_coder"],
+                        json.dumps(record["first_themes"], ensure_ascii=False), record["second_coder"],
+                        json.dumps(record["second_themes"], ensure_ascii=False),
+                        json.dumps(record["final_themes"], ensure_ascii=False), decided_by, now()))
+            self._add_codes(db, code_rows, source="human", coder=decided_by)
+
+    def double_reconciliations(self, sample_id: int) -> list[dict[str, Any]]:
+        """Every reconciliation of the sample, oldest first (a later one of an answer counts): id, wave,
+        respondent_id, first_coder, first_themes, second_coder, second_themes, final_themes, decided_by,
+        created_at."""
+        rows = self.db.execute(
+            "SELECT id, wave, respondent_id, first_coder, first_themes_json, second_coder, second_themes_json, "
+            "final_themes_json, decided_by, created_at FROM double_reconciliations WHERE sample_id=? ORDER BY id",
+            (sample_id,)).fetchall()
+        return [{"id": i, "wave": w, "respondent_id": r, "first_coder": fc, "first_themes": json.loads(ft),
+                 "second_coder": sc, "second_themes": json.loads(st), "final_themes": json.loads(f),
+                 "decided_by": d, "created_at": at} for i, w, r, fc, ft, sc, st, f, d, at in rows]

@@ -146,3 +146,60 @@ def import_curation(store: Store, path: str | Path, *, survey: str | None = None
 def is_default(r: dict[str, Any]) -> bool:
     """Curation that changes nothing: included, no title, not highlighted."""
     return bool(r["include"]) and not r.get("title") and not r["highlight"]
+
+
+# --- curation made in the workbench ------------------------------------------------------
+
+def curate(store: Store, survey: str, question: str, choices: list[dict[str, Any]], *,
+           source: str = "workbench") -> CurationReport:
+    """Store curation choices made in the workbench, the same rows a workbook import stores.
+
+    Each choice: wave, respondent_id, text_hash (of the answer as shown), include, title,
+    highlight. Checked as a whole first (all or nothing): an answer that is gone or whose
+    text changed since the page showed it is an error, never applied to the new text."""
+    if not isinstance(choices, list) or not choices:
+        raise InputError("'choices' must be a non-empty list of {wave, respondent_id, text_hash, include, "
+                         "title, highlight}")
+    current = {(a.wave, a.respondent_id): a.text_hash for a in store.open_answers(survey, None, question).itertuples()}
+    stored = {(c.wave, c.respondent_id): c for c in store.curation(survey, question).itertuples()}
+    report = CurationReport(source, rows=len(choices))
+    new, seen = [], set()
+    for n, c in enumerate(choices, start=1):
+        where = f"choice {n}"
+        if not isinstance(c, dict):
+            raise InputError(f"{where}: must be an object")
+        wave, rid, text_hash = (c.get(k) for k in ("wave", "respondent_id", "text_hash"))
+        if not all(isinstance(v, str) and v for v in (wave, rid, text_hash)):
+            raise InputError(f"{where}: 'wave', 'respondent_id' and 'text_hash' must be non-empty texts")
+        for flag in ("include", "highlight"):
+            if not isinstance(c.get(flag), bool):
+                raise InputError(f"{where}: '{flag}' must be true or false")
+        title = c.get("title")
+        if title is not None and not isinstance(title, str):
+            raise InputError(f"{where}: 'title' must be a text or null")
+        title = _cell(title) or None
+        if title and len(title) > MAX_TITLE:
+            raise InputError(f"{where}: short title has {len(title)} characters (at most {MAX_TITLE})")
+        if (wave, rid) in seen:
+            raise InputError(f"{where}: respondent {rid} ({wave}) is listed twice")
+        seen.add((wave, rid))
+        now_hash = current.get((wave, rid))
+        if now_hash is None:
+            raise InputError(f"{where}: respondent {rid} ({survey} {wave}, {question}) has no answer in the project")
+        if now_hash != text_hash:
+            raise InputError(f"{where}: the answer of respondent {rid} ({wave}) changed since the page showed it: "
+                             "reload the page and curate it again")
+        r = {"survey": survey, "wave": wave, "question": question, "respondent_id": rid, "text_hash": text_hash,
+             "include": c["include"], "title": title, "highlight": c["highlight"]}
+        before = stored.get((wave, rid))
+        if before is None and is_default(r):
+            report.unchanged += 1
+            continue
+        if before is not None and (before.text_hash, bool(before.include), _cell(before.title) or None,
+                                   bool(before.highlight)) == (text_hash, r["include"], title, r["highlight"]):
+            report.unchanged += 1
+            continue
+        new.append(r)
+    if new:
+        report.stored = store.save_curation(new, source_file=source)
+    return report

@@ -278,7 +278,34 @@ def trust(table: Any) -> str:
         "is niet gemeten.")
     parts.append(f"<p class=\"muted\">{' '.join(alpha)} Alfa 1 is volledige overeenstemming, 0 niet beter "
                  "dan toeval (per thema: wel of niet; ‘alle thema’s’: alle beslissingen samen).</p>")
+    parts.append(_double_coding(table.attrs.get("double_coding")))
     return f'<div class="trust">{"".join(parts)}</div>'
+
+
+def _double_coding(status: Any) -> str:
+    """The blind double coding's agreement (``double_coding.status``) for the trust section; no names."""
+    if not status or not status.get("sample"):
+        return ""
+    ag, sample = status["agreement"], status["sample"]
+    n = int(ag["answers"])
+    head = (f"<p>Dubbele codering: een willekeurige steekproef van {count(int(sample['size']))} van de "
+            f"{count(int(sample['population']))} door een medewerker gecodeerde antwoorden is door een tweede "
+            "medewerker opnieuw gecodeerd, blind: zonder de eerste codes of de suggesties van het model te zien. ")
+    if n == 0:
+        return head + "Nog geen van die antwoorden is dubbel gecodeerd: de overeenstemming is nog niet gemeten.</p>"
+    pooled = ag["pooled"]
+    head += (f"Op de {count(n)} dubbel gecodeerde antwoorden: Cohens kappa {num(pooled['kappa'], 2)} "
+             f"(gemiddeld over de thema’s) en Krippendorffs alfa {num(pooled['alpha'], 2)}; "
+             f"{pct(100 * (pooled['agree'] or 0))} van de antwoorden kreeg van beiden dezelfde thema’s.")
+    if status.get("complete"):
+        head += (f" {count(int(status['differences']))} antwoorden verschilden; daarvan zijn er "
+                 f"{count(int(status['reconciled']))} afgestemd (de eindbeslissing telt, beide oorspronkelijke "
+                 "codes zijn bewaard).")
+    rows = "".join(f"<tr><td>{esc(r['label'])}</td><td>{count(int(r['first']))}</td><td>{count(int(r['second']))}</td>"
+                   f"<td>{num(r['kappa'], 2)}</td><td>{num(r['alpha'], 2)}</td></tr>" for r in ag["themes"])
+    return (f"{head}</p>"
+            '<table class="num trust double"><thead><tr><th>thema</th><th>eerste codeur</th><th>tweede codeur</th>'
+            f"<th>kappa</th><th>alfa</th></tr></thead><tbody>{rows}</tbody></table>")
 
 
 def _cluster_row(k: dict[str, Any]) -> str:

@@ -30,7 +30,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import InputError
+from .publish import publish_routes
+from .codebook import codebook_routes
 from .security import AUTH_COOKIE, Guard, auth_cookie_value
+from .topics import TopicRuns, topic_routes
 
 log = logging.getLogger("textmine.serve")
 HERE = Path(__file__).parent
@@ -110,6 +113,8 @@ class Workbench:
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if getattr(self, "publish_worker", None) is not None:  # textmine/serve/publish.py
+            self.publish_worker.close()
         if self.processes is not None:
             # wait=True: a running retrain ends first (CPython 3.11's exit hook breaks on a pool
             # shut down without waiting)
@@ -164,6 +169,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
 
         project = Project(project_dir, create=False)
     bench = Workbench(project, retrain_every, Path(project_dir) if own_project and retrain_process else None)
+    topic_runs = TopicRuns(project, Path(project_dir) if own_project and retrain_process else None)
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["pct"] = lambda v: "" if v is None else f"{100 * float(v):.0f}%"
@@ -379,8 +385,14 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         Route("/api/questions/{survey}/{question}/next", api_next),
         Route("/api/codes", api_codes, methods=["POST"]),
         Route("/api/status", api_status),
+        *topic_routes(topic_runs, bench, page, question_label, coder_of),
+        *codebook_routes(bench, page, coder_of, records),  # issue 15.1: codebook editing (serve/codebook.py)
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
+    routes[-1:-1] = publish_routes(bench, page, coder_of)  # curate and publish (textmine/serve/publish.py)
+    from .double import routes as double_routes  # issue 15.3: blind double coding
+
+    routes[-1:-1] = double_routes(bench, page, coder_of)
 
     def input_error(request: Request, exc: Exception) -> Response:
         status = 400

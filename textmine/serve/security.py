@@ -92,7 +92,9 @@ class Guard:
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 # the server's own time, for scripts/bench_serve.py and the browser's devtools
-                extra = list(HEADERS) + [(b"server-timing",
+                # a header the endpoint set itself wins (the published files' preview: its own CSP)
+                own = {k.lower() for k, _v in message.get("headers", [])}
+                extra = [h for h in HEADERS if h[0] not in own] + [(b"server-timing",
                                           f"app;dur={1000 * (time.perf_counter() - started):.1f}".encode())]
                 if new_csrf is not None:
                     extra.append((b"set-cookie", f"{CSRF_COOKIE}={new_csrf}; Path=/; SameSite=Strict".encode()))

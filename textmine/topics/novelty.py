@@ -34,6 +34,18 @@ scripts/eval_topics_results.md):
 
 Whatever the rule, a topic where fewer than half the answers name anything
 (``says_something``: "moeilijk te zeggen", "niemand eigenlijk") is not new.
+
+And whatever the rule, the coder's own evidence can veto a flag (issue 14
+point 5): a topic where at least ``confident_share`` (0.5) of the answers get
+the *same* theme from the codebook's coder with a score of at least
+``confident_ratio`` (2) times the coder's cut for that theme (0.8 for the
+codebook alone, whose cut is 0.4; a theme trained on human codes has its
+own, lower cut) is covered by that theme, however far the theme's text lies
+from it (``Novelty.confident``). The
+veto takes wrong flags off the list, so the evidence rule can look wider
+(evidence_max 0.75, coherence above the 60th percentile): measured as the
+list staff read (scripts/eval_topics.py --novelty-list; tuned on drop seeds
+0 and 10-19, reported on seeds 1-9 and 40-49).
 """
 
 from __future__ import annotations
@@ -55,6 +67,8 @@ class NoveltyRule:
 
     coverage_max: float = 0.25
     similarity_z_max: float = 1.0
+    confident_ratio: float = 2.0     # the coder's veto (module doc); confident_share > 1: no veto
+    confident_share: float = 0.5
     needs_words = False
 
     def is_new(self, top_coverage: float, top_similarity_z: float) -> bool:
@@ -71,8 +85,10 @@ class NoveltyRule:
 class EvidenceRule:
     """Recipe D: little evidence of any theme (vectors and specific words), and a coherent topic."""
 
-    evidence_max: float = 0.375
-    coherence_quantile: float = 0.5
+    evidence_max: float = 0.75
+    coherence_quantile: float = 0.6
+    confident_ratio: float = 2.0     # the coder's veto (module doc); confident_share > 1: no veto
+    confident_share: float = 0.5
     specific_share: float = 0.02     # a theme word is specific when in at most this share of answers
     specific_min_answers: int = 3    # ... or in at most this many (small runs: 2% is under one answer)
     min_topics: int = 5              # fewer topics: z-scores say little; the fallback decides
@@ -197,6 +213,15 @@ def codebook_codes(answers: Sequence[dict[str, Any]], embeddings: np.ndarray, co
 
     ``train``: (answers, their vectors, indicator matrix) of human-coded
     answers; without it the codebook alone decides."""
+    return codebook_scores_and_codes(answers, embeddings, codebook, embedder, train)[1]
+
+
+def codebook_scores_and_codes(answers: Sequence[dict[str, Any]], embeddings: np.ndarray, codebook: Codebook,
+                              embedder: Any,
+                              train: tuple[Sequence[dict[str, Any]], np.ndarray, np.ndarray] | None = None
+                              ) -> tuple[np.ndarray, list[list[str]]]:
+    """The coder's (answers, themes) scores divided by its cut per theme (1 = just coded), and
+    its codes per answer (``codebook_codes``)."""
     from ..coders import Answer
     from ..coding import default_coder_factory
 
@@ -210,7 +235,26 @@ def codebook_codes(answers: Sequence[dict[str, Any]], embeddings: np.ndarray, co
         coder.fit(as_answers(train[0], train[1]), train[2])
     else:
         coder.fit(X)
-    return coder.code(X)
+    S, codes = coder.score_and_code(X)
+    cuts = np.asarray(getattr(coder, "thresholds_", None) if getattr(coder, "thresholds_", None) is not None
+                      else np.full(S.shape[1] if np.ndim(S) == 2 else 0, 0.5), dtype=float)
+    return np.asarray(S, dtype=float) / np.maximum(cuts, 1e-6), codes
+
+
+def confident_shares(scores: np.ndarray, topics: np.ndarray, k: int, min_score: float) -> np.ndarray:
+    """(k,) per topic, the largest share of its answers that the coder gives one same theme with
+    a score of at least ``min_score`` (each answer counts for its best-scoring theme only).
+    ``scores``: as ``codebook_scores_and_codes`` gives them, relative to the coder's cut."""
+    out = np.zeros(k)
+    if not k or scores.size == 0:
+        return out
+    best, top = scores.argmax(1), scores.max(1)
+    for t in range(k):
+        m = topics == t
+        if m.any():
+            sure = best[m & (top >= min_score)]
+            out[t] = np.bincount(sure, minlength=scores.shape[1]).max() / m.sum() if len(sure) else 0.0
+    return out
 
 
 def coverage_matrix(codes: Sequence[Sequence[str]], topics: np.ndarray, k: int,
@@ -242,15 +286,21 @@ class Novelty:
     # (k,) share of the topic's answers that name something (``says_something``); a topic where
     # fewer than half do is never flagged new: vague answers are not a theme
     substance: np.ndarray | None = None
+    # (k,) ``confident_shares``: the largest share of the topic's answers the coder gives one theme
+    # with a high score; at the rule's ``confident_share`` or more the topic is not new
+    confident: np.ndarray | None = None
 
 
 def assess(codes: Sequence[Sequence[str]], topics: np.ndarray, embeddings: np.ndarray,
            centroids: np.ndarray, prototypes: np.ndarray, theme_ids: Sequence[str],
            rule: NoveltyRule | EvidenceRule | None = None, *, features: np.ndarray | None = None,
-           hits: np.ndarray | None = None, substantive: np.ndarray | None = None) -> Novelty:
+           hits: np.ndarray | None = None, substantive: np.ndarray | None = None,
+           scores: np.ndarray | None = None) -> Novelty:
     """Coverage and similarity of each topic (see module doc); ``features``: what the clustering
     saw (for coherence); ``hits``: ``word_hits`` of the answers (for the EvidenceRule);
-    ``substantive``: ``says_something`` of the answers (topics of vague answers are not new)."""
+    ``substantive``: ``says_something`` of the answers (topics of vague answers are not new);
+    ``scores``: the coder's (answers, themes) scores relative to its cut per theme
+    (``codebook_scores_and_codes``; its confident codes veto a flag)."""
     rule = rule or default_rule()
     k = len(centroids)
     cov = coverage_matrix(codes, topics, k, theme_ids)
@@ -271,6 +321,9 @@ def assess(codes: Sequence[Sequence[str]], topics: np.ndarray, embeddings: np.nd
         nov.substance = np.array([substantive[topics == t].mean() if (topics == t).any() else 0.0
                                   for t in range(k)])
         nov.new &= nov.substance >= 0.5
+    if k and scores is not None and len(theme_ids):
+        nov.confident = confident_shares(scores, topics, k, rule.confident_ratio)
+        nov.new &= nov.confident < rule.confident_share
     return nov
 
 

@@ -24,7 +24,7 @@ from .labels import label_topics, pick_quotes
 from .model import TopicSettings
 from .reduce import reduce_fit
 from .sizes import resolve_max_topics
-from .novelty import (EvidenceRule, Novelty, NoveltyRule, assess, codebook_codes, default_rule,
+from .novelty import (EvidenceRule, Novelty, NoveltyRule, assess, codebook_scores_and_codes, default_rule,
                       says_something, theme_prototypes, theme_words, word_hits)
 
 ProgressFn = Callable[[int, int], None]
@@ -95,7 +95,7 @@ def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Code
     target = resolve_max_topics(settings.max_topics, len(fit.answers))
     nov, codes, judge = None, None, None
     if codebook is not None:
-        codes = codebook_codes(fit.answers, fit.embeddings, codebook, embedder, train)
+        scores, codes = codebook_scores_and_codes(fit.answers, fit.embeddings, codebook, embedder, train)
         prototypes = theme_prototypes(codebook, embedder)
         hits = (word_hits(fit.answers, theme_words(codebook), rule)
                 if getattr(rule, "needs_words", False) else None)
@@ -103,7 +103,7 @@ def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Code
 
         def judge(f: TopicFit) -> Novelty:
             n = assess(codes, f.topics, f.embeddings, f.centroids, prototypes, codebook.ids, rule,
-                       features=f.features, hits=hits, substantive=substantive)
+                       features=f.features, hits=hits, substantive=substantive, scores=scores)
             for t in f.zeroshot_theme:  # a zero-shot topic is a codebook theme by construction
                 n.new[t] = False
             return n
