@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+from contextlib import contextmanager
 import time
 from pathlib import Path
 
@@ -37,6 +38,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def running(path, **settings):
+    """``textmine serve``'s app on ``path`` under uvicorn in a thread, on a free loopback port:
+    yields (base URL, app); the server stops on exit."""
+    import uvicorn
+
+    from textmine.serve import create_app
+
+    port = free_port()
+    app = create_app(path, host="127.0.0.1", port=port, **settings)
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert srv.started, "uvicorn did not start"
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     _require_browser()
@@ -47,18 +72,8 @@ def server(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("browser") / "project"
     project, _markup = build_project(path)
-    port = free_port()
-    app = create_app(path, host="127.0.0.1", port=port, retrain_every=3)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", project, app
-    srv.should_exit = True
-    thread.join(10)
+    with running(path, retrain_every=3) as (base, app):
+        yield base, project, app
 
 
 @pytest.fixture(scope="module")

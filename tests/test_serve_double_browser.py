@@ -6,13 +6,11 @@ in the test's tmp dir (or in $TEXTMINE_SHOTS)."""
 from __future__ import annotations
 
 import os
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from test_serve_browser import VIEWPORT, _require_browser, browser, free_port  # noqa: F401 (browser: a fixture)
+from test_serve_browser import VIEWPORT, _require_browser, browser, running  # noqa: F401 (browser: a fixture)
 
 Q = "trots"
 FIRST = "Anna"
@@ -21,10 +19,8 @@ FIRST = "Anna"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     _require_browser()
-    import uvicorn
 
     from serve_project import build_project
-    from textmine.serve import create_app
 
     path = tmp_path_factory.mktemp("double_browser") / "project"
     project, _markup = build_project(path)  # machine-coded: the blind page must not show its calls either
@@ -33,18 +29,8 @@ def server(tmp_path_factory):
         answer = project.next_answer(Q, "lmb")
         first[answer["key"]] = ["beleid"] if i % 2 == 0 else ["fairtrade"]
         project.save_answer_codes(answer["key"], first[answer["key"]], FIRST)
-    port = free_port()
-    app = create_app(path, host="127.0.0.1", port=port, retrain_every=1000)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", project, first
-    srv.should_exit = True
-    thread.join(10)
+    with running(path, retrain_every=1000) as (base, app):
+        yield base, project, first
 
 
 def shots(tmp_path: Path) -> Path:

@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import html
 import re
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from test_serve_browser import CHROMIUM, VIEWPORT, _require_browser, free_port
+from test_serve_browser import CHROMIUM, VIEWPORT, _require_browser, running
 from tm_testutil import REPO
 
 SAMPLE_2022 = REPO / "data" / "sample" / "lmb_2022_SYNTHETIC.csv"
@@ -22,25 +20,13 @@ SAMPLE_2022 = REPO / "data" / "sample" / "lmb_2022_SYNTHETIC.csv"
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     _require_browser()
-    import uvicorn
 
     from serve_project import build_project
-    from textmine.serve import create_app
 
     path = tmp_path_factory.mktemp("publish_browser") / "project"
     project, _markup = build_project(path)
-    port = free_port()
-    app = create_app(path, host="127.0.0.1", port=port)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", project, path
-    srv.should_exit = True
-    thread.join(10)
+    with running(path) as (base, app):
+        yield base, project, path
 
 
 @pytest.fixture(scope="module")

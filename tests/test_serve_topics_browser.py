@@ -6,37 +6,23 @@ screenshots at 1366x768 in the test's tmp dir (or TEXTMINE_SCREENSHOTS)."""
 from __future__ import annotations
 
 import os
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from test_serve_browser import CHROMIUM, _require_browser, free_port, open_queue, ticked
+from test_serve_browser import CHROMIUM, _require_browser, open_queue, ticked, running
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     _require_browser()
-    import uvicorn
 
     from serve_project import build_project
-    from textmine.serve import create_app
 
     path = tmp_path_factory.mktemp("topicsbrowser") / "project"
     project, _markup = build_project(path)
-    port = free_port()
-    app = create_app(path, host="127.0.0.1", port=port, retrain_every=1000)
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", project
-    srv.should_exit = True
-    thread.join(10)
+    with running(path, retrain_every=1000) as (base, app):
+        yield base, project
 
 
 def shot(page, tmp_path: Path, name: str) -> None:
