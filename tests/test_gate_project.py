@@ -110,13 +110,18 @@ def test_gate_on_real_codes_is_consistent(project: Project, tmp_path: Path):
     auto = project.auto_coding(Q)
     assert auto.attrs["n_labelled"] == 60 and auto.attrs["human"] == 60
     thr = auto.set_index("theme")["threshold"]
-    machine = frame[frame.source == "machine"]
-    for rid, g in machine.groupby("respondent_id"):
-        if g.status.iloc[0] == "auto":
-            assert all(s >= thr[t] for t, s in zip(g.theme, g.score))
     book = project.codebook(Q)[1]
     with Store(project.path) as store:
         stored = answer_statuses(store, book, "lmb", Q)
+        scores = store.machine_scores("lmb", Q)
+    # the gate judges the cross-fit scores (stored as gate_score), not the scores shown
+    assert scores["gate_score"].notna().all()
+    applying = scores[scores.applies == 1].set_index("respondent_id")
+    auto_ids = set(frame.loc[frame.status == "auto", "respondent_id"])
+    assert auto_ids, "60 gold codes auto-code some answers"
+    for rid in auto_ids:
+        g = applying.loc[[rid]]
+        assert all(s >= thr[t] and s >= auto.attrs["answer_threshold"] for t, s in zip(g.theme, g.gate_score))
     for rid, st in zip(frame.respondent_id, frame.status):
         if st != "suggested" or stored.get(("2025", rid)):  # non-answers have no stored codes
             assert stored[("2025", rid)] == st
@@ -165,3 +170,98 @@ def test_report_and_catalogue_state_auto_coding(project: Project, tmp_path: Path
     assert "praktijken kregen dit thema automatisch, geschatte precisie 95%" in html
     md = project.catalogue(Q, out=tmp_path / "catalogus.md").read_text(encoding="utf-8")
     assert "praktijken kregen dit thema automatisch, geschatte precisie 95%" in md
+
+
+def test_gate_judges_the_stored_gate_score_and_old_codes_their_score():
+    """machine_status: an answer is auto when every theme it got passes by its gate_score (the
+    cross-fit score), whatever the shown score; codes stored before gate_score (NULL) are judged
+    by their score."""
+    import pandas as pd
+
+    from textmine.gate import machine_status
+
+    gate = AutoGate(theme_ids=["a", "b"]).fit(np.r_[np.ones((20, 1)), np.zeros((20, 1))] @ [[1, 0]],
+                                              np.c_[np.r_[np.linspace(0.6, 0.99, 20), np.linspace(0.0, 0.3, 20)],
+                                                    np.zeros(40)])
+    assert 0.55 < gate.thresholds_[0] <= 0.6
+    rows = pd.DataFrame({"wave": "w", "respondent_id": ["1", "2", "3"], "theme": "a", "applies": 1,
+                         "source": "machine", "run_id": 7, "score": [0.9, 0.9, 0.9],
+                         "gate_score": [0.7, 0.5, None]})
+    status = machine_status(rows, {7: gate.to_dict()})
+    assert status == {("w", "1"): "auto", ("w", "2"): "suggested", ("w", "3"): "auto"}
+
+
+def test_answer_level_cut_stops_the_lucky_theme():
+    """Ten themes coded right 85% of the time: alone, some theme's evidence is clean by luck and
+    passes; pooled over the answers (the answer-level cut) the precision is visibly below 0.9,
+    so nothing is auto."""
+    k, n = 10, 400
+    for seed in range(60):
+        rng = np.random.default_rng(seed)
+        given = rng.integers(0, k, n)
+        right = rng.random(n) < 0.85
+        truth = np.where(right, given, (given + rng.integers(1, k, n)) % k)
+        S = np.zeros((n, k))
+        S[np.arange(n), given] = rng.uniform(0.5, 1.0, n)
+        Y = np.eye(k, dtype=int)[truth]
+        A = np.eye(k, dtype=int)[given]
+        alone = AutoGate().fit(Y, S)
+        if alone.reachable_.any():
+            break
+    else:
+        pytest.fail("no seed where a theme passes by luck")
+    gate = AutoGate().fit(Y, S, A)
+    assert gate.reachable_.any() and np.isinf(gate.answer_threshold_)
+    assert (alone.status(S, A) == "auto").any() and not (gate.status(S, A) == "auto").any()
+    assert gate.needed_ > 0
+    # a clean source passes both cuts
+    Y2 = A.copy()
+    ok = AutoGate().fit(Y2, S, A)
+    assert np.isfinite(ok.answer_threshold_) and ok.answer_precision_ == 1.0 and (ok.status(S, A) == "auto").all()
+    assert AutoGate.from_dict(ok.to_dict()).answer_threshold_ == ok.answer_threshold_
+    # a gate stored before the answer-level cut keeps its codes' status
+    old = ok.to_dict()
+    del old["answer"]
+    assert AutoGate.from_dict(old).answer_threshold_ == -np.inf
+
+
+def test_cross_fit_scores_come_from_the_fold_coders():
+    """``cross_fit_proba``: the mean of the fold coders that made ``honest_scores_``; without
+    labels the coder's own scores."""
+    from textmine.coders import Answer, SupervisedCoder
+    from textmine.coders.base import as_batch
+
+    texts = [f"markt {i} fairtrade koffie" for i in range(12)] + [f"lezing {i} over klimaat" for i in range(12)]
+    X = [Answer(t) for t in texts]
+    Y = np.r_[np.tile([1, 0], (12, 1)), np.tile([0, 1], (12, 1))]
+    coder = SupervisedCoder().fit(X, Y)
+    assert len(coder.fold_coders_) == 3 and coder.honest_scores_ is not None
+    new = [Answer("fairtrade markt"), Answer("klimaat lezing")]
+    want = np.clip(np.mean([f._scores(as_batch(new)) for f in coder.fold_coders_], axis=0), 0, 1)
+    got = coder.cross_fit_proba(new)
+    assert np.allclose(got, want) and not np.allclose(got, coder.predict_proba(new))
+    assert got[0, 0] > got[0, 1] and got[1, 1] > got[1, 0]
+
+
+def test_project_stored_before_gate_scores_opens_and_keeps_its_statuses(tmp_path: Path):
+    """A v4 project without codes.gate_score is migrated on open (nothing lost); its machine codes
+    have no gate score and the gate judges their score, as when they were stored."""
+    from tm_testutil import old_store
+
+    project = tmp_path / "old"
+    db = old_store(project, 4, ",\n    gate_score REAL")
+    db.executemany("INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, coder, "
+                   "run_id, score, text_hash, created_at) VALUES ('s','1','q',?,'a',1,'machine','m',3,?,'h','t')",
+                   [("r1", 0.9), ("r2", 0.2)])
+    db.commit()
+    db.close()
+    with Store(project) as store:
+        codes = store.codes("s")
+        scores = store.machine_scores("s", "q")
+    assert len(codes) == 2 and codes["gate_score"].isna().all() and scores["gate_score"].isna().all()
+    gate = {"params": AutoGate().get_params() | {"theme_ids": None}, "n_labelled": 40, "needed": 0,
+            "themes": [{"theme": "a", "threshold": 0.5, "precision": 1.0, "precision_lower": 0.93, "support": 30,
+                        "positives": 30}]}
+    gate["params"].pop("theme_ids")
+    from textmine.gate import machine_status
+    assert machine_status(scores, {3: gate}) == {("1", "r1"): "auto", ("1", "r2"): "suggested"}

@@ -82,6 +82,7 @@ def auto_coding_frame(store: Store, codebook: Codebook, survey: str, question: s
     frame.attrs.update(survey=survey, question=question, run_id=run,
                        target_precision=gate.target_precision if gate is not None else AutoGate().target_precision,
                        n_labelled=gate.n_labelled_ if gate is not None else 0,
+                       answer_threshold=float(gate.answer_threshold_) if gate is not None else float("inf"),
                        needed=gate.needed_ if gate is not None else AutoGate().min_human,
                        answers=len(keys), auto=len(auto), human=n_human,
                        suggested=sum(1 for k, s in status.items() if s == SUGGESTED and k in keys))

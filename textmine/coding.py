@@ -103,12 +103,14 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
             scores, themes = coder.predict_proba(X), coder.code(X)
     # The auto-coding gate: from scores of human-coded answers the coder did not learn from.
     gate = fit_gate(store, codebook, survey, question, cleaned, coder, train_keys, Y)
-    status = gate.status(scores, themes, ["non_answer" in a["flags"] for a in target]) if len(target) else []
+    # judged on scores on the footing of the honest ones the gate learned from (cross_fit_proba)
+    gate_scores = coder.cross_fit_proba(X) if hasattr(coder, "cross_fit_proba") and len(target) else scores
+    status = gate.status(gate_scores, themes, ["non_answer" in a["flags"] for a in target]) if len(target) else []
     provenance = _provenance(codebook, emb.key, coder, len(train_keys))
     run_id = store.start_run("code", settings={"survey": survey, "question": question, "wave": wave,
                                                "embedder": emb.key}, provenance=provenance)
     machine_rows = []
-    for a, s, t in zip(target, scores, themes):
+    for a, s, g, t in zip(target, scores, gate_scores, themes):
         if "non_answer" in a["flags"]:
             continue
         ranked = [x for x in t if x in codebook]  # the coder's order: its first theme is the main one
@@ -116,7 +118,8 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
             machine_rows.append({"survey": survey, "wave": a["wave"], "question": question,
                                  "respondent_id": a["respondent_id"], "theme": theme,
                                  "score": float(s[j]), "applies": theme in ranked,
-                                 "rank": ranked.index(theme) + 1 if theme in ranked else None})
+                                 "rank": ranked.index(theme) + 1 if theme in ranked else None,
+                                 "gate_score": float(g[j])})
     store.save_machine_codes(machine_rows, coder=type(coder).__name__, run_id=run_id)
     store.save_gate(run_id, survey, question, gate.to_dict())
     # What the answers' codes are now, read back as every reader reads them (human codes win).
@@ -142,21 +145,47 @@ def fit_gate(store: Store, codebook: Codebook, survey: str, question: str, clean
              coder: Any, train_keys: list[tuple[str, str]], Y: np.ndarray) -> AutoGate:
     """The ``AutoGate`` of a coding run: the human codes with honest scores, i.e. the coder's
     out-of-fold scores of the answers it learned from (``honest_scores_``) and its scores of the
-    audit sample's answers (human-coded, never trained on). Answers without honest scores (too few
-    to cross-validate) still count towards the gate's ``min_human``."""
+    audit sample's answers (human-coded, never trained on; ``cross_fit_proba``, the footing the
+    gate judges every answer on), with the themes the coder gives those
+    answers from those scores (the gate's answer-level cut). Answers without honest scores (too
+    few to cross-validate) still count towards the gate's ``min_human``."""
     k = len(codebook.ids)
     S = getattr(coder, "honest_scores_", None)
     if S is None or np.shape(S) != (len(train_keys), k):
         S = np.full((len(train_keys), k), np.nan)
+    by_key = {(a["wave"], a["respondent_id"]): a for a in cleaned}
+    A = honest_themes(coder, answers_for_coder([by_key[key] for key in train_keys]), S)
     every = human_labels(store, codebook, survey, question)  # with the audit codes
     trained = set(train_keys)
     audit = every.loc[np.array([key not in trained for key in zip(every.wave, every.respondent_id)], dtype=bool)]
     _, audit_rows, Ya = human_coded(audit, cleaned, codebook.ids)
     if audit_rows:
-        Sa = np.asarray(coder.predict_proba(answers_for_coder(audit_rows)), dtype=float)
+        Xa = answers_for_coder(audit_rows)
+        Sa = np.asarray(coder.cross_fit_proba(Xa) if hasattr(coder, "cross_fit_proba") else coder.predict_proba(Xa),
+                        dtype=float)
         Sa[["non_answer" in a["flags"] for a in audit_rows]] = np.nan
-        Y, S = np.r_[np.asarray(Y).reshape(-1, k), Ya], np.r_[S, Sa]
-    return AutoGate(theme_ids=codebook.ids).fit(np.asarray(Y).reshape(-1, k), S)
+        Aa = honest_themes(coder, answers_for_coder(audit_rows), Sa)
+        Y, S, A = np.r_[np.asarray(Y).reshape(-1, k), Ya], np.r_[S, Sa], A + Aa
+    return AutoGate(theme_ids=codebook.ids).fit(np.asarray(Y).reshape(-1, k), S, A)
+
+
+def honest_themes(coder: Any, answers: list[Any], S: np.ndarray) -> list[list[str]]:
+    """The themes ``coder`` gives ``answers`` (as the coders take them) from the scores ``S``, e.g.
+    its honest scores of them, for the gate's answer-level cut; rows with NaN scores get none."""
+    out: list[list[str]] = [[] for _ in answers]
+    ok = np.isfinite(S).all(1) if len(answers) else np.zeros(0, bool)
+    if ok.any():
+        import inspect
+        idx = np.flatnonzero(ok)
+        X = [answers[i] for i in idx]
+        code = getattr(coder, "code", None)
+        if code is not None and "scores" in inspect.signature(code).parameters:
+            codes = code(X, scores=S[idx])
+        else:  # a plain coder codes from its own scores (right for the audit sample's, not out-of-fold ones)
+            codes = coder.score_and_code(X)[1] if hasattr(coder, "score_and_code") else coder.code(X)
+        for i, c in zip(idx, codes):
+            out[i] = list(c)
+    return out
 
 
 def gate_line(answers: list[dict[str, Any]], gate: AutoGate | None) -> str:

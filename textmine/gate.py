@@ -10,14 +10,19 @@ A machine code gets one of three statuses (``STATUSES``):
 
 :class:`AutoGate` learns the auto thresholds (scikit-learn style)::
 
-    gate = AutoGate(target_precision=0.9).fit(Y, S)   # Y: n x k 0/1 human codes
-    gate.thresholds_, gate.precision_, gate.support_, gate.needed_
+    gate = AutoGate(target_precision=0.9).fit(Y, S, assigned)  # Y: n x k 0/1 human codes
+    gate.thresholds_, gate.precision_, gate.support_, gate.answer_threshold_, gate.needed_
     gate.status(S_new, assigned)                       # array of 'auto' / 'suggested'
 
 ``S`` must be *honest* scores of the human-coded answers: out-of-fold scores of the
-answers the coder learned from (``BaseCoder.oof_scores_``), or the coder's scores of the
+answers the coder learned from (``BaseCoder.honest_scores_``), or the coder's scores of the
 random audit sample (never used for training). Scores of answers a coder was trained on
-overstate its precision and must not be given.
+overstate its precision and must not be given. And ``status`` must get scores on the same
+footing: ``BaseCoder.cross_fit_proba`` (the mean of the fold coders that made the honest
+scores), not ``predict_proba``: the coder trained on every label scores more confidently than
+its fold coders, so a cut learned on out-of-fold scores would let through far more answers
+than it was measured on (on the synthetic sample: a theme right on 21 of 21 answers above its
+cut, then on 16 of 30 new answers when judged by ``predict_proba``).
 
 The rule per theme ``j``: sort the labelled answers by score; for every cut (a distinct
 score) the answers at or above it are ``support`` answers of which ``tp`` carry the theme.
@@ -29,13 +34,23 @@ with one wrong answer about 28. ``precision_`` is the observed ``tp / support`` 
 ``precision_lower_`` the bound. A theme with no accepted cut has threshold ``inf`` and
 precision NaN. With fewer than ``min_human`` labelled answers nothing is accepted at all.
 
-Rule for an answer with several themes: ``auto`` only when it has at least one
-codebook theme and *every* theme the machine assigned passes its auto threshold (one
-doubtful theme sends the whole answer to review). An answer coded ``overig`` (no theme
+The answer-level cut (``fit``'s ``assigned``: the themes the coder gives the labelled answers
+from those same honest scores). Per-theme cuts alone are optimistic: with many themes, some
+pass because their 16-20 answers above a cut happen to be clean (on the Chamber texts a theme
+passed on 18 of 18 right while its real precision above the cut was 0.75). So the gate also
+pools the evidence over themes, per answer: an answer's *confidence* is the lowest score among
+the themes the machine gave it, and it is right when every one of them is a human code. The
+answer threshold (``answer_threshold_``) is the lowest confidence above which the labelled
+answers are right at the same bound, on all labelled answers together (about ten times more
+evidence than a theme has). Without ``assigned`` there is no answer-level cut (-inf).
+
+Rule for an answer: ``auto`` only when it has at least one codebook theme, *every* theme
+the machine assigned passes its auto threshold (one doubtful theme sends the whole answer to
+review) and its confidence passes the answer threshold. An answer coded ``overig`` (no theme
 passed the coder's own threshold) or a non-answer is never ``auto``.
 
 ``needed_``: roughly how many more human codes before anything can be auto: the gap to
-``min_human`` when below it; 0 when some theme is reachable; otherwise an extrapolation
+``min_human`` when below it; 0 when some theme and the answer threshold are reachable; otherwise an extrapolation
 from the theme closest to a run of ``min_run`` right answers above a cut (at least 10).
 
 Stored: the coding run keeps each run's gate (``to_dict``; ``Store.save_gate``); an answer's
@@ -87,7 +102,9 @@ class AutoGate(BaseEstimator):
     Fitted: ``thresholds_`` (inf where unreachable), ``precision_`` (observed precision above
     the cut, NaN where unreachable), ``precision_lower_``, ``support_`` (labelled answers at or
     above the cut), ``positives_`` (labelled answers with the theme), ``n_labelled_``,
-    ``needed_`` (int), ``theme_ids_``, ``pooled_`` (per theme: its cut is the pooled one)."""
+    ``needed_`` (int), ``theme_ids_``, ``pooled_`` (per theme: its cut is the pooled one),
+    ``answer_threshold_`` (the answer-level cut, module doc; inf when unreachable, -inf without
+    ``assigned``), ``answer_precision_``, ``answer_precision_lower_``, ``answer_support_``."""
 
     def __init__(self, target_precision: float = 0.9, confidence: float = 0.8, min_human: int = 30,
                  theme_ids: Sequence[str] | None = None, pool: bool = False, min_pool_pos: int = 5,
@@ -100,8 +117,10 @@ class AutoGate(BaseEstimator):
         self.min_pool_pos = min_pool_pos
         self.margin = margin
 
-    def fit(self, Y: Any, S: Any) -> AutoGate:
-        """Learn the auto thresholds from human codes ``Y`` (n x k, 0/1) and honest scores ``S``."""
+    def fit(self, Y: Any, S: Any, assigned: Any = None) -> AutoGate:
+        """Learn the auto thresholds from human codes ``Y`` (n x k, 0/1) and honest scores ``S``;
+        ``assigned``: the themes the coder gives those answers from ``S`` (as ``status`` takes
+        them), for the answer-level cut (module doc); None: no answer-level cut."""
         Y = np.atleast_2d(np.asarray(Y, dtype=float)) > 0
         S = np.atleast_2d(np.asarray(S, dtype=float))
         if Y.shape != S.shape:
@@ -110,6 +129,7 @@ class AutoGate(BaseEstimator):
         self.theme_ids_ = list(self.theme_ids) if self.theme_ids is not None else [str(j) for j in range(k)]
         if len(self.theme_ids_) != k:
             raise ValueError(f"{len(self.theme_ids_)} theme ids for {k} score columns")
+        self._fit_answer_cut(Y, S, None if assigned is None else self._indicator(assigned, n))
         self.n_labelled_ = int(n)
         self.positives_ = Y.sum(0).astype(int)
         self.thresholds_ = np.full(k, np.inf)
@@ -147,14 +167,37 @@ class AutoGate(BaseEstimator):
                     self.pooled_[j] = True
         if n < self.min_human:
             self.needed_ = int(self.min_human - n)
-        elif np.isfinite(self.thresholds_).any():
+        elif np.isfinite(self.thresholds_).any() and self.answer_threshold_ < np.inf:
             self.needed_ = 0
         else:
-            # extrapolate: right answers at a theme's top grow about in step with the labelled answers
-            rate = best_run.max() / max(n, 1)
-            gap = run - best_run.max()
+            # extrapolate: right answers at the top grow about in step with the labelled answers
+            top = best_run.max() if not np.isfinite(self.thresholds_).any() else self._answer_run
+            rate = top / max(n, 1)
+            gap = run - top
             self.needed_ = int(max(10, math.ceil(gap / rate) if rate > 0 else n))
         return self
+
+    def _fit_answer_cut(self, Y: np.ndarray, S: np.ndarray, A: np.ndarray | None) -> None:
+        """The answer-level cut (module doc) from human codes, honest scores and the machine's themes."""
+        self.answer_threshold_, self.answer_precision_, self.answer_precision_lower_ = -np.inf, np.nan, np.nan
+        self.answer_support_, self._answer_run = 0, 0
+        if A is None:
+            return
+        self.answer_threshold_ = np.inf
+        conf = confidence(S, A)
+        ok = np.isfinite(conf)  # overig, non-answers (NaN scores): never auto, no evidence
+        if not ok.any():
+            return
+        right = (A <= Y).all(1)[ok]  # every theme the machine gave is a human code
+        order = np.argsort(-conf[ok], kind="stable")
+        c, y = conf[ok][order], right[order]
+        self._answer_run = int(np.argmin(y)) if not y.all() else len(y)
+        if len(Y) < self.min_human:
+            return
+        cut = self._cut(c, y)
+        if cut is not None:
+            (self.answer_threshold_, self.answer_precision_, self.answer_precision_lower_,
+             self.answer_support_) = cut
 
     def _cut(self, s: np.ndarray, y: np.ndarray) -> tuple[float, float, float, int] | None:
         """(threshold, precision, lower bound, support) of the lowest accepted cut on scores ``s``
@@ -186,7 +229,7 @@ class AutoGate(BaseEstimator):
         S = np.atleast_2d(np.asarray(S, dtype=float))
         A = self._indicator(assigned, len(S))
         passes = self.auto_mask(S) | ~A
-        auto = A.any(1) & passes.all(1)
+        auto = A.any(1) & passes.all(1) & (confidence(S, A) >= self.answer_threshold_)
         if non_answer is not None:
             auto &= ~np.asarray(non_answer, dtype=bool)
         return np.where(auto, AUTO, SUGGESTED)
@@ -211,7 +254,11 @@ class AutoGate(BaseEstimator):
         return {"params": {"target_precision": self.target_precision, "confidence": self.confidence,
                            "min_human": self.min_human, "pool": self.pool, "min_pool_pos": self.min_pool_pos,
                            "margin": self.margin},
-                "n_labelled": self.n_labelled_, "needed": self.needed_, "themes": self.summary()}
+                "n_labelled": self.n_labelled_, "needed": self.needed_, "themes": self.summary(),
+                "answer": {"threshold": _cut_value(self.answer_threshold_),
+                           "precision": _num(self.answer_precision_),
+                           "precision_lower": _num(self.answer_precision_lower_),
+                           "support": int(self.answer_support_)}}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> AutoGate:
@@ -228,6 +275,14 @@ class AutoGate(BaseEstimator):
         g.support_ = np.array([t["support"] for t in themes], int)
         g.positives_ = np.array([t["positives"] for t in themes], int)
         g.pooled_ = np.array([bool(t.get("pooled", False)) for t in themes], bool)
+        # gates stored before the answer-level cut had none: their codes keep the status they had
+        answer = d.get("answer") or {"threshold": "-inf"}
+        g.answer_threshold_ = _from_cut_value(answer["threshold"])
+        g.answer_precision_ = np.nan if answer.get("precision") is None else float(answer["precision"])
+        g.answer_precision_lower_ = (np.nan if answer.get("precision_lower") is None
+                                     else float(answer["precision_lower"]))
+        g.answer_support_ = int(answer.get("support", 0))
+        g._answer_run = 0
         return g
 
     # -- helpers --
@@ -256,17 +311,27 @@ class AutoGate(BaseEstimator):
         return A
 
 
+def confidence(S: np.ndarray, A: np.ndarray) -> np.ndarray:
+    """Per answer, the lowest score among the themes assigned to it (``A``, n x k bool); -inf
+    for an answer with no theme, NaN where an assigned theme's score is NaN."""
+    S = np.atleast_2d(np.asarray(S, dtype=float))
+    c = np.where(A, S, np.inf).min(1) if S.shape[1] else np.full(len(S), np.inf)
+    return np.where(A.any(1), c, -np.inf) if S.shape[1] else np.full(len(S), -np.inf)
+
+
 def machine_status(codes: Any, gates: Mapping[int, AutoGate | dict[str, Any]]) -> dict[tuple, str]:
     """Per answer with current machine codes, (wave, respondent_id) -> 'auto' or 'suggested', from
     its codes' scores and the gate of the run that made them (``gates``: run id -> AutoGate or its
     ``to_dict``). ``codes``: rows with wave, respondent_id, theme, score, applies, run_id and source
-    (``Store.machine_scores`` or ``Store.codes``); only machine rows count. The module doc's rule:
+    (``Store.machine_scores`` or ``Store.codes``), and gate_score (the coder's ``cross_fit_proba``,
+    judged instead of the score where present); only machine rows count. The module doc's rule:
     auto when at least one theme applies and every applying theme scores at or above its threshold;
     an answer whose run has no gate is 'suggested'. Human codes are the caller's business."""
     machine = codes[codes["source"] == "machine"]
     if machine.empty:
         return {}
     cuts: dict[tuple[int, str], float] = {}
+    answer_cuts: dict[int, float] = {}
     runs = machine["run_id"].fillna(-1).astype(int).tolist()
     present = set(runs)
     for run, g in gates.items():
@@ -274,13 +339,30 @@ def machine_status(codes: Any, gates: Mapping[int, AutoGate | dict[str, Any]]) -
             continue  # a run whose codes were all replaced since
         g = g if isinstance(g, AutoGate) else AutoGate.from_dict(g)
         cuts.update({(int(run), t): float(c) for t, c in zip(g.theme_ids_, g.thresholds_)})
+        answer_cuts[int(run)] = float(g.answer_threshold_)
     thr = np.array([cuts.get((r, t), np.inf) for r, t in zip(runs, machine["theme"].tolist())], dtype=float)
+    athr = np.array([answer_cuts.get(r, np.inf) for r in runs], dtype=float)
     applies = machine["applies"].astype(bool).to_numpy()
-    score = machine["score"].astype(float).fillna(-np.inf).to_numpy()
-    frame = machine[["wave", "respondent_id"]].assign(applies=applies, ok=~applies | (score >= thr))
+    score = machine["score"].astype(float)
+    if "gate_score" in machine:  # the score the gate judges (older codes have none: their score)
+        score = machine["gate_score"].astype(float).fillna(score)
+    score = score.fillna(-np.inf).to_numpy()
+    # a theme the machine gave must pass its theme's cut and the run's answer-level cut (the
+    # answer's confidence is its lowest assigned score, so every assigned score must pass)
+    frame = machine[["wave", "respondent_id"]].assign(applies=applies,
+                                                      ok=~applies | ((score >= thr) & (score >= athr)))
     per = frame.groupby(["wave", "respondent_id"], sort=False).agg(any_=("applies", "any"), all_=("ok", "all"))
     return {k: AUTO if a and b else SUGGESTED for k, a, b in zip(per.index, per["any_"], per["all_"])}
 
 
 def _num(x: float) -> float | None:
     return float(x) if np.isfinite(x) else None
+
+
+def _cut_value(x: float) -> float | str:
+    """A cut as JSON keeps it: a number, or "inf" / "-inf" (unreachable / no cut)."""
+    return float(x) if np.isfinite(x) else ("inf" if x > 0 else "-inf")
+
+
+def _from_cut_value(v: Any) -> float:
+    return float(v) if v is not None else np.inf

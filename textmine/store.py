@@ -73,7 +73,8 @@ CREATE TABLE IF NOT EXISTS codes (
     created_at TEXT NOT NULL, note TEXT,
     status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current', 'superseded', 'stale')),
     audit INTEGER NOT NULL DEFAULT 0,
-    rank INTEGER);
+    rank INTEGER,
+    gate_score REAL);
 CREATE INDEX IF NOT EXISTS codes_answer ON codes (survey, wave, question, respondent_id);
 -- Flags and cleaned-text pointer per answer from the latest cleaning run
 -- (per answer, because "duplicate" depends on the respondent's other answers).
@@ -288,14 +289,16 @@ class Store:
         have = {t: {r[1] for r in self.db.execute(f"PRAGMA table_info({t})")} for t in ("waves", "codes")}
         added = [(t, c, k) for t, c, k in (("waves", "responses_in_export", "INTEGER"),
                                            ("waves", "exclusions_json", "TEXT"), ("codes", "rank", "INTEGER"),
-                                           ("codes", "audit", "INTEGER NOT NULL DEFAULT 0"))
+                                           ("codes", "audit", "INTEGER NOT NULL DEFAULT 0"),
+                                           ("codes", "gate_score", "REAL"))
                  if c not in have[t]]
         if not added and version >= STORE_VERSION:
             return
         with self.transaction() as db:
             # v2 -> v3: older codes get no rank (NULL): readers then order them as before
             # (score, then the order they were stored in), see codes.current_themes;
-            # v3 -> v4: older codes are not audit codes (0)
+            # v3 -> v4: older codes are not audit codes (0); gate_score: older machine codes have
+            # none (NULL), the auto-coding gate then judges their score (textmine.gate.machine_status)
             for table, column, kind in added:
                 db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
             db.execute("UPDATE meta SET value=? WHERE key='store_version' AND CAST(value AS INTEGER) < ?",
@@ -571,8 +574,9 @@ class Store:
     def save_machine_codes(self, rows: Iterable[dict[str, Any]], *, coder: str, run_id: int) -> int:
         """Replace the current machine codes of these answers by a new run's.
 
-        Each row: survey, wave, question, respondent_id, theme, applies, score, and
-        rank (the coder's order of the themes that apply, 1 = main). Earlier machine
+        Each row: survey, wave, question, respondent_id, theme, applies, score,
+        rank (the coder's order of the themes that apply, 1 = main) and optionally gate_score
+        (the score the auto-coding gate judges; textmine.gate). Earlier machine
         codes of the same answers become 'superseded' (kept); human codes are never touched.
         """
         rows = list(rows)
@@ -584,10 +588,11 @@ class Store:
                 "SELECT survey, wave, question, respondent_id, text_hash FROM open_answers"))
             db.executemany(
                 "INSERT INTO codes (survey, wave, question, respondent_id, theme, applies, source, coder, run_id, "
-                "score, text_hash, created_at, rank) VALUES (?,?,?,?,?,?,'machine',?,?,?,?,?,?)",
+                "score, text_hash, created_at, rank, gate_score) VALUES (?,?,?,?,?,?,'machine',?,?,?,?,?,?,?)",
                 ((r["survey"], r["wave"], r["question"], r["respondent_id"], r["theme"], int(bool(r["applies"])),
                   coder, run_id, r.get("score"),
-                  hashes[(r["survey"], r["wave"], r["question"], r["respondent_id"])], now(), r.get("rank"))
+                  hashes[(r["survey"], r["wave"], r["question"], r["respondent_id"])], now(), r.get("rank"),
+                  r.get("gate_score"))
                  for r in rows))
         return len(rows)
 
@@ -595,7 +600,7 @@ class Store:
               *, source: str | None = None, status: str | None = "current") -> pd.DataFrame:
         return pd.read_sql_query(
             "SELECT code_id, survey, wave, question, respondent_id, theme, applies, source, coder, "
-            "run_id, score, text_hash, created_at, note, status, rank, audit FROM codes "
+            "run_id, score, text_hash, created_at, note, status, rank, audit, gate_score FROM codes "
             "WHERE survey=?1 AND (?2 IS NULL OR wave=?2) AND (?3 IS NULL OR question=?3) "
             "AND (?4 IS NULL OR source=?4) AND (?5 IS NULL OR status=?5) ORDER BY code_id",
             self.db, params=(survey, wave, question, source, status))
@@ -634,9 +639,9 @@ class Store:
 
     def machine_scores(self, survey: str, question: str) -> pd.DataFrame:
         """The current machine scores of a question's answers: wave, respondent_id, theme, score, source,
-        applies, run_id."""
+        applies, run_id, gate_score."""
         return pd.read_sql_query(
-            "SELECT wave, respondent_id, theme, score, source, applies, run_id FROM codes WHERE survey=? AND question=? "
+            "SELECT wave, respondent_id, theme, score, source, applies, run_id, gate_score FROM codes WHERE survey=? AND question=? "
             "AND source='machine' AND status='current'", self.db, params=(survey, question))
 
     def open_answer(self, survey: str, wave: str, question: str, respondent_id: str) -> dict[str, Any] | None:

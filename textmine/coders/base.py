@@ -379,6 +379,7 @@ class BaseCoder:
         self.thresholds_ = default
         self.threshold_source_ = ["default"] * k
         self.honest_scores_ = None
+        self.fold_coders_ = []
         if Y is None or len(Y) < 2 * THRESHOLD_CV:
             return
         labelled = Y.sum(0) >= self.min_threshold_pos
@@ -394,13 +395,29 @@ class BaseCoder:
                                   for j in range(k)]
 
     def _oof_scores(self, batch: Batch, Y: np.ndarray) -> np.ndarray:
-        """Out-of-fold scores (``THRESHOLD_CV`` folds), each fold a fresh coder."""
+        """Out-of-fold scores (``THRESHOLD_CV`` folds), each fold a fresh coder (kept in
+        ``fold_coders_`` for ``cross_fit_proba``)."""
         S = np.zeros(Y.shape, dtype=float)
+        self.fold_coders_ = []
         for tr, te in label_folds(Y, THRESHOLD_CV, seed=0):
             est = self._fresh(threshold=self.default_threshold)
             est._fit(subset(batch, tr), Y[tr], self.theme_ids_)
             S[te] = est._scores(subset(batch, te))
+            self.fold_coders_.append(est)
         return S
+
+    def cross_fit_proba(self, X: Any) -> np.ndarray:
+        """Scores on the same footing as ``honest_scores_``: the mean score of the fold coders that
+        made them (each learned from two thirds of the labels), where there are such coders;
+        otherwise ``predict_proba`` (the scores do not depend on the labels). A coder trained on
+        every label scores more confidently than its fold coders did, so a cut learned on honest
+        scores must be applied to these, not to ``predict_proba`` (textmine.gate)."""
+        self._check_fitted()
+        folds = getattr(self, "fold_coders_", None) if getattr(self, "honest_scores_", None) is not None else None
+        batch = as_batch(X)
+        if not folds:
+            return self._proba(batch)
+        return self._proba(batch, np.mean([f._scores(batch) for f in folds], axis=0))
 
 
 THRESHOLD_CV = 3
