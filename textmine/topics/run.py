@@ -84,7 +84,7 @@ def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Code
     from ..coders.base import encode
 
     settings = settings or TopicSettings()
-    rule = rule or default_rule()
+    rule = rule or default_rule(getattr(embedder, "name", None))  # settings tuned per backend
     answers = list(answers)
     if embeddings is None:
         embeddings = encode(embedder, [a.get("normalized_text") or a["text"] for a in answers])
