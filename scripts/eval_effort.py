@@ -8,8 +8,9 @@ comparison, in random order (any answer not coded by hand); after
 each batch the coder the product uses (``textmine.coding.default_coder_factory``) is trained
 again on the human codes so far, and the product's gate (``textmine.gate.AutoGate``, target
 precision 0.9) is fit as the product fits it: on the coder's honest (out-of-fold) scores of
-the human-coded answers (``honest_scores_``) and their human codes -- never on the truth of
-the answers still to code. Measured after each batch, on the answers not yet coded by hand
+the human-coded answers (``honest_scores_``), the themes it gives them from those scores and
+their human codes -- never on the truth of the answers still to code -- and judges the rest
+on their cross-fit scores (``cross_fit_proba``), as a coding run does. Measured after each batch, on the answers not yet coded by hand
 (the "rest"):
 
 * auto share: the share of the rest the gate marks ``auto``;
