@@ -413,11 +413,19 @@ class BaseCoder:
         every label scores more confidently than its fold coders did, so a cut learned on honest
         scores must be applied to these, not to ``predict_proba`` (textmine.gate)."""
         self._check_fitted()
-        folds = getattr(self, "fold_coders_", None) if getattr(self, "honest_scores_", None) is not None else None
         batch = as_batch(X)
-        if not folds:
+        if not self.has_fold_coders:
             return self._proba(batch)
-        return self._proba(batch, np.mean([f._scores(batch) for f in folds], axis=0))
+        return self._proba(batch, self._fold_scores(batch))
+
+    @property
+    def has_fold_coders(self) -> bool:
+        """Whether ``cross_fit_proba`` differs from ``predict_proba`` (fold coders were fitted)."""
+        return bool(getattr(self, "fold_coders_", None)) and getattr(self, "honest_scores_", None) is not None
+
+    def _fold_scores(self, batch: Batch) -> np.ndarray:
+        """The fold coders' mean raw score (a hook: a coder may share work between its folds)."""
+        return np.mean([f._scores(batch) for f in self.fold_coders_], axis=0)
 
 
 THRESHOLD_CV = 3
