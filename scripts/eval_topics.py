@@ -59,7 +59,7 @@ from textmine's cleaning pipeline, vectors from the embedder ``textmine topics``
 
     .venv/bin/python scripts/eval_topics.py                # ~10 min (plus ~1 min cleaning on first run)
     .venv/bin/python scripts/eval_topics.py --grid          # also the tuning grids (seed 0)
-    .venv/bin/python scripts/eval_topics.py --novelty-list  # (c) only: 49 fits (~7 s each quiet; 35 min loaded)
+    .venv/bin/python scripts/eval_topics.py --novelty-list  # (c) only: 69 fits (~7 s each quiet; 9 min on the shared machine)
     .venv/bin/python scripts/eval_topics.py --novelty-list --split tune --out /tmp/tune.md   # tune seeds only
 """
 from __future__ import annotations
