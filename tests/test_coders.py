@@ -560,3 +560,17 @@ def test_keyword_positions_come_from_the_same_match_as_the_evidence(codebook):
     np.testing.assert_array_equal(pos, kw.first_positions(answers))
     np.testing.assert_array_equal(np.isfinite(pos), kw.evidence(answers) > 0)
     assert pos[4, 2] == 1.0 and pos[3, 0] == 0.0
+
+
+def test_combined_cross_fit_scores_share_one_keyword_pass_exactly(codebook):
+    """CombinedCoder's cross-fit scores (the gate's footing) equal the fold coders' own scores
+    averaged, though the keyword pass is shared (keyword scores depend on the codebook only)."""
+    from textmine.coders.base import as_batch
+
+    X, Y = toy_data()
+    coder = CombinedCoder(codebook, EMB).fit(X, Y)
+    assert coder.has_fold_coders and len(coder.fold_coders_) == 3
+    batch = as_batch(X)
+    slow = np.clip(np.mean([f._scores(batch) for f in coder.fold_coders_], axis=0), 0, 1)
+    np.testing.assert_allclose(coder.cross_fit_proba(X), slow, atol=1e-12)
+    assert not CombinedCoder(codebook, EMB).fit(X).has_fold_coders  # codebook alone: no folds

@@ -215,6 +215,13 @@ class CombinedCoder(BaseCoder, BaseEstimator):
             S[:, use] = w[use] * sup[:, use] + (1 - w[use]) * cb[:, use]
         return S
 
+    def _fold_scores(self, batch: Batch) -> np.ndarray:
+        # keyword scores depend on the codebook only (KeywordCoder learns nothing from answers):
+        # one keyword pass serves every fold; each fold keeps its own zero-shot part and model
+        kw = self.codebook_scorer_.keyword._scores(batch)
+        return np.mean([f._scores(batch, (kw, f.codebook_scorer_.zero_shot._scores(batch)))
+                        for f in self.fold_coders_], axis=0)
+
     def _default_thresholds(self, k: int) -> np.ndarray:
         # blended themes are on the mean rule's scale, so they keep its cut
         out = np.full(k, float(self.default_threshold))
