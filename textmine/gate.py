@@ -349,10 +349,16 @@ def machine_status(codes: Any, gates: Mapping[int, AutoGate | dict[str, Any]]) -
     score = score.fillna(-np.inf).to_numpy()
     # a theme the machine gave must pass its theme's cut and the run's answer-level cut (the
     # answer's confidence is its lowest assigned score, so every assigned score must pass)
-    frame = machine[["wave", "respondent_id"]].assign(applies=applies,
-                                                      ok=~applies | ((score >= thr) & (score >= athr)))
-    per = frame.groupby(["wave", "respondent_id"], sort=False).agg(any_=("applies", "any"), all_=("ok", "all"))
-    return {k: AUTO if a and b else SUGGESTED for k, a, b in zip(per.index, per["any_"], per["all_"])}
+    ok = ~applies | ((score >= thr) & (score >= athr))
+    # per answer: any theme applies, and every row is ok (counted with bincount: the workbench
+    # asks on every queue page, and a pandas groupby cost most of the page's time)
+    keys = list(zip(machine["wave"].tolist(), machine["respondent_id"].tolist()))
+    index: dict[tuple, int] = {}
+    pos = np.fromiter((index.setdefault(k, len(index)) for k in keys), dtype=np.int64, count=len(keys))
+    n = len(index)
+    any_ = np.bincount(pos, weights=applies, minlength=n) > 0
+    all_ = np.bincount(pos, weights=~ok, minlength=n) == 0
+    return {k: AUTO if any_[i] and all_[i] else SUGGESTED for k, i in index.items()}
 
 
 def _num(x: float) -> float | None:
