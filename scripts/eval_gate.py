@@ -48,23 +48,15 @@ from textmine.coding import honest_themes  # noqa: E402
 from textmine.embed import DEFAULT_BACKEND  # noqa: E402
 from textmine.gate import AUTO, AutoGate  # noqa: E402
 
+sys.path.insert(0, str(REPO / "scripts"))
+from eval_coding import split  # noqa: E402  (n labels per theme, at most half of a theme's)
+
 CHAMBER = Path("/work/shared/data/real_texts/chamber_questions_2017_dev.csv")
 warnings.filterwarnings("ignore")
 
 
 def log(*a: object) -> None:
     print(*a, file=sys.stderr, flush=True)
-
-
-def split(y: np.ndarray, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` labelled questions per theme (at most half of a theme's), as eval_coding.split."""
-    rng = np.random.default_rng(seed)
-    train = []
-    for j in np.unique(y):
-        idx = np.flatnonzero(y == j)
-        train += list(rng.choice(idx, min(n, len(idx) // 2), replace=False))
-    train = np.array(sorted(train), dtype=int)
-    return train, np.setdiff1d(np.arange(len(y)), train)
 
 
 def load(backend: str, cache: Path | None, text: str = "title"):

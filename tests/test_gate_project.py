@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ from textmine import Project
 from textmine.auto import answer_statuses, auto_coding_frame, dutch_summary
 from textmine.gate import AutoGate
 from textmine.store import Store
-from tm_testutil import REPO
+from tm_testutil import REPO, copy_project_db
 
 SAMPLE = REPO / "data" / "sample"
 LMB = REPO / "data" / "schemas" / "lmb.yaml"
@@ -54,13 +53,8 @@ def coded(tmp_path_factory) -> Project:
 
 @pytest.fixture
 def project(coded: Project, tmp_path: Path) -> Project:
-    target = tmp_path / "p"
-    target.mkdir()
-    src, dst = sqlite3.connect(coded.path / "textmine.sqlite"), sqlite3.connect(target / "textmine.sqlite")
-    src.backup(dst)
-    src.close()
-    dst.close()
-    return Project(target)
+    """A copy of the coded project of one's own."""
+    return Project(copy_project_db(coded.path, tmp_path / "p"))
 
 
 def force_gate(project: Project, thresholds: dict[str, float]) -> int:

@@ -4,7 +4,6 @@ order, audit sample, human codes stored at once, progress, errors, concurrent wr
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ from textmine.cli import app
 from textmine.codes import human_labels
 from textmine.queue import audit_place, audit_size, split_key
 from textmine.store import Store
-from tm_testutil import REPO, old_store, store_version
+from tm_testutil import REPO, copy_project_db, old_store, store_version
 
 SAMPLE = REPO / "data" / "sample"
 LMB = REPO / "data" / "schemas" / "lmb.yaml"
@@ -41,15 +40,8 @@ def coded(tmp_path_factory) -> Project:
 
 @pytest.fixture
 def project(coded: Project, tmp_path: Path) -> Project:
-    """A copy of the coded project of one's own (SQLite's backup: the WAL's content included)."""
-    target = tmp_path / "p"
-    target.mkdir()
-    src = sqlite3.connect(coded.path / "textmine.sqlite")
-    dst = sqlite3.connect(target / "textmine.sqlite")
-    src.backup(dst)
-    src.close()
-    dst.close()
-    return Project(target)
+    """A copy of the coded project of one's own."""
+    return Project(copy_project_db(coded.path, tmp_path / "p"))
 
 
 def cli_code(project: Project) -> dict[tuple[str, str], dict]:

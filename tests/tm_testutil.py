@@ -9,6 +9,17 @@ FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
 
 
+def copy_project_db(source: Path, target: Path) -> Path:
+    """A copy of a project's database in ``target`` (made), by SQLite's backup: the WAL's content
+    included. Tests copy one coded project instead of coding it again."""
+    target.mkdir(parents=True)
+    src, dst = sqlite3.connect(source / "textmine.sqlite"), sqlite3.connect(target / "textmine.sqlite")
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return target
+
+
 def dump_db(project: Path) -> list[str]:
     """Every row of every table, to check that a failed command changed nothing."""
     db = sqlite3.connect(project / "textmine.sqlite")

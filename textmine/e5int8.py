@@ -45,6 +45,8 @@ from typing import Any
 
 import numpy as np
 
+from .numba_cache import writable
+
 __all__ = ["E5Weights", "Tokenizer", "E5Int8", "build_model", "model_path", "cache_candidates",
            "BUILD_VERSION", "cpu_kind"]
 
@@ -371,16 +373,6 @@ def model_name(weights_path: Path) -> str:
     return f"e5-small-int8pc-{hashlib.sha256(ident.encode()).hexdigest()[:16]}.onnx"
 
 
-def _writable(folder: Path) -> bool:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
-            pass
-        return True
-    except OSError:
-        return False
-
-
 def model_path(weights: E5Weights | None = None, build: bool = True) -> Path:
     """The built int8 graph: found in a cache folder, or built into the first writable one."""
     wpath = weights.path if weights is not None else weights_file()
@@ -391,7 +383,7 @@ def model_path(weights: E5Weights | None = None, build: bool = True) -> Path:
             return folder / name
     if not build:
         raise FileNotFoundError(name)
-    folder = next((f for f in folders if _writable(f)), None)
+    folder = next((f for f in folders if writable(f)), None)
     if folder is None:
         raise OSError("no writable folder for the e5-int8 model; set " + ENV)
     return build_model(folder / name, weights)

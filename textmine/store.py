@@ -641,8 +641,8 @@ class Store:
         """The current machine scores of a question's answers: wave, respondent_id, theme, score, source,
         applies, run_id, gate_score."""
         return pd.read_sql_query(
-            "SELECT wave, respondent_id, theme, score, source, applies, run_id, gate_score FROM codes WHERE survey=? AND question=? "
-            "AND source='machine' AND status='current'", self.db, params=(survey, question))
+            "SELECT wave, respondent_id, theme, score, source, applies, run_id, gate_score FROM codes "
+            "WHERE survey=? AND question=? AND source='machine' AND status='current'", self.db, params=(survey, question))
 
     def open_answer(self, survey: str, wave: str, question: str, respondent_id: str) -> dict[str, Any] | None:
         """One open answer with its respondent's place: text, text_hash, unit, municipality,
