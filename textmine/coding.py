@@ -164,7 +164,7 @@ def fit_gate(store: Store, codebook: Codebook, survey: str, question: str, clean
         Sa = np.asarray(coder.cross_fit_proba(Xa) if getattr(coder, "has_fold_coders", False)
                         else coder.predict_proba(Xa), dtype=float)
         Sa[["non_answer" in a["flags"] for a in audit_rows]] = np.nan
-        Aa = honest_themes(coder, answers_for_coder(audit_rows), Sa)
+        Aa = honest_themes(coder, Xa, Sa)
         Y, S, A = np.r_[np.asarray(Y).reshape(-1, k), Ya], np.r_[S, Sa], A + Aa
     return AutoGate(theme_ids=codebook.ids).fit(np.asarray(Y).reshape(-1, k), S, A)
 
@@ -193,7 +193,7 @@ def gate_line(answers: list[dict[str, Any]], gate: AutoGate | None) -> str:
     if gate is None:
         return "auto-coding: no gate"
     auto = [a for a in answers if a.get("status") == AUTO]
-    if gate.needed_ and not gate.reachable_.any():
+    if gate.needed_ and not auto:  # no theme, or not the answer-level cut, reachable yet
         return (f"auto-coding: nothing auto-coded yet; about {gate.needed_} more human codes needed "
                 f"(gate rests on {gate.n_labelled_} human-coded answers; target precision {gate.target_precision:g})")
     per = {}
