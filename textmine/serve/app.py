@@ -34,6 +34,7 @@ from .publish import publish_routes
 from .codebook import codebook_routes
 from .security import AUTH_COOKIE, Guard, auth_cookie_value
 from .topics import TopicRuns, topic_routes
+from .workers import quiet_retrain_worker
 
 log = logging.getLogger("textmine.serve")
 HERE = Path(__file__).parent
@@ -104,7 +105,8 @@ class Workbench:
         if self.project_dir is None:
             return self.project.retrain(question, survey)
         if self.processes is None:
-            self.processes = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            self.processes = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=quiet_retrain_worker)
         try:
             return self.processes.submit(retrain_in_process, str(self.project_dir), question, survey).result()
         except BrokenProcessPool:  # the worker died (killed, out of memory): retrain here instead

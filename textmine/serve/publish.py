@@ -180,6 +180,9 @@ _QUEUE: list[Any] = []  # in the worker process: where progress and outcomes go
 
 
 def _worker_init(queue: Any) -> None:
+    from .workers import lower_priority
+
+    lower_priority()
     logging.getLogger("textmine").setLevel(logging.ERROR)
     _QUEUE[:] = [queue]
 

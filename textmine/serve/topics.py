@@ -30,7 +30,9 @@ def topics_in_process(project_dir: str, question: str, survey: str, out: Any) ->
     import logging as _logging
 
     from ..project import Project
+    from .workers import lower_priority
 
+    lower_priority()
     _logging.getLogger("textmine").setLevel(_logging.ERROR)
     try:
         result, _book = Project(project_dir, create=False).find_topics(
