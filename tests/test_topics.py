@@ -378,6 +378,41 @@ def test_evidence_rule_flags_the_uncovered_coherent_topic_only():
         [False, False, False, False, True, True]
 
 
+def test_new_list_is_capped_at_the_topics_with_least_evidence():
+    from textmine.topics import EvidenceRule
+    from textmine.topics.novelty import assess
+
+    # 10 topics of 3 answers, 2 themes; every topic passes a rule without thresholds, so only
+    # the cap decides: it keeps the max_new topics with the least evidence of any theme
+    rng = np.random.default_rng(3)
+    k, dim = 10, 16
+    topics = np.repeat(np.arange(k), 3)
+    E = rng.normal(size=(len(topics), dim))
+    E /= np.linalg.norm(E, axis=1, keepdims=True)
+    centroids = np.vstack([E[topics == t].mean(0) for t in range(k)])
+    centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+    protos = rng.normal(size=(2, dim))
+    protos /= np.linalg.norm(protos, axis=1, keepdims=True)
+    hits = (rng.random((len(topics), 2)) < 0.3).astype(float)
+    args = ([[] for _ in topics], topics, E, centroids, protos, ["a", "b"])
+    loose = dict(evidence_max=np.inf, coherence_quantile=0.0, duplicate_cosine=None)
+    uncapped = assess(*args, EvidenceRule(**loose, max_new=None), features=E, hits=hits)
+    assert uncapped.new.all()
+    capped = assess(*args, EvidenceRule(**loose, max_new=3), features=E, hits=hits)
+    assert capped.new.sum() == 3
+    ranked = np.argsort(uncapped.evidence, kind="stable")
+    assert set(np.flatnonzero(capped.new)) == set(ranked[:3])
+    # the same new theme twice: the second topic (its features' mean a copy of the first's) is
+    # skipped and the next one listed instead
+    F = E.copy()
+    F[topics == ranked[1]] = F[topics == ranked[0]]
+    deduped = assess(*args, EvidenceRule(**{**loose, "duplicate_cosine": 0.99}, max_new=3), features=F,
+                     hits=hits)
+    assert set(np.flatnonzero(deduped.new)) == {ranked[0], ranked[2], ranked[3]}
+    shipped = EvidenceRule()   # as shipped (textmine/topics/novelty.py: how it was chosen)
+    assert (shipped.max_new, shipped.duplicate_cosine) == (6, 0.35)
+
+
 def test_evidence_rule_falls_back_on_coverage_with_few_topics():
     from textmine.topics import EvidenceRule, NoveltyRule
     from textmine.topics.novelty import Novelty

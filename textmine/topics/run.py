@@ -102,11 +102,10 @@ def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Code
         substantive = says_something(fit.answers, question_text)
 
         def judge(f: TopicFit) -> Novelty:
-            n = assess(codes, f.topics, f.embeddings, f.centroids, prototypes, codebook.ids, rule,
-                       features=f.features, hits=hits, substantive=substantive, scores=scores)
-            for t in f.zeroshot_theme:  # a zero-shot topic is a codebook theme by construction
-                n.new[t] = False
-            return n
+            # a zero-shot topic is a codebook theme by construction: never new, nor on the list
+            return assess(codes, f.topics, f.embeddings, f.centroids, prototypes, codebook.ids, rule,
+                          features=f.features, hits=hits, substantive=substantive, scores=scores,
+                          not_new=list(f.zeroshot_theme))
     fine_new = None
     if target is not None and fit.n_topics > target:
         groups, quotas = None, None
