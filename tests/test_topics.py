@@ -802,15 +802,15 @@ def test_the_coders_confident_codes_veto_a_flag():
     sure = np.array([[.1, .9, .1], [.1, .85, .1], [.1, .95, .2], [.3, .2, .1]])
     nov = _veto_case(sure)
     assert nov.confident[5] == 0.75 and nov.new.tolist() == [False] * 6
-    # two of four at 0.8 exactly (the cut is inclusive): half, still vetoed
-    half = np.array([[.1, .8, .1], [.1, .8, .1], [.3, .2, .1], [.3, .2, .1]])
+    # two of four at 0.4 exactly (the codebook-alone cut, inclusive): half, still vetoed
+    half = np.array([[.1, .4, .1], [.1, .4, .1], [.3, .2, .1], [.3, .2, .1]])
     assert _veto_case(half).new[5] == False  # noqa: E712
-    # confident, but not about one theme: one answer each to a, b, c: not covered
+    # coded, but not with one theme: one answer each to a, b, c: not covered
     spread = np.array([[.9, .1, .1], [.1, .9, .1], [.1, .1, .9], [.3, .2, .1]])
     nov = _veto_case(spread)
     assert nov.confident[5] == 0.25 and nov.new[5] == True  # noqa: E712
-    # all four coded "b", but none confidently (0.7 < 0.8): the flag stays
-    weak = np.tile([.1, .7, .1], (4, 1))
+    # all four closest to "b", but none coded (0.35 < the cut 0.4): the flag stays
+    weak = np.tile([.1, .35, .1], (4, 1))
     nov = _veto_case(weak)
     assert nov.confident[5] == 0.0 and nov.new[5] == True  # noqa: E712
 
@@ -847,7 +847,7 @@ def test_a_topic_the_trained_coder_codes_confidently_is_not_new(embedder):
         Y[i, book.ids.index("energie" if a["group"] == "afval" else a["group"])] = 1
     train = (answers, encode(embedder, [a["text"] for a in answers]), Y)
     no_veto = EvidenceRule(coherence_quantile=0.0, confident_share=float("inf"))
-    veto = EvidenceRule(coherence_quantile=0.0)   # the shipped veto: half the answers at twice the cut
+    veto = EvidenceRule(coherence_quantile=0.0)   # the shipped veto: half the answers coded with one theme
 
     def flags(rule, rows):
         res = find_topics(rows, embedder, book, _small(n_clusters=6), rule=rule, train=train)
