@@ -901,3 +901,20 @@ def test_novelty_settings_are_picked_per_embedding_backend(embedder, monkeypatch
 
     assert flagged(embedder) == 1            # the planted "afval" topic (as with the rule given)
     assert flagged(Renamed(embedder)) == 0
+
+
+def test_quotes_prefer_answers_that_name_something():
+    from textmine.topics.labels import pick_quotes
+
+    members = [{"redacted_text": t} for t in (
+        "De vraag is wat vaag voor mij", "Het Mondiaal Café op het dorpsplein, elk jaar in mei",
+        "Deze vraag is niet zo duidelijk voor mij", "ons Mondiaal Café")]
+    V = np.array([[1.0, 0.0], [0.8, 0.6], [0.99, 0.1], [0.6, 0.8]])
+    centre = np.array([1.0, 0.0])
+    # by closeness alone the two remarks about the question come first
+    assert pick_quotes(members, V, centre, n=2) == ["De vraag is wat vaag voor mij",
+                                                    "Deze vraag is niet zo duidelijk voor mij"]
+    said = [False, True, False, True]
+    assert pick_quotes(members, V, centre, n=3, substantive=said) == [
+        "Het Mondiaal Café op het dorpsplein, elk jaar in mei", "ons Mondiaal Café",
+        "De vraag is wat vaag voor mij"]

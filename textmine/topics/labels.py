@@ -519,18 +519,20 @@ def label_topics(fit: Any, question_text: str = "") -> tuple[list[str], list[lis
 
 
 def pick_quotes(members: Sequence[dict[str, Any]], vectors: np.ndarray, centroid: np.ndarray,
-                n: int = N_QUOTES) -> list[str]:
-    """The redacted answers closest to the topic's centre, distinct, preferring real sentences."""
+                n: int = N_QUOTES, substantive: Sequence[bool] | None = None) -> list[str]:
+    """The redacted answers closest to the topic's centre, distinct, preferring real sentences;
+    ``substantive`` (per member, ``novelty.says_something``): answers that name nothing ("de
+    vraag is wat vaag voor mij") come last, so they are quoted only when nothing else is left."""
     if not len(members):
         return []
     sims = vectors @ centroid
     order = sorted(range(len(members)), key=lambda i: (-round(float(sims[i]), 6),
                                                         str(members[i].get("redacted_text"))))
-    long = [i for i in order if len(str(members[i].get("redacted_text") or "").split()) >= MIN_QUOTE_WORDS]
-    taken = set(long)
-    short = [i for i in order if i not in taken]
+    says = (lambda i: True) if substantive is None else (lambda i: bool(substantive[i]))
+    is_long = [len(str(m.get("redacted_text") or "").split()) >= MIN_QUOTE_WORDS for m in members]
+    ranked = sorted(order, key=lambda i: (not says(i), not is_long[i]))  # stable: closest first within
     out: list[str] = []
-    for i in long + short:
+    for i in ranked:
         text = " ".join(str(members[i].get("redacted_text") or "").split())
         if text and text not in out:
             out.append(text)

@@ -143,6 +143,7 @@ def cluster_dicts(fit: TopicFit, nov: Novelty | None, codebook: Codebook | None,
         totals[str(a.get("wave", ""))] = totals.get(str(a.get("wave", "")), 0) + 1
     ids = codebook.ids if codebook is not None else []
     labels, distinct = label_topics(fit, question_text)  # keywords with each word once
+    substance = says_something(fit.answers, question_text)  # None: not cleaned by textmine, cannot tell
     out = []
     for t in range(fit.n_topics):
         idx = np.flatnonzero(fit.topics == t)
@@ -156,7 +157,8 @@ def cluster_dicts(fit: TopicFit, nov: Novelty | None, codebook: Codebook | None,
             "size": len(idx),
             "respondent_ids": [str(a.get("respondent_id")) for a in
                                sorted(members, key=lambda a: (str(a.get("wave", "")), str(a.get("respondent_id"))))],
-            "quotes": pick_quotes(members, fit.embeddings[idx], fit.centroids[t]),
+            "quotes": pick_quotes(members, fit.embeddings[idx], fit.centroids[t],
+                                  substantive=None if substance is None else substance[idx]),
             "coverage": ({theme: round(float(nov.coverage[t, j]), 3) for j, theme in enumerate(ids)}
                          if nov is not None else {}),
             "similarity": ({theme: round(float(nov.similarity[t, j]), 3) for j, theme in enumerate(ids)}
