@@ -103,8 +103,7 @@ def code_question(store: Store, question: str, *, survey: str | None = None, wav
             scores, themes = coder.predict_proba(X), coder.code(X)
     # The auto-coding gate: from scores of human-coded answers the coder did not learn from.
     gate = fit_gate(store, codebook, survey, question, cleaned, coder, train_keys, Y)
-    # judged on scores on the footing of the honest ones the gate learned from (cross_fit_proba)
-    gate_scores = coder.cross_fit_proba(X) if getattr(coder, "has_fold_coders", False) and len(target) else scores
+    gate_scores = judged_scores(coder, X, scores) if len(target) else scores
     status = gate.status(gate_scores, themes, ["non_answer" in a["flags"] for a in target]) if len(target) else []
     provenance = _provenance(codebook, emb.key, coder, len(train_keys))
     run_id = store.start_run("code", settings={"survey": survey, "question": question, "wave": wave,
@@ -161,12 +160,20 @@ def fit_gate(store: Store, codebook: Codebook, survey: str, question: str, clean
     _, audit_rows, Ya = human_coded(audit, cleaned, codebook.ids)
     if audit_rows:
         Xa = answers_for_coder(audit_rows)
-        Sa = np.asarray(coder.cross_fit_proba(Xa) if getattr(coder, "has_fold_coders", False)
-                        else coder.predict_proba(Xa), dtype=float)
+        Sa = np.asarray(judged_scores(coder, Xa), dtype=float)
         Sa[["non_answer" in a["flags"] for a in audit_rows]] = np.nan
         Aa = honest_themes(coder, Xa, Sa)
         Y, S, A = np.r_[np.asarray(Y).reshape(-1, k), Ya], np.r_[S, Sa], A + Aa
     return AutoGate(theme_ids=codebook.ids).fit(np.asarray(Y).reshape(-1, k), S, A)
+
+
+def judged_scores(coder: Any, X: list[Any], scores: Any = None) -> Any:
+    """The scores the gate judges answers ``X`` on: on the footing of the honest ones it learned
+    from, i.e. the coder's ``cross_fit_proba`` when it has fold coders, otherwise its scores
+    (``scores`` when already computed, else ``predict_proba``)."""
+    if getattr(coder, "has_fold_coders", False):
+        return coder.cross_fit_proba(X)
+    return scores if scores is not None else coder.predict_proba(X)
 
 
 def honest_themes(coder: Any, answers: list[Any], S: np.ndarray) -> list[list[str]]:

@@ -93,13 +93,14 @@ def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Code
     fit = fit_topics(answers, embeddings, embedder, settings, seed_topics=seeds, zeroshot_topics=zs,
                      progress=progress)
     target = resolve_max_topics(settings.max_topics, len(fit.answers))
+    # per answer: names something (None: not cleaned by textmine, cannot tell); for novelty and quotes
+    substantive = says_something(fit.answers, question_text)
     nov, codes, judge = None, None, None
     if codebook is not None:
         scores, codes = codebook_scores_and_codes(fit.answers, fit.embeddings, codebook, embedder, train)
         prototypes = theme_prototypes(codebook, embedder)
         hits = (word_hits(fit.answers, theme_words(codebook), rule)
                 if getattr(rule, "needs_words", False) else None)
-        substantive = says_something(fit.answers, question_text)
 
         def judge(f: TopicFit) -> Novelty:
             # a zero-shot topic is a codebook theme by construction: never new, nor on the list
@@ -127,7 +128,7 @@ def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Code
                                 for t in range(fit.n_topics)], dtype=bool)
     if progress:
         progress(4, 4)
-    clusters = cluster_dicts(fit, nov, codebook, question_text)
+    clusters = cluster_dicts(fit, nov, codebook, question_text, substantive)
     provenance = {"stages": fit.chosen, "outliers_moved": fit.outliers_before,
                   "fine_topics": int(fit.fine_topics.max()) + 1 if fit.fine_topics is not None else fit.n_topics}
     if nov is not None:
@@ -136,14 +137,14 @@ def find_topics(answers: Sequence[dict[str, Any]], embedder: Any, codebook: Code
 
 
 def cluster_dicts(fit: TopicFit, nov: Novelty | None, codebook: Codebook | None,
-                  question_text: str = "") -> list[dict[str, Any]]:
-    """One JSON-ready dict per topic (see README: id, label, keywords, size, ...)."""
+                  question_text: str = "", substantive: np.ndarray | None = None) -> list[dict[str, Any]]:
+    """One JSON-ready dict per topic (see README: id, label, keywords, size, ...); ``substantive``:
+    ``says_something`` of ``fit.answers`` (answers that name nothing are quoted last)."""
     totals: dict[str, int] = {}
     for a in fit.answers:
         totals[str(a.get("wave", ""))] = totals.get(str(a.get("wave", "")), 0) + 1
     ids = codebook.ids if codebook is not None else []
     labels, distinct = label_topics(fit, question_text)  # keywords with each word once
-    substance = says_something(fit.answers, question_text)  # None: not cleaned by textmine, cannot tell
     out = []
     for t in range(fit.n_topics):
         idx = np.flatnonzero(fit.topics == t)
@@ -158,7 +159,7 @@ def cluster_dicts(fit: TopicFit, nov: Novelty | None, codebook: Codebook | None,
             "respondent_ids": [str(a.get("respondent_id")) for a in
                                sorted(members, key=lambda a: (str(a.get("wave", "")), str(a.get("respondent_id"))))],
             "quotes": pick_quotes(members, fit.embeddings[idx], fit.centroids[t],
-                                  substantive=None if substance is None else substance[idx]),
+                                  substantive=None if substantive is None else substantive[idx]),
             "coverage": ({theme: round(float(nov.coverage[t, j]), 3) for j, theme in enumerate(ids)}
                          if nov is not None else {}),
             "similarity": ({theme: round(float(nov.similarity[t, j]), 3) for j, theme in enumerate(ids)}
