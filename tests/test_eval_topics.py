@@ -1,0 +1,36 @@
+"""scripts/eval_topics.py: the "new" list judged against a codebook file as staff write one."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import eval_topics as et  # noqa: E402
+
+LABELS = ["ARBEID", "BUITENLANDS BELEID", "BURGERBESCHERMING", "DEFENSIEBELEID", "ECONOMISCH BELEID",
+          "FISCALITEIT", "GEZONDHEIDSBELEID", "LANDBOUWBELEID", "MIGRATIEBELEID", "MILIEUBELEID",
+          "ONTWIKKELINGSHULP", "OPENBARE VEILIGHEID", "OVERHEID", "RECHTSSTELSEL", "SOCIAAL BELEID",
+          "SOCIALE ZEKERHEID", "STRAFRECHT", "VERVOERBELEID"]
+BLIND = ROOT / "data/eval/chamber_codebook_BLIND.yaml"
+
+
+def test_staff_codebook_drops_the_left_out_themes_and_keeps_keywords_and_examples():
+    dropped = et.dropped_themes(3, len(LABELS))
+    book = et.staff_codebook_without(BLIND, LABELS, dropped)
+    kept = [lab for j, lab in enumerate(LABELS) if j not in dropped]
+    assert len(dropped) == 6 and [t.label.upper() for t in book] == kept
+    # the file's themes as written, not the names-only ones codebook_without makes
+    assert all(t.keywords and t.examples for t in book)
+    names = et.codebook_without(LABELS, dropped)
+    assert [t.label for t in names] == [t.label for t in book]
+    assert not any(t.examples for t in names)
+
+
+def test_staff_codebook_without_a_theme_of_the_data_is_refused(tmp_path):
+    one = tmp_path / "one.yaml"
+    one.write_text("themes:\n  - id: arbeid\n    label: Arbeid\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="no theme labelled BUITENLANDS BELEID"):
+        et.staff_codebook_without(one, LABELS, set())
