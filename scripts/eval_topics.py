@@ -62,6 +62,8 @@ from textmine's cleaning pipeline, vectors from the embedder ``textmine topics``
     .venv/bin/python scripts/eval_topics.py --novelty-list  # (c) only: 69 fits (~7 s each quiet; 9 min on the shared machine)
     .venv/bin/python scripts/eval_topics.py --novelty-list --split tune --out /tmp/tune.md   # tune seeds only
     .venv/bin/python scripts/eval_topics.py --novelty-list --topic-seeds 8 9 10 --out /tmp/fits.md  # other fits
+    .venv/bin/python scripts/eval_topics.py --novelty-list --codebook data/eval/chamber_codebook_BLIND.yaml \
+        --out scripts/eval_topics_list_results_blind_usem3.md   # against a codebook with keywords and examples
 
     ``--topic-seeds``: the topics fitted with these UMAP random states (shipped: 0). The fine
     topics do not depend on the codebook, so all drop seeds of one run share one clustering;
