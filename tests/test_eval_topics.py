@@ -34,3 +34,18 @@ def test_staff_codebook_without_a_theme_of_the_data_is_refused(tmp_path):
     one.write_text("themes:\n  - id: arbeid\n    label: Arbeid\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="no theme labelled BUITENLANDS BELEID"):
         et.staff_codebook_without(one, LABELS, set())
+
+
+def test_sample_texts_is_seeded_in_file_order_and_refuses_a_bad_size():
+    import numpy as np
+
+    answers = [{"respondent_id": str(i)} for i in range(50)]
+    E, y = np.arange(100.0).reshape(50, 2), np.arange(50) % 3
+    a1, E1, y1 = et.sample_texts(answers, E, y, 20, 7)
+    a2, _, _ = et.sample_texts(answers, E, y, 20, 7)
+    ids = [int(a["respondent_id"]) for a in a1]
+    assert ids == sorted(ids) and len(set(ids)) == 20 and a1 == a2
+    assert (E1[:, 0] == np.array(ids) * 2).all() and (y1 == np.array(ids) % 3).all()
+    assert [a["respondent_id"] for a in et.sample_texts(answers, E, y, 20, 8)[0]] != [a["respondent_id"] for a in a1]
+    with pytest.raises(SystemExit, match="between 1 and 50"):
+        et.sample_texts(answers, E, y, 51, 0)
