@@ -300,6 +300,7 @@ def test_optional_stages_absent_or_present(report: Path, project: Path, spec_fil
                             raising=False)
         html = build_report(store, "lmb", "2025", spec=spec_file)
     assert "proefcluster" in html and "nieuw" in html and "RAW-NOT-REDACTED" not in html
+    assert "geen besluit" in html  # the list is a lead: the report says how far to trust it
     page = parse(html)
     assert set(page.links) <= page.ids
 

@@ -74,7 +74,9 @@ def test_a_run_from_the_page_lists_new_topics_first_with_quotes_escaped(served):
     assert flags == sorted(flags, reverse=True)  # the new ones first
     assert sum(t["size"] for t in topics) <= run["answers"]
     page = c.get("/topics/lmb/trots").text
-    assert f'{sum(flags)}</strong> nieuw' in page
+    assert f'{sum(flags)}</strong> mogelijk nieuw' in page
+    # the list is a lead, and the page says how far to trust it (measured on real texts)
+    assert 'id="new-hint"' in page and "Kandidaten, geen besluit" in page
     for t in topics:
         assert f'id="topic-{t["id"]}"' in page
     assert "<script>alert" not in page  # a quote holding markup is shown as text
