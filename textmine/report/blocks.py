@@ -350,7 +350,7 @@ def clusters(rep: SurveyReport) -> str:
                      f"<tbody>{rows}</tbody></table>")
     return ("<p>Clusters van antwoorden die op elkaar lijken, los van het codeboek. Clusters die het codeboek "
             "nog niet lijkt te dekken, staan bovenaan als ‘nieuw’: kandidaten voor een nieuw thema, geen besluit. "
-            "Op echte teksten bleek een op de drie tot de helft van zulke kandidaten toch een bestaand thema, "
+            "Op echte teksten bleek een kwart tot de helft van zulke kandidaten toch een bestaand thema, "
             "en niet elk ontbrekend thema wordt zo gevonden.</p>" + "".join(parts))
 
 
