@@ -189,16 +189,13 @@ def codebook_without(labels: list[str], dropped: set[int]) -> Codebook:
     return Codebook(themes=tuple(themes))
 
 
-def staff_codebook_without(path: Path, labels: list[str], dropped: set[int]) -> Codebook:
-    """A codebook file written for these data (labels, descriptions, keywords, examples), its
-    themes matched to the data's theme names by label, without the ``dropped`` ones."""
-    from textmine.codebook import load_codebook
-
-    book = load_codebook(path)
+def staff_codebook_without(book: Codebook, labels: list[str], dropped: set[int]) -> Codebook:
+    """A codebook written for these data (labels, descriptions, keywords, examples; e.g. loaded
+    from a file), its themes matched to the data's theme names by label, without the ``dropped``."""
     by_label = {t.label.upper(): t for t in book}
     missing = [lab for lab in labels if lab.upper() not in by_label]
     if missing:
-        raise SystemExit(f"{path}: no theme labelled {', '.join(missing)}")
+        raise SystemExit(f"{book.path or 'codebook'}: no theme labelled {', '.join(missing)}")
     return Codebook(themes=tuple(by_label[lab.upper()] for j, lab in enumerate(labels) if j not in dropped))
 
 
@@ -503,17 +500,21 @@ def novelty_list(args, emb, t_start: float) -> None:
     if args.sample is not None:
         answers, E, y = sample_texts(answers, E, y, args.sample, args.sample_seed)
     y_by_id = {a["respondent_id"]: int(v) for a, v in zip(answers, y)}
-    settings = TopicSettings(views=False)  # as shipped: auto stages, merged, keep-new
+    staff_book = None
+    if args.codebook:
+        from textmine.codebook import load_codebook
+
+        staff_book = load_codebook(args.codebook)  # once; each drop seed leaves other themes out
     find_topics(answers[:100], emb, None, TopicSettings(views=False), embeddings=E[:100])  # numba warm-up
     splits = ((("chosen", tuple(args.seeds)),) if args.seeds is not None else
               tuple((name, seeds) for name, seeds in (("tune", TUNE_LIST_SEEDS), ("hold-out", HOLDOUT_LIST_SEEDS))
                     if args.split in (None, name)))
     rows = []
     for split, seeds, topic_seed in ((sp, se, ts) for ts in args.topic_seeds for sp, se in splits):
-        settings = TopicSettings(views=False, random_state=topic_seed)
+        settings = TopicSettings(views=False, random_state=topic_seed)  # as shipped: auto stages, merged, keep-new
         for seed in seeds:
             dropped = dropped_themes(seed, len(labels))
-            book = (staff_codebook_without(args.codebook, labels, dropped) if args.codebook
+            book = (staff_codebook_without(staff_book, labels, dropped) if staff_book is not None
                     else codebook_without(labels, dropped))
             runs = [("shipped", None)] + ([("previous rule", PREVIOUS_RULE)] if args.baseline else [])
             if args.baseline and default_rule(emb.name) != DEFAULT_RULE:  # this embedder has its own settings

@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import eval_topics as et  # noqa: E402
+from textmine.codebook import load_codebook  # noqa: E402
 
 LABELS = ["ARBEID", "BUITENLANDS BELEID", "BURGERBESCHERMING", "DEFENSIEBELEID", "ECONOMISCH BELEID",
           "FISCALITEIT", "GEZONDHEIDSBELEID", "LANDBOUWBELEID", "MIGRATIEBELEID", "MILIEUBELEID",
@@ -19,7 +20,7 @@ BLIND = ROOT / "data/eval/chamber_codebook_BLIND.yaml"
 
 def test_staff_codebook_drops_the_left_out_themes_and_keeps_keywords_and_examples():
     dropped = et.dropped_themes(3, len(LABELS))
-    book = et.staff_codebook_without(BLIND, LABELS, dropped)
+    book = et.staff_codebook_without(load_codebook(BLIND), LABELS, dropped)
     kept = [lab for j, lab in enumerate(LABELS) if j not in dropped]
     assert len(dropped) == 6 and [t.label.upper() for t in book] == kept
     # the file's themes as written, not the names-only ones codebook_without makes
@@ -32,8 +33,8 @@ def test_staff_codebook_drops_the_left_out_themes_and_keeps_keywords_and_example
 def test_staff_codebook_without_a_theme_of_the_data_is_refused(tmp_path):
     one = tmp_path / "one.yaml"
     one.write_text("themes:\n  - id: arbeid\n    label: Arbeid\n", encoding="utf-8")
-    with pytest.raises(SystemExit, match="no theme labelled BUITENLANDS BELEID"):
-        et.staff_codebook_without(one, LABELS, set())
+    with pytest.raises(SystemExit, match="one.yaml: no theme labelled BUITENLANDS BELEID"):
+        et.staff_codebook_without(load_codebook(one), LABELS, set())
 
 
 def test_sample_texts_is_seeded_in_file_order_and_refuses_a_bad_size():
