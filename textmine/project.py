@@ -1309,7 +1309,9 @@ class Project:
 
         with self.store() as store:
             survey = self._survey_of(store, question, survey)
-            return curate(store, survey, question, list(choices), source=source)
+            # a tuple is a list; anything else (None, a number, a text) is refused there, not iterated here
+            return curate(store, survey, question, list(choices) if isinstance(choices, tuple) else choices,
+                          source=source)
 
     def _survey_of(self, store: Store, question: str, survey: str | None) -> str:
         from .questions import open_question_survey

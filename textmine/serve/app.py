@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import InputError
 from .publish import publish_routes
 from .codebook import codebook_routes
+from .inputs import whole_number
 from .security import AUTH_COOKIE, Guard, auth_cookie_value
 from .topics import TopicRuns, topic_routes
 from .workers import quiet_retrain_worker
@@ -254,7 +255,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         themes = [{"id": t.id, "label": t.label} for t in book]
         matching = sort_rows(filter_rows(rows, f), f["sort"], f["dir"])
         pages = max(1, -(-len(matching) // GRID_PAGE))
-        at = min(max(1, int(q.get("page", "1")) if q.get("page", "1").isdigit() else 1), pages)
+        at = min(max(1, int(q.get("page", "1")) if whole_number(q.get("page", "1")) else 1), pages)
         shown = matching[(at - 1) * GRID_PAGE: at * GRID_PAGE]
         base = {k: v for k, v in f.items() if v and k not in ("sort", "dir")}
         here_q = urlencode({**base, "sort": f["sort"], "dir": f["dir"], "page": at})
@@ -350,7 +351,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
     def save_codes(request: Request, raw: bytes) -> Response:
         try:
             body = json.loads(raw.decode("utf-8", "replace") or "null")
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
             raise InputError("the request body is not JSON") from None
         if not isinstance(body, dict):
             raise InputError("the request body must be a JSON object {key, themes, coder}")

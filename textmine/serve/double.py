@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import InputError
+from .inputs import whole_number
 
 SPECIAL_LABELS = {"overig": "Overig (geen thema)", "non_answer": "Geen antwoord"}
 
@@ -34,7 +35,7 @@ def json_body(raw: bytes, what: str) -> dict[str, Any]:
     """A request's JSON object; InputError (one line) when it is not one."""
     try:
         body = json.loads(raw.decode("utf-8", "replace") or "null")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
         raise InputError("the request body is not JSON") from None
     if not isinstance(body, dict):
         raise InputError(f"the request body must be a JSON object {what}")
@@ -80,7 +81,7 @@ def routes(bench: Any, page: Callable[..., Response], coder_of: Callable[[Reques
     def start_from_form(request: Request, form: dict[str, list[str]]) -> Response:
         survey, question = request.path_params["survey"], request.path_params["question"]
         seed_text = (form.get("seed") or [""])[0].strip()
-        if seed_text and not seed_text.isdigit():
+        if seed_text and not whole_number(seed_text):
             raise InputError(f"the seed must be a whole number, not '{seed_text[:30]}'")
         project.start_double_coding(question, survey, **parse_size((form.get("size") or [""])[0]),
                                     seed=int(seed_text) if seed_text else None, coder=coder_of(request))

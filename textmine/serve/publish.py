@@ -24,6 +24,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 
 from ..errors import InputError
+from .inputs import whole_number
 
 log = logging.getLogger("textmine.serve")
 
@@ -98,7 +99,7 @@ class Jobs:
 def _body(raw: bytes) -> dict[str, Any]:
     try:
         body = json.loads(raw.decode("utf-8", "replace") or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
         raise InputError("the request body is not JSON") from None
     if not isinstance(body, dict):
         raise InputError("the request body must be a JSON object")
@@ -401,10 +402,10 @@ def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
         if not wave:
             raise InputError("'wave' is missing: the wave label, e.g. 2026")
         population = q.get("population", "").strip()
-        if population and not population.isdigit():
+        if population and not whole_number(population):
             raise InputError(f"population must be a whole number, not '{population}'")
         size = request.headers.get("content-length", "")
-        if size.isdigit() and int(size) > MAX_UPLOAD:
+        if size.isascii() and size.isdigit() and int(size[:20]) > MAX_UPLOAD:
             return too_large()
         with tempfile.TemporaryDirectory(prefix="textmine-upload-") as tmp:
             path = Path(tmp) / name

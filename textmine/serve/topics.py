@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import InputError
+from .inputs import whole_number
 
 log = logging.getLogger("textmine.serve")
 
@@ -134,7 +135,7 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
 
     def act(survey: str, question: str, topic: str, action: str, body: dict[str, Any], who: Any
             ) -> dict[str, Any]:
-        if not topic.isdigit():
+        if not whole_number(topic):
             raise InputError(f"topic must be a topic number, not '{topic[:40]}'")
         if not isinstance(who, str) or not who.strip():
             raise InputError("'who' is missing: the name of the person making the change")
@@ -187,7 +188,7 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
             raw = await request.body()
             try:
                 body = json.loads(raw.decode("utf-8", "replace") or "{}")
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
                 raise InputError("the request body is not JSON") from None
             if not isinstance(body, dict):
                 raise InputError("the request body must be a JSON object")
@@ -203,7 +204,7 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
     def topics_page(request: Request) -> Response:
         survey, question = request.path_params["survey"], request.path_params["question"]
         done = request.query_params.get("done")
-        return topics_view(request, survey, question, done=done if done and done.isdigit() else None)
+        return topics_view(request, survey, question, done=done if whole_number(done) else None)
 
     def topics_view(request: Request, survey: str, question: str, error: str | None = None,
                     done: str | None = None, status: int = 200) -> Response:

@@ -1,0 +1,118 @@
+"""What an adversarial sweep of the workbench turned up: requests a browser (or a script) can send
+that once gave a 500, a response without the security headers, or a page with a traceback.
+
+Each request now gets a 4xx with its one line, the headers every page has, and nothing stored."""
+
+from __future__ import annotations
+
+import shutil
+from html import unescape
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from starlette.testclient import TestClient
+
+from serve_project import build_project
+from textmine import Project
+from textmine.serve import create_app
+from tm_testutil import dump_db
+
+BASE = "http://127.0.0.1:8765"
+HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options", "cache-control")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("fuzz") / "project"
+    build_project(path)
+    return path
+
+
+@pytest.fixture
+def served(built, tmp_path):
+    """A client (coder Anna, CSRF header set) on a copy of the project, and the project."""
+    shutil.copytree(built, tmp_path / "p")
+    project = Project(tmp_path / "p", create=False)
+    app = create_app(tmp_path / "p", project=project)
+    app.state.workbench.start_retrain = lambda s, q: None  # no model in these tests
+    c = TestClient(app, base_url=BASE, follow_redirects=False, raise_server_exceptions=False)
+    c.get("/")
+    c.headers["X-CSRF-Token"] = c.cookies["csrftoken"]
+    c.cookies.set("textmine_coder", "Anna")
+    return c, project
+
+
+def form(c: TestClient, path: str, data: dict):
+    return c.post(path, content=urlencode(data).encode(),
+                  headers={"content-type": "application/x-www-form-urlencoded"})
+
+
+def refused(res, text: str) -> None:
+    """A 400 with the one line (escaped in a page, plain in JSON) and the security headers."""
+    assert res.status_code == 400, (res.status_code, res.text[:300])
+    assert "Traceback" not in res.text
+    assert all(h in res.headers for h in HEADERS), res.headers
+    body = res.json()["error"] if res.headers["content-type"].startswith("application/json") else unescape(res.text)
+    assert text in body, body[:500]
+
+
+SUPERSCRIPT_TWO = "\u00b2"  # str.isdigit() says yes, int() says no
+
+
+@pytest.mark.parametrize("number", [SUPERSCRIPT_TWO, "9" * 5000])
+def test_odd_numbers_in_urls_and_forms_are_400_not_500(served, number):
+    c, project = served
+    before = dump_db(project.path)
+    assert c.get(f"/g/lmb/trots?page={number}").status_code == 200  # a page number out of range: the first
+    refused(c.get(f"/c/lmb/trots/export?version={number}"), "'version' must be a whole number")
+    refused(c.get(f"/api/codebook/lmb/trots/export?version={number}"), "'version' must be a whole number")
+    refused(form(c, "/c/lmb/trots/add", {"label": "Nieuw", "version": number}), "must be a whole number")
+    refused(c.post("/api/codebook/lmb/trots/themes", json={"label": "Nieuw", "version": number}),
+            "'version' must be a whole number")
+    refused(form(c, f"/topics/lmb/trots/{number}/promote", {}), "topic must be a topic number")
+    refused(c.post(f"/api/questions/lmb/trots/topics/{number}/promote", json={"who": "Anna"}),
+            "topic must be a topic number")
+    refused(form(c, "/d/lmb/trots/start", {"size": "2", "seed": number}), "the seed must be a whole number")
+    refused(c.post(f"/api/waves?survey=lmb&wave=2026&population={number}", content=b"x"),
+            "population must be a whole number")
+    assert dump_db(project.path) == before
+
+
+def test_deeply_nested_json_is_400_not_500(served):
+    c, project = served
+    nested = b"[" * 100_000 + b"]" * 100_000
+    for path in ("/api/codes", "/api/codebook/lmb/trots/themes", "/api/double/codes",
+                 "/api/catalogue/lmb/trots/curation", "/api/publish/report",
+                 "/api/questions/lmb/trots/topics/1/promote"):
+        refused(c.post(path, content=nested, headers={"content-type": "application/json"}),
+                "the request body is not JSON")
+
+
+@pytest.mark.parametrize("body", [{}, {"choices": None}, {"choices": 1}, {"choices": "x"}])
+def test_curation_without_a_list_of_choices_is_400(served, body):
+    c, project = served
+    before = dump_db(project.path)
+    refused(c.post("/api/catalogue/lmb/trots/curation", json=body), "'choices' must be a non-empty list")
+    assert dump_db(project.path) == before
+
+
+def test_double_coding_before_any_human_code_is_the_one_line(served):
+    c, project = served
+    before = dump_db(project.path)
+    text = "the question has no human-coded answers yet"
+    refused(form(c, "/d/lmb/trots/start", {"size": "5"}), text)
+    refused(c.post("/api/double/lmb/trots/start", json={"size": 5}), text)
+    assert dump_db(project.path) == before
+
+
+def test_an_unexpected_failure_still_has_the_security_headers_and_no_traceback(served, monkeypatch):
+    c, project = served
+
+    def boom(*_a, **_k):
+        raise RuntimeError("secret detail /home/x/project")
+    monkeypatch.setattr(project, "progress", boom)
+    for res in (c.get("/"), c.get("/api/questions")):
+        assert res.status_code == 500
+        assert all(h in res.headers for h in HEADERS), res.headers
+        assert "secret detail" not in res.text and "Traceback" not in res.text
