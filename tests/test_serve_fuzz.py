@@ -116,3 +116,26 @@ def test_an_unexpected_failure_still_has_the_security_headers_and_no_traceback(s
         assert res.status_code == 500
         assert all(h in res.headers for h in HEADERS), res.headers
         assert "secret detail" not in res.text and "Traceback" not in res.text
+
+
+def test_control_characters_in_a_theme_are_refused_in_the_workbench_and_in_a_file(served, tmp_path):
+    from textmine.codebook import load_codebook
+    from textmine.errors import InputError
+
+    c, project = served
+    before = dump_db(project.path)
+    refused(form(c, "/c/lmb/trots/add", {"label": "Zon\x00\x07nepanelen"}),
+            "label holds control characters")
+    refused(c.post("/api/codebook/lmb/trots/themes", json={"label": "Zon", "examples": ["a\x1bb"], "who": "Anna"}),
+            "examples holds control characters")
+    refused(c.post("/api/codebook/lmb/trots/themes/beleid", json={"description": "x\x00", "who": "Anna"}),
+            "description holds control characters")
+    assert dump_db(project.path) == before
+    # the export stays valid XML; the same check (and line) when the codebook comes from a file
+    import xml.dom.minidom
+
+    xml.dom.minidom.parseString(c.get("/c/lmb/trots/export?format=qdc").content)
+    book = tmp_path / "book.yaml"
+    book.write_text('themes:\n  - id: zon\n    label: "Zon\\anepanelen"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="row 3: theme 'zon': label holds control characters"):
+        load_codebook(book)
