@@ -139,3 +139,27 @@ def test_control_characters_in_a_theme_are_refused_in_the_workbench_and_in_a_fil
     book.write_text('themes:\n  - id: zon\n    label: "Zon\\anepanelen"\n', encoding="utf-8")
     with pytest.raises(InputError, match="row 3: theme 'zon': label holds control characters"):
         load_codebook(book)
+
+
+def test_a_bulk_confirm_of_codes_changed_since_the_grid_showed_them_is_refused(served):
+    import re
+
+    c, project = served
+    grid = project.grid("trots", "lmb")
+    key = grid[(grid["source"] == "machine") & grid["themes"].apply(lambda t: "beleid" in list(t))]["key"].iloc[0]
+    page = c.get("/g/lmb/trots?theme=beleid").text
+    shown = dict((v.split("=", 1)[1], v) for v in
+                 (unescape(m) for m in re.findall(r'<input type="hidden" name="shown" value="([^"]*)">', page)))
+    assert shown[key].startswith("beleid")
+    assert c.post("/api/codebook/lmb/trots/retire", json={"theme": "beleid", "who": "Lea"}).status_code == 200
+    before = dump_db(project.path)
+    res = c.post("/g/lmb/trots/confirm", data={"key": key, "shown": shown[key], "back": "/g/lmb/trots"})
+    refused(res, f"the codes of answer '{key}' changed since the page showed them (shown: beleid; now: overig)")
+    assert dump_db(project.path) == before  # the coder never saw 'overig': not stored as their decision
+    # what the page shows now is confirmed
+    page = c.get("/g/lmb/trots").text
+    now = next(unescape(m) for m in re.findall(r'<input type="hidden" name="shown" value="([^"]*)">', page)
+               if unescape(m).endswith("=" + key))
+    assert c.post("/g/lmb/trots/confirm", data={"key": key, "shown": now, "back": "/g/lmb/trots"}).status_code == 303
+    row = project.grid("trots", "lmb").set_index("key").loc[key]
+    assert (row["source"], row["coder"], list(row["themes"])) == ("human", "Anna", ["overig"])

@@ -652,12 +652,16 @@ class Project:
         sample = audit_sample(states[states["non_answer"] == 0])
         return grid_frame(survey, question, answers, codes, book, thresholds, sample)
 
-    def confirm_answers(self, keys: Sequence[str], coder: str) -> dict[str, Any]:
+    def confirm_answers(self, keys: Sequence[str], coder: str, *, shown: dict[str, Sequence[str]] | None = None
+                        ) -> dict[str, Any]:
         """Bulk confirm: store each answer's current themes (its human code, else the machine's call;
         ``["non_answer"]`` for a non-answer the machine left uncoded) as this coder's human code, in
         one transaction. Answers with nothing to confirm (not coded yet) are skipped, and so are those
         whose current human code is already this coder's. Returns confirmed (answers stored), skipped
-        (their keys). InputError (one line, nothing stored) for a malformed or unknown key or an empty coder."""
+        (their keys). InputError (one line, nothing stored) for a malformed or unknown key or an empty coder.
+
+        shown  per key, the themes the coder saw (the grid page sends them): an answer whose current
+               themes differ (a retrain or a codebook change since) is an InputError, nothing stored."""
         from .errors import InputError
         from .queue import check_coder, human_rows, split_key
 
@@ -677,6 +681,10 @@ class Project:
                 if key not in grid.index:
                     raise InputError(f"no answer '{key}' in the project")
                 row = grid.loc[key]
+                if shown and key in shown and list(shown[key]) != list(row["themes"]):
+                    raise InputError(f"the codes of answer '{key}' changed since the page showed them (shown: "
+                                     f"{', '.join(shown[key])}; now: {', '.join(row['themes'])}): reload the page "
+                                     "and confirm again")
                 if not row["source"] and list(row["themes"]) != ["non_answer"] or (
                         row["source"] == "human" and row["coder"] == name):
                     skipped.append(key)

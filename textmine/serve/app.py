@@ -287,7 +287,9 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         if not coder:
             return page(request, "coder.html", back=back)
         keys = [k for k in form.get("key") or [] if bench.project.parse_key(k)[::2] == (survey, question)]
-        done = bench.project.confirm_answers(keys, coder) if keys else {"confirmed": 0}
+        # what each row showed: a retrain or a codebook change since must not be confirmed unseen
+        shown = {key: themes.split(",") for themes, _, key in (v.partition("=") for v in form.get("shown") or [])}
+        done = bench.project.confirm_answers(keys, coder, shown=shown) if keys else {"confirmed": 0}
         for _ in range(done["confirmed"]):
             bench.decided(survey, question)
         return RedirectResponse(back, status_code=303)
