@@ -163,3 +163,11 @@ def test_a_bulk_confirm_of_codes_changed_since_the_grid_showed_them_is_refused(s
     assert c.post("/g/lmb/trots/confirm", data={"key": key, "shown": now, "back": "/g/lmb/trots"}).status_code == 303
     row = project.grid("trots", "lmb").set_index("key").loc[key]
     assert (row["source"], row["coder"], list(row["themes"])) == ("human", "Anna", ["overig"])
+
+
+def test_an_answer_of_another_question_is_not_shown_under_this_questions_label(served):
+    c, project = served
+    other = project.grid("noden", "lmb")["key"].iloc[0]
+    refused(c.get("/q/lmb/trots", params={"key": other}), f"'{other}' is not an answer of lmb 'trots'")
+    refused(c.get("/d/lmb/trots/code", params={"key": other}), f"'{other}' is not an answer of lmb 'trots'")
+    assert c.get("/q/lmb/noden", params={"key": other}).status_code == 200

@@ -222,6 +222,8 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         if not coder:
             return page(request, "coder.html", back=here)
         key = request.query_params.get("key")
+        if key and bench.project.parse_key(key)[::2] != (survey, question):  # never under another question's label
+            raise InputError(f"'{key[:120]}' is not an answer of {survey} '{question}'")
         if key:
             answer = bench.project.answer(key, coder=coder)
         else:

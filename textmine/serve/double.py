@@ -94,6 +94,8 @@ def routes(bench: Any, page: Callable[..., Response], coder_of: Callable[[Reques
         if not coder:
             return page(request, "coder.html", back=here)
         key = request.query_params.get("key")
+        if key and project.parse_key(key)[::2] != (survey, question):  # never under another question's label
+            raise InputError(f"'{key[:120]}' is not an answer of {survey} '{question}'")
         answer = project.double_coding_answer(key, coder) if key else project.double_coding_next(question, coder, survey)
         state = project.double_coding(question, survey)
         chosen = (answer.get("mine") or []) if answer else []
