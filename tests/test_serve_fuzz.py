@@ -171,3 +171,37 @@ def test_an_answer_of_another_question_is_not_shown_under_this_questions_label(s
     refused(c.get("/q/lmb/trots", params={"key": other}), f"'{other}' is not an answer of lmb 'trots'")
     refused(c.get("/d/lmb/trots/code", params={"key": other}), f"'{other}' is not an answer of lmb 'trots'")
     assert c.get("/q/lmb/noden", params={"key": other}).status_code == 200
+
+
+def _topics_run(project: Project, label: str) -> int:
+    """A stored topics run of lmb 'trots' with one topic (0), its first 3 answers as members."""
+    from textmine.store import Store
+
+    rids = project.grid("trots", "lmb")["respondent_id"].tolist()[:3]
+    with Store(project.path) as store:
+        run = store.start_run("topics", settings={"survey": "lmb", "question": "trots"}, provenance={"answers": 3})
+        store.save_topic_run(run, [{"id": 0, "label": label, "keywords": [label.lower()], "size": 3, "new": True,
+                                    "quotes": [f"over {label.lower()}"], "coverage": {}, "waves": {}}],
+                             [(0, "lmb", "2025", "trots", r, 1.0) for r in rids])
+        store.finish_run(run)
+    return run
+
+
+def test_a_topic_action_from_a_page_of_an_older_topics_run_is_refused(served):
+    import re
+
+    c, project = served
+    old = _topics_run(project, "Zonnepanelen")
+    page = c.get("/topics/lmb/trots").text
+    assert f'name="run" value="{old}"' in page and re.search(r"/topics/lmb/trots/0/promote", page)
+    new = _topics_run(project, "Koffie")  # topic 0 is another topic now
+    before = dump_db(project.path)
+    res = form(c, "/topics/lmb/trots/0/promote", {"run": str(old), "label": "Zonnepanelen"})
+    refused(res, f"the topics of lmb 'trots' were run again since the page showed them (run {old}, now run {new})")
+    refused(c.post("/api/questions/lmb/trots/topics/0/merge", json={"who": "Anna", "theme": "beleid", "run": old}),
+            "were run again")
+    refused(c.post("/api/questions/lmb/trots/topics/0/merge", json={"who": "Anna", "theme": "beleid", "run": "x"}),
+            "'run' must be the number of the topics run")
+    assert dump_db(project.path) == before
+    assert form(c, "/topics/lmb/trots/0/promote", {"run": str(new)}).status_code == 303
+    assert [t["label"] for t in project.codebook_state("trots", "lmb")["themes"]][-1] == "Koffie"

@@ -1123,14 +1123,19 @@ class Project:
         return {"survey": survey, "question": question, "run_id": int(run_id), "finished_at": run["finished_at"],
                 "answers": provenance.get("answers"), "embedder": settings.get("embedder"), "topics": topics}
 
-    def _topic(self, store: Store, survey: str, question: str, topic: int) -> tuple[dict[str, Any], list]:
-        """A topic of the question's latest topics run and its answers ((wave, respondent_id))."""
+    def _topic(self, store: Store, survey: str, question: str, topic: int, run: int | None = None
+               ) -> tuple[dict[str, Any], list]:
+        """A topic of the question's latest topics run and its answers ((wave, respondent_id)); ``run``:
+        the run the caller saw (a newer run numbers its topics anew: InputError)."""
         from .errors import InputError
 
         run_id = store.latest_topic_run(survey, question)
         clusters = store.topic_clusters(survey, question) if run_id is not None else []
         if not clusters:
             raise InputError(f"no topics run for {survey} '{question}': run topics first")
+        if run is not None and int(run) != run_id:
+            raise InputError(f"the topics of {survey} '{question}' were run again since the page showed them "
+                             f"(run {run}, now run {run_id}): reload the page")
         found = [c for c in clusters if int(c["id"]) == int(topic)]
         if not found:
             raise InputError(f"topic {topic} is not in the latest topics run of {survey} '{question}' "
@@ -1141,17 +1146,18 @@ class Project:
 
     def promote_topic(self, question: str, topic: int, *, who: str, label: str | None = None,
                       theme_id: str | None = None, survey: str | None = None,
-                      version: int | None = None) -> dict[str, Any]:
+                      version: int | None = None, run: int | None = None) -> dict[str, Any]:
         """Promote topic ``topic`` of the latest topics run to a new theme of the project's codebook (a
         versioned change, undoable): its label (or ``label``), keywords and three quotes as examples.
         Its answers go to the queue with the new theme suggested beside their earlier call (a human
-        code of one is set aside, kept). Returns the change as ``add_codebook_theme`` (kind "promote")."""
+        code of one is set aside, kept). Returns the change as ``add_codebook_theme`` (kind "promote").
+        ``run``: the topics run the topic was seen in (InputError when a newer run replaced it)."""
         from .codebook_edits import add_theme, plan_promote, topic_theme
         from .questions import open_question_survey
 
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
-            cluster, members = self._topic(store, survey, question, topic)
+            cluster, members = self._topic(store, survey, question, topic, run)
 
         def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
             new, detail = add_theme(book, topic_theme(cluster, label, theme_id))
@@ -1161,16 +1167,16 @@ class Project:
         return self._change_codebook(question, survey, who, version, make)
 
     def merge_topic(self, question: str, topic: int, theme: str, *, who: str, survey: str | None = None,
-                    version: int | None = None) -> dict[str, Any]:
+                    version: int | None = None, run: int | None = None) -> dict[str, Any]:
         """Fold topic ``topic`` of the latest topics run into the existing theme ``theme``: its keywords
         and quotes are added as the theme's keywords and examples (a versioned edit, undoable; no code
-        changes). Returns the change as ``edit_theme``."""
+        changes). Returns the change as ``edit_theme``. ``run``: as for ``promote_topic``."""
         from .codebook_edits import edit_theme, topic_into_theme
         from .questions import open_question_survey
 
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
-            cluster, _members = self._topic(store, survey, question, topic)
+            cluster, _members = self._topic(store, survey, question, topic, run)
 
         def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
             new, kind, detail = edit_theme(book, theme, topic_into_theme(book, theme, cluster))

@@ -142,17 +142,23 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
         version = body.get("version")
         if version is not None and not isinstance(version, int):
             raise InputError("'version' must be the codebook version number the change was made on")
+        run = body.get("run")  # the run the page showed: a newer one numbers its topics anew
+        if isinstance(run, str) and whole_number(run):
+            run = int(run)
+        if run is not None and (isinstance(run, bool) or not isinstance(run, int)):
+            raise InputError("'run' must be the number of the topics run the topic was seen in")
         for field in ("label", "theme_id", "theme"):
             if body.get(field) is not None and not isinstance(body.get(field), str):
                 raise InputError(f"'{field}' must be text")
         if action == "promote":
             change = project.promote_topic(question, int(topic), who=who, label=body.get("label"),
-                                           theme_id=body.get("theme_id") or None, survey=survey, version=version)
+                                           theme_id=body.get("theme_id") or None, survey=survey, version=version,
+                                           run=run)
         else:
             if not body.get("theme"):
                 raise InputError("'theme' is missing: the id of the theme the topic goes into")
             change = project.merge_topic(question, int(topic), body["theme"], who=who, survey=survey,
-                                         version=version)
+                                         version=version, run=run)
         bench.start_retrain(survey, question)  # the suggestions follow the new codebook
         return change
 
@@ -172,7 +178,7 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
         coder = coder_of(request)
         if not coder:
             return page(request, "coder.html", back=here)
-        body = {k: form.get(k) for k in ("label", "theme") if form.get(k)}
+        body = {k: form.get(k) for k in ("label", "theme", "run") if form.get(k)}
         try:
             change = act(survey, question, request.path_params["topic"], action, body, coder)
         except InputError as exc:
