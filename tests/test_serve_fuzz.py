@@ -205,3 +205,9 @@ def test_a_topic_action_from_a_page_of_an_older_topics_run_is_refused(served):
     assert dump_db(project.path) == before
     assert form(c, "/topics/lmb/trots/0/promote", {"run": str(new)}).status_code == 303
     assert [t["label"] for t in project.codebook_state("trots", "lmb")["themes"]][-1] == "Koffie"
+
+
+@pytest.mark.parametrize("name", ["a" * 300, "..%5Ctextmine.sqlite", "textmine.sqlite", "%00"])
+def test_a_name_that_is_no_published_file_is_400(served, name):
+    c, _project = served
+    refused(c.get(f"/publish/output/{name}", headers={"accept": "text/html"}), "is not a file in the output folder")

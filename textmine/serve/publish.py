@@ -341,9 +341,13 @@ def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
         name = request.path_params["name"]
         folder = project.output_dir()
         path = folder / name
-        if "/" in name or "\\" in name or name.startswith(".") or not path.is_file() \
+        try:  # a name longer than the file system allows is an OSError, not False
+            found = path.is_file()
+        except OSError:
+            found = False
+        if "/" in name or "\\" in name or name.startswith(".") or not found \
                 or path.resolve().parent != folder.resolve():
-            raise InputError(f"'{name}' is not a file in the output folder")
+            raise InputError(f"'{name[:120]}' is not a file in the output folder")
         if path.suffix.lower() in (".html", ".htm"):
             return HTMLResponse(path.read_text(encoding="utf-8"), headers={
                 "content-security-policy": PREVIEW_CSP, "x-frame-options": "SAMEORIGIN"})
