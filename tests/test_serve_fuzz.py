@@ -211,3 +211,13 @@ def test_a_topic_action_from_a_page_of_an_older_topics_run_is_refused(served):
 def test_a_name_that_is_no_published_file_is_400(served, name):
     c, _project = served
     refused(c.get(f"/publish/output/{name}", headers={"accept": "text/html"}), "is not a file in the output folder")
+
+
+@pytest.mark.parametrize("action, field", [("edit", "theme"), ("merge", "source"), ("split", "theme"),
+                                           ("retire", "theme")])
+def test_a_codebook_form_without_its_theme_names_the_missing_field(served, action, field):
+    c, project = served
+    before = dump_db(project.path)
+    refused(form(c, f"/c/lmb/trots/{action}", {"label": "x", "a_label": "a", "b_label": "b"}),
+            f"'{field}' is missing: the id of the")
+    assert dump_db(project.path) == before
