@@ -221,3 +221,16 @@ def test_a_codebook_form_without_its_theme_names_the_missing_field(served, actio
     refused(form(c, f"/c/lmb/trots/{action}", {"label": "x", "a_label": "a", "b_label": "b"}),
             f"'{field}' is missing: the id of the")
     assert dump_db(project.path) == before
+
+
+def test_a_key_posted_twice_in_a_bulk_confirm_is_one_decision(served):
+    c, project = served
+    decided = []
+    c.app.state.workbench.decided = lambda s, q: decided.append((s, q))
+    grid = project.grid("trots", "lmb")
+    key = grid[grid["source"] == "machine"]["key"].iloc[0]
+    res = c.post("/g/lmb/trots/confirm", content=urlencode([("key", key), ("key", key)]).encode(),
+                 headers={"content-type": "application/x-www-form-urlencoded"})
+    assert res.status_code == 303 and decided == [("lmb", "trots")]
+    history = project.code_history("trots", "lmb", key)
+    assert set(history["status"]) == {"current"}  # no superseded copy of the same decision

@@ -666,6 +666,7 @@ class Project:
         from .queue import check_coder, human_rows, split_key
 
         name = check_coder(coder)
+        keys = list(dict.fromkeys(keys))  # a key selected twice is one decision, not two
         parsed = [split_key(k) for k in keys]
         confirmed, skipped, rows = 0, [], []
         with self.store() as store:
