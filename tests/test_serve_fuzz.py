@@ -234,3 +234,20 @@ def test_a_key_posted_twice_in_a_bulk_confirm_is_one_decision(served):
     assert res.status_code == 303 and decided == [("lmb", "trots")]
     history = project.code_history("trots", "lmb", key)
     assert set(history["status"]) == {"current"}  # no superseded copy of the same decision
+
+
+def test_a_short_title_with_personal_data_is_published_redacted(served):
+    c, project = served
+    p = c.get("/api/catalogue/lmb/trots").json()["practices"][0]
+    title = "Mail jan.peeters@zele.be of bel 0476 12 34 56"
+    res = c.post("/api/catalogue/lmb/trots/curation", json={"choices": [{
+        "wave": p["wave"], "respondent_id": p["respondent_id"], "text_hash": p["text_hash"], "include": True,
+        "title": title, "highlight": False}]})
+    assert res.status_code == 200, res.text
+    shown = next(x for x in c.get("/api/catalogue/lmb/trots").json()["practices"] if x["id"] == p["id"])
+    page = c.get("/publish/catalogue/lmb/trots").text
+    for text in (shown["title"], shown["heading"], unescape(page)):
+        assert "jan.peeters@zele.be" not in text and "0476 12 34 56" not in text
+    assert shown["title"].startswith("Mail ")
+    out = project.catalogue("trots", project.output_dir() / "catalogus.html", "lmb")
+    assert "jan.peeters@zele.be" not in Path(out).read_text(encoding="utf-8")
