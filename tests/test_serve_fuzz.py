@@ -251,3 +251,15 @@ def test_a_short_title_with_personal_data_is_published_redacted(served):
     assert shown["title"].startswith("Mail ")
     out = project.catalogue("trots", project.output_dir() / "catalogus.html", "lmb")
     assert "jan.peeters@zele.be" not in Path(out).read_text(encoding="utf-8")
+
+
+def test_a_flag_sent_as_text_is_refused_not_read_as_true(served):
+    c, project = served
+    key = project.grid("trots", "lmb")["key"].iloc[0]
+    before = dump_db(project.path)
+    refused(c.post("/api/codes", json={"key": key, "themes": ["beleid"], "coder": "Anna", "audit": "false"}),
+            "'audit' must be true or false")
+    refused(c.post("/api/publish/report", json={"survey": "lmb", "prepare": "false"}),
+            "'prepare' must be true or false")
+    assert dump_db(project.path) == before
+    assert c.post("/api/codes", json={"key": key, "themes": ["beleid"], "coder": "Anna", "audit": False}).status_code == 200

@@ -366,6 +366,8 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
             raise InputError("'themes' must be a list of theme ids ([] or [\"overig\"]: no theme)")
         if not isinstance(coder, str) or not coder.strip():
             raise InputError("'coder' is missing: the name of the person who decided")
+        if body.get("audit") is not None and not isinstance(body.get("audit"), bool):  # "false" is not False
+            raise InputError("'audit' must be true or false")
         survey, _wave, question, _rid = bench.project.parse_key(key)
         saved = bench.project.save_answer_codes(key, themes, coder.strip(), audit=bool(body.get("audit")))
         bench.decided(survey, question)

@@ -138,6 +138,8 @@ def plan_job(kind: str, body: dict[str, Any], out: Path) -> tuple[dict[str, Any]
     if kind not in KINDS:
         raise InputError(f"kind must be one of {', '.join(KINDS)}, not '{kind}'")
     survey = _text(body, "survey")
+    if body.get("prepare") is not None and not isinstance(body.get("prepare"), bool):  # "false" is not False
+        raise InputError("'prepare' must be true or false")
     params: dict[str, Any] = {"survey": survey, "prepare": bool(body.get("prepare"))}
     if kind == "report":
         params["target"] = out / f"rapport_{safe_part(survey)}.html"
