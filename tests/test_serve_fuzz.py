@@ -263,3 +263,18 @@ def test_a_flag_sent_as_text_is_refused_not_read_as_true(served):
             "'prepare' must be true or false")
     assert dump_db(project.path) == before
     assert c.post("/api/codes", json={"key": key, "themes": ["beleid"], "coder": "Anna", "audit": False}).status_code == 200
+
+
+def test_a_body_that_is_not_utf8_is_refused_not_stored_with_replacement_characters(served):
+    c, project = served
+    before = dump_db(project.path)
+    latin1 = '{"label": "Financiële steun", "who": "Anna"}'.encode("latin-1")
+    refused(c.post("/api/codebook/lmb/trots/themes", content=latin1, headers={"content-type": "application/json"}),
+            "the request body is not UTF-8")
+    refused(c.post("/c/lmb/trots/add", content=b"label=Financi%EBle+steun",
+                   headers={"content-type": "application/x-www-form-urlencoded"}), "the form is not UTF-8")
+    refused(c.post("/c/lmb/trots/add", content="label=Financiële".encode("latin-1"),
+                   headers={"content-type": "application/x-www-form-urlencoded"}), "the request body is not UTF-8")
+    assert dump_db(project.path) == before
+    assert form(c, "/c/lmb/trots/add", {"label": "Financiële steun"}).status_code == 303
+    assert project.codebook_state("trots", "lmb")["themes"][-1]["label"] == "Financiële steun"

@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -32,7 +32,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import InputError
 from .publish import publish_routes
 from .codebook import codebook_routes
-from .inputs import whole_number
+from .inputs import form_fields, utf8, whole_number
 from .security import AUTH_COOKIE, Guard, auth_cookie_value
 from .topics import TopicRuns, topic_routes
 from .workers import quiet_retrain_worker
@@ -276,7 +276,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
                     here=f"/g/{quote(survey)}/{quote(question)}?{here_q}")
 
     async def grid_confirm(request: Request) -> Response:
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        form = form_fields(await request.body())
         return await run_in_threadpool(confirm_selection, request, form)
 
     def confirm_selection(request: Request, form: dict[str, list[str]]) -> Response:
@@ -306,7 +306,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
                                                            request.path_params["survey"])))
 
     async def set_coder(request: Request) -> Response:
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        form = form_fields(await request.body())
         name = (form.get("coder") or [""])[0].strip()
         back = (form.get("back") or ["/"])[0]
         if not back.startswith("/") or back.startswith("//"):
@@ -326,7 +326,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
     async def login(request: Request) -> Response:
         if not token:
             return RedirectResponse("/", status_code=303)
-        given = (parse_qs((await request.body()).decode("utf-8", "replace")).get("token") or [""])[0]
+        given = (form_fields(await request.body()).get("token") or [""])[0]
         import hmac
 
         if not hmac.compare_digest(given.encode(), token.encode()):
@@ -354,7 +354,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
 
     def save_codes(request: Request, raw: bytes) -> Response:
         try:
-            body = json.loads(raw.decode("utf-8", "replace") or "null")
+            body = json.loads(utf8(raw) or "null")
         except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
             raise InputError("the request body is not JSON") from None
         if not isinstance(body, dict):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, Callable
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import InputError
-from .inputs import whole_number
+from .inputs import form_fields, utf8, whole_number
 
 SPECIAL_LABELS = {"overig": "Overig (geen thema)", "non_answer": "Geen antwoord"}
 
@@ -34,7 +34,7 @@ def parse_size(text: str) -> dict[str, Any]:
 def json_body(raw: bytes, what: str) -> dict[str, Any]:
     """A request's JSON object; InputError (one line) when it is not one."""
     try:
-        body = json.loads(raw.decode("utf-8", "replace") or "null")
+        body = json.loads(utf8(raw) or "null")
     except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
         raise InputError("the request body is not JSON") from None
     if not isinstance(body, dict):
@@ -75,7 +75,7 @@ def routes(bench: Any, page: Callable[..., Response], coder_of: Callable[[Reques
                     base=base(survey, question))
 
     async def start_form(request: Request) -> Response:
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        form = form_fields(await request.body())
         return await run_in_threadpool(start_from_form, request, form)
 
     def start_from_form(request: Request, form: dict[str, list[str]]) -> Response:

@@ -24,7 +24,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 
 from ..errors import InputError
-from .inputs import whole_number
+from .inputs import utf8, whole_number
 
 log = logging.getLogger("textmine.serve")
 
@@ -98,7 +98,7 @@ class Jobs:
 
 def _body(raw: bytes) -> dict[str, Any]:
     try:
-        body = json.loads(raw.decode("utf-8", "replace") or "{}")
+        body = json.loads(utf8(raw) or "{}")
     except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
         raise InputError("the request body is not JSON") from None
     if not isinstance(body, dict):

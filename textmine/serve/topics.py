@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import InputError
-from .inputs import whole_number
+from .inputs import form_fields, utf8, whole_number
 
 log = logging.getLogger("textmine.serve")
 
@@ -164,11 +164,9 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
 
     def form_action(action: str) -> Callable[[Request], Any]:
         async def handler(request: Request) -> Response:
-            from urllib.parse import parse_qs
-
             from starlette.concurrency import run_in_threadpool
 
-            form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+            form = {k: v[0] for k, v in form_fields(await request.body()).items()}
             return await run_in_threadpool(form_change, request, action, form)
         return handler
 
@@ -193,7 +191,7 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
 
             raw = await request.body()
             try:
-                body = json.loads(raw.decode("utf-8", "replace") or "{}")
+                body = json.loads(utf8(raw) or "{}")
             except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
                 raise InputError("the request body is not JSON") from None
             if not isinstance(body, dict):
