@@ -5,6 +5,7 @@ Each request now gets a 4xx with its one line, the headers every page has, and n
 
 from __future__ import annotations
 
+import json
 import shutil
 from html import unescape
 from pathlib import Path
@@ -278,3 +279,25 @@ def test_a_body_that_is_not_utf8_is_refused_not_stored_with_replacement_characte
     assert dump_db(project.path) == before
     assert form(c, "/c/lmb/trots/add", {"label": "Financiële steun"}).status_code == 303
     assert project.codebook_state("trots", "lmb")["themes"][-1]["label"] == "Financiële steun"
+
+
+def test_a_decision_from_a_stale_tab_does_not_overwrite_the_one_made_since(served):
+    import re
+
+    c, project = served
+    key = project.next_answer("trots", "lmb", coder="Anna")["key"]
+    shown_of = lambda page: json.loads(unescape(re.search(r'data-shown="([^"]*)"', page).group(1)))  # noqa: E731
+    tab1 = shown_of(c.get("/q/lmb/trots", params={"key": key}).text)
+    tab2 = shown_of(c.get("/q/lmb/trots", params={"key": key}).text)
+    assert tab1 == tab2 == {"themes": None, "coder": None}
+    body = {"key": key, "coder": "Anna"}
+    assert c.post("/api/codes", json={**body, "themes": ["beleid"], "shown": tab1}).status_code == 200
+    before = dump_db(project.path)
+    refused(c.post("/api/codes", json={**body, "themes": ["fairtrade"], "shown": tab2}),
+            f"answer '{key}' was coded since the page showed it (now Anna: beleid)")
+    assert dump_db(project.path) == before
+    # reloaded (or gone back to it), the decision is changed on purpose
+    now = shown_of(c.get("/q/lmb/trots", params={"key": key}).text)
+    assert now == {"themes": ["beleid"], "coder": "Anna"}
+    assert c.post("/api/codes", json={**body, "themes": ["fairtrade"], "shown": now}).json()["themes"] == ["fairtrade"]
+    refused(c.post("/api/codes", json={**body, "themes": [], "shown": ["beleid"]}), "'shown' must be")

@@ -570,8 +570,8 @@ class Project:
                 "municipality": record["municipality"], "province": record["province"],
                 "suggestions": shown, "human": human, "coder": coder, "audit": audit}
 
-    def save_answer_codes(self, key: str, themes: Sequence[str], coder: str, *, audit: bool = False
-                          ) -> dict[str, Any]:
+    def save_answer_codes(self, key: str, themes: Sequence[str], coder: str, *, audit: bool = False,
+                          shown: dict[str, Any] | None = None) -> dict[str, Any]:
         """Store a coder's decision on one answer at once, as human codes (as the review workbook does).
 
         themes  the themes that apply, in the coder's order (the first is the main theme); ``[]`` or
@@ -579,6 +579,9 @@ class Project:
         coder   the coder's name (required)
         audit   given in the audit sample (``next_answer(order="audit")``): a human code like any
                 other, but never used to train the coder
+        shown   the human code the page showed, ``{themes, coder}`` (``answer()``'s ``human`` and
+                ``coder``; None for both when it had none): a different one now (another tab, another
+                coder since) is an InputError, nothing stored; None: no check
 
         One code per codebook theme is stored (applies, rank); the coder's earlier code of the answer
         is superseded (kept as history). InputError (one line) for a malformed or unknown key, a
@@ -599,6 +602,8 @@ class Project:
             _, book = self._codebook(store, question, survey, None)
             chosen = check_themes(themes, book)
             current = store.answer_codes(survey, wave, question, rid)
+            if shown is not None:
+                self._check_shown(store, book, key, current, shown)
             had_non_answer = bool(((current["source"] == "human") & (current["theme"] == NON_ANSWER)
                                    & (current["applies"] == 1)).any())
             rows = human_rows(survey, wave, question, rid, chosen, book, had_non_answer)
@@ -607,6 +612,20 @@ class Project:
         # decision was stored must not hand the answer out again.
         _LEASES.take(self._scope(survey, question), (wave, rid), name, time.monotonic())
         return {"key": key, "themes": chosen or [OVERIG], "coder": name, "source": "human"}
+
+    @staticmethod
+    def _check_shown(store: Store, book: Codebook, key: str, codes: pd.DataFrame, shown: dict[str, Any]) -> None:
+        """InputError when the answer's human code is no longer the one the page showed."""
+        from .errors import InputError
+        from .queue import human_call, split_key
+
+        survey, wave, question, rid = split_key(key)
+        record = store.open_answer(survey, wave, question, rid)
+        themes, coder, _audit = human_call(codes[codes["text_hash"] == record["text_hash"]], book)
+        if (themes, coder) != (shown.get("themes"), shown.get("coder")):
+            now = f"{coder}: {', '.join(themes)}" if themes is not None else "no human code"
+            raise InputError(f"answer '{key}' was coded since the page showed it (now {now}): "
+                             "reload the page, then decide again")
 
     def recent_codes(self, question: str, coder: str, survey: str | None = None, limit: int = 20
                      ) -> list[dict[str, Any]]:

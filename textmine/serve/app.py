@@ -368,8 +368,14 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
             raise InputError("'coder' is missing: the name of the person who decided")
         if body.get("audit") is not None and not isinstance(body.get("audit"), bool):  # "false" is not False
             raise InputError("'audit' must be true or false")
+        shown = body.get("shown")  # the human code the page showed: another tab's decision is not overwritten
+        if shown is not None and not (isinstance(shown, dict) and (shown.get("themes") is None or (
+                isinstance(shown.get("themes"), list) and all(isinstance(t, str) for t in shown["themes"])))
+                and (shown.get("coder") is None or isinstance(shown.get("coder"), str))):
+            raise InputError("'shown' must be {themes: [...] or null, coder: name or null}: the human code the page showed")
         survey, _wave, question, _rid = bench.project.parse_key(key)
-        saved = bench.project.save_answer_codes(key, themes, coder.strip(), audit=bool(body.get("audit")))
+        saved = bench.project.save_answer_codes(key, themes, coder.strip(), audit=bool(body.get("audit")),
+                                                shown=shown)
         bench.decided(survey, question)
         return JSONResponse(saved)
 
