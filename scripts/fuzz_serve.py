@@ -133,7 +133,8 @@ def main() -> None:
                  "/publish/catalogue/{}", "/api/questions/{}/trust", "/api/codebook/{}", "/api/double/{}",
                  "/api/catalogue/{}", "/publish/output/{}"]
         for p in pages:
-            for ids in ("lmb/trots", "lmb/nope", "nope/trots", "..%2f..%2fx", "lmb/%3Cs%3E", "lmb/%C2%B2", "lmb/" + "a" * 3000):
+            for ids in ("lmb/trots", "lmb/nope", "nope/trots", "..%2f..%2fx", "lmb/%3Cs%3E", "lmb/%C2%B2",
+                        "lmb/" + "a" * 3000):
                 check("GET path", c.get(p.format(ids)))
 
     print("| requests | sent | 5xx | traceback | security header missing |")

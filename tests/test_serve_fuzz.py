@@ -263,7 +263,8 @@ def test_a_flag_sent_as_text_is_refused_not_read_as_true(served):
     refused(c.post("/api/publish/report", json={"survey": "lmb", "prepare": "false"}),
             "'prepare' must be true or false")
     assert dump_db(project.path) == before
-    assert c.post("/api/codes", json={"key": key, "themes": ["beleid"], "coder": "Anna", "audit": False}).status_code == 200
+    res = c.post("/api/codes", json={"key": key, "themes": ["beleid"], "coder": "Anna", "audit": False})
+    assert res.status_code == 200
 
 
 def test_a_body_that_is_not_utf8_is_refused_not_stored_with_replacement_characters(served):

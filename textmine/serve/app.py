@@ -372,7 +372,8 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         if shown is not None and not (isinstance(shown, dict) and (shown.get("themes") is None or (
                 isinstance(shown.get("themes"), list) and all(isinstance(t, str) for t in shown["themes"])))
                 and (shown.get("coder") is None or isinstance(shown.get("coder"), str))):
-            raise InputError("'shown' must be {themes: [...] or null, coder: name or null}: the human code the page showed")
+            raise InputError("'shown' must be {themes: [...] or null, coder: name or null}: "
+                             "the human code the page showed")
         survey, _wave, question, _rid = bench.project.parse_key(key)
         saved = bench.project.save_answer_codes(key, themes, coder.strip(), audit=bool(body.get("audit")),
                                                 shown=shown)
