@@ -69,8 +69,13 @@ class FakeProject:
                 return out
         return None
 
-    def save_answer_codes(self, key: str, themes: list[str], coder: str, *, audit: bool = False) -> dict[str, Any]:
+    def save_answer_codes(self, key: str, themes: list[str], coder: str, *, audit: bool = False,
+                          shown: dict[str, Any] | None = None) -> dict[str, Any]:
         self.parse_key(key)
+        code = self.codes.get(key)
+        if shown is not None and ((code["themes"], code["coder"]) if code else (None, None)) != (
+                shown.get("themes"), shown.get("coder")):
+            raise InputError(f"answer '{key}' was coded since the page showed it")
         known = {t for t, _l, _k in THEMES} | {"overig", "non_answer"}
         bad = [t for t in themes if t not in known]
         if bad:

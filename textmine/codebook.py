@@ -141,6 +141,13 @@ def validate_themes(themes: Sequence[Theme]) -> None:
         seen[t.id] = i
         if not t.label:
             raise ThemeProblem(f"theme '{t.id}': 'label' is required", i)
+        # a control character (typed in the workbench, or escaped in YAML) makes the .qdc export invalid XML
+        for key in ("label", "description", "keywords", "patterns", "examples"):
+            value = getattr(t, key)
+            for j, text in enumerate(value if isinstance(value, tuple) else (value,)):
+                if any(ord(c) < 32 and c != "\t" or ord(c) == 127 for c in text):
+                    raise ThemeProblem(f"theme '{t.id}': {key} holds control characters", i,
+                                       (key, j) if isinstance(value, tuple) else (key,))
         for j, k in enumerate(t.keywords):
             if ";" in k:  # ';' separates keywords in REFI-QDA descriptions
                 raise ThemeProblem(f"theme '{t.id}': keyword '{k}' may not contain ';'", i, ("keywords", j))

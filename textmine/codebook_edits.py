@@ -102,6 +102,8 @@ def check_who(who: Any) -> str:
 
 
 def _theme(book: Codebook, theme_id: Any, what: str = "theme") -> Theme:
+    if theme_id in (None, ""):  # a form or body without the field: name the field, not 'None'
+        raise InputError(f"'{what.split()[0]}' is missing: the id of the {what} (themes: {', '.join(book.ids)})")
     if not isinstance(theme_id, str) or theme_id not in book:
         shown = str(theme_id)[:60]
         raise InputError(f"{what} '{shown}' is not in the codebook (themes: {', '.join(book.ids)})")

@@ -90,8 +90,9 @@ def first_codings(store: Store, survey: str, question: str, book: Codebook) -> d
     hashes = dict(zip(zip(substantive["wave"], substantive["respondent_id"]), substantive["text_hash"]))
     codes = store.codes(survey, None, question, source="human")
     codes = codes[codes["theme"].isin([*book.ids, NON_ANSWER])]
-    codes = codes[[hashes.get((w, r)) == h for w, r, h in zip(codes["wave"], codes["respondent_id"],
-                                                                codes["text_hash"])]]
+    # a boolean array, not a list: an empty list would select no columns of an empty frame
+    codes = codes[np.array([hashes.get((w, r)) == h for w, r, h in zip(codes["wave"], codes["respondent_id"],
+                                                                         codes["text_hash"])], dtype=bool)]
     current = current_themes(codes)
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for (w, r), group in codes.sort_values("code_id").groupby(["wave", "respondent_id"], sort=False):

@@ -570,8 +570,8 @@ class Project:
                 "municipality": record["municipality"], "province": record["province"],
                 "suggestions": shown, "human": human, "coder": coder, "audit": audit}
 
-    def save_answer_codes(self, key: str, themes: Sequence[str], coder: str, *, audit: bool = False
-                          ) -> dict[str, Any]:
+    def save_answer_codes(self, key: str, themes: Sequence[str], coder: str, *, audit: bool = False,
+                          shown: dict[str, Any] | None = None) -> dict[str, Any]:
         """Store a coder's decision on one answer at once, as human codes (as the review workbook does).
 
         themes  the themes that apply, in the coder's order (the first is the main theme); ``[]`` or
@@ -579,6 +579,9 @@ class Project:
         coder   the coder's name (required)
         audit   given in the audit sample (``next_answer(order="audit")``): a human code like any
                 other, but never used to train the coder
+        shown   the human code the page showed, ``{themes, coder}`` (``answer()``'s ``human`` and
+                ``coder``; None for both when it had none): a different one now (another tab, another
+                coder since) is an InputError, nothing stored; None: no check
 
         One code per codebook theme is stored (applies, rank); the coder's earlier code of the answer
         is superseded (kept as history). InputError (one line) for a malformed or unknown key, a
@@ -599,6 +602,8 @@ class Project:
             _, book = self._codebook(store, question, survey, None)
             chosen = check_themes(themes, book)
             current = store.answer_codes(survey, wave, question, rid)
+            if shown is not None:
+                self._check_shown(store, book, key, current, shown)
             had_non_answer = bool(((current["source"] == "human") & (current["theme"] == NON_ANSWER)
                                    & (current["applies"] == 1)).any())
             rows = human_rows(survey, wave, question, rid, chosen, book, had_non_answer)
@@ -607,6 +612,20 @@ class Project:
         # decision was stored must not hand the answer out again.
         _LEASES.take(self._scope(survey, question), (wave, rid), name, time.monotonic())
         return {"key": key, "themes": chosen or [OVERIG], "coder": name, "source": "human"}
+
+    @staticmethod
+    def _check_shown(store: Store, book: Codebook, key: str, codes: pd.DataFrame, shown: dict[str, Any]) -> None:
+        """InputError when the answer's human code is no longer the one the page showed."""
+        from .errors import InputError
+        from .queue import human_call, split_key
+
+        survey, wave, question, rid = split_key(key)
+        record = store.open_answer(survey, wave, question, rid)
+        themes, coder, _audit = human_call(codes[codes["text_hash"] == record["text_hash"]], book)
+        if (themes, coder) != (shown.get("themes"), shown.get("coder")):
+            now = f"{coder}: {', '.join(themes)}" if themes is not None else "no human code"
+            raise InputError(f"answer '{key}' was coded since the page showed it (now {now}): "
+                             "reload the page, then decide again")
 
     def recent_codes(self, question: str, coder: str, survey: str | None = None, limit: int = 20
                      ) -> list[dict[str, Any]]:
@@ -652,16 +671,21 @@ class Project:
         sample = audit_sample(states[states["non_answer"] == 0])
         return grid_frame(survey, question, answers, codes, book, thresholds, sample)
 
-    def confirm_answers(self, keys: Sequence[str], coder: str) -> dict[str, Any]:
+    def confirm_answers(self, keys: Sequence[str], coder: str, *, shown: dict[str, Sequence[str]] | None = None
+                        ) -> dict[str, Any]:
         """Bulk confirm: store each answer's current themes (its human code, else the machine's call;
         ``["non_answer"]`` for a non-answer the machine left uncoded) as this coder's human code, in
         one transaction. Answers with nothing to confirm (not coded yet) are skipped, and so are those
         whose current human code is already this coder's. Returns confirmed (answers stored), skipped
-        (their keys). InputError (one line, nothing stored) for a malformed or unknown key or an empty coder."""
+        (their keys). InputError (one line, nothing stored) for a malformed or unknown key or an empty coder.
+
+        shown  per key, the themes the coder saw (the grid page sends them): an answer whose current
+               themes differ (a retrain or a codebook change since) is an InputError, nothing stored."""
         from .errors import InputError
         from .queue import check_coder, human_rows, split_key
 
         name = check_coder(coder)
+        keys = list(dict.fromkeys(keys))  # a key selected twice is one decision, not two
         parsed = [split_key(k) for k in keys]
         confirmed, skipped, rows = 0, [], []
         with self.store() as store:
@@ -677,6 +701,10 @@ class Project:
                 if key not in grid.index:
                     raise InputError(f"no answer '{key}' in the project")
                 row = grid.loc[key]
+                if shown and key in shown and list(shown[key]) != list(row["themes"]):
+                    raise InputError(f"the codes of answer '{key}' changed since the page showed them (shown: "
+                                     f"{', '.join(shown[key])}; now: {', '.join(row['themes'])}): reload the page "
+                                     "and confirm again")
                 if not row["source"] and list(row["themes"]) != ["non_answer"] or (
                         row["source"] == "human" and row["coder"] == name):
                     skipped.append(key)
@@ -1115,14 +1143,19 @@ class Project:
         return {"survey": survey, "question": question, "run_id": int(run_id), "finished_at": run["finished_at"],
                 "answers": provenance.get("answers"), "embedder": settings.get("embedder"), "topics": topics}
 
-    def _topic(self, store: Store, survey: str, question: str, topic: int) -> tuple[dict[str, Any], list]:
-        """A topic of the question's latest topics run and its answers ((wave, respondent_id))."""
+    def _topic(self, store: Store, survey: str, question: str, topic: int, run: int | None = None
+               ) -> tuple[dict[str, Any], list]:
+        """A topic of the question's latest topics run and its answers ((wave, respondent_id)); ``run``:
+        the run the caller saw (a newer run numbers its topics anew: InputError)."""
         from .errors import InputError
 
         run_id = store.latest_topic_run(survey, question)
         clusters = store.topic_clusters(survey, question) if run_id is not None else []
         if not clusters:
             raise InputError(f"no topics run for {survey} '{question}': run topics first")
+        if run is not None and int(run) != run_id:
+            raise InputError(f"the topics of {survey} '{question}' were run again since the page showed them "
+                             f"(run {run}, now run {run_id}): reload the page")
         found = [c for c in clusters if int(c["id"]) == int(topic)]
         if not found:
             raise InputError(f"topic {topic} is not in the latest topics run of {survey} '{question}' "
@@ -1133,17 +1166,18 @@ class Project:
 
     def promote_topic(self, question: str, topic: int, *, who: str, label: str | None = None,
                       theme_id: str | None = None, survey: str | None = None,
-                      version: int | None = None) -> dict[str, Any]:
+                      version: int | None = None, run: int | None = None) -> dict[str, Any]:
         """Promote topic ``topic`` of the latest topics run to a new theme of the project's codebook (a
         versioned change, undoable): its label (or ``label``), keywords and three quotes as examples.
         Its answers go to the queue with the new theme suggested beside their earlier call (a human
-        code of one is set aside, kept). Returns the change as ``add_codebook_theme`` (kind "promote")."""
+        code of one is set aside, kept). Returns the change as ``add_codebook_theme`` (kind "promote").
+        ``run``: the topics run the topic was seen in (InputError when a newer run replaced it)."""
         from .codebook_edits import add_theme, plan_promote, topic_theme
         from .questions import open_question_survey
 
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
-            cluster, members = self._topic(store, survey, question, topic)
+            cluster, members = self._topic(store, survey, question, topic, run)
 
         def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
             new, detail = add_theme(book, topic_theme(cluster, label, theme_id))
@@ -1153,16 +1187,16 @@ class Project:
         return self._change_codebook(question, survey, who, version, make)
 
     def merge_topic(self, question: str, topic: int, theme: str, *, who: str, survey: str | None = None,
-                    version: int | None = None) -> dict[str, Any]:
+                    version: int | None = None, run: int | None = None) -> dict[str, Any]:
         """Fold topic ``topic`` of the latest topics run into the existing theme ``theme``: its keywords
         and quotes are added as the theme's keywords and examples (a versioned edit, undoable; no code
-        changes). Returns the change as ``edit_theme``."""
+        changes). Returns the change as ``edit_theme``. ``run``: as for ``promote_topic``."""
         from .codebook_edits import edit_theme, topic_into_theme
         from .questions import open_question_survey
 
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
-            cluster, _members = self._topic(store, survey, question, topic)
+            cluster, _members = self._topic(store, survey, question, topic, run)
 
         def make(book: Codebook) -> tuple[Codebook, str, dict[str, Any], Any]:
             new, kind, detail = edit_theme(book, theme, topic_into_theme(book, theme, cluster))
@@ -1309,7 +1343,9 @@ class Project:
 
         with self.store() as store:
             survey = self._survey_of(store, question, survey)
-            return curate(store, survey, question, list(choices), source=source)
+            # a tuple is a list; anything else (None, a number, a text) is refused there, not iterated here
+            return curate(store, survey, question, list(choices) if isinstance(choices, tuple) else choices,
+                          source=source)
 
     def _survey_of(self, store: Store, question: str, survey: str | None) -> str:
         from .questions import open_question_survey

@@ -212,10 +212,16 @@ def _partners(entities: list[dict[str, Any]]) -> dict[str, list[str]]:
     return out
 
 
+def _redacted(title: str | None) -> str | None:
+    from ..nlp.answers import redact_field
+
+    return redact_field(title) if title else title
+
+
 def _apply_curation(p: dict[str, Any], row: Any) -> None:
     if row is None:
         return
-    previous = {"include": bool(row.include), "title": _str(row.title), "highlight": bool(row.highlight)}
+    previous = {"include": bool(row.include), "title": _redacted(_str(row.title)), "highlight": bool(row.highlight)}
     if row.text_hash != p["text_hash"]:
         # Made for another text: report it, never apply it to this one.
         if not is_default(previous):
@@ -224,7 +230,8 @@ def _apply_curation(p: dict[str, Any], row: Any) -> None:
         return
     p["curation"] = "applied"
     p["included"] = bool(row.include)
-    p["title"] = _str(row.title)
+    # a short title is published: redacted like the answers (staff may paste an e-mail or a phone number)
+    p["title"] = _redacted(_str(row.title))
     p["highlight"] = bool(row.highlight)
 
 

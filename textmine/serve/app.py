@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import InputError
 from .publish import publish_routes
 from .codebook import codebook_routes
+from .inputs import form_fields, utf8, whole_number
 from .security import AUTH_COOKIE, Guard, auth_cookie_value
 from .topics import TopicRuns, topic_routes
 from .workers import quiet_retrain_worker
@@ -221,6 +222,8 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         if not coder:
             return page(request, "coder.html", back=here)
         key = request.query_params.get("key")
+        if key and bench.project.parse_key(key)[::2] != (survey, question):  # never under another question's label
+            raise InputError(f"'{key[:120]}' is not an answer of {survey} '{question}'")
         if key:
             answer = bench.project.answer(key, coder=coder)
         else:
@@ -254,7 +257,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         themes = [{"id": t.id, "label": t.label} for t in book]
         matching = sort_rows(filter_rows(rows, f), f["sort"], f["dir"])
         pages = max(1, -(-len(matching) // GRID_PAGE))
-        at = min(max(1, int(q.get("page", "1")) if q.get("page", "1").isdigit() else 1), pages)
+        at = min(max(1, int(q.get("page", "1")) if whole_number(q.get("page", "1")) else 1), pages)
         shown = matching[(at - 1) * GRID_PAGE: at * GRID_PAGE]
         base = {k: v for k, v in f.items() if v and k not in ("sort", "dir")}
         here_q = urlencode({**base, "sort": f["sort"], "dir": f["dir"], "page": at})
@@ -273,7 +276,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
                     here=f"/g/{quote(survey)}/{quote(question)}?{here_q}")
 
     async def grid_confirm(request: Request) -> Response:
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        form = form_fields(await request.body())
         return await run_in_threadpool(confirm_selection, request, form)
 
     def confirm_selection(request: Request, form: dict[str, list[str]]) -> Response:
@@ -286,7 +289,9 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         if not coder:
             return page(request, "coder.html", back=back)
         keys = [k for k in form.get("key") or [] if bench.project.parse_key(k)[::2] == (survey, question)]
-        done = bench.project.confirm_answers(keys, coder) if keys else {"confirmed": 0}
+        # what each row showed: a retrain or a codebook change since must not be confirmed unseen
+        shown = {key: themes.split(",") for themes, _, key in (v.partition("=") for v in form.get("shown") or [])}
+        done = bench.project.confirm_answers(keys, coder, shown=shown) if keys else {"confirmed": 0}
         for _ in range(done["confirmed"]):
             bench.decided(survey, question)
         return RedirectResponse(back, status_code=303)
@@ -301,7 +306,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
                                                            request.path_params["survey"])))
 
     async def set_coder(request: Request) -> Response:
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        form = form_fields(await request.body())
         name = (form.get("coder") or [""])[0].strip()
         back = (form.get("back") or ["/"])[0]
         if not back.startswith("/") or back.startswith("//"):
@@ -321,7 +326,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
     async def login(request: Request) -> Response:
         if not token:
             return RedirectResponse("/", status_code=303)
-        given = (parse_qs((await request.body()).decode("utf-8", "replace")).get("token") or [""])[0]
+        given = (form_fields(await request.body()).get("token") or [""])[0]
         import hmac
 
         if not hmac.compare_digest(given.encode(), token.encode()):
@@ -349,8 +354,8 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
 
     def save_codes(request: Request, raw: bytes) -> Response:
         try:
-            body = json.loads(raw.decode("utf-8", "replace") or "null")
-        except ValueError:
+            body = json.loads(utf8(raw) or "null")
+        except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
             raise InputError("the request body is not JSON") from None
         if not isinstance(body, dict):
             raise InputError("the request body must be a JSON object {key, themes, coder}")
@@ -361,8 +366,17 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
             raise InputError("'themes' must be a list of theme ids ([] or [\"overig\"]: no theme)")
         if not isinstance(coder, str) or not coder.strip():
             raise InputError("'coder' is missing: the name of the person who decided")
+        if body.get("audit") is not None and not isinstance(body.get("audit"), bool):  # "false" is not False
+            raise InputError("'audit' must be true or false")
+        shown = body.get("shown")  # the human code the page showed: another tab's decision is not overwritten
+        if shown is not None and not (isinstance(shown, dict) and (shown.get("themes") is None or (
+                isinstance(shown.get("themes"), list) and all(isinstance(t, str) for t in shown["themes"])))
+                and (shown.get("coder") is None or isinstance(shown.get("coder"), str))):
+            raise InputError("'shown' must be {themes: [...] or null, coder: name or null}: "
+                             "the human code the page showed")
         survey, _wave, question, _rid = bench.project.parse_key(key)
-        saved = bench.project.save_answer_codes(key, themes, coder.strip(), audit=bool(body.get("audit")))
+        saved = bench.project.save_answer_codes(key, themes, coder.strip(), audit=bool(body.get("audit")),
+                                                shown=shown)
         bench.decided(survey, question)
         return JSONResponse(saved)
 

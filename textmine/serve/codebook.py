@@ -15,7 +15,7 @@ import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import InputError
+from .inputs import form_fields, utf8, whole_number
 
 ACTIONS = ("add", "edit", "merge", "split", "retire", "undo")
 FIELD_LABELS = {"label": "naam", "description": "omschrijving", "keywords": "trefwoorden", "patterns": "patronen",
@@ -58,8 +59,8 @@ def dutch_summary(kind: str, detail: dict[str, Any]) -> str:
 
 def _json_body(raw: bytes) -> dict[str, Any]:
     try:
-        body = json.loads(raw.decode("utf-8", "replace") or "null")
-    except ValueError:
+        body = json.loads(utf8(raw) or "null")
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
         raise InputError("the request body is not JSON") from None
     if not isinstance(body, dict):
         raise InputError("the request body must be a JSON object")
@@ -70,7 +71,7 @@ def _version(value: Any) -> int | None:
     """The version a change was made on (None: not given); InputError when it is not a number."""
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not (isinstance(value, int) or (isinstance(value, str) and value.isdigit())):
+    if isinstance(value, bool) or not (isinstance(value, int) or whole_number(value)):
         raise InputError(f"'version' must be a whole number, not '{str(value)[:40]}'")
     return int(value)
 
@@ -155,11 +156,10 @@ def codebook_routes(bench: Any, page: Callable[..., Response], coder_of: Callabl
     def codebook_page(request: Request) -> Response:
         survey, question = request.path_params["survey"], request.path_params["question"]
         done = request.query_params.get("done")
-        return render(request, survey, question, done=done if done and done.isdigit() else None)
+        return render(request, survey, question, done=done if whole_number(done) else None)
 
     async def form_post(request: Request) -> Response:
-        form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace"),
-                                             keep_blank_values=True).items()}
+        form = {k: v[0] for k, v in form_fields(await request.body(), keep_blank_values=True).items()}
         return await run_in_threadpool(form_change, request, form)
 
     def form_change(request: Request, form: dict[str, str]) -> Response:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from typing import Any, Callable
-from urllib.parse import parse_qs, quote
+from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import InputError
+from .inputs import form_fields, utf8, whole_number
 
 SPECIAL_LABELS = {"overig": "Overig (geen thema)", "non_answer": "Geen antwoord"}
 
@@ -33,8 +34,8 @@ def parse_size(text: str) -> dict[str, Any]:
 def json_body(raw: bytes, what: str) -> dict[str, Any]:
     """A request's JSON object; InputError (one line) when it is not one."""
     try:
-        body = json.loads(raw.decode("utf-8", "replace") or "null")
-    except ValueError:
+        body = json.loads(utf8(raw) or "null")
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
         raise InputError("the request body is not JSON") from None
     if not isinstance(body, dict):
         raise InputError(f"the request body must be a JSON object {what}")
@@ -74,13 +75,13 @@ def routes(bench: Any, page: Callable[..., Response], coder_of: Callable[[Reques
                     base=base(survey, question))
 
     async def start_form(request: Request) -> Response:
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        form = form_fields(await request.body())
         return await run_in_threadpool(start_from_form, request, form)
 
     def start_from_form(request: Request, form: dict[str, list[str]]) -> Response:
         survey, question = request.path_params["survey"], request.path_params["question"]
         seed_text = (form.get("seed") or [""])[0].strip()
-        if seed_text and not seed_text.isdigit():
+        if seed_text and not whole_number(seed_text):
             raise InputError(f"the seed must be a whole number, not '{seed_text[:30]}'")
         project.start_double_coding(question, survey, **parse_size((form.get("size") or [""])[0]),
                                     seed=int(seed_text) if seed_text else None, coder=coder_of(request))
@@ -93,6 +94,8 @@ def routes(bench: Any, page: Callable[..., Response], coder_of: Callable[[Reques
         if not coder:
             return page(request, "coder.html", back=here)
         key = request.query_params.get("key")
+        if key and project.parse_key(key)[::2] != (survey, question):  # never under another question's label
+            raise InputError(f"'{key[:120]}' is not an answer of {survey} '{question}'")
         answer = project.double_coding_answer(key, coder) if key else project.double_coding_next(question, coder, survey)
         state = project.double_coding(question, survey)
         chosen = (answer.get("mine") or []) if answer else []

@@ -24,6 +24,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 
 from ..errors import InputError
+from .inputs import utf8, whole_number
 
 log = logging.getLogger("textmine.serve")
 
@@ -97,8 +98,8 @@ class Jobs:
 
 def _body(raw: bytes) -> dict[str, Any]:
     try:
-        body = json.loads(raw.decode("utf-8", "replace") or "{}")
-    except ValueError:
+        body = json.loads(utf8(raw) or "{}")
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
         raise InputError("the request body is not JSON") from None
     if not isinstance(body, dict):
         raise InputError("the request body must be a JSON object")
@@ -137,6 +138,8 @@ def plan_job(kind: str, body: dict[str, Any], out: Path) -> tuple[dict[str, Any]
     if kind not in KINDS:
         raise InputError(f"kind must be one of {', '.join(KINDS)}, not '{kind}'")
     survey = _text(body, "survey")
+    if body.get("prepare") is not None and not isinstance(body.get("prepare"), bool):  # "false" is not False
+        raise InputError("'prepare' must be true or false")
     params: dict[str, Any] = {"survey": survey, "prepare": bool(body.get("prepare"))}
     if kind == "report":
         params["target"] = out / f"rapport_{safe_part(survey)}.html"
@@ -340,9 +343,13 @@ def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
         name = request.path_params["name"]
         folder = project.output_dir()
         path = folder / name
-        if "/" in name or "\\" in name or name.startswith(".") or not path.is_file() \
+        try:  # a name longer than the file system allows is an OSError, not False
+            found = path.is_file()
+        except OSError:
+            found = False
+        if "/" in name or "\\" in name or name.startswith(".") or not found \
                 or path.resolve().parent != folder.resolve():
-            raise InputError(f"'{name}' is not a file in the output folder")
+            raise InputError(f"'{name[:120]}' is not a file in the output folder")
         if path.suffix.lower() in (".html", ".htm"):
             return HTMLResponse(path.read_text(encoding="utf-8"), headers={
                 "content-security-policy": PREVIEW_CSP, "x-frame-options": "SAMEORIGIN"})
@@ -401,10 +408,10 @@ def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
         if not wave:
             raise InputError("'wave' is missing: the wave label, e.g. 2026")
         population = q.get("population", "").strip()
-        if population and not population.isdigit():
+        if population and not whole_number(population):
             raise InputError(f"population must be a whole number, not '{population}'")
         size = request.headers.get("content-length", "")
-        if size.isdigit() and int(size) > MAX_UPLOAD:
+        if size.isascii() and size.isdigit() and int(size[:20]) > MAX_UPLOAD:
             return too_large()
         with tempfile.TemporaryDirectory(prefix="textmine-upload-") as tmp:
             path = Path(tmp) / name

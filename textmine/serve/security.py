@@ -89,8 +89,12 @@ class Guard:
                               "de csrftoken-cookie terug in de X-CSRF-Token-header)", is_api)
                 return
 
+        started_response = False
+
         async def send_with_headers(message: dict[str, Any]) -> None:
+            nonlocal started_response
             if message["type"] == "http.response.start":
+                started_response = True
                 # the server's own time, for scripts/bench_serve.py and the browser's devtools
                 # a header the endpoint set itself wins (the published files' preview: its own CSP)
                 own = {k.lower() for k, _v in message.get("headers", [])}
@@ -101,7 +105,15 @@ class Guard:
                 message = {**message, "headers": list(message.get("headers", [])) + extra}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # Starlette's own 500 is sent outside this middleware, without the headers: send ours (one
+            # line, no detail), then let the server log the traceback
+            if not started_response:
+                await _refuse(send, 500, "interne fout: dit verzoek liep mis (het serverlog zegt waarom)",
+                              is_api or "text/html" not in headers.get("accept", ""))
+            raise
 
     def _authorised(self, headers: dict[str, str], cookies: dict[str, str]) -> bool:
         assert self.token

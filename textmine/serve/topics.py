@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import InputError
+from .inputs import form_fields, utf8, whole_number
 
 log = logging.getLogger("textmine.serve")
 
@@ -134,34 +135,38 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
 
     def act(survey: str, question: str, topic: str, action: str, body: dict[str, Any], who: Any
             ) -> dict[str, Any]:
-        if not topic.isdigit():
+        if not whole_number(topic):
             raise InputError(f"topic must be a topic number, not '{topic[:40]}'")
         if not isinstance(who, str) or not who.strip():
             raise InputError("'who' is missing: the name of the person making the change")
         version = body.get("version")
         if version is not None and not isinstance(version, int):
             raise InputError("'version' must be the codebook version number the change was made on")
+        run = body.get("run")  # the run the page showed: a newer one numbers its topics anew
+        if isinstance(run, str) and whole_number(run):
+            run = int(run)
+        if run is not None and (isinstance(run, bool) or not isinstance(run, int)):
+            raise InputError("'run' must be the number of the topics run the topic was seen in")
         for field in ("label", "theme_id", "theme"):
             if body.get(field) is not None and not isinstance(body.get(field), str):
                 raise InputError(f"'{field}' must be text")
         if action == "promote":
             change = project.promote_topic(question, int(topic), who=who, label=body.get("label"),
-                                           theme_id=body.get("theme_id") or None, survey=survey, version=version)
+                                           theme_id=body.get("theme_id") or None, survey=survey, version=version,
+                                           run=run)
         else:
             if not body.get("theme"):
                 raise InputError("'theme' is missing: the id of the theme the topic goes into")
             change = project.merge_topic(question, int(topic), body["theme"], who=who, survey=survey,
-                                         version=version)
+                                         version=version, run=run)
         bench.start_retrain(survey, question)  # the suggestions follow the new codebook
         return change
 
     def form_action(action: str) -> Callable[[Request], Any]:
         async def handler(request: Request) -> Response:
-            from urllib.parse import parse_qs
-
             from starlette.concurrency import run_in_threadpool
 
-            form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
+            form = {k: v[0] for k, v in form_fields(await request.body()).items()}
             return await run_in_threadpool(form_change, request, action, form)
         return handler
 
@@ -171,7 +176,7 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
         coder = coder_of(request)
         if not coder:
             return page(request, "coder.html", back=here)
-        body = {k: form.get(k) for k in ("label", "theme") if form.get(k)}
+        body = {k: form.get(k) for k in ("label", "theme", "run") if form.get(k)}
         try:
             change = act(survey, question, request.path_params["topic"], action, body, coder)
         except InputError as exc:
@@ -186,8 +191,8 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
 
             raw = await request.body()
             try:
-                body = json.loads(raw.decode("utf-8", "replace") or "{}")
-            except ValueError:
+                body = json.loads(utf8(raw) or "{}")
+            except (ValueError, RecursionError):  # RecursionError: JSON nested too deep
                 raise InputError("the request body is not JSON") from None
             if not isinstance(body, dict):
                 raise InputError("the request body must be a JSON object")
@@ -203,7 +208,7 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
     def topics_page(request: Request) -> Response:
         survey, question = request.path_params["survey"], request.path_params["question"]
         done = request.query_params.get("done")
-        return topics_view(request, survey, question, done=done if done and done.isdigit() else None)
+        return topics_view(request, survey, question, done=done if whole_number(done) else None)
 
     def topics_view(request: Request, survey: str, question: str, error: str | None = None,
                     done: str | None = None, status: int = 200) -> Response:

@@ -52,7 +52,8 @@
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
         body: JSON.stringify({ key: box.getAttribute("data-key"), themes: themes,
                                coder: box.getAttribute("data-coder"),
-                               audit: box.getAttribute("data-audit") === "true" })
+                               audit: box.getAttribute("data-audit") === "true",
+                               shown: JSON.parse(box.getAttribute("data-shown") || "null") })
       }).then(function (r) {
         return r.json().then(function (data) { return { ok: r.ok, data: data }; });
       }).then(function (res) {
