@@ -291,3 +291,28 @@ def test_export_of_a_project_without_codes(tmp_path: Path):
         refi_xsd_validator("Project.xsd")(zf.read("project.qde"))
     with Store(tmp_path / "p") as store, pytest.raises(InputError, match="no wave 2030"):
         export_qdpx(store, tmp_path / "q.qdpx", wave="2030")
+
+
+def test_redacted_export_redacts_the_codebooks_examples_and_descriptions(project: Path, tmp_path: Path,
+                                                                          monkeypatch):
+    # staff paste real answers in as a theme's examples: the redacted export must not carry them as typed
+    import dataclasses
+
+    import textmine.questions as questions
+
+    real = questions.resolve_codebook
+
+    def with_pii(store, survey, question):
+        book = real(store, survey, question)
+        first = dataclasses.replace(book.themes[0], description="Zie mail van jan.peeters@voorbeeldgemeente.be",
+                                    examples=("Bel 0475 12 34 56 voor het project",))
+        return dataclasses.replace(book, themes=(first, *book.themes[1:]))
+
+    monkeypatch.setattr(questions, "resolve_codebook", with_pii)
+    _export(project, tmp_path / "raw.qdpx", wave="2025")
+    raw = zipfile.ZipFile(tmp_path / "raw.qdpx").read("project.qde").decode("utf-8")
+    assert "jan.peeters@voorbeeldgemeente.be" in raw and "0475 12 34 56" in raw  # raw: as typed
+    zf, root = _export(project, tmp_path / "red.qdpx", wave="2025", redacted=True, prepare=True)
+    qde = zf.read("project.qde").decode("utf-8")
+    assert "jan.peeters@" not in qde and "0475 12 34 56" not in qde
+    assert "voor het project" in qde  # the example is still there, redacted

@@ -157,6 +157,8 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
         except InputError:
             books[key] = None
             report.notes.append(f"no codebook for {key[0]} '{key[1]}': only themes found in its codes")
+        if redacted and books[key] is not None:
+            books[key] = _redacted_codebook(books[key])
     report.questions = [f"{s}.{q}" for s, q in open_qs]
 
     # --- users ---
@@ -289,6 +291,18 @@ def _codes(store: Store, waves: list[WaveInfo]) -> tuple[pd.DataFrame, dict[tupl
 
 def _user_name(source: str, coder: str) -> str:
     return MACHINE_USER.format(coder=coder) if source == "machine" else coder
+
+
+def _redacted_codebook(book: Codebook) -> Codebook:
+    """The codebook with its examples and descriptions redacted like the answers: staff paste
+    real answers in as examples, so a redacted export must not carry them as typed."""
+    from dataclasses import replace
+
+    from .nlp.answers import redact_field
+
+    return replace(book, themes=tuple(
+        replace(t, description=redact_field(t.description), examples=tuple(redact_field(e) for e in t.examples))
+        for t in book.themes))
 
 
 def _codebook(root: ET.Element, open_qs: dict, books: dict, codes: pd.DataFrame, several: bool,
