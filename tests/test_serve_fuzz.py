@@ -90,6 +90,22 @@ def test_deeply_nested_json_is_400_not_500(served):
                 "the request body is not JSON")
 
 
+def test_a_body_over_the_cap_is_413_before_any_endpoint_reads_it(served):
+    from textmine.serve.security import MAX_JSON
+
+    c, project = served
+    before = dump_db(project.path)
+    big = b'{"x": "' + b"a" * MAX_JSON + b'"}'
+    for ctype in ("application/json", "text/plain", "application/octet-stream"):
+        res = c.post("/api/codes", content=big, headers={"content-type": ctype})
+        assert res.status_code == 413 and "verzoek te groot" in res.json()["error"], res.text[:200]
+        assert all(h in res.headers for h in HEADERS)
+    assert dump_db(project.path) == before
+    # a body under the cap still reaches the endpoint, which gives its own line
+    refused(c.post("/api/codes", content=b"[" * 1000, headers={"content-type": "application/json"}),
+            "the request body is not JSON")
+
+
 @pytest.mark.parametrize("body", [{}, {"choices": None}, {"choices": 1}, {"choices": "x"}])
 def test_curation_without_a_list_of_choices_is_400(served, body):
     c, project = served

@@ -22,6 +22,7 @@ CSRF_FIELD = "csrftoken"
 AUTH_COOKIE = "textmine_auth"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 MAX_FORM = 512 * 1024  # a name, a token, or a grid selection (about 40 bytes per answer)
+MAX_JSON = 8 * 1024 * 1024  # a whole codebook of 1,000 themes with examples is well under 1 MB
 # Nothing from outside, no inline script, never framed.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; object-src 'none'; frame-ancestors 'none'")
@@ -29,6 +30,7 @@ HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options
            (b"x-frame-options", b"DENY"), (b"referrer-policy", b"no-referrer"),
            (b"cache-control", b"no-store")]
 OPEN_PATHS = ("/login", "/static/")  # reachable without the access token
+STREAMED_PATHS = ("/api/waves",)  # a survey export: streamed to disk under its own, larger cap
 
 Scope = dict[str, Any]
 ASGIApp = Callable[[Scope, Callable, Callable], Awaitable[None]]
@@ -84,6 +86,13 @@ class Guard:
                     return
                 sent = (parse_qs(body.decode("utf-8", "replace")).get(CSRF_FIELD) or [None])[0]
                 receive = _replay(body)
+            elif path not in STREAMED_PATHS:
+                # read here, capped, so that no endpoint holds an unbounded JSON body in memory
+                body = await _read_body(receive, MAX_JSON)
+                if body is None:
+                    await _refuse(send, 413, f"verzoek te groot (meer dan {MAX_JSON // (1024 * 1024)} MB)", is_api)
+                    return
+                receive = _replay(body)
             if new_csrf is not None or not _same(sent, cookies.get(CSRF_COOKIE)):
                 await _refuse(send, 403, "CSRF-token ontbreekt of klopt niet (haal eerst een pagina op en stuur "
                               "de csrftoken-cookie terug in de X-CSRF-Token-header)", is_api)
@@ -132,12 +141,12 @@ def _cookies(raw: str) -> dict[str, str]:
     return {k: m.value for k, m in jar.items()}
 
 
-async def _read_body(receive: Callable) -> bytes | None:
+async def _read_body(receive: Callable, limit: int = MAX_FORM) -> bytes | None:
     body = b""
     while True:
         message = await receive()
         body += message.get("body", b"")
-        if len(body) > MAX_FORM:
+        if len(body) > limit:
             return None
         if not message.get("more_body"):
             return body
