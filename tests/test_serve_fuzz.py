@@ -318,3 +318,20 @@ def test_a_decision_from_a_stale_tab_does_not_overwrite_the_one_made_since(serve
     assert now == {"themes": ["beleid"], "coder": "Anna"}
     assert c.post("/api/codes", json={**body, "themes": ["fairtrade"], "shown": now}).json()["themes"] == ["fairtrade"]
     refused(c.post("/api/codes", json={**body, "themes": [], "shown": ["beleid"]}), "'shown' must be")
+
+
+def test_another_sites_request_to_the_api_or_a_state_change_is_refused(served):
+    # an <img> or fetch on another site (or another port here) reaches 127.0.0.1 too; browsers mark it
+    c, project = served
+    before = dump_db(project.path)
+    for site in ("cross-site", "same-site"):
+        h = {"sec-fetch-site": site}
+        res = c.get("/api/questions/lmb/trots/next?coder=Mallory", headers=h)
+        assert res.status_code == 403 and "andere site" in res.json()["error"]
+        assert all(x in res.headers for x in HEADERS)
+        assert c.post("/api/codes", json={"key": "x", "themes": []}, headers=h).status_code == 403
+    assert dump_db(project.path) == before
+    # a link followed from elsewhere still opens a page; the workbench's own calls pass
+    assert c.get("/", headers={"sec-fetch-site": "cross-site"}).status_code == 200
+    assert c.get("/api/questions", headers={"sec-fetch-site": "same-origin"}).status_code == 200
+    assert c.get("/api/questions", headers={"sec-fetch-site": "none"}).status_code == 200

@@ -66,6 +66,12 @@ class Guard:
         if self.allowed_hosts is not None and headers.get("host", "").lower() not in self.allowed_hosts:
             await _refuse(send, 400, "onbekende Host-header (alleen het adres waarop de workbench draait)", True)
             return
+        # another site's page (or another port on this machine) may not call the API or change
+        # anything, not even by a GET that holds an answer; browsers say where a request comes from
+        if headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none") and (
+                is_api or method not in SAFE_METHODS):
+            await _refuse(send, 403, "verzoek van een andere site geweigerd (open de workbench zelf)", True)
+            return
         if self.token and not path.startswith(OPEN_PATHS) and not self._authorised(headers, cookies):
             await _refuse(send, 401, "toegangstoken ontbreekt of klopt niet (log in of stuur "
                           "'Authorization: Bearer TOKEN')", is_api or "text/html" not in headers.get("accept", ""),
