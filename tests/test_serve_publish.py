@@ -242,9 +242,10 @@ def test_jobs_write_every_file_one_at_a_time(client, project, monkeypatch):
     assert client.post("/api/publish/catalogue", json=body).status_code == 202
     second = client.post("/api/publish/catalogue", json=body)
     assert second.status_code == 409 and "Catalogus wordt al gemaakt" in second.json()["error"]
-    assert client.post("/api/publish/compare", json={"survey": "lmb", "waves": ["2025", "2022"]}).status_code == 202
-    compare = wait(client, "compare")
-    assert compare["state"] == "failed" and "2022" in compare["error"]
+    # a wave the project does not have: a 400 at once, not a job that fails a moment later
+    res = client.post("/api/publish/compare", json={"survey": "lmb", "waves": ["2025", "2022"]})
+    assert res.status_code == 400 and "survey 'lmb' has no wave '2022' (waves: 2025)" in res.json()["error"]
+    assert "compare" not in client.get("/api/publish/status").json()["jobs"]  # no job started
     release.set()
     assert wait(client, "catalogue")["state"] == "done"
     names = {f["name"] for f in client.get("/api/publish/status").json()["files"]}
@@ -252,7 +253,10 @@ def test_jobs_write_every_file_one_at_a_time(client, project, monkeypatch):
     # bad requests: 400 at once, no job
     for kind, body, message in [("nope", {}, "kind must be one of"), ("report", {}, "'survey' is missing"),
                                 ("compare", {"survey": "lmb", "waves": ["2025"]}, "'waves' must be two"),
-                                ("catalogue", {"survey": "lmb", "question": "trots", "format": "pdf"}, "format")]:
+                                ("catalogue", {"survey": "lmb", "question": "trots", "format": "pdf"}, "format"),
+                                ("report", {"survey": "nope"}, "survey 'nope' is not in the project"),
+                                ("qdpx", {"survey": "nope"}, "survey 'nope' is not in the project"),
+                                ("catalogue", {"survey": "lmb", "question": "nope"}, "nope")]:
         res = client.post(f"/api/publish/{kind}", json=body)
         assert res.status_code == 400 and message in res.json()["error"], res.text
     # only files of the output folder are served

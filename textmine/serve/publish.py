@@ -165,6 +165,21 @@ def plan_job(kind: str, body: dict[str, Any], out: Path) -> tuple[dict[str, Any]
     return params, f"REFI-QDA {survey}{' (geanonimiseerd)' if redacted else ' (met persoonsgegevens)'}"
 
 
+def check_job(project: Any, kind: str, params: dict[str, Any]) -> None:
+    """What a job needs from the project, checked before it starts (InputError, a 400): an
+    unknown survey, question or wave would otherwise be a job that fails a moment later."""
+    project.survey_schema(params["survey"])
+    if kind == "catalogue":
+        project.survey_of(params["question"], params["survey"])
+    if kind == "compare":
+        waves = project.waves()
+        have = set(waves.wave[waves.survey == params["survey"]])
+        missing = [w for w in params["waves"] if w not in have]
+        if missing:
+            raise InputError(f"survey '{params['survey']}' has no wave '{missing[0]}' (waves: "
+                             f"{', '.join(sorted(have))})")
+
+
 def run_job(project: Any, kind: str, params: dict[str, Any], progress: Callable[..., None]) -> Path:
     """Write one published file through the Project facade; returns its path."""
     survey, prepare, target = params["survey"], params["prepare"], Path(params["target"])
@@ -382,6 +397,7 @@ def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
     def start_job(request: Request, raw: bytes) -> Response:
         kind = request.path_params["kind"]
         params, what = plan_job(kind, _body(raw), project.output_dir())
+        check_job(project, kind, params)
         if worker is not None:  # `textmine serve`: in the worker process, the pages stay fast
             def work(progress: Callable[..., None]) -> Path:
                 return worker.run(kind, params, progress)
