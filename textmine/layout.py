@@ -177,10 +177,44 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):
+        # One cell pasted from another program into a UTF-8 file: read as Windows-1252, every
+        # other accent would be garbled without a word. _read_csv names the cell.
+        return data.decode("utf-8", errors="surrogateescape"), _MIXED
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+_MIXED = "utf-8 with bytes of another encoding"
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_NOT_UTF8 = re.compile("[\udc80-\udcff]+")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """More valid UTF-8 accents than bytes that are not UTF-8 (Windows-1252 text has next to none)."""
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    invalid = data.decode("utf-8", errors="replace").count("\ufffd") - data.count("\ufffd".encode())
+    return valid > 0 and valid >= invalid
+
+
+def _first_not_utf8(path: Path, rows: list[list[str]], numbers: list[int]) -> InputError:
+    """The first cell of a mostly-UTF-8 file holding bytes that are not UTF-8, as an error."""
+    header = rows[0] if rows else []
+    for rec, number in zip(rows, numbers):
+        for i, cell in enumerate(rec):
+            if _NOT_UTF8.search(cell):
+                shown = _NOT_UTF8.sub(lambda m: "".join(f"\\x{ord(c) - 0xDC00:02x}" for c in m.group()), cell)
+                column = header[i].strip() if rec is not header and i < len(header) and header[i].strip() else None
+                return InputError(f"not UTF-8 text in '{_short(shown)}' though the rest of the file is UTF-8 "
+                                  "(pasted from another program?): retype these characters, or save the file "
+                                  "as CSV UTF-8", file=path, row=number, column=column)
+    return InputError("the file mixes UTF-8 with another encoding: save it as CSV UTF-8", file=path)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -190,7 +224,7 @@ def _sniff_delimiter(text: str) -> str:
     for d in DELIMITERS:
         records = []
         try:
-            for rec in csv.reader(io.StringIO(sample), delimiter=d):
+            for rec in csv.reader(io.StringIO(sample, newline=""), delimiter=d):
                 records.append(len(rec))
                 if len(records) >= 30:
                     break
@@ -237,10 +271,14 @@ def _read_csv(path: Path, data: bytes) -> Records:
         if "field larger than field limit" not in str(exc):
             unquoted = _read_unquoted_tsv(text) if delimiter == "\t" else None
             if unquoted is not None:
+                if encoding == _MIXED:
+                    raise _first_not_utf8(path, *unquoted)
                 return Records(str(path), unquoted[0], unquoted[1], encoding, delimiter)
             raise InputError(f"cannot parse as CSV ({exc}); is a quote unbalanced?", file=path,
                              row=record + 1) from None
     else:
+        if encoding == _MIXED:
+            raise _first_not_utf8(path, rows, numbers)
         records = Records(str(path), rows, numbers, encoding, delimiter)
         if _written_by_r(text, delimiter):
             # R's write.csv quotes every text and writes a missing value as a bare NA.
@@ -255,12 +293,12 @@ def _read_csv(path: Path, data: bytes) -> Records:
 
 def _written_by_r(text: str, delimiter: str) -> bool:
     """A CSV written by R (write.csv): every header quoted, and bare NA cells among the data."""
-    first = text[:text.find("\n")] if "\n" in text else text
+    first = re.split(r"[\r\n]", text, maxsplit=1)[0]  # a bare CR ends a line too (old Mac CSV)
     fields = next(csv.reader([first], delimiter=delimiter), [])
     if len(fields) < 2 or first.count('"') < 2 * len(fields):
         return False  # headers not all quoted: no R
     d = re.escape(delimiter)
-    return re.search(rf"(?:^|{d})NA(?={d}|\r?$)", text[len(first):len(first) + 200_000], re.M) is not None
+    return re.search(rf"(?:^|[\r\n]|{d})NA(?={d}|[\r\n]|$)", text[len(first):len(first) + 200_000]) is not None
 
 
 def _read_unquoted_tsv(text: str) -> tuple[list[list[str]], list[int]] | None:

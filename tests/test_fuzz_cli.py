@@ -1,0 +1,77 @@
+"""Careless and hostile files found by a sweep of the CLI: each failed on the code before its fix.
+
+A file from an old Mac or a hand-edited export, a workbook with a password, a download cut
+short: one line naming file, row and column, exit 2, nothing stored; never a traceback,
+never text silently changed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tm_testutil import FIXTURES, dump_db
+from textmine.store import Store
+
+VALID = FIXTURES / "valid"
+
+
+def _one_line_exit_2(result) -> str:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    message = result.stderr.strip()
+    assert "\n" not in message, message
+    return message
+
+
+def _open_texts(project: Path) -> dict[str, str]:
+    store = Store(project)
+    try:
+        answers = store.open_answers("lmb", None, "trots")
+        return dict(zip(answers.respondent_id, answers.text))
+    finally:
+        store.close()
+
+
+# --- CSV line ends and encodings ---------------------------------------------------------
+
+def test_csv_with_old_mac_line_ends_ingests_like_the_usual_one(tmp_path: Path, fixture_schema: Path, cli):
+    """Excel's 'CSV (Macintosh)' ends lines with a bare CR: a traceback before."""
+    data = (VALID / "utf8_no_bom_semicolon.csv").read_bytes().replace(b"\r\n", b"\n")
+    (tmp_path / "lf.csv").write_bytes(data)
+    (tmp_path / "cr.csv").write_bytes(data.replace(b"\n", b"\r"))
+    for name in ("lf", "cr"):
+        result = cli("ingest", tmp_path / f"{name}.csv", "-p", tmp_path / name, "-s", fixture_schema, "-w", "1")
+        assert result.exit_code == 0, result.output
+    assert _open_texts(tmp_path / "cr") == _open_texts(tmp_path / "lf")
+
+
+def test_r_csv_with_old_mac_line_ends_reads_na_as_blank(tmp_path: Path):
+    from textmine.ingest import read_table
+
+    (tmp_path / "r.csv").write_bytes(b'"id","a","b"\r"1","x",NA\r"2",NA,"y"\r')
+    table = read_table(tmp_path / "r.csv")
+    assert table.rows == [["1", "x", ""], ["2", "", "y"]]
+
+
+def test_utf8_file_with_one_cell_in_another_encoding_is_an_error_not_garbled(tmp_path: Path, fixture_schema: Path,
+                                                                            cli):
+    """A UTF-8 export with one cell pasted in Windows-1252 was read wholly as Windows-1252:
+    every other accent silently garbled ('café’s' stored as 'cafÃ©â€™s')."""
+    data = (VALID / "utf8_no_bom_semicolon.csv").read_bytes().rstrip(b"\r\n")
+    data += b"\nR9;Gent;Ja;;;Eens;1;" + "Café de wereld".encode("cp1252") + b"\n"
+    (tmp_path / "mixed.csv").write_bytes(data)
+    result = cli("ingest", tmp_path / "mixed.csv", "-p", tmp_path / "p", "-s", fixture_schema, "-w", "1")
+    message = _one_line_exit_2(result)
+    assert "mixed.csv, row 6, column \"Trots\"" in message, message
+    assert "UTF-8" in message and "Caf\\xe9 de wereld" in message, message
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_windows_1252_file_is_still_read_as_windows_1252(tmp_path: Path):
+    from textmine.ingest import read_table
+
+    table = read_table(VALID / "cp1252_semicolon.csv")
+    assert table.encoding == "cp1252"
+    assert any("café’s" in cell for row in table.rows for cell in row)
