@@ -69,6 +69,17 @@ def test_utf8_file_with_one_cell_in_another_encoding_is_an_error_not_garbled(tmp
     assert not (tmp_path / "p").exists()
 
 
+def test_two_exports_in_two_encodings_joined_is_an_error(tmp_path: Path):
+    from textmine.errors import InputError
+    from textmine.ingest import read_table
+
+    utf8 = (VALID / "utf8_no_bom_semicolon.csv").read_bytes().rstrip(b"\r\n")
+    cp1252 = (VALID / "cp1252_semicolon.csv").read_bytes().split(b"\n", 1)[1].replace(b"R", b"S")
+    (tmp_path / "joined.csv").write_bytes(utf8 + b"\n" + cp1252)
+    with pytest.raises(InputError, match=r'row 8, column "Trots": not UTF-8 text in .*caf\\xe9\\x92s'):
+        read_table(tmp_path / "joined.csv")
+
+
 def test_a_windows_1252_file_is_still_read_as_windows_1252(tmp_path: Path):
     from textmine.ingest import read_table
 

@@ -193,10 +193,11 @@ _NOT_UTF8 = re.compile("[\udc80-\udcff]+")
 
 
 def _mostly_utf8(data: bytes) -> bool:
-    """More valid UTF-8 accents than bytes that are not UTF-8 (Windows-1252 text has next to none)."""
+    """UTF-8 accents among bytes that are not UTF-8: Windows-1252 text has next to none (an
+    accented letter followed by two of its punctuation marks), so a few mean UTF-8."""
     valid = len(_UTF8_MULTIBYTE.findall(data))
     invalid = data.decode("utf-8", errors="replace").count("\ufffd") - data.count("\ufffd".encode())
-    return valid > 0 and valid >= invalid
+    return valid > 0 and (valid >= invalid or valid >= 3)
 
 
 def _first_not_utf8(path: Path, rows: list[list[str]], numbers: list[int]) -> InputError:
@@ -207,9 +208,9 @@ def _first_not_utf8(path: Path, rows: list[list[str]], numbers: list[int]) -> In
             if _NOT_UTF8.search(cell):
                 shown = _NOT_UTF8.sub(lambda m: "".join(f"\\x{ord(c) - 0xDC00:02x}" for c in m.group()), cell)
                 column = header[i].strip() if rec is not header and i < len(header) and header[i].strip() else None
-                return InputError(f"not UTF-8 text in '{_short(shown)}' though the rest of the file is UTF-8 "
-                                  "(pasted from another program?): retype these characters, or save the file "
-                                  "as CSV UTF-8", file=path, row=number, column=column)
+                return InputError(f"not UTF-8 text in '{_short(shown)}', though the file holds UTF-8 text "
+                                  "elsewhere (pasted from another program, or two files joined?): retype these "
+                                  "characters, or save the file as CSV UTF-8", file=path, row=number, column=column)
     return InputError("the file mixes UTF-8 with another encoding: save it as CSV UTF-8", file=path)
 
 
