@@ -86,3 +86,42 @@ def test_a_windows_1252_file_is_still_read_as_windows_1252(tmp_path: Path):
     table = read_table(VALID / "cp1252_semicolon.csv")
     assert table.encoding == "cp1252"
     assert any("café’s" in cell for row in table.rows for cell in row)
+
+
+# --- workbooks that are not XLSX inside --------------------------------------------------
+
+PASSWORD = FIXTURES / "hostile" / "password.xlsx"  # openpyxl workbook encrypted by msoffcrypto-tool 6.1
+
+
+@pytest.fixture(scope="module")
+def sample_project(tmp_path_factory) -> Path:
+    from textmine.project import Project
+
+    project = tmp_path_factory.mktemp("sample") / "p"
+    Project(project).ingest(FIXTURES / "valid" / "cp1252_semicolon.csv", FIXTURES / "schema.yaml", "1")
+    return project
+
+
+@pytest.mark.parametrize("command", ["ingest", "review", "catalogue"])
+def test_a_password_protected_workbook_says_so(tmp_path: Path, fixture_schema: Path, cli, sample_project: Path,
+                                               command: str):
+    """Excel saves a workbook with a password as an encrypted OLE file, not a zip: it was
+    called 'truncated or damaged?', which sends staff looking for a broken download."""
+    before = dump_db(sample_project)
+    args = {"ingest": ("ingest", PASSWORD, "-p", sample_project, "-s", fixture_schema, "-w", "2"),
+            "review": ("review", "import", PASSWORD, "-p", sample_project, "--coder", "an"),
+            "catalogue": ("catalogue", "-p", sample_project, "-q", "trots", "--curation", PASSWORD,
+                          "-o", tmp_path / "c.html")}[command]
+    message = _one_line_exit_2(cli(*args))
+    assert "password.xlsx" in message and "password" in message.split("password.xlsx", 1)[1], message
+    assert "damaged" not in message, message
+    assert dump_db(sample_project) == before
+
+
+@pytest.mark.parametrize("name", ["old.xlsx", "old.csv"])
+def test_an_old_xls_under_another_name_says_so(tmp_path: Path, fixture_schema: Path, cli, name: str):
+    (tmp_path / name).write_bytes((FIXTURES / "bad" / "old_excel.xls").read_bytes())
+    message = _one_line_exit_2(cli("ingest", tmp_path / name, "-p", tmp_path / "p", "-s", fixture_schema,
+                                   "-w", "1"))
+    assert name in message and ".xls" in message.split(name, 1)[1] and "damaged" not in message, message
+    assert not (tmp_path / "p").exists()

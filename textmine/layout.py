@@ -21,7 +21,7 @@ from typing import Any, Sequence
 
 from .errors import InputError
 from .values import is_blank
-from .workbook import cell_text
+from .workbook import cell_text, not_xlsx_inside
 
 DELIMITERS = (";", ",", "\t")
 # Python's csv module refuses a field longer than this many characters. No survey
@@ -89,6 +89,8 @@ def read_records(path: str | Path, sheet: str | None = None) -> Records:
         records = _read_sav(path)
     elif data[:4] == b"PK\x03\x04":
         raise InputError("this is an Excel workbook (XLSX) with a .csv name: rename it to .xlsx", file=path)
+    elif not_xlsx_inside(data[:65536]):
+        raise InputError(not_xlsx_inside(data[:65536]), file=path)
     else:
         records = _read_csv(path, data)
     records.sha256 = hashlib.sha256(data).hexdigest()

@@ -148,6 +148,22 @@ class Workbook:
                          "open and save the file in Excel", file=self.file, row=row, column=name)
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Microsoft's compound file: old .xls, or any encrypted Office file
+
+
+def not_xlsx_inside(head: bytes) -> str | None:
+    """What a file that starts with ``head`` (its first bytes, 8 will do; more to tell a
+    password from an old .xls) is, when it is an Office file that is not an XLSX zip;
+    None otherwise. Excel saves a workbook with a password as such a file."""
+    if not head.startswith(_OLE):
+        return None
+    if "EncryptedPackage".encode("utf-16-le") in head:
+        return ("this workbook is protected with a password (encrypted): open it in Excel, remove the password "
+                "(File > Info > Protect Workbook) and save it again")
+    return ("this is an old Excel .xls file (or another pre-2007 Office file), not an XLSX: open it in Excel "
+            "and save it as .xlsx")
+
+
 @contextmanager
 def open_workbook(path: str | Path, kind: str = "XLSX", *, data: bytes | None = None,
                   sheet: str | None = None) -> Iterator[Workbook]:
@@ -166,10 +182,21 @@ def open_workbook(path: str | Path, kind: str = "XLSX", *, data: bytes | None = 
         book = openpyxl.load_workbook(io.BytesIO(data) if data is not None else path, read_only=True,
                                       data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        raise InputError(f"not a readable {kind} workbook (truncated or damaged?): {exc}", file=path) from None
+        what = not_xlsx_inside(data[:65536] if data is not None else _head(path))
+        raise InputError(what or f"not a readable {kind} workbook (truncated or damaged?): {exc}",
+                         file=path) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise InputError(f"no sheet '{sheet}': is this a textmine {kind} workbook?", file=path)
         yield Workbook(book, path, kind)
     finally:
         book.close()
+
+
+def _head(path: Path) -> bytes:
+    """The first 64 KB of a file (enough to tell what a compound Office file holds)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(65536)
+    except OSError:
+        return b""
