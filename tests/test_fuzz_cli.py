@@ -125,3 +125,34 @@ def test_an_old_xls_under_another_name_says_so(tmp_path: Path, fixture_schema: P
                                    "-w", "1"))
     assert name in message and ".xls" in message.split(name, 1)[1] and "damaged" not in message, message
     assert not (tmp_path / "p").exists()
+
+
+# --- hand-written schemas ----------------------------------------------------------------
+
+SCHEMA = (FIXTURES / "schema.yaml").read_text(encoding="utf-8")
+
+
+def test_schema_options_yes_and_no_are_the_words_typed(tmp_path: Path, cli):
+    """YAML 1.1 reads Yes/No/On/Off as true/false: 'options: [Yes, No]' passed 'schema check'
+    and then refused every answer ('Yes' is not an option of 'voert_lmb' (True, False))."""
+    from textmine.schema import load_schema
+
+    (tmp_path / "s.yaml").write_text(SCHEMA.replace("options: [Ja, Nee]", "options: [Yes, No]")
+                                     + "include:\n  - {column: Gemeente, filled: yes}\n", encoding="utf-8")
+    export = (VALID / "utf8_no_bom_semicolon.csv").read_text(encoding="utf-8")
+    (tmp_path / "e.csv").write_text(export.replace(";Ja;", ";Yes;").replace(";Nee;", ";No;"), encoding="utf-8")
+    schema = load_schema(tmp_path / "s.yaml")
+    assert schema.question("voert_lmb").options == ["Yes", "No"]
+    assert schema.include[0].filled is True
+    result = cli("ingest", tmp_path / "e.csv", "-p", tmp_path / "p", "-s", tmp_path / "s.yaml", "-w", "1")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("repeat, row", [("    column: \"VTE voor LMB\"\n", 23), ("population: 285\n", 4)])
+def test_a_key_repeated_in_a_schema_is_an_error_naming_its_line(tmp_path: Path, cli, repeat: str, row: int):
+    """PyYAML keeps the last of two equal keys without a word: a question block copied and
+    half edited read another column than the one staff saw first."""
+    text = SCHEMA.replace(repeat, repeat + repeat.replace("VTE voor LMB", "Trots").replace("285", "300"), 1)
+    (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
+    message = _one_line_exit_2(cli("schema", "check", tmp_path / "s.yaml"))
+    assert f"s.yaml, row {row}:" in message and "repeated" in message, message

@@ -227,12 +227,34 @@ class _LineLoader(SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
+    # PyYAML keeps the last of two equal keys without a word: a copied, half-edited
+    # question would read another column than the one staff see first.
+    seen: set[str] = set()
+    for key_node, _ in node.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+            if key_node.value in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"key '{key_node.value}' is repeated",
+                                                        key_node.start_mark)
+            seen.add(key_node.value)
     mapping = loader.construct_mapping(node, deep=True)
     loader.lines[id(mapping)] = node.start_mark.line + 1  # type: ignore[attr-defined]
     return mapping
 
 
+class _BoolWord(str):
+    """An unquoted yes/no/on/off in a schema: text, which a true/false key still reads as a switch."""
+
+
+def _construct_bool(loader: _LineLoader, node: yaml.ScalarNode) -> bool | str:
+    # YAML 1.1 reads Yes/No/On/Off as true/false; in a schema they are answer options and
+    # cell values ('options: [Yes, No]'), so they stay the words typed; true/false stay booleans.
+    if node.value.lower() in ("true", "false"):
+        return loader.construct_yaml_bool(node)
+    return _BoolWord(node.value)
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 
 
 def load_schema(path: str | Path) -> Schema:
@@ -360,6 +382,8 @@ def _build_include(raw: Any, fail: Any, data: Any) -> list[IncludeRule]:
             raise fail("include rule: 'why' is a short text", rule)
         cond = conditions[0]
         if cond == "filled":
+            if isinstance(rule["filled"], _BoolWord):  # an unquoted yes/on/no/off, read as a word above
+                rule["filled"] = rule["filled"].lower() in ("yes", "on")
             if not isinstance(rule["filled"], bool):
                 raise fail("include rule: 'filled' is true (cell not blank) or false (cell blank)", rule)
             rules.append(IncludeRule(column, filled=rule["filled"], why=why))
