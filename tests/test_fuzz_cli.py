@@ -156,3 +156,18 @@ def test_a_key_repeated_in_a_schema_is_an_error_naming_its_line(tmp_path: Path, 
     (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
     message = _one_line_exit_2(cli("schema", "check", tmp_path / "s.yaml"))
     assert f"s.yaml, row {row}:" in message and "repeated" in message, message
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("min: 0\n    max: 40", "min: 40\n    max: 0", "'min' 40 is above 'max' 0"),
+    ("max: 40", "max: .nan", "'max' is a number"),
+    ("options: [Ja, Nee]", "options: [Ja, ~]", "option 2 is empty"),
+    ("options: [Ja, Nee]", "options: [Ja, '  ']", "option 2 is empty"),
+])
+def test_schema_mistakes_that_refused_every_answer_are_caught_by_schema_check(tmp_path: Path, cli, old: str,
+                                                                              new: str, message: str):
+    """'schema check' said ok, then ingest refused answers that were right ('0.5 is outside
+    40..0', ''Nee' is not an option (Ja, None)') or a NaN bound let every number through."""
+    (tmp_path / "s.yaml").write_text(SCHEMA.replace(old, new), encoding="utf-8")
+    text = _one_line_exit_2(cli("schema", "check", tmp_path / "s.yaml"))
+    assert "s.yaml, row " in text and message in text, text

@@ -412,6 +412,9 @@ def _build_question(raw: dict, fail: Any, schema_dir: Path) -> Question:
         value = raw.get(key) or []
         if not isinstance(value, list):
             raise fail(f"question '{qid}': '{key}' must be a list", raw)
+        for i, v in enumerate(value, 1):
+            if v is None or not str(v).strip():  # '- ' or '~': str(None) would be an option "None"
+                raise fail(f"question '{qid}': {key.rstrip('s').replace('_', ' ')} {i} is empty", raw)
         return [str(v) for v in value]
 
     options, extra, exclude = str_list("options"), str_list("extra_options"), str_list("exclude_from_base")
@@ -495,9 +498,12 @@ def _build_question(raw: dict, fail: Any, schema_dir: Path) -> Question:
     bounds = {}
     for key in ("min", "max"):
         if raw.get(key) is not None:
-            if qtype != "numeric" or not isinstance(raw[key], (int, float)):
+            if qtype != "numeric" or not isinstance(raw[key], (int, float)) or isinstance(raw[key], bool) \
+                    or raw[key] != raw[key]:  # NaN: no number is outside it
                 raise fail(f"question '{qid}': '{key}' is a number, for numeric questions only", raw)
             bounds[key] = float(raw[key])
+    if bounds.get("min", float("-inf")) > bounds.get("max", float("inf")):
+        raise fail(f"question '{qid}': 'min' {raw['min']} is above 'max' {raw['max']}", raw)
     codebook = raw.get("codebook")
     if codebook is not None:
         if qtype != "open":
