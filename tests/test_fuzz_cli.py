@@ -171,3 +171,28 @@ def test_schema_mistakes_that_refused_every_answer_are_caught_by_schema_check(tm
     (tmp_path / "s.yaml").write_text(SCHEMA.replace(old, new), encoding="utf-8")
     text = _one_line_exit_2(cli("schema", "check", tmp_path / "s.yaml"))
     assert "s.yaml, row " in text and message in text, text
+
+
+# --- YAML saved by Windows editors ------------------------------------------------------
+
+CODEBOOK = (Path(__file__).parent.parent / "data" / "codebooks" / "lmb_trots.yaml").read_text(encoding="utf-8")
+
+
+def test_a_codebook_saved_as_windows_1252_names_the_line(tmp_path: Path, cli):
+    """Was 'not UTF-8 text (byte 480)': staff cannot find byte 480 in an editor."""
+    (tmp_path / "c.yaml").write_bytes(CODEBOOK.encode("cp1252"))
+    message = _one_line_exit_2(cli("codebook", "check", tmp_path / "c.yaml"))
+    line = next(i for i, t in enumerate(CODEBOOK.splitlines(), 1) if not t.isascii())
+    assert f"c.yaml, row {line}:" in message and "UTF-8" in message, message
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_codebook_saved_as_utf16_with_its_mark_reads(tmp_path: Path, cli, encoding: str):
+    """Notepad's 'Unicode' is UTF-16 with a byte-order mark: unambiguous, so read it."""
+    data = CODEBOOK.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    (tmp_path / "c.yaml").write_bytes(data)
+    result = cli("codebook", "check", tmp_path / "c.yaml")
+    assert result.exit_code == 0, result.output
+    assert "6 themes" in result.output

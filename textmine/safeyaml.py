@@ -126,10 +126,18 @@ def read_yaml_text(path: str | Path, what: str = "file") -> str:
     if len(data) > SafeLoader.max_bytes:
         raise InputError(f"{what} is larger than {_size(SafeLoader.max_bytes)}; a textmine YAML file "
                          "is much smaller (is this the right file?)", file=path)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's 'Unicode': UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: the UTF-8 error below
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"cannot read {what}: not UTF-8 text (byte {exc.start + 1})", file=path) from None
+        # The line, not the byte: an editor shows lines.
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(f"cannot read {what}: not UTF-8 text (saved as ANSI or Windows-1252?): save it "
+                         "as UTF-8", file=path, row=line) from None
 
 
 def load(text: str) -> Any:
