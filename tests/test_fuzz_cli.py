@@ -196,3 +196,42 @@ def test_a_codebook_saved_as_utf16_with_its_mark_reads(tmp_path: Path, cli, enco
     result = cli("codebook", "check", tmp_path / "c.yaml")
     assert result.exit_code == 0, result.output
     assert "6 themes" in result.output
+
+
+# --- a failed command stores nothing ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_2025(tmp_path_factory) -> Path:
+    from textmine.ingest import ingest
+    from textmine.schema import load_schema
+
+    repo = Path(__file__).parent.parent
+    p = tmp_path_factory.mktemp("coding") / "p"
+    ingest(repo / "data" / "sample" / "lmb_2025_SYNTHETIC.csv", load_schema(repo / "data" / "schemas" / "lmb.yaml"),
+           p, "2025")
+    return p
+
+
+def test_code_with_train_and_a_mistyped_embedder_stores_no_human_codes(sample_2025: Path, cli, tmp_path: Path):
+    """'code --train codes.csv --embedder e5int8' said 'error: unknown embedding backend' with
+    exit 2, but had stored the file's human codes first."""
+    from textmine.project import Project
+
+    rid = str(_open_texts_any(sample_2025)[0])
+    (tmp_path / "train.csv").write_text(f"respondent id;theme\n{rid};beleid\n", encoding="utf-8")
+    before = dump_db(sample_2025)
+    message = _one_line_exit_2(cli("code", "-p", sample_2025, "-q", "trots", "--train", tmp_path / "train.csv",
+                                   "--embedder", "e5int8"))
+    assert "unknown embedding backend 'e5int8'" in message, message
+    assert dump_db(sample_2025) == before
+    with pytest.raises(Exception, match="unknown embedding backend"):
+        Project(sample_2025).code("trots", train=tmp_path / "train.csv", embedder="e5int8")
+    assert dump_db(sample_2025) == before
+
+
+def _open_texts_any(project: Path) -> list[str]:
+    store = Store(project)
+    try:
+        return list(store.open_answers("lmb", None, "trots").respondent_id)
+    finally:
+        store.close()

@@ -273,6 +273,7 @@ def code_cmd(
     tm = _project(project)
     survey, book = tm.codebook(question, survey, codebook)
     if train:
+        tm.check_embedder(embedder)  # a mistyped --embedder must not leave the imported codes behind
         n = tm.import_codes(question, train, survey, book, wave)
         err.print(line(f"imported {n} human codes from {train}"))
     with progress_bar(err, "embedding answers") as update:

@@ -364,8 +364,16 @@ class Project:
         figures are those of ``textmine code --format json``.
         """
         if train is not None:
+            self.check_embedder(embedder)  # before the import: a failed command stores nothing
             self.import_codes(question, train, survey, codebook, wave)
         return code_frame(self.coding(question, survey, codebook, wave, embedder))
+
+    def check_embedder(self, embedder: str | None = None) -> None:
+        """Raise InputError when the embedding backend ``embedder`` (None: the default)
+        cannot be built: an unknown name, a missing package. Nothing is stored."""
+        from .embed import get_embedder
+
+        get_embedder(embedder)
 
     def coder(self, question: str, survey: str | None = None,
               codebook: Codebook | str | Path | None = None) -> SavedCoder:
