@@ -235,3 +235,49 @@ def _open_texts_any(project: Path) -> list[str]:
         return list(store.open_answers("lmb", None, "trots").respondent_id)
     finally:
         store.close()
+
+
+@pytest.fixture
+def curation_setup(tmp_path: Path) -> tuple[Path, Path]:
+    """A project ingested but not cleaned or coded, and a curation workbook for its answers."""
+    import openpyxl
+
+    from textmine.catalogue.curation import HASH, HIGHLIGHT, INCLUDE, KEY, SHEET, TITLE
+    from textmine.ingest import ingest
+    from textmine.schema import Schema
+
+    export = tmp_path / "e.csv"
+    export.write_text("id;trots\n" + "".join(f"{i};Project nummer {i} met de partnergemeente\n"
+                                             for i in range(1, 6)), encoding="utf-8")
+    ingest(export, Schema.from_dict({"survey": "lmb", "id_column": "id", "questions": [
+        {"id": "trots", "column": "trots", "type": "open"}]}), tmp_path / "p", "2025")
+    with Store(tmp_path / "p") as store:
+        answers = store.open_answers("lmb", "2025", "trots")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws.append([KEY, HASH, INCLUDE, TITLE, HIGHLIGHT])
+    for a in answers.itertuples():
+        ws.append([f"lmb|2025|trots|{a.respondent_id}", a.text_hash, "nee", f"Titel {a.respondent_id}", "nee"])
+    wb.save(tmp_path / "cur.xlsx")
+    return tmp_path / "p", tmp_path / "cur.xlsx"
+
+
+@pytest.mark.parametrize("extra, message", [((), "not cleaned and coded yet"),
+                                            (("--wave", "2099", "--prepare"), "wave '2099'")])
+def test_catalogue_that_cannot_be_built_stores_no_curation(curation_setup, cli, tmp_path: Path, extra: tuple,
+                                                           message: str):
+    """'catalogue --curation cur.xlsx' stored the workbook's curation, then stopped (answers not
+    cleaned yet, a mistyped --wave) with exit 2: a failed command had changed the project."""
+    from textmine.project import Project
+
+    project, workbook = curation_setup
+    before = dump_db(project)
+    text = _one_line_exit_2(cli("catalogue", "-p", project, "-q", "trots", "--curation", workbook,
+                                "-o", tmp_path / "c.html", *extra))
+    assert message in text, text
+    assert dump_db(project) == before
+    with pytest.raises(Exception, match=message):
+        Project(project).catalogue("trots", tmp_path / "c.html", curation=workbook,
+                                   wave="2099" if extra else None, prepare=bool(extra))
+    assert dump_db(project) == before

@@ -533,8 +533,8 @@ def catalogue_cmd(
     check_suffix(out)
     tm = _project(project)
     survey = tm.survey_of(question, survey)
-    if curation:
-        report = tm.import_curation(curation, question, survey)
+    if curation:  # with wave and prepare: stored only if the catalogue can be built
+        report = tm.import_curation(curation, question, survey, wave=wave, prepare=prepare)
         err.print(line(f"curation: {report.rows} rows read, {report.stored} stored, "
                        f"{report.unchanged} already there"))
         for problem in report.skipped:
