@@ -281,3 +281,29 @@ def test_catalogue_that_cannot_be_built_stores_no_curation(curation_setup, cli, 
         Project(project).catalogue("trots", tmp_path / "c.html", curation=workbook,
                                    wave="2099" if extra else None, prepare=bool(extra))
     assert dump_db(project) == before
+
+
+@pytest.mark.parametrize("kind", ["spec", "settings", "codebook"])
+def test_a_key_repeated_in_any_yaml_file_is_an_error_naming_its_line(tmp_path: Path, kind: str):
+    """A report spec with 'quotes: 3' and, further down, 'quotes: 5' used 5 without a word."""
+    from textmine.codebook import load_codebook
+    from textmine.config import load_config
+    from textmine.errors import InputError
+    from textmine.report.spec import load_spec
+
+    text, load = {
+        "spec": ("survey: lmb\nquotes: 3\nclosed: all\nquotes: 5\n", lambda: load_spec(tmp_path / "f.yaml")),
+        "settings": ("nlp:\n  batch_size: 10\n  n_process: 1\n  batch_size: 20\n",
+                     lambda: load_config(tmp_path)),
+        "codebook": ("themes:\n  - {id: a, label: A}\n  - id: b\n    label: B\n    label: C\n",
+                     lambda: load_codebook(tmp_path / "f.yaml")),
+    }[kind]
+    (tmp_path / ("project.yaml" if kind == "settings" else "f.yaml")).write_text(text, encoding="utf-8")
+    with pytest.raises(InputError, match=r"row [45]: .*key '(quotes|batch_size|label)' is repeated"):
+        load()
+
+
+def test_merge_keys_may_still_be_overridden(tmp_path: Path):
+    from textmine.safeyaml import load
+
+    assert load("a: &x {p: 1, q: 2}\nb:\n  <<: *x\n  q: 3\n")["b"] == {"p": 1, "q": 3}

@@ -227,15 +227,6 @@ class _LineLoader(SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    # PyYAML keeps the last of two equal keys without a word: a copied, half-edited
-    # question would read another column than the one staff see first.
-    seen: set[str] = set()
-    for key_node, _ in node.value:
-        if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-            if key_node.value in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"key '{key_node.value}' is repeated",
-                                                        key_node.start_mark)
-            seen.add(key_node.value)
     mapping = loader.construct_mapping(node, deep=True)
     loader.lines[id(mapping)] = node.start_mark.line + 1  # type: ignore[attr-defined]
     return mapping
