@@ -307,3 +307,25 @@ def test_merge_keys_may_still_be_overridden(tmp_path: Path):
     from textmine.safeyaml import load
 
     assert load("a: &x {p: 1, q: 2}\nb:\n  <<: *x\n  q: 3\n")["b"] == {"p": 1, "q": 3}
+
+
+# --- a download cut short -----------------------------------------------------------------
+
+def test_a_csv_cut_off_in_its_last_row_is_an_error_not_a_respondent_with_blanks(tmp_path: Path, fixture_schema: Path,
+                                                                               cli):
+    """A download or copy cut short ended in the middle of a respondent: ingested as a
+    respondent whose later answers were blank, and the rest of the file was silently missing."""
+    text = (VALID / "utf8_no_bom_semicolon.csv").read_text(encoding="utf-8").rstrip("\r\n")
+    (tmp_path / "cut.csv").write_text(text + "\nR9;Gent;Ja;Web", encoding="utf-8")
+    message = _one_line_exit_2(cli("ingest", tmp_path / "cut.csv", "-p", tmp_path / "p", "-s", fixture_schema,
+                                   "-w", "1"))
+    assert 'cut.csv, row 6, column "Kanalen - Website"' in message and "cut short" in message, message
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_last_row_without_line_end_that_is_whole_still_reads(tmp_path: Path, fixture_schema: Path, cli):
+    """Google Forms and SurveyMonkey end the last row without a line break: not cut."""
+    text = (VALID / "utf8_no_bom_semicolon.csv").read_text(encoding="utf-8").rstrip("\r\n")
+    (tmp_path / "whole.csv").write_text(text, encoding="utf-8")
+    result = cli("ingest", tmp_path / "whole.csv", "-p", tmp_path / "p", "-s", fixture_schema, "-w", "1")
+    assert result.exit_code == 0, result.output

@@ -91,6 +91,13 @@ def read_table(path: "str | Path | pd.DataFrame", sheet: str | None = None, head
                 raise InputError("cells to the right of the last header", file=path, row=row)
             cells = cells[:width]
         elif n < width:
+            if is_csv and records.no_line_end and row == numbers[-1] and rows and \
+                    len(records.rows[-2]) >= width:
+                # The last record is short, after whole ones, and no line break ends the file:
+                # a download or copy cut short, not a respondent with blank answers.
+                raise InputError(f"the file ends in the middle of this row ({n} of {width} cells, no line "
+                                 "break after it): was the download or copy cut short? Export it again",
+                                 file=path, row=row, column=heads[n - 1].name if n else None)
             cells = cells + [""] * (width - n)
         rows.append(cells)
     if not rows:

@@ -54,6 +54,7 @@ class Records:
     sha256: str = ""
     titles: list[tuple[int, str]] = field(default_factory=list)  # (row, text) of title lines above the table
     r_missing: bool = False  # CSV written by R: its unquoted NA cells were read as blank
+    no_line_end: bool = False  # CSV whose last record has no line break after it (maybe cut short)
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,7 @@ def _read_csv(path: Path, data: bytes) -> Records:
         if encoding == _MIXED:
             raise _first_not_utf8(path, rows, numbers)
         records = Records(str(path), rows, numbers, encoding, delimiter)
+        records.no_line_end = not text.rstrip(" \t").endswith(("\n", "\r"))
         if _written_by_r(text, delimiter):
             # R's write.csv quotes every text and writes a missing value as a bare NA.
             records.rows = [[("" if c == "NA" else c) for c in r] for r in rows]
