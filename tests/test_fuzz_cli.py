@@ -329,3 +329,51 @@ def test_a_last_row_without_line_end_that_is_whole_still_reads(tmp_path: Path, f
     (tmp_path / "whole.csv").write_text(text, encoding="utf-8")
     result = cli("ingest", tmp_path / "whole.csv", "-p", tmp_path / "p", "-s", fixture_schema, "-w", "1")
     assert result.exit_code == 0, result.output
+
+
+# --- XLSX exports edited by hand -------------------------------------------------------------
+
+def _excel_export(tmp_path: Path, edit) -> Path:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(VALID / "excel.xlsx")
+    edit(wb)
+    wb.save(tmp_path / "e.xlsx")
+    return tmp_path / "e.xlsx"
+
+
+def test_municipality_cells_merged_down_rows_are_an_error_not_blank_units(tmp_path: Path, fixture_schema: Path, cli):
+    """Staff merge a municipality's cells over its rows to make the sheet readable: every row
+    but the first read a blank unit, ingested without a word."""
+    def merge(wb):
+        ws = wb.worksheets[0]
+        ws["B3"] = ws["B2"].value
+        ws.merge_cells("B2:B3")
+    message = _one_line_exit_2(cli("ingest", _excel_export(tmp_path, merge), "-p", tmp_path / "p",
+                                   "-s", fixture_schema, "-w", "1"))
+    assert 'e.xlsx, row 3, column "Gemeente"' in message and "B2:B3" in message and "merged" in message, message
+    assert not (tmp_path / "p").exists()
+
+
+def test_merged_title_and_header_cells_still_read(tmp_path: Path, fixture_schema: Path, cli):
+    """A title merged across the top, and header cells merged down two header rows (as
+    SurveyMonkey writes them), are not answers: they still read."""
+    def title(wb):
+        ws = wb.worksheets[0]
+        ws.insert_rows(1)
+        ws["A1"] = "Bevraging 2025"
+        ws.merge_cells("A1:F1")
+    result = cli("ingest", _excel_export(tmp_path, title), "-p", tmp_path / "p", "-s", fixture_schema, "-w", "1")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_cover_sheet_before_the_answers_names_the_other_sheets(tmp_path: Path, fixture_schema: Path, cli):
+    """A cover sheet added in front: 'row 2: has a header row but no answers' gave no clue that
+    the answers are on another sheet."""
+    def cover(wb):
+        ws = wb.create_sheet("Info", 0)
+        ws["A1"], ws["A2"] = "Bevraging 2025", "Antwoorden: zie het volgende blad"
+    export = _excel_export(tmp_path, cover)
+    answers_sheet = __import__("openpyxl").load_workbook(export).sheetnames[1]
+    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", fixture_schema, "-w", "1"))
+    assert "'Info'" in message and f"'{answers_sheet}'" in message and "--sheet" in message, message

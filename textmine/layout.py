@@ -55,6 +55,8 @@ class Records:
     titles: list[tuple[int, str]] = field(default_factory=list)  # (row, text) of title lines above the table
     r_missing: bool = False  # CSV written by R: its unquoted NA cells were read as blank
     no_line_end: bool = False  # CSV whose last record has no line break after it (maybe cut short)
+    merged: list[str] = field(default_factory=list)  # XLSX: the sheet's merged ranges ('B2:B4')
+    sheet_hint: str = ""  # XLSX read from its first of several sheets: which they are
 
 
 @dataclass(frozen=True)
@@ -361,9 +363,15 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Records:
             if any(c.strip() for c in cells):
                 rows.append(cells)
                 numbers.append(excel_row)
+        names, merged = wb.sheetnames, sum(wb.merged.values(), [])
+    hint = ""
+    if sheet is None and len(names) > 1:  # a cover sheet in front of the answers is a common edit
+        hint = (f" (read the first sheet, '{names[0]}'; the workbook also has "
+                f"{', '.join(repr(n) for n in names[1:6])}: choose one with --sheet NAME)")
     if not rows:
-        raise InputError("the first sheet is empty" if sheet is None else f"sheet '{sheet}' is empty", file=path)
-    return Records(str(path), rows, numbers)
+        raise InputError(("the first sheet is empty" + hint) if sheet is None else f"sheet '{sheet}' is empty",
+                         file=path)
+    return Records(str(path), rows, numbers, merged=merged, sheet_hint=hint)
 
 
 def _read_sav(path: Path) -> Records:

@@ -60,17 +60,23 @@ def _parser_class() -> type:
     return SheetParser
 
 
-def _parsed_rows(parser: Any, source: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+def _parsed_rows(parser: Any, source: Any, merged: list[str] | None = None
+                 ) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     """Each <row> of the sheet XML parsed by ``parser``; rows read are dropped from the tree
-    (openpyxl keeps them), so memory stays flat however long the sheet."""
-    from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG
+    (openpyxl keeps them), so memory stays flat however long the sheet. ``merged`` gets the
+    sheet's merged ranges ('B2:B4'), which follow the rows in the file."""
+    from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
+    merge_tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
     sheet_data = None
     for event, element in iterparse(source, events=("start", "end")):
         if event == "start":
             if element.tag == DATA_TAG:
                 sheet_data = element
+        elif element.tag == merge_tag:
+            if merged is not None and element.get("ref"):
+                merged.append(element.get("ref"))
         elif element.tag == ROW_TAG:
             yield parser.parse_row(element)
             parser.row_dimensions.clear()  # row heights are not needed
@@ -93,6 +99,7 @@ class Workbook:
         self._book = book
         self.file = file
         self.kind = kind
+        self.merged: dict[str, list[str]] = {}  # sheet -> merged ranges, once its rows were read
 
     @property
     def sheetnames(self) -> list[str]:
@@ -112,7 +119,7 @@ class Workbook:
                 parser = _parser_class()(source, ws._shared_strings, data_only=True, epoch=book.epoch,
                                          date_formats=book._date_formats,
                                          timedelta_formats=book._timedelta_formats)
-                for number, cells in _parsed_rows(parser, source):
+                for number, cells in _parsed_rows(parser, source, self.merged.setdefault(ws.title, [])):
                     filled = [c for c in cells if c["value"] is not None and c["value"] != ""]
                     if not filled:
                         continue
