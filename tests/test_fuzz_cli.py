@@ -377,3 +377,40 @@ def test_a_cover_sheet_before_the_answers_names_the_other_sheets(tmp_path: Path,
     answers_sheet = __import__("openpyxl").load_workbook(export).sheetnames[1]
     message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", fixture_schema, "-w", "1"))
     assert "'Info'" in message and f"'{answers_sheet}'" in message and "--sheet" in message, message
+
+
+# --- review workbooks typed into ----------------------------------------------------------
+
+def test_ja_with_an_invisible_character_pasted_in_is_read_as_ja(tmp_path: Path):
+    """'ja' pasted from a web page or chat often carries a zero-width space or soft hyphen:
+    refused as ''​ja' is not ja or nee', a message in which the two look the same."""
+    import openpyxl
+
+    from textmine.codebook import load_codebook
+    from textmine.ingest import ingest
+    from textmine.review import export_review, import_review
+    from textmine.schema import Schema
+
+    (tmp_path / "e.csv").write_text("id;trots\n1;Onze stedenband met Kaya\n2;De wereldmarkt\n", encoding="utf-8")
+    ingest(tmp_path / "e.csv", Schema.from_dict({"survey": "lmb", "id_column": "id", "questions": [
+        {"id": "trots", "column": "trots", "type": "open"}]}), tmp_path / "p", "2025")
+    codebook = load_codebook(Path(__file__).parent.parent / "data" / "codebooks" / "lmb_trots.yaml")
+    with Store(tmp_path / "p") as store:
+        run = store.start_run("code")
+        store.save_machine_codes([{"survey": "lmb", "wave": "2025", "question": "trots", "respondent_id": rid,
+                                   "theme": t, "score": 0.1, "applies": False}
+                                  for rid in ("1", "2") for t in codebook.ids], coder="test", run_id=run)
+        export_review(store, codebook, "lmb", "trots", tmp_path / "r.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    ws = wb["Beoordelen"]
+    headers = [c.value for c in ws[1]]
+    col = next(i for i, h in enumerate(headers, 1) if h and h.endswith("(financiele_steun)"))
+    reviewed = headers.index("Beoordeeld") + 1
+    ws.cell(2, col).value = "\u200bja\u00ad"
+    ws.cell(2, reviewed).value = "\ufeffJa\u200d "
+    wb.save(tmp_path / "r.xlsx")
+    with Store(tmp_path / "p") as store:
+        report = import_review(store, codebook, tmp_path / "r.xlsx", coder="an")
+        human = store.codes("lmb", None, "trots", source="human")
+    assert report.reviewed == 1
+    assert set(human[human.applies.astype(bool)].theme) == {"financiele_steun"}

@@ -41,6 +41,17 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+# Characters a paste brings that show as nothing: zero-width space/joiners, word joiner,
+# byte-order mark, soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def choice_text(cell: str) -> str:
+    """A typed choice cell ('ja', ' Ja ', 'ja' pasted with a zero-width space) as the word
+    meant: invisible characters dropped, space stripped, casefolded."""
+    return cell.translate(_INVISIBLE).strip().casefold()
+
+
 @lru_cache(maxsize=1)
 def _parser_class() -> type:
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser

@@ -18,7 +18,7 @@ from typing import Any, Callable
 from ..errors import InputError
 from ..export import NO, YES
 from ..store import Store
-from ..workbook import open_workbook
+from ..workbook import choice_text, open_workbook
 
 SHEET = "Catalogus"
 INFO_SHEET = "Info"
@@ -45,7 +45,7 @@ def _cell(value: Any) -> str:
 
 
 def _yes_no(value: Any, default: bool, path: Path, row: int, column: str) -> bool:
-    v = _cell(value).casefold()
+    v = choice_text(_cell(value))
     if v == "":
         return default
     if v in (YES, NO):
