@@ -414,3 +414,27 @@ def test_ja_with_an_invisible_character_pasted_in_is_read_as_ja(tmp_path: Path):
         human = store.codes("lmb", None, "trots", source="human")
     assert report.reviewed == 1
     assert set(human[human.applies.astype(bool)].theme) == {"financiele_steun"}
+
+
+def test_train_file_themes_typed_as_labels_or_in_another_case_are_read(sample_2025: Path, tmp_path: Path):
+    """An existing coding sheet names themes as staff see them ('Beleid', 'Fair Trade en Faire
+    Gemeente'): each was refused as 'not in the codebook'. A name that is neither stays an error."""
+    from textmine.codebook import load_codebook
+    from textmine.codes import import_training_codes
+    from textmine.errors import InputError
+    from tm_testutil import copy_project_db
+
+    project = copy_project_db(sample_2025, tmp_path / "p")
+    book = load_codebook(Path(__file__).parent.parent / "data" / "codebooks" / "lmb_trots.yaml")
+    rid = _open_texts_any(project)[:3]
+    (tmp_path / "t.csv").write_text(f"respondent id;theme\n{rid[0]};Beleid \n{rid[1]};fair trade en faire gemeente\n"
+                                    f"{rid[2]};OVERIG\n", encoding="utf-8")
+    with Store(project) as store:
+        import_training_codes(store, book, "lmb", "trots", tmp_path / "t.csv")
+        human = store.codes("lmb", None, "trots", source="human")
+    applied = human[human.applies.astype(bool)]
+    assert dict(zip(applied.respondent_id, applied.theme)) == {rid[0]: "beleid", rid[1]: "fairtrade"}
+    assert set(human.respondent_id) == set(rid)
+    (tmp_path / "t.csv").write_text(f"respondent id;theme\n{rid[0]};Klimaat\n", encoding="utf-8")
+    with Store(project) as store, pytest.raises(InputError, match=r"row 2, column \"theme\": theme 'Klimaat' is not"):
+        import_training_codes(store, book, "lmb", "trots", tmp_path / "t.csv")
