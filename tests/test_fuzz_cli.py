@@ -438,3 +438,37 @@ def test_train_file_themes_typed_as_labels_or_in_another_case_are_read(sample_20
     (tmp_path / "t.csv").write_text(f"respondent id;theme\n{rid[0]};Klimaat\n", encoding="utf-8")
     with Store(project) as store, pytest.raises(InputError, match=r"row 2, column \"theme\": theme 'Klimaat' is not"):
         import_training_codes(store, book, "lmb", "trots", tmp_path / "t.csv")
+
+
+# --- staff's own codebook file ------------------------------------------------------------------
+
+def test_adding_a_theme_keeps_the_comments_and_layout_of_the_codebook_file(tmp_path: Path):
+    """'codebook add-theme' rewrote the whole YAML file: every comment staff wrote in their
+    codebook (the shipped ones open with five lines of them) was gone without a word."""
+    from textmine.codebook import load_codebook, save_added_theme
+
+    (tmp_path / "c.yaml").write_text(CODEBOOK, encoding="utf-8")
+    book = load_codebook(tmp_path / "c.yaml")
+    new = book.add_theme("Klimaat en water", keywords=["klimaat", "water"], examples=["Een waterput: 'ja'"],
+                         description="Uit topic 3 (12 antwoorden): klimaat, water.")
+    save_added_theme(new, tmp_path / "c.yaml")
+    text = (tmp_path / "c.yaml").read_text(encoding="utf-8")
+    assert text.startswith(CODEBOOK.rstrip("\n")), "the file up to the new theme is unchanged"
+    assert load_codebook(tmp_path / "c.yaml").to_dict() == new.to_dict()
+
+
+def test_adding_a_theme_to_a_codebook_written_otherwise_still_saves_it_whole(tmp_path: Path):
+    from textmine.codebook import load_codebook, save_added_theme
+
+    (tmp_path / "c.yaml").write_text("themes: [{id: a, label: A}]\nsurvey: lmb\nquestion: trots\n", encoding="utf-8")
+    new = load_codebook(tmp_path / "c.yaml").add_theme("B")
+    save_added_theme(new, tmp_path / "c.yaml")
+    assert load_codebook(tmp_path / "c.yaml").to_dict() == new.to_dict()
+
+
+def test_converting_a_codebook_onto_itself_is_refused(tmp_path: Path, cli):
+    """'codebook convert c.yaml c.yaml' rewrote the file in place, dropping its comments."""
+    (tmp_path / "c.yaml").write_text(CODEBOOK, encoding="utf-8")
+    message = _one_line_exit_2(cli("codebook", "convert", tmp_path / "c.yaml", tmp_path / "c.yaml"))
+    assert "c.yaml" in message and "itself" in message, message
+    assert (tmp_path / "c.yaml").read_text(encoding="utf-8") == CODEBOOK

@@ -393,7 +393,11 @@ def codebook_convert_cmd(
 ) -> None:
     """Convert a codebook, e.g. to REFI-QDA .qdc for QDA software, or from a .qdc to YAML."""
     from .codebook import load_codebook
+    from .errors import InputError
 
+    if target.exists() and source.exists() and target.resolve() == source.resolve():
+        raise InputError("the target is the codebook itself: converting it onto itself would drop its comments "
+                         "and layout; write to another file", file=target)
     written = load_codebook(source).save(target)
     console.print(line("written: ", written))
 
