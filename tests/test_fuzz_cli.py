@@ -472,3 +472,14 @@ def test_converting_a_codebook_onto_itself_is_refused(tmp_path: Path, cli):
     message = _one_line_exit_2(cli("codebook", "convert", tmp_path / "c.yaml", tmp_path / "c.yaml"))
     assert "c.yaml" in message and "itself" in message, message
     assert (tmp_path / "c.yaml").read_text(encoding="utf-8") == CODEBOOK
+
+
+def test_coding_with_the_codebook_of_another_question_is_refused(sample_2025: Path, cli):
+    """'code -q trots --codebook lmb_noden.yaml' (a tab completion off) coded 'trots' with the
+    themes of 'noden' and stored them, though the file says 'question: noden'."""
+    repo = Path(__file__).parent.parent
+    before = dump_db(sample_2025)
+    message = _one_line_exit_2(cli("code", "-p", sample_2025, "-q", "trots", "--codebook",
+                                   repo / "data" / "codebooks" / "lmb_noden.yaml"))
+    assert "lmb_noden.yaml" in message and "'noden'" in message and "'trots'" in message, message
+    assert dump_db(sample_2025) == before
