@@ -483,3 +483,12 @@ def test_coding_with_the_codebook_of_another_question_is_refused(sample_2025: Pa
                                    repo / "data" / "codebooks" / "lmb_noden.yaml"))
     assert "lmb_noden.yaml" in message and "'noden'" in message and "'trots'" in message, message
     assert dump_db(sample_2025) == before
+
+
+def test_a_codebook_of_another_survey_may_be_reused(sample_2025: Path):
+    from textmine.questions import resolve_codebook
+
+    repo = Path(__file__).parent.parent
+    with Store(sample_2025) as store:
+        book = resolve_codebook(store, "lmb", "trots", repo / "data" / "codebooks" / "sdg_trots.yaml")
+    assert book.survey == "sdg"

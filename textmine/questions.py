@@ -16,12 +16,13 @@ def resolve_codebook(store: Store, survey: str, question: str, path: str | Path 
     ``stored=False``: not that), else the schema's ``codebook:``, else data/codebooks/<survey>_<question>.yaml."""
     if path:
         book = load_codebook(path)
-        # A codebook that names another question is a file picked by mistake (lmb_noden.yaml for
-        # 'trots'): its themes would be stored as the machine's codes of this question.
-        if (book.question and book.question != question) or (book.survey and book.survey != survey):
-            raise InputError(f"this codebook is for {book.survey or '?'} '{book.question or '?'}', not {survey} "
-                             f"'{question}': pass the codebook of '{question}' (or, to use this one here, change "
-                             "its 'survey:' and 'question:' lines)", file=path)
+        # A codebook of another question of this very survey is a file picked by mistake
+        # (lmb_noden.yaml for 'trots'): its themes would be stored as this question's machine
+        # codes. One from another survey is a codebook reused, as staff may.
+        if book.survey == survey and book.question and book.question != question:
+            raise InputError(f"this codebook is for {survey} '{book.question}', not '{question}': pass the "
+                             f"codebook of '{question}' (or, to use this one here, change its 'question:' line)",
+                             file=path)
         return book
     if stored:
         from .codebook_edits import stored_codebook
