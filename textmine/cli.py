@@ -273,6 +273,7 @@ def code_cmd(
     tm = _project(project)
     survey, book = tm.codebook(question, survey, codebook)
     if train:
+        tm.check_embedder(embedder)  # a mistyped --embedder must not leave the imported codes behind
         n = tm.import_codes(question, train, survey, book, wave)
         err.print(line(f"imported {n} human codes from {train}"))
     with progress_bar(err, "embedding answers") as update:
@@ -392,7 +393,11 @@ def codebook_convert_cmd(
 ) -> None:
     """Convert a codebook, e.g. to REFI-QDA .qdc for QDA software, or from a .qdc to YAML."""
     from .codebook import load_codebook
+    from .errors import InputError
 
+    if target.exists() and source.exists() and target.resolve() == source.resolve():
+        raise InputError("the target is the codebook itself: converting it onto itself would drop its comments "
+                         "and layout; write to another file", file=target)
     written = load_codebook(source).save(target)
     console.print(line("written: ", written))
 
@@ -532,8 +537,8 @@ def catalogue_cmd(
     check_suffix(out)
     tm = _project(project)
     survey = tm.survey_of(question, survey)
-    if curation:
-        report = tm.import_curation(curation, question, survey)
+    if curation:  # with wave and prepare: stored only if the catalogue can be built
+        report = tm.import_curation(curation, question, survey, wave=wave, prepare=prepare)
         err.print(line(f"curation: {report.rows} rows read, {report.stored} stored, "
                        f"{report.unchanged} already there"))
         for problem in report.skipped:

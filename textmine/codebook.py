@@ -331,6 +331,56 @@ class Codebook:
         return write_text(target, self.to_yaml())
 
 
+def save_added_theme(book: Codebook, path: str | Path) -> Path:
+    """Save ``book``, made by ``add_theme`` from the codebook in the YAML file ``path``, keeping
+    the file as staff wrote it (comments, order, layout): the new theme is appended as a block
+    under the last theme. When that would not read back as ``book`` (themes not the file's last
+    key, a flow list), the file is saved whole as ``save`` does."""
+    from .atomic import write_text
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig") if path.suffix.lower() in YAML_SUFFIXES else ""
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    indent = _theme_indent(text) if text else None
+    if indent is not None:
+        block = yaml.dump([_yaml_theme(book.themes[-1])], Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                          width=88)
+        candidate = text.rstrip("\n") + "\n" + "".join(indent + line if line.strip() else line
+                                                      for line in block.splitlines(keepends=True))
+        try:
+            kept = _from_yaml(candidate, str(path))
+        except InputError:
+            kept = None
+        if kept is not None and kept.to_dict() == book.to_dict():
+            return write_text(path, candidate)
+    return book.save(path)
+
+
+def _theme_indent(text: str) -> str | None:
+    """The indentation of the dash of each theme in a block list under 'themes:'; None when
+    the file is not written that way."""
+    try:
+        _, node = load_with_node(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    themes = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == "themes"]
+    if not themes or not isinstance(themes[0], yaml.SequenceNode) or themes[0].flow_style or not themes[0].value:
+        return None
+    column = themes[0].value[0].start_mark.column - 2  # "- " comes before the theme's first key
+    return " " * column if column >= 0 else None
+
+
+def _yaml_theme(theme: Theme) -> dict[str, Any]:
+    d = theme.to_dict()
+    if "description" in d:
+        d["description"] = _Folded(d["description"])
+    return d
+
+
 # --- YAML output -------------------------------------------------------------
 
 class _Folded(str):

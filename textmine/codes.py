@@ -43,12 +43,13 @@ def import_training_codes(store: Store, codebook: Codebook, survey: str, questio
     by_rid: dict[str, list[str]] = {}
     for a in answers.itertuples():
         by_rid.setdefault(str(a.respondent_id), []).append(a.wave)
-    allowed = set(codebook.ids) | {OVERIG}
+    named = _theme_names(codebook)
     rows: dict[str, list[dict[str, Any]]] = {}
     for cells, n in zip(table.rows, table.row_numbers):
-        rid, theme = cells[rid_col].strip(), cells[theme_col].strip()
-        if theme not in allowed:
-            raise InputError(f"theme '{theme}' is not in the codebook", file=table.file, row=n,
+        rid, typed = cells[rid_col].strip(), cells[theme_col].strip()
+        theme = named.get(" ".join(typed.split()).casefold())
+        if theme is None:
+            raise InputError(f"theme '{typed}' is not in the codebook (by id or label)", file=table.file, row=n,
                              column=table.headers[theme_col])
         waves = by_rid.get(rid, [])
         w = cells[wave_col].strip() if wave_col is not None and cells[wave_col].strip() else None
@@ -82,6 +83,17 @@ def import_training_codes(store: Store, codebook: Codebook, survey: str, questio
         if new:
             total += store.add_codes(new, source="human", coder=coder)
     return total
+
+
+def _theme_names(codebook: Codebook) -> dict[str, str]:
+    """Theme id by what a coding sheet may call it: its id or its label, in any case and
+    spacing ('Beleid', 'Fair Trade en Faire Gemeente'); a label two themes share is left out."""
+    labels: dict[str, list[str]] = {}
+    for t in codebook.themes:
+        labels.setdefault(" ".join(str(t.label).split()).casefold(), []).append(t.id)
+    names = {label: ids[0] for label, ids in labels.items() if len(ids) == 1}
+    names.update({t.casefold(): t for t in [*codebook.ids, OVERIG]})  # an id wins over a label
+    return names
 
 
 def _rank(value: Any) -> int | None:

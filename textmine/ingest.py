@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from rapidfuzz import process
 
 from .errors import InputError
-from .layout import (ColumnHead, frame_records, header_evidence, header_like, header_names, is_frame, loose_key,
-                     read_records)
+from .layout import (ColumnHead, Records, frame_records, header_evidence, header_like, header_names, is_frame,
+                     loose_key, read_records)
 from .schema import ColumnRef, IncludeRule, Question, Schema, column_ref_text, header_key
 from .store import SaveReport, Store
 from .units import UnitMatch, match_unit
@@ -50,6 +50,7 @@ class Table:
     header_rows: int = 1
     detected_header_rows: int = 1
     header_why: str = ""
+    sheet_hint: str = ""  # XLSX read from its first of several sheets: which they are (for errors)
 
 
 # --- reading ------------------------------------------------------------------
@@ -91,14 +92,41 @@ def read_table(path: "str | Path | pd.DataFrame", sheet: str | None = None, head
                 raise InputError("cells to the right of the last header", file=path, row=row)
             cells = cells[:width]
         elif n < width:
+            if is_csv and records.no_line_end and row == numbers[-1] and rows and \
+                    len(records.rows[-2]) >= width:
+                # The last record is short, after whole ones, and no line break ends the file:
+                # a download or copy cut short, not a respondent with blank answers.
+                raise InputError(f"the file ends in the middle of this row ({n} of {width} cells, no line "
+                                 "break after it): was the download or copy cut short? Export it again",
+                                 file=path, row=row, column=heads[n - 1].name if n else None)
             cells = cells + [""] * (width - n)
         rows.append(cells)
     if not rows:
-        raise InputError("has a header row but no answers" if header_rows == 1 else
-                         f"has {header_rows} header rows but no answers", file=path,
+        raise InputError(("has a header row but no answers" if header_rows == 1 else
+                          f"has {header_rows} header rows but no answers") + records.sheet_hint, file=path,
                          row=records.row_numbers[header_rows - 1] + 1)
+    _refuse_merged_down(records, header_rows, heads, path)
     return Table(str(path), [h.name for h in heads], rows, list(numbers), records.encoding, records.delimiter,
-                 records.sha256, heads, header_rows, detected, why)
+                 records.sha256, heads, header_rows, detected, why, records.sheet_hint)
+
+
+def _refuse_merged_down(records: Records, header_rows: int, heads: list[ColumnHead], path: Path) -> None:
+    """Cells merged down answer rows (a municipality over its respondents, to make the sheet
+    readable) are an error: the rows under the first would read blank. Merged titles and
+    header cells (SurveyMonkey merges them) are not answers and stay fine."""
+    from openpyxl.utils.cell import range_boundaries
+
+    last_header = records.row_numbers[header_rows - 1]
+    for ref in records.merged:
+        try:
+            min_col, min_row, _max_col, max_row = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue  # a range openpyxl cannot read: nothing merged to speak of
+        if max_row > min_row and max_row > last_header:
+            column = heads[min_col - 1].name if min_col and min_col <= len(heads) else None
+            raise InputError(f"cells {ref} are merged, so the rows under the first read blank: unmerge "
+                             "them and fill in each row", file=path, row=max(min_row, last_header) + 1,
+                             column=column)
 
 
 # --- validation -----------------------------------------------------------------
@@ -169,7 +197,7 @@ class _Columns:
             if not found:
                 hits = process.extract(ref, t.headers, limit=1, score_cutoff=60)
                 hint = f" (did you mean \"{hits[0][0]}\"?)" if hits else ""
-                raise InputError(f"{what} is not in the export{hint}", file=f, row=1, column=ref)
+                raise InputError(f"{what} is not in the export{hint}{t.sheet_hint}", file=f, row=1, column=ref)
             if len(found) > 1:
                 where = ", ".join(str(p + 1) for p in found[:6])
                 raise InputError(f"column header appears more than once (positions {where}): refer to the "

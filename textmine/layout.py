@@ -21,7 +21,7 @@ from typing import Any, Sequence
 
 from .errors import InputError
 from .values import is_blank
-from .workbook import cell_text
+from .workbook import cell_text, not_xlsx_inside
 
 DELIMITERS = (";", ",", "\t")
 # Python's csv module refuses a field longer than this many characters. No survey
@@ -54,6 +54,9 @@ class Records:
     sha256: str = ""
     titles: list[tuple[int, str]] = field(default_factory=list)  # (row, text) of title lines above the table
     r_missing: bool = False  # CSV written by R: its unquoted NA cells were read as blank
+    no_line_end: bool = False  # CSV whose last record has no line break after it (maybe cut short)
+    merged: list[str] = field(default_factory=list)  # XLSX: the sheet's merged ranges ('B2:B4')
+    sheet_hint: str = ""  # XLSX read from its first of several sheets: which they are
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,8 @@ def read_records(path: str | Path, sheet: str | None = None) -> Records:
         records = _read_sav(path)
     elif data[:4] == b"PK\x03\x04":
         raise InputError("this is an Excel workbook (XLSX) with a .csv name: rename it to .xlsx", file=path)
+    elif not_xlsx_inside(data[:65536]):
+        raise InputError(not_xlsx_inside(data[:65536]), file=path)
     else:
         records = _read_csv(path, data)
     records.sha256 = hashlib.sha256(data).hexdigest()
@@ -177,10 +182,45 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):
+        # One cell pasted from another program into a UTF-8 file: read as Windows-1252, every
+        # other accent would be garbled without a word. _read_csv names the cell.
+        return data.decode("utf-8", errors="surrogateescape"), _MIXED
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+_MIXED = "utf-8 with bytes of another encoding"
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_NOT_UTF8 = re.compile("[\udc80-\udcff]+")
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 accents among bytes that are not UTF-8: Windows-1252 text has next to none (an
+    accented letter followed by two of its punctuation marks), so a few mean UTF-8."""
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    invalid = data.decode("utf-8", errors="replace").count("\ufffd") - data.count("\ufffd".encode())
+    return valid > 0 and (valid >= invalid or valid >= 3)
+
+
+def _first_not_utf8(path: Path, rows: list[list[str]], numbers: list[int]) -> InputError:
+    """The first cell of a mostly-UTF-8 file holding bytes that are not UTF-8, as an error."""
+    header = rows[0] if rows else []
+    for rec, number in zip(rows, numbers):
+        for i, cell in enumerate(rec):
+            if _NOT_UTF8.search(cell):
+                shown = _NOT_UTF8.sub(lambda m: "".join(f"\\x{ord(c) - 0xDC00:02x}" for c in m.group()), cell)
+                column = header[i].strip() if rec is not header and i < len(header) and header[i].strip() else None
+                return InputError(f"not UTF-8 text in '{_short(shown)}', though the file holds UTF-8 text "
+                                  "elsewhere (pasted from another program, or two files joined?): retype these "
+                                  "characters, or save the file as CSV UTF-8", file=path, row=number, column=column)
+    return InputError("the file mixes UTF-8 with another encoding: save it as CSV UTF-8", file=path)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -190,7 +230,7 @@ def _sniff_delimiter(text: str) -> str:
     for d in DELIMITERS:
         records = []
         try:
-            for rec in csv.reader(io.StringIO(sample), delimiter=d):
+            for rec in csv.reader(io.StringIO(sample, newline=""), delimiter=d):
                 records.append(len(rec))
                 if len(records) >= 30:
                     break
@@ -237,11 +277,16 @@ def _read_csv(path: Path, data: bytes) -> Records:
         if "field larger than field limit" not in str(exc):
             unquoted = _read_unquoted_tsv(text) if delimiter == "\t" else None
             if unquoted is not None:
+                if encoding == _MIXED:
+                    raise _first_not_utf8(path, *unquoted)
                 return Records(str(path), unquoted[0], unquoted[1], encoding, delimiter)
             raise InputError(f"cannot parse as CSV ({exc}); is a quote unbalanced?", file=path,
                              row=record + 1) from None
     else:
+        if encoding == _MIXED:
+            raise _first_not_utf8(path, rows, numbers)
         records = Records(str(path), rows, numbers, encoding, delimiter)
+        records.no_line_end = not text.rstrip(" \t").endswith(("\n", "\r"))
         if _written_by_r(text, delimiter):
             # R's write.csv quotes every text and writes a missing value as a bare NA.
             records.rows = [[("" if c == "NA" else c) for c in r] for r in rows]
@@ -255,12 +300,12 @@ def _read_csv(path: Path, data: bytes) -> Records:
 
 def _written_by_r(text: str, delimiter: str) -> bool:
     """A CSV written by R (write.csv): every header quoted, and bare NA cells among the data."""
-    first = text[:text.find("\n")] if "\n" in text else text
+    first = re.split(r"[\r\n]", text, maxsplit=1)[0]  # a bare CR ends a line too (old Mac CSV)
     fields = next(csv.reader([first], delimiter=delimiter), [])
     if len(fields) < 2 or first.count('"') < 2 * len(fields):
         return False  # headers not all quoted: no R
     d = re.escape(delimiter)
-    return re.search(rf"(?:^|{d})NA(?={d}|\r?$)", text[len(first):len(first) + 200_000], re.M) is not None
+    return re.search(rf"(?:^|[\r\n]|{d})NA(?={d}|[\r\n]|$)", text[len(first):len(first) + 200_000]) is not None
 
 
 def _read_unquoted_tsv(text: str) -> tuple[list[list[str]], list[int]] | None:
@@ -318,9 +363,15 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Records:
             if any(c.strip() for c in cells):
                 rows.append(cells)
                 numbers.append(excel_row)
+        names, merged = wb.sheetnames, sum(wb.merged.values(), [])
+    hint = ""
+    if sheet is None and len(names) > 1:  # a cover sheet in front of the answers is a common edit
+        hint = (f" (read the first sheet, '{names[0]}'; the workbook also has "
+                f"{', '.join(repr(n) for n in names[1:6])}: choose one with --sheet NAME)")
     if not rows:
-        raise InputError("the first sheet is empty" if sheet is None else f"sheet '{sheet}' is empty", file=path)
-    return Records(str(path), rows, numbers)
+        raise InputError(("the first sheet is empty" + hint) if sheet is None else f"sheet '{sheet}' is empty",
+                         file=path)
+    return Records(str(path), rows, numbers, merged=merged, sheet_hint=hint)
 
 
 def _read_sav(path: Path) -> Records:

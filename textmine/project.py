@@ -364,8 +364,16 @@ class Project:
         figures are those of ``textmine code --format json``.
         """
         if train is not None:
+            self.check_embedder(embedder)  # before the import: a failed command stores nothing
             self.import_codes(question, train, survey, codebook, wave)
         return code_frame(self.coding(question, survey, codebook, wave, embedder))
+
+    def check_embedder(self, embedder: str | None = None) -> None:
+        """Raise InputError when the embedding backend ``embedder`` (None: the default)
+        cannot be built: an unknown name, a missing package. Nothing is stored."""
+        from .embed import get_embedder
+
+        get_embedder(embedder)
 
     def coder(self, question: str, survey: str | None = None,
               codebook: Codebook | str | Path | None = None) -> SavedCoder:
@@ -1247,15 +1255,20 @@ class Project:
         with self.store() as store:
             return open_question_survey(store, question, survey)
 
-    def import_curation(self, workbook: str | Path, question: str, survey: str | None = None) -> Any:
+    def import_curation(self, workbook: str | Path, question: str, survey: str | None = None, *,
+                        wave: str | None = None, prepare: bool | None = None) -> Any:
         """Store an edited catalogue workbook (.xlsx) in the project; later catalogues remember it.
-        Returns its report (rows, stored, unchanged, skipped)."""
-        from .catalogue import import_curation
+        Returns its report (rows, stored, unchanged, skipped). ``prepare`` given (True or False):
+        the catalogue of ``wave`` is about to be built, and nothing is stored when it cannot be
+        (an unknown wave; without prepare, answers not cleaned or coded yet)."""
+        from .catalogue import check_catalogue, import_curation
         from .questions import open_question_survey
 
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
-            return import_curation(store, workbook, survey=survey, question=question)
+            check = None if prepare is None else \
+                (lambda: check_catalogue(store, survey, question, wave, prepare=bool(prepare)))
+            return import_curation(store, workbook, survey=survey, question=question, before_storing=check)
 
     def catalogue_practices(self, question: str, survey: str | None = None, wave: str | None = None, *,
                             prepare: bool = False, progress: Progress | None = None) -> list[dict[str, Any]]:
@@ -1283,7 +1296,7 @@ class Project:
 
         check_suffix(out)
         if curation:
-            self.import_curation(curation, question, survey)
+            self.import_curation(curation, question, survey, wave=wave, prepare=prepare)
         practices = self.catalogue_practices(question, survey, wave, prepare=prepare, progress=progress)
         return Path(write_catalogue(practices, out))
 

@@ -15,7 +15,15 @@ def resolve_codebook(store: Store, survey: str, question: str, path: str | Path 
     """--codebook, else the project's current version once it was edited there (codebook_edits.py;
     ``stored=False``: not that), else the schema's ``codebook:``, else data/codebooks/<survey>_<question>.yaml."""
     if path:
-        return load_codebook(path)
+        book = load_codebook(path)
+        # A codebook of another question of this very survey is a file picked by mistake
+        # (lmb_noden.yaml for 'trots'): its themes would be stored as this question's machine
+        # codes. One from another survey is a codebook reused, as staff may.
+        if book.survey == survey and book.question and book.question != question:
+            raise InputError(f"this codebook is for {survey} '{book.question}', not '{question}': pass the "
+                             f"codebook of '{question}' (or, to use this one here, change its 'question:' line)",
+                             file=path)
+        return book
     if stored:
         from .codebook_edits import stored_codebook
 

@@ -25,7 +25,7 @@ from .errors import InputError
 from .atomic import atomic_path
 from .export import NO, YES, answer_key, excel_text, set_text_safe, write_info_sheet, write_staff_sheet
 from .store import Store
-from .workbook import Workbook, open_workbook
+from .workbook import Workbook, choice_text, open_workbook
 
 SHEET = "Beoordelen"
 PREFILL_SHEET = "_voorinvulling"
@@ -211,11 +211,11 @@ def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str
                              "another workbook?); nothing imported", file=path, row=n, column=KEY)
         calls = {}
         for i, theme in themes.items():
-            v = cells[i].strip().casefold()
+            v = choice_text(cells[i])
             if v not in ("", YES, NO):
                 raise InputError(f"'{cells[i].strip()}' is not {YES} or {NO}", file=path, row=n, column=headers[i])
             calls[theme] = v
-        flag = cells[col[REVIEWED]].strip().casefold()
+        flag = choice_text(cells[col[REVIEWED]])
         if flag not in ("", YES, NO):
             raise InputError(f"'{cells[col[REVIEWED]].strip()}' is not {YES} or {NO}", file=path, row=n,
                              column=REVIEWED)

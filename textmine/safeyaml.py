@@ -9,7 +9,8 @@ Schemas, codebooks, report specs and project settings are all read with
   an anchor for a repeated option list (``options: *agree``) stays fine;
 * nest deeper than ``MAX_DEPTH`` (PyYAML's composer recurses: 20,000 ``[``
   crash it with a RecursionError);
-* be larger than ``MAX_BYTES``.
+* be larger than ``MAX_BYTES``;
+* repeat a key in a mapping (PyYAML would keep the last without a word).
 
 Each refusal is a ``YamlLimitError`` (a ``yaml.YAMLError``, so existing
 handlers catch it) that ``errors.yaml_error`` turns into one line naming the
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -90,6 +92,8 @@ class SafeLoader(yaml.SafeLoader):
             node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
+        if isinstance(node, MappingNode):
+            _refuse_repeated_keys(node)
         if isinstance(node, ScalarNode):
             size = 1
         elif isinstance(node, SequenceNode):
@@ -104,6 +108,17 @@ class SafeLoader(yaml.SafeLoader):
                                  problem_mark=start)
         self._sizes[id(node)] = size
         return node
+
+
+def _refuse_repeated_keys(node: MappingNode) -> None:
+    # PyYAML keeps the last of two equal keys without a word: 'quotes: 3' and further down
+    # 'quotes: 5', or a copied, half-edited question block, would silently win or lose.
+    seen: set[str] = set()
+    for key, _ in node.value:
+        if isinstance(key, ScalarNode) and key.tag != "tag:yaml.org,2002:merge":  # '<<' may be overridden
+            if key.value in seen:
+                raise ComposerError(None, None, f"key '{key.value}' is repeated", key.start_mark)
+            seen.add(key.value)
 
 
 def _size(n: int) -> str:
@@ -126,10 +141,18 @@ def read_yaml_text(path: str | Path, what: str = "file") -> str:
     if len(data) > SafeLoader.max_bytes:
         raise InputError(f"{what} is larger than {_size(SafeLoader.max_bytes)}; a textmine YAML file "
                          "is much smaller (is this the right file?)", file=path)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Notepad's 'Unicode': UTF-16 with its byte-order mark
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # not UTF-16 after all: the UTF-8 error below
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"cannot read {what}: not UTF-8 text (byte {exc.start + 1})", file=path) from None
+        # The line, not the byte: an editor shows lines.
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(f"cannot read {what}: not UTF-8 text (saved as ANSI or Windows-1252?): save it "
+                         "as UTF-8", file=path, row=line) from None
 
 
 def load(text: str) -> Any:

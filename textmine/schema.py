@@ -232,7 +232,20 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
     return mapping
 
 
+class _BoolWord(str):
+    """An unquoted yes/no/on/off in a schema: text, which a true/false key still reads as a switch."""
+
+
+def _construct_bool(loader: _LineLoader, node: yaml.ScalarNode) -> bool | str:
+    # YAML 1.1 reads Yes/No/On/Off as true/false; in a schema they are answer options and
+    # cell values ('options: [Yes, No]'), so they stay the words typed; true/false stay booleans.
+    if node.value.lower() in ("true", "false"):
+        return loader.construct_yaml_bool(node)
+    return _BoolWord(node.value)
+
+
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 
 
 def load_schema(path: str | Path) -> Schema:
@@ -360,6 +373,8 @@ def _build_include(raw: Any, fail: Any, data: Any) -> list[IncludeRule]:
             raise fail("include rule: 'why' is a short text", rule)
         cond = conditions[0]
         if cond == "filled":
+            if isinstance(rule["filled"], _BoolWord):  # an unquoted yes/on/no/off, read as a word above
+                rule["filled"] = rule["filled"].lower() in ("yes", "on")
             if not isinstance(rule["filled"], bool):
                 raise fail("include rule: 'filled' is true (cell not blank) or false (cell blank)", rule)
             rules.append(IncludeRule(column, filled=rule["filled"], why=why))
@@ -388,6 +403,9 @@ def _build_question(raw: dict, fail: Any, schema_dir: Path) -> Question:
         value = raw.get(key) or []
         if not isinstance(value, list):
             raise fail(f"question '{qid}': '{key}' must be a list", raw)
+        for i, v in enumerate(value, 1):
+            if v is None or not str(v).strip():  # '- ' or '~': str(None) would be an option "None"
+                raise fail(f"question '{qid}': {key.rstrip('s').replace('_', ' ')} {i} is empty", raw)
         return [str(v) for v in value]
 
     options, extra, exclude = str_list("options"), str_list("extra_options"), str_list("exclude_from_base")
@@ -471,9 +489,12 @@ def _build_question(raw: dict, fail: Any, schema_dir: Path) -> Question:
     bounds = {}
     for key in ("min", "max"):
         if raw.get(key) is not None:
-            if qtype != "numeric" or not isinstance(raw[key], (int, float)):
+            if qtype != "numeric" or not isinstance(raw[key], (int, float)) or isinstance(raw[key], bool) \
+                    or raw[key] != raw[key]:  # NaN: no number is outside it
                 raise fail(f"question '{qid}': '{key}' is a number, for numeric questions only", raw)
             bounds[key] = float(raw[key])
+    if bounds.get("min", float("-inf")) > bounds.get("max", float("inf")):
+        raise fail(f"question '{qid}': 'min' {raw['min']} is above 'max' {raw['max']}", raw)
     codebook = raw.get("codebook")
     if codebook is not None:
         if qtype != "open":

@@ -41,6 +41,17 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+# Characters a paste brings that show as nothing: zero-width space/joiners, word joiner,
+# byte-order mark, soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def choice_text(cell: str) -> str:
+    """A typed choice cell ('ja', ' Ja ', 'ja' pasted with a zero-width space) as the word
+    meant: invisible characters dropped, space stripped, casefolded."""
+    return cell.translate(_INVISIBLE).strip().casefold()
+
+
 @lru_cache(maxsize=1)
 def _parser_class() -> type:
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
@@ -60,17 +71,23 @@ def _parser_class() -> type:
     return SheetParser
 
 
-def _parsed_rows(parser: Any, source: Any) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+def _parsed_rows(parser: Any, source: Any, merged: list[str] | None = None
+                 ) -> Iterator[tuple[int, list[dict[str, Any]]]]:
     """Each <row> of the sheet XML parsed by ``parser``; rows read are dropped from the tree
-    (openpyxl keeps them), so memory stays flat however long the sheet."""
-    from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG
+    (openpyxl keeps them), so memory stays flat however long the sheet. ``merged`` gets the
+    sheet's merged ranges ('B2:B4'), which follow the rows in the file."""
+    from openpyxl.worksheet._reader import DATA_TAG, ROW_TAG, SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
+    merge_tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
     sheet_data = None
     for event, element in iterparse(source, events=("start", "end")):
         if event == "start":
             if element.tag == DATA_TAG:
                 sheet_data = element
+        elif element.tag == merge_tag:
+            if merged is not None and element.get("ref"):
+                merged.append(element.get("ref"))
         elif element.tag == ROW_TAG:
             yield parser.parse_row(element)
             parser.row_dimensions.clear()  # row heights are not needed
@@ -93,6 +110,7 @@ class Workbook:
         self._book = book
         self.file = file
         self.kind = kind
+        self.merged: dict[str, list[str]] = {}  # sheet -> merged ranges, once its rows were read
 
     @property
     def sheetnames(self) -> list[str]:
@@ -112,7 +130,7 @@ class Workbook:
                 parser = _parser_class()(source, ws._shared_strings, data_only=True, epoch=book.epoch,
                                          date_formats=book._date_formats,
                                          timedelta_formats=book._timedelta_formats)
-                for number, cells in _parsed_rows(parser, source):
+                for number, cells in _parsed_rows(parser, source, self.merged.setdefault(ws.title, [])):
                     filled = [c for c in cells if c["value"] is not None and c["value"] != ""]
                     if not filled:
                         continue
@@ -148,6 +166,22 @@ class Workbook:
                          "open and save the file in Excel", file=self.file, row=row, column=name)
 
 
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Microsoft's compound file: old .xls, or any encrypted Office file
+
+
+def not_xlsx_inside(head: bytes) -> str | None:
+    """What a file that starts with ``head`` (its first bytes, 8 will do; more to tell a
+    password from an old .xls) is, when it is an Office file that is not an XLSX zip;
+    None otherwise. Excel saves a workbook with a password as such a file."""
+    if not head.startswith(_OLE):
+        return None
+    if "EncryptedPackage".encode("utf-16-le") in head:
+        return ("this workbook is protected with a password (encrypted): open it in Excel, remove the password "
+                "(File > Info > Protect Workbook) and save it again")
+    return ("this is an old Excel .xls file (or another pre-2007 Office file), not an XLSX: open it in Excel "
+            "and save it as .xlsx")
+
+
 @contextmanager
 def open_workbook(path: str | Path, kind: str = "XLSX", *, data: bytes | None = None,
                   sheet: str | None = None) -> Iterator[Workbook]:
@@ -166,10 +200,21 @@ def open_workbook(path: str | Path, kind: str = "XLSX", *, data: bytes | None = 
         book = openpyxl.load_workbook(io.BytesIO(data) if data is not None else path, read_only=True,
                                       data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged or foreign file
-        raise InputError(f"not a readable {kind} workbook (truncated or damaged?): {exc}", file=path) from None
+        what = not_xlsx_inside(data[:65536] if data is not None else _head(path))
+        raise InputError(what or f"not a readable {kind} workbook (truncated or damaged?): {exc}",
+                         file=path) from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise InputError(f"no sheet '{sheet}': is this a textmine {kind} workbook?", file=path)
         yield Workbook(book, path, kind)
     finally:
         book.close()
+
+
+def _head(path: Path) -> bytes:
+    """The first 64 KB of a file (enough to tell what a compound Office file holds)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(65536)
+    except OSError:
+        return b""

@@ -9,8 +9,8 @@ project, ``writers`` writes HTML, Markdown and the curation workbook.
 """
 
 from .curation import CurationReport, curate, import_curation
-from .model import SIMILARITY_THRESHOLD, build_catalogue, summary
+from .model import SIMILARITY_THRESHOLD, build_catalogue, check_catalogue, summary
 from .writers import SUFFIXES, check_suffix, write_catalogue
 
-__all__ = ["build_catalogue", "write_catalogue", "import_curation", "curate", "CurationReport", "check_suffix",
+__all__ = ["build_catalogue", "check_catalogue", "write_catalogue", "import_curation", "curate", "CurationReport", "check_suffix",
            "SUFFIXES", "SIMILARITY_THRESHOLD", "summary"]

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import InputError
 from ..export import NO, YES
 from ..store import Store
-from ..workbook import open_workbook
+from ..workbook import choice_text, open_workbook
 
 SHEET = "Catalogus"
 INFO_SHEET = "Info"
@@ -45,7 +45,7 @@ def _cell(value: Any) -> str:
 
 
 def _yes_no(value: Any, default: bool, path: Path, row: int, column: str) -> bool:
-    v = _cell(value).casefold()
+    v = choice_text(_cell(value))
     if v == "":
         return default
     if v in (YES, NO):
@@ -54,10 +54,12 @@ def _yes_no(value: Any, default: bool, path: Path, row: int, column: str) -> boo
 
 
 def import_curation(store: Store, path: str | Path, *, survey: str | None = None,
-                    question: str | None = None) -> CurationReport:
+                    question: str | None = None, before_storing: Callable[[], None] | None = None) -> CurationReport:
     """Store the curation of a catalogue workbook in the project (importing twice changes nothing).
 
     ``survey``/``question``: when given, every row must be about that question.
+    ``before_storing``: called once the workbook is checked, before anything is stored (it
+    raises to store nothing: the catalogue the workbook is for cannot be built).
     """
     path = Path(path)
     with open_workbook(path, "catalogue", sheet=SHEET) as wb:
@@ -138,6 +140,8 @@ def import_curation(store: Store, path: str | Path, *, survey: str | None = None
             report.unchanged += 1
             continue
         new.append(r)
+    if before_storing is not None:
+        before_storing()
     if new:
         report.stored = store.save_curation(new, source_file=path.name)
     return report

@@ -67,16 +67,10 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
     highlight, heading, curation (none|applied|changed), curation_previous
     ({include, title, highlight} of a curation made for an earlier text), synthetic.
     """
-    from ..questions import open_question_survey, resolve_codebook
-    from ..config import load_config
     from ..nlp.answers import redact_field
     from ..readiness import Preparation
 
-    survey = open_question_survey(store, question, survey)
-    if wave is not None and not store.waves(survey, wave):
-        raise InputError(f"wave '{wave}' of survey '{survey}' is not in the project", file=store.dir)
-    codebook = codebook or resolve_codebook(store, survey, question)
-    settings = settings if settings is not None else load_config(store.dir).nlp
+    survey, codebook, settings = _checked(store, survey, question, wave, codebook, settings)
     prep = Preparation(store, prepare, settings, progress)
     cleaned = prep.cleaned(survey, question, wave)
     codes = prep.codes(survey, question, wave, codebook, cleaned, embedder=embedder)
@@ -300,6 +294,34 @@ def _link(store: Store, practices: list[dict[str, Any]], texts: dict[tuple[str, 
                  "shared": sorted(partners[i] & partners[j])}
                 for j in sorted(similar + shared, key=lambda j: (-sims[j], j))]
 
+
+
+def check_catalogue(store: Store, survey: str | None, question: str, wave: str | None = None, *,
+                    prepare: bool = False) -> None:
+    """InputError when ``build_catalogue`` would stop: an unknown wave, a missing codebook and,
+    without ``prepare``, answers not cleaned or coded yet. Reads only: ``catalogue --curation``
+    checks this before it stores the workbook, so a failed command stores nothing."""
+    from ..readiness import Preparation
+
+    survey, codebook, settings = _checked(store, survey, question, wave, None, None)
+    if prepare:
+        return  # the missing steps will be run
+    prep = Preparation(store, False, settings)
+    prep.codes(survey, question, wave, codebook, prep.cleaned(survey, question, wave))
+    prep.check()
+
+
+def _checked(store: Store, survey: str | None, question: str, wave: str | None, codebook: Codebook | None,
+             settings: Any) -> tuple[str, Codebook, Any]:
+    from ..config import load_config
+    from ..questions import open_question_survey, resolve_codebook
+
+    survey = open_question_survey(store, question, survey)
+    if wave is not None and not store.waves(survey, wave):
+        raise InputError(f"wave '{wave}' of survey '{survey}' is not in the project", file=store.dir)
+    codebook = codebook or resolve_codebook(store, survey, question)
+    settings = settings if settings is not None else load_config(store.dir).nlp
+    return survey, codebook, settings
 
 def summary(practices: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per theme (catalogue order): practices under it as main theme, cross-listed, highlighted, excluded."""

@@ -246,7 +246,7 @@ def promote_topic(store: Any, codebook_path: str | Path, question: str, topic: i
                   survey: str | None = None, theme_id: str | None = None, label: str | None = None,
                   n_keywords: int = 8, n_examples: int = 3) -> tuple[Codebook, dict[str, Any]]:
     """Add topic ``topic`` of the latest topics run as a theme to the codebook file (saved)."""
-    from ..codebook import load_codebook
+    from ..codebook import load_codebook, save_added_theme
     from ..questions import open_question_survey
 
     survey = open_question_survey(store, question, survey)
@@ -263,5 +263,5 @@ def promote_topic(store: Any, codebook_path: str | Path, question: str, topic: i
     new_book = book.add_theme(label or c["label"], id=theme_id, keywords=keywords,
                               examples=c["quotes"][:n_examples],
                               description=f"Uit topic {topic} ({c['size']} antwoorden): {', '.join(keywords[:5])}.")
-    new_book.save(codebook_path)
+    save_added_theme(new_book, codebook_path)  # staff's comments in the file are kept
     return new_book, c
