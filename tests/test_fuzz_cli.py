@@ -492,3 +492,38 @@ def test_a_codebook_of_another_survey_may_be_reused(sample_2025: Path):
     with Store(sample_2025) as store:
         book = resolve_codebook(store, "lmb", "trots", repo / "data" / "codebooks" / "sdg_trots.yaml")
     assert book.survey == "sdg"
+
+
+# --- found by the sweep, fixed after it ------------------------------------------------------
+
+@pytest.mark.parametrize("label, said", [("[Beleid, Steun]", "'label' must be text"), ("yes", "'label' must be text")])
+def test_a_theme_label_that_is_a_list_or_yes_is_an_error_naming_its_line(tmp_path: Path, cli, label: str, said: str):
+    # stored as the text "['Beleid', 'Steun']" or "True" before
+    (tmp_path / "c.yaml").write_text(f"themes:\n  - id: a\n    label: Ander\n  - id: beleid\n    label: {label}\n",
+                                     encoding="utf-8")
+    message = _one_line_exit_2(cli("codebook", "check", tmp_path / "c.yaml"))
+    assert "c.yaml, row 5" in message and said in message  # the label line, message
+
+
+@pytest.mark.parametrize("pattern", [".*", "x?", "|gros", "(beleid)?"])
+def test_a_pattern_that_matches_an_empty_text_is_refused(tmp_path: Path, cli, pattern: str):
+    # it would code every answer with the theme
+    (tmp_path / "c.yaml").write_text(f"themes:\n  - id: a\n    label: A\n    patterns: ['{pattern}']\n",
+                                     encoding="utf-8")
+    message = _one_line_exit_2(cli("codebook", "check", tmp_path / "c.yaml"))
+    assert "c.yaml, row" in message and "matches an empty text" in message, message
+    (tmp_path / "ok.yaml").write_text("themes:\n  - id: a\n    label: A\n    patterns: ['.+gros', 'x+']\n",
+                                      encoding="utf-8")
+    assert cli("codebook", "check", tmp_path / "ok.yaml").exit_code == 0
+
+
+@pytest.mark.parametrize("wave", ["20\n26", "20\r26", "20\x0026", "x" * 61])
+def test_a_wave_label_on_two_lines_or_too_long_is_refused_and_nothing_stored(tmp_path: Path, fixture_schema: Path,
+                                                                            wave: str):
+    from textmine import Project
+    from textmine.errors import InputError
+
+    project = Project(tmp_path / "p")
+    with pytest.raises(InputError, match="wave label .* must be one line of at most 60 characters"):
+        project.ingest(VALID / "utf8_no_bom_semicolon.csv", fixture_schema, wave=wave)
+    assert project.waves().empty

@@ -560,6 +560,9 @@ def _theme_from_raw(raw: Any, i: int, taken: Collection[str]) -> Theme:
     if unknown:
         raise ThemeProblem(f"theme '{raw.get('id', raw.get('label', '?'))}': unknown key(s) "
                        f"{', '.join(sorted(unknown))}; allowed: {', '.join(THEME_KEYS)}", i)
+    if not isinstance(raw.get("label") or "", (str, int, float)) or isinstance(raw.get("label"), bool):
+        # 'label: [a, b]' or 'label: yes' would be stored as the text "['a', 'b']" or "True"
+        raise ThemeProblem(f"theme '{raw.get('id', '?')}': 'label' must be text", i, ("label",))
     label = _clean(raw.get("label") or "")
     if not label:
         raise ThemeProblem(f"theme '{raw.get('id', '?')}': 'label' is required", i)

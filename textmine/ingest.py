@@ -457,6 +457,9 @@ def ingest(export: "str | Path | pd.DataFrame", schema: Schema, project_dir: str
     if ":" in wave:  # an answer's key in the workbench is survey:wave:question:respondent
         raise InputError(f"the wave label '{wave}' holds ':': use another character, e.g. "
                          f"'{wave.replace(':', '-')}'")
+    if any(ord(c) < 32 or ord(c) == 127 for c in wave) or len(wave) > 60:
+        # a label is shown in every table, file name and report heading
+        raise InputError(f"the wave label {wave[:60]!r} must be one line of at most 60 characters, e.g. '2026'")
     if population is not None and population <= 0:
         raise InputError(f"--population must be a positive whole number, not {population}")
     table = read_table(export, sheet, schema.header_rows)

@@ -352,7 +352,7 @@ def check_pattern(pattern: str) -> Cost:
     if len(pattern) > MAX_PATTERN_CHARS:
         raise PatternProblem(f"is {len(pattern):,} characters long (at most {MAX_PATTERN_CHARS:,}); "
                              "split it into several patterns or keywords")
-    re.compile(pattern, re.IGNORECASE)  # invalid: re.error, reported by the caller
+    compiled = re.compile(pattern, re.IGNORECASE)  # invalid: re.error, reported by the caller
     parsed = _parser.parse(pattern, re.IGNORECASE)
     degree, choices, scans = _walk(_items(parsed), frozenset())
     if degree + 1 > MAX_DEGREE:
@@ -362,6 +362,9 @@ def check_pattern(pattern: str) -> Cost:
     if choices > MAX_CHOICES:
         raise PatternProblem(f"can split one match in about 2^{choices} ways (many optional or "
                              "repeated parts that match the same characters); simplify it")
+    if compiled.search("") is not None:  # '.*', 'x?', '' or '|x': every answer would get the theme
+        raise PatternProblem("matches an empty text, so it would code every answer with this theme; "
+                             "make a part of it required (e.g. '.+' instead of '.*')")
     # +1: a search tries every start; an unbounded quantifier may read to the end each time
     return Cost(degree=1 + max(degree, 1 if scans else 0), choices=choices)
 
