@@ -187,5 +187,5 @@ def test_project_path_must_be_a_path(path):
 
 def test_project_below_a_file(tmp_path):
     (tmp_path / "afile").write_text("x")
-    with pytest.raises(InputError, match="not a directory"):
+    with pytest.raises(InputError, match="(?i)not a directory"):
         Project(tmp_path / "afile" / "sub")

@@ -34,10 +34,16 @@ def whole_number(value: Any, what: str, minimum: int = 1) -> int:
     if isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(float(value)) \
             and float(value).is_integer() and int(value) >= minimum:
         return int(value)
-    qualifier = "a positive" if minimum == 1 else f"a ({minimum} or more)"
-    raise InputError(f"{what} must be {qualifier} whole number, not {value!r}")
+    kind = "a positive whole number" if minimum == 1 else f"a whole number, {minimum} or more"
+    raise InputError(f"{what} must be {kind}, not {value!r}")
 
 
 def lone_surrogate(text: str) -> bool:
     """Text holding half of a UTF-16 surrogate pair: it cannot be stored (nor written as UTF-8)."""
-    return any("\ud800" <= c <= "\udfff" for c in text)
+    if text.isascii():  # the common case, cheap
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False

@@ -131,8 +131,10 @@ def frame_records(frame: Any, name: str = FRAME_NAME) -> Records:
         raise InputError("the DataFrame has no columns", file=name)
     rows = [[str(c) for c in frame.columns]]
     numbers = [1]
+    _refuse_surrogates(rows[0], rows[0], 1, name)
     for i, rec in enumerate(frame.itertuples(index=False, name=None)):
         cells = [text(v) for v in rec]
+        _refuse_surrogates(cells, rows[0], i + 2, name)
         if any(c.strip() for c in cells):  # blank rows are skipped, as in a file, keeping the numbering
             rows.append(cells)
             numbers.append(i + 2)
@@ -140,6 +142,18 @@ def frame_records(frame: Any, name: str = FRAME_NAME) -> Records:
     for cells in rows:
         digest.update("\x1f".join(cells).encode("utf-8", "surrogatepass") + b"\x1e")
     return Records(name, rows, numbers, sha256=digest.hexdigest())
+
+
+def _refuse_surrogates(cells: list[str], header: list[str], row: int, name: str) -> None:
+    """A lone surrogate (half a UTF-16 pair, e.g. from text decoded with errors="surrogateescape")
+    cannot be stored: an InputError naming the cell, not a UnicodeEncodeError from SQLite."""
+    from .args import lone_surrogate
+
+    for cell, column in zip(cells, header):
+        if lone_surrogate(cell):
+            shown = cell.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise InputError(f"the cell holds a lone surrogate, not valid text: {shown[:60]!r}", file=name, row=row,
+                             column=column.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 def _drop_titles(records: Records) -> None:

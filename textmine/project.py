@@ -93,6 +93,13 @@ class Project:
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         """Open the project in directory ``path``, creating it when missing (``create=False``: not now)."""
+        from os import PathLike
+
+        from .errors import InputError
+
+        # Path(None) is a TypeError and Path("") the current folder: neither is what was meant.
+        if not isinstance(path, (str, PathLike)) or not str(path).strip():
+            raise InputError(f"the project is a folder path, not {path!r}")
         self.path = Path(path)
         if create:
             from .store import Store
@@ -135,8 +142,12 @@ class Project:
         survey, question, type, label, one row each."""
         import pandas as pd
 
+        from .errors import InputError
+
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         with self.store() as store:
+            if survey is not None and not store.waves(survey):
+                raise InputError(f"the project has no survey '{survey}'", file=self.path)
             for info in store.waves(survey):
                 for q in info.schema.questions:
                     rows[(info.survey, q.id)] = {"survey": info.survey, "question": q.id, "type": q.type,
@@ -190,10 +201,11 @@ class Project:
     def tally_results(self, survey: str | None = None, wave: str | None = None, by: str | None = None,
                       question: str | None = None) -> list[dict[str, Any]]:
         """The tallies as ``textmine tally --format json`` writes them: one dict per survey wave."""
+        from .args import optional_wave
         from .tally import tally
 
         with self.store() as store:
-            return tally(store, survey, wave, question, by)
+            return tally(store, survey, optional_wave(wave), question, by)
 
     def tally(self, survey: str | None = None, wave: str | None = None, by: str | None = None,
               question: str | None = None) -> pd.DataFrame:
@@ -265,8 +277,10 @@ class Project:
         Returns the run: ``answers`` (one dict per answer), ``pipeline``, ``processed``, ``cached``
         and ``warnings``. Answers not cleaned yet are announced on the "textmine" logger (INFO).
         """
+        from .args import optional_wave
         from .clean import clean_project
 
+        wave = optional_wave(wave)
         what = " ".join(x for x in (survey, wave, f"'{question}'" if question else None) if x) or "the project"
 
         def announce(done: int, total: int) -> None:
@@ -277,6 +291,7 @@ class Project:
                 progress(done, total)
 
         with self.store() as store:
+            _check_wave(store, survey, wave)
             return clean_project(store, survey=survey, wave=wave, question=question,
                                  settings=self.settings(n_process), progress=announce)
 
@@ -315,10 +330,13 @@ class Project:
         respondent id column, a theme column (``overig``: coded with no theme), optional coder
         and wave columns; one row per answer x theme. Checked whole before anything is stored.
         Returns the number of codes stored (importing twice stores nothing new)."""
+        from .args import optional_wave
         from .codes import import_training_codes
 
+        wave = optional_wave(wave)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, codebook)
+            _check_wave(store, survey, wave)
             n = import_training_codes(store, book, survey, question, train, wave)
         log.info("imported %d human codes for %s '%s'", n, survey, question)
         return n
@@ -331,10 +349,13 @@ class Project:
         Returns the run (``answers``: respondent_id, wave, text, redacted_text, themes in the
         coder's order, scores, source; plus provenance and warnings). Machine codes are stored;
         human codes always win; the fitted coder is saved (see ``coder``)."""
+        from .args import optional_wave
         from .coding import code_question
 
+        wave = optional_wave(wave)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, codebook)
+            _check_wave(store, survey, wave)
             log.info("coding the answers of %s '%s' with codebook %s", survey, question, book.hash)
             return code_question(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
                                  settings=self.settings(), progress=progress)
@@ -404,10 +425,13 @@ class Project:
                       codebook: Codebook | str | Path | None = None) -> tuple[Path, int]:
         """Write a review workbook (.xlsx): least certain answers first, ja/nee per theme.
         Returns the path and the number of answers in it."""
+        from .args import optional_wave
         from .review import export_review
 
+        wave = optional_wave(wave)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, codebook)
+            _check_wave(store, survey, wave)
             n = export_review(store, book, survey, question, out, wave)
         return Path(out), n
 
@@ -505,7 +529,7 @@ class Project:
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, None)
             held = set()
-            for k in skip:
+            for k in [skip] if isinstance(skip, str) else (skip or ()):  # one key, or None: nothing skipped
                 s, w, q, r = split_key(k)
                 if (s, q) == (survey, question):
                     held.add((w, r))
@@ -603,6 +627,8 @@ class Project:
             chosen = check_themes(themes, book)
             current = store.answer_codes(survey, wave, question, rid)
             if shown is not None:
+                if not isinstance(shown, dict):
+                    raise InputError("shown must be the human code the page showed, {themes, coder}, or None")
                 self._check_shown(store, book, key, current, shown)
             had_non_answer = bool(((current["source"] == "human") & (current["theme"] == NON_ANSWER)
                                    & (current["applies"] == 1)).any())
@@ -638,7 +664,7 @@ class Project:
         name = check_coder(coder)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, None)
-            codes = store.coder_decisions(survey, question, name, max(0, int(limit)))
+            codes = store.coder_decisions(survey, question, name, _limit(limit))
         if codes.empty:
             return []
         current = current_themes(codes)
@@ -808,7 +834,7 @@ class Project:
             survey = open_question_survey(store, question, survey)
             found = store.codebook_yaml(survey, question)
             current = found[0] if found else 0
-            if version is not None and version != current:
+            if version is not None and _version(version) != current:
                 raise InputError(f"the codebook of {survey} '{question}' changed meanwhile (now version {current}, "
                                  f"not {version}): reload it and try again")
             before = snapshot(resolve_codebook(store, survey, question, stored=found is not None), survey, question)
@@ -910,7 +936,7 @@ class Project:
             survey = open_question_survey(store, question, survey)
             found = store.codebook_yaml(survey, question)
             current = found[0] if found else 0
-            if version is not None and version != current:
+            if version is not None and _version(version) != current:
                 raise InputError(f"the codebook of {survey} '{question}' changed meanwhile (now version {current}, "
                                  f"not {version}): reload it and try again")
             done = store.undo_codebook_change(survey, question, expected_version=current, who=name, check=check_undo)
@@ -946,6 +972,7 @@ class Project:
 
         if version is None:
             return self.codebook(question, survey)[1]
+        version = _version(version)
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
             found = store.codebook_yaml(survey, question, int(version))
@@ -1233,8 +1260,12 @@ class Project:
         ``prepare``: clean and code what is missing first (each step announced on stderr);
         without it, missing steps are an InputError naming the command that makes them, and
         nothing is written (reading never writes behind your back)."""
+        from .args import optional_wave
         from .report import write_report
 
+        wave = optional_wave(wave)
+        if compare_with is not None and not isinstance(compare_with, str):
+            compare_with = optional_wave(compare_with)
         specs = [spec] if isinstance(spec, (str, Path)) else (list(spec) if spec else None)
         with self.store() as store:
             return Path(write_report(store, out, survey, wave, compare_with, specs, progress=progress,
@@ -1263,8 +1294,10 @@ class Project:
         ``prepare``: clean and code what is missing first (each step announced on stderr);
         without it, missing steps are an InputError naming the command that makes them, and
         nothing is written."""
+        from .args import optional_wave
         from .catalogue import build_catalogue
 
+        wave = optional_wave(wave)
         survey = self.survey_of(question, survey)
         with self.store() as store:
             return build_catalogue(store, survey, question, wave, progress=progress, prepare=prepare)
@@ -1289,8 +1322,10 @@ class Project:
 
     def check_qdpx(self, out: str | Path, *, survey: str | None = None, wave: str | None = None) -> None:
         """InputError for a bad .qdpx target or a selection with no waves (before any work)."""
+        from .args import optional_wave
         from .qdpx import check_export
 
+        wave = optional_wave(wave)
         with self.store() as store:
             check_export(store, out, survey=survey, wave=wave)
 
@@ -1298,8 +1333,10 @@ class Project:
                            wave: str | None = None, prepare: bool = False,
                            progress: Progress | None = None) -> QdpxReport:
         """Write a REFI-QDA project (``textmine export qdpx``) and return what it holds."""
+        from .args import optional_wave
         from .qdpx import export_qdpx
 
+        wave = optional_wave(wave)
         with self.store() as store:
             return export_qdpx(store, out, survey=survey, wave=wave, redacted=redacted, settings=self.settings(),
                                progress=progress, prepare=prepare)
@@ -1466,9 +1503,42 @@ def _keyword_matcher(book: Codebook) -> Any:
 def _two_waves(waves: Sequence[str]) -> tuple[str, str]:
     from .errors import InputError
 
-    if isinstance(waves, str) or len(waves) != 2:
+    from .args import wave_label
+
+    if isinstance(waves, str) or not hasattr(waves, "__len__") or len(waves) != 2:
         raise InputError(f"compare needs two waves (A, B), not {waves!r}")
-    return str(waves[0]), str(waves[1])
+    return wave_label(waves[0]), wave_label(waves[1])
+
+
+def _check_wave(store: Store, survey: str | None, wave: str | None) -> None:
+    """InputError for a wave filter the project (or survey) does not have: a typo is not an empty result."""
+    from .errors import InputError
+
+    if wave is None:
+        return
+    known = sorted({w.wave for w in store.waves(survey)})
+    if wave not in known:
+        raise InputError(f"the project has no wave '{wave}'" + (f" of survey '{survey}'" if survey else "")
+                         + f" (waves: {', '.join(known) or 'none'})")
+
+
+def _version(version: Any) -> int:
+    """A codebook version as given (3, "3"); InputError when it is no whole number."""
+    from .args import whole_number
+
+    try:
+        version = int(version) if isinstance(version, str) else version
+    except ValueError:
+        pass
+    return whole_number(version, "a codebook version", minimum=0)
+
+
+def _limit(limit: Any) -> int:
+    """How many decisions ``recent_codes`` lists (negative: none)."""
+    from .args import whole_number
+
+    return whole_number(max(limit, 0) if isinstance(limit, int) and not isinstance(limit, bool) else limit,
+                        "limit", minimum=0)
 
 
 def _ci(interval: Any) -> tuple[Any, Any]:
