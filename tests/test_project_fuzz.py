@@ -189,3 +189,42 @@ def test_project_below_a_file(tmp_path):
     (tmp_path / "afile").write_text("x")
     with pytest.raises(InputError, match="(?i)not a directory"):
         Project(tmp_path / "afile" / "sub")
+
+
+# --- file paths and texts -----------------------------------------------------------------------
+
+def test_export_codebook_without_a_path_does_not_overwrite_the_bundled_file(base):
+    """out=None saved over data/codebooks/lmb_noden.yaml (the codebook's own file)."""
+    bundled = REPO / "data" / "codebooks" / "lmb_noden.yaml"
+    before = bundled.read_bytes()
+    with pytest.raises(InputError, match="'out' must be a file path"):
+        base.export_codebook("noden", None)
+    assert bundled.read_bytes() == before
+
+
+@pytest.mark.parametrize("call", [
+    lambda p: p.export_qdpx(None), lambda p: p.import_review(None), lambda p: p.report(None),
+    lambda p: p.catalogue("noden", None), lambda p: p.export_review("noden", None)])
+def test_a_path_argument_of_none_is_an_input_error(base, call):
+    refused(base, call, "must be a file path")
+
+
+def test_export_review_refuses_a_name_that_is_not_xlsx(base, tmp_path):
+    refused(base, lambda p: p.export_review("noden", tmp_path / "r.csv"), r"\.xlsx")
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_codebook_theme_with_a_lone_surrogate(project):
+    refused(project, lambda p: p.add_codebook_theme("noden", {"label": "K\ud800"}, who="ann"), "invalid text")
+    refused(project, lambda p: p.add_codebook_theme("noden", {"label": "K", "keywords": ["a\udc00"]}, who="ann"),
+            "invalid text")
+
+
+def test_saved_coder_scores_one_text_not_its_letters(tmp_path):
+    from textmine.project import _texts
+
+    assert _texts("Meer uitwisseling") == ["Meer uitwisseling"]
+    assert _texts(pd.Series(["a", "b"], index=[5, 7])) == ["a", "b"]
+    for bad in ([None], [float("nan")], [5], ["a\ud800"]):
+        with pytest.raises(InputError, match="text 1"):
+            _texts(bad)

@@ -426,9 +426,12 @@ class Project:
         """Write a review workbook (.xlsx): least certain answers first, ja/nee per theme.
         Returns the path and the number of answers in it."""
         from .args import optional_wave
+        from .errors import InputError
         from .review import export_review
 
         wave = optional_wave(wave)
+        if _out_path(out, "out").suffix.lower() != ".xlsx":
+            raise InputError("the review workbook is written as .xlsx", file=out)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, codebook)
             _check_wave(store, survey, wave)
@@ -442,7 +445,7 @@ class Project:
         from .questions import resolve_codebook
         from .review import import_review, workbook_question
 
-        survey, question = workbook_question(workbook)
+        survey, question = workbook_question(_out_path(workbook, "workbook"))
         with self.store() as store:
             book = codebook if isinstance(codebook, Codebook) else resolve_codebook(store, survey, question, codebook)
             return import_review(store, book, workbook, coder)
@@ -986,7 +989,8 @@ class Project:
                         version: int | None = None) -> Path:
         """Write the question's codebook (``version``: default the current one) to ``out``: .yaml, or
         .qdc for NVivo, ATLAS.ti, MAXQDA, QualCoder. Returns the written path."""
-        return self.codebook_version(question, version, survey).save(out)
+        # None would save over the codebook's own file (the bundled one, or a colleague's)
+        return self.codebook_version(question, version, survey).save(_out_path(out, "out"))
 
     def code_history(self, question: str, survey: str | None = None, key: str | None = None) -> pd.DataFrame:
         """The question's human codes of every status (``key``: one answer's) with what codebook changes did
@@ -1266,6 +1270,7 @@ class Project:
         wave = optional_wave(wave)
         if compare_with is not None and not isinstance(compare_with, str):
             compare_with = optional_wave(compare_with)
+        out = _out_path(out, "out")
         specs = [spec] if isinstance(spec, (str, Path)) else (list(spec) if spec else None)
         with self.store() as store:
             return Path(write_report(store, out, survey, wave, compare_with, specs, progress=progress,
@@ -1314,7 +1319,7 @@ class Project:
         nothing is written."""
         from .catalogue import check_suffix, write_catalogue
 
-        check_suffix(out)
+        check_suffix(_out_path(out, "out"))
         if curation:
             self.import_curation(curation, question, survey)
         practices = self.catalogue_practices(question, survey, wave, prepare=prepare, progress=progress)
@@ -1349,7 +1354,7 @@ class Project:
         answers, which QDA users expect; the file then holds personal data). Returns the path.
         ``prepare``: clean what is missing first (announced on stderr); without it, answers not
         cleaned yet are an InputError and nothing is written. The export never codes."""
-        report = self.export_qdpx_report(out, redacted=redacted, survey=survey, wave=wave, prepare=prepare)
+        report = self.export_qdpx_report(_out_path(out, "out"), redacted=redacted, survey=survey, wave=wave, prepare=prepare)
         return Path(report.path)
 
     # --- publishing from the workbench --------------------------------------------------------
@@ -1438,7 +1443,7 @@ class SavedCoder:
         from .nlp.answers import doc_to_answer
         from .nlp.loader import load_pipeline
 
-        texts = [str(t) for t in texts]
+        texts = _texts(texts)
         settings = self.settings or NlpSettings()
         nlp, _info = load_pipeline(settings.pipeline, config=component_config(settings))
         cleaned = [doc_to_answer(doc, t).to_dict() for doc, t in zip(nlp.pipe(texts), texts)]
@@ -1508,6 +1513,32 @@ def _two_waves(waves: Sequence[str]) -> tuple[str, str]:
     if isinstance(waves, str) or not hasattr(waves, "__len__") or len(waves) != 2:
         raise InputError(f"compare needs two waves (A, B), not {waves!r}")
     return wave_label(waves[0]), wave_label(waves[1])
+
+
+def _out_path(out: Any, what: str) -> Path:
+    """A file path argument; InputError for None, a number or an empty text (not a TypeError)."""
+    from os import PathLike
+
+    from .errors import InputError
+
+    if not isinstance(out, (str, PathLike)) or not str(out).strip():
+        raise InputError(f"'{what}' must be a file path, not {out!r}")
+    return Path(out)
+
+
+def _texts(texts: Any) -> list[str]:
+    """The texts ``SavedCoder.score`` scores: one text is a list of one (not its letters); None, NaN
+    or a number is no text; half a surrogate pair cannot be cleaned."""
+    from .args import lone_surrogate
+    from .errors import InputError
+
+    items = [texts] if isinstance(texts, str) else list(texts)
+    for i, text in enumerate(items):
+        if not isinstance(text, str):
+            raise InputError(f"text {i + 1} is not text but {text!r}: give the texts as strings")
+        if lone_surrogate(text):
+            raise InputError(f"text {i + 1} holds a lone surrogate, not valid text")
+    return items
 
 
 def _check_wave(store: Store, survey: str | None, wave: str | None) -> None:
