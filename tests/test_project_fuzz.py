@@ -228,3 +228,24 @@ def test_saved_coder_scores_one_text_not_its_letters(tmp_path):
     for bad in ([None], [float("nan")], [5], ["a\ud800"]):
         with pytest.raises(InputError, match="text 1"):
             _texts(bad)
+
+
+# --- empty results ------------------------------------------------------------------------------
+
+def test_empty_tally_has_the_dtypes_of_a_full_one(base):
+    full, empty = base.tally(survey="lmb", wave="2025"), base.tally(survey="lmb", question="noden")
+    assert empty.empty and list(empty.columns) == list(full.columns)
+    assert empty.dtypes.to_dict() == full.dtypes.to_dict()  # was object throughout
+
+
+def test_code_of_a_question_without_answers_has_the_documented_columns_and_dtypes(tmp_path):
+    frame = read_export("2025")
+    noden = frame.columns[frame.columns.str.startswith("Welke noden")][0]
+    project = Project(tmp_path / "p")
+    project.ingest(frame.assign(**{noden: ""}), LMB, "2025")
+    codes = project.code("noden")
+    assert codes.empty and list(codes.columns) == ["respondent_id", "wave", "theme", "score", "rank", "source",
+                                                   "survey", "question", "status"]
+    assert (str(codes["score"].dtype), str(codes["rank"].dtype)) == ("float64", "int64")
+    assert str(codes["theme"].dtype) == str(pd.Series(["x"]).dtype)  # text, as in a full frame
+    assert "auto_needed" in codes.attrs

@@ -1596,6 +1596,13 @@ def _groups(entry: dict[str, Any], base: dict[str, Any]) -> list[tuple[dict[str,
     return pairs
 
 
+def _typed(frame: pd.DataFrame, numbers: dict[str, str], objects: Sequence[str] = ()) -> pd.DataFrame:
+    """``numbers``' dtypes, and when empty the text dtype pandas infers for the other columns of a full
+    frame: an empty result has the dtypes of a full one (not object throughout)."""
+    text = {c: "str" for c in frame.columns if c not in numbers and c not in objects} if frame.empty else {}
+    return frame.astype({**numbers, **text})
+
+
 def tally_frame(results: list[dict[str, Any]]) -> pd.DataFrame:
     """``Project.tally``'s frame from ``tally_results``."""
     import pandas as pd
@@ -1607,7 +1614,9 @@ def tally_frame(results: list[dict[str, Any]]) -> pd.DataFrame:
             for item, b in _groups(entry, base):
                 rows += _option_rows(item, b)
     frame = pd.DataFrame(rows, columns=TALLY_COLUMNS)
-    return frame.astype({"count": "int64"}) if len(frame) else frame
+    # when full, pandas infers these from the figures (an empty percent is NaN); when empty, the same dtypes
+    inferred = {"base": "int64", "percent": "float64", "ci_low": "float64", "ci_high": "float64"} if frame.empty else {}
+    return _typed(frame, {"count": "int64", **inferred}, objects=("by", "group"))
 
 
 def summary_frame(results: list[dict[str, Any]], waves: bool = True) -> pd.DataFrame:
@@ -1649,7 +1658,7 @@ def code_frame(result: CodingResult) -> pd.DataFrame:
                          "score": a["scores"].get(theme), "rank": rank, "source": a["source"],
                          "survey": result.survey, "question": result.question, "status": a["status"]})
     frame = pd.DataFrame(rows, columns=CODE_COLUMNS)
-    frame = frame.astype({"score": "float64", "rank": "int64"}) if len(frame) else frame
+    frame = _typed(frame, {"score": "float64", "rank": "int64"})
     # auto-coding (textmine.gate): how many more human codes before anything can be auto
     frame.attrs.update(auto_needed=result.auto_needed, auto_line=result.gate_line())
     return frame
