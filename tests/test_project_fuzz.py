@@ -249,3 +249,12 @@ def test_code_of_a_question_without_answers_has_the_documented_columns_and_dtype
     assert (str(codes["score"].dtype), str(codes["rank"].dtype)) == ("float64", "int64")
     assert str(codes["theme"].dtype) == str(pd.Series(["x"]).dtype)  # text, as in a full frame
     assert "auto_needed" in codes.attrs
+
+
+def test_frame_cell_longer_than_a_csv_cell_is_refused_like_a_file(tmp_path):
+    """A 2-million-character answer was stored, then answers()/code() failed in spaCy (E088)."""
+    frame = read_export("2025")
+    noden = frame.columns[frame.columns.str.startswith("Welke noden")][0]
+    frame.loc[2, noden] = "Meer uitwisseling tussen gemeenten. " * 60_000
+    err = refused(Project(tmp_path / "p"), lambda p: p.ingest(frame, LMB, "2025"), "characters, more than the")
+    assert (err.row, err.column) == (4, noden)
