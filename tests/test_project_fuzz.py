@@ -258,3 +258,18 @@ def test_frame_cell_longer_than_a_csv_cell_is_refused_like_a_file(tmp_path):
     frame.loc[2, noden] = "Meer uitwisseling tussen gemeenten. " * 60_000
     err = refused(Project(tmp_path / "p"), lambda p: p.ingest(frame, LMB, "2025"), "characters, more than the")
     assert (err.row, err.column) == (4, noden)
+
+
+def test_double_coding_sample_size_and_seed_as_numpy_ints(project):
+    """np.int64(5) was refused: "the sample's size must be a whole number of answers, 1 or more (not 5)"."""
+    grid = project.grid("noden").head(20)
+    themes = project.codebook("noden")[1].ids
+    project.import_codes("noden", pd.DataFrame({"respondent id": grid.respondent_id, "wave": grid.wave,
+                                                "theme": [themes[i % len(themes)] for i in range(len(grid))]}))
+    started = project.start_double_coding("noden", size=np.int64(5), seed=np.int64(3), coder="ann")
+    assert (started["sample"]["size"], started["sample"]["seed"]) == (5, 3)
+    assert type(project.double_coding("noden")["sample"]["seed"]) is int
+
+
+def test_import_curation_of_none(base):
+    refused(base, lambda p: p.import_curation(None, "noden"), "must be a file path")

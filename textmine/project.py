@@ -1291,7 +1291,7 @@ class Project:
 
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
-            return import_curation(store, workbook, survey=survey, question=question)
+            return import_curation(store, _out_path(workbook, "workbook"), survey=survey, question=question)
 
     def catalogue_practices(self, question: str, survey: str | None = None, wave: str | None = None, *,
                             prepare: bool = False, progress: Progress | None = None) -> list[dict[str, Any]]:
