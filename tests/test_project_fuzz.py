@@ -273,3 +273,8 @@ def test_double_coding_sample_size_and_seed_as_numpy_ints(project):
 
 def test_import_curation_of_none(base):
     refused(base, lambda p: p.import_curation(None, "noden"), "must be a file path")
+
+
+@pytest.mark.parametrize("schema", [None, {"survey": "lmb"}])
+def test_ingest_schema_that_is_no_path(tmp_path, schema):
+    refused(Project(tmp_path / "p"), lambda p: p.ingest(read_export("2025"), schema, "2025"), "'schema' must be")

@@ -186,7 +186,7 @@ class Project:
         from .ingest import ingest
         from .schema import Schema, load_schema
 
-        loaded = schema if isinstance(schema, Schema) else load_schema(schema)
+        loaded = schema if isinstance(schema, Schema) else load_schema(_path_arg(schema, "schema"))
         saved, data = ingest(source, loaded, self.path, wave, replace=replace, sheet=sheet, population=population)
         report = IngestReport(saved.survey, saved.wave, saved.respondents, saved.open_answers, saved.replaced,
                               saved.kept_human_codes, saved.stale_human_codes, data.responses, data.excluded,
@@ -430,7 +430,7 @@ class Project:
         from .review import export_review
 
         wave = optional_wave(wave)
-        if _out_path(out, "out").suffix.lower() != ".xlsx":
+        if _path_arg(out, "out").suffix.lower() != ".xlsx":
             raise InputError("the review workbook is written as .xlsx", file=out)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, codebook)
@@ -445,7 +445,7 @@ class Project:
         from .questions import resolve_codebook
         from .review import import_review, workbook_question
 
-        survey, question = workbook_question(_out_path(workbook, "workbook"))
+        survey, question = workbook_question(_path_arg(workbook, "workbook"))
         with self.store() as store:
             book = codebook if isinstance(codebook, Codebook) else resolve_codebook(store, survey, question, codebook)
             return import_review(store, book, workbook, coder)
@@ -990,7 +990,7 @@ class Project:
         """Write the question's codebook (``version``: default the current one) to ``out``: .yaml, or
         .qdc for NVivo, ATLAS.ti, MAXQDA, QualCoder. Returns the written path."""
         # None would save over the codebook's own file (the bundled one, or a colleague's)
-        return self.codebook_version(question, version, survey).save(_out_path(out, "out"))
+        return self.codebook_version(question, version, survey).save(_path_arg(out, "out"))
 
     def code_history(self, question: str, survey: str | None = None, key: str | None = None) -> pd.DataFrame:
         """The question's human codes of every status (``key``: one answer's) with what codebook changes did
@@ -1270,7 +1270,7 @@ class Project:
         wave = optional_wave(wave)
         if compare_with is not None and not isinstance(compare_with, str):
             compare_with = optional_wave(compare_with)
-        out = _out_path(out, "out")
+        out = _path_arg(out, "out")
         specs = [spec] if isinstance(spec, (str, Path)) else (list(spec) if spec else None)
         with self.store() as store:
             return Path(write_report(store, out, survey, wave, compare_with, specs, progress=progress,
@@ -1291,7 +1291,7 @@ class Project:
 
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
-            return import_curation(store, _out_path(workbook, "workbook"), survey=survey, question=question)
+            return import_curation(store, _path_arg(workbook, "workbook"), survey=survey, question=question)
 
     def catalogue_practices(self, question: str, survey: str | None = None, wave: str | None = None, *,
                             prepare: bool = False, progress: Progress | None = None) -> list[dict[str, Any]]:
@@ -1319,7 +1319,7 @@ class Project:
         nothing is written."""
         from .catalogue import check_suffix, write_catalogue
 
-        check_suffix(_out_path(out, "out"))
+        check_suffix(_path_arg(out, "out"))
         if curation:
             self.import_curation(curation, question, survey)
         practices = self.catalogue_practices(question, survey, wave, prepare=prepare, progress=progress)
@@ -1354,7 +1354,7 @@ class Project:
         answers, which QDA users expect; the file then holds personal data). Returns the path.
         ``prepare``: clean what is missing first (announced on stderr); without it, answers not
         cleaned yet are an InputError and nothing is written. The export never codes."""
-        report = self.export_qdpx_report(_out_path(out, "out"), redacted=redacted, survey=survey, wave=wave, prepare=prepare)
+        report = self.export_qdpx_report(_path_arg(out, "out"), redacted=redacted, survey=survey, wave=wave, prepare=prepare)
         return Path(report.path)
 
     # --- publishing from the workbench --------------------------------------------------------
@@ -1515,7 +1515,7 @@ def _two_waves(waves: Sequence[str]) -> tuple[str, str]:
     return wave_label(waves[0]), wave_label(waves[1])
 
 
-def _out_path(out: Any, what: str) -> Path:
+def _path_arg(out: Any, what: str) -> Path:
     """A file path argument; InputError for None, a number or an empty text (not a TypeError)."""
     from os import PathLike
 
