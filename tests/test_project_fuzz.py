@@ -278,3 +278,16 @@ def test_import_curation_of_none(base):
 @pytest.mark.parametrize("schema", [None, {"survey": "lmb"}])
 def test_ingest_schema_that_is_no_path(tmp_path, schema):
     refused(Project(tmp_path / "p"), lambda p: p.ingest(read_export("2025"), schema, "2025"), "'schema' must be")
+
+
+def test_confirm_answers_keys_and_shown(project):
+    refused(project, lambda p: p.confirm_answers(None, "ann"), "list of answer keys")
+    key = key_of(project)
+    refused(project, lambda p: p.confirm_answers([key], "ann", shown="x"), "shown")
+    with pytest.raises(InputError, match="no answer"):  # one text is one key, not its letters
+        project.confirm_answers("lmb:2025:noden:nobody", "ann")
+
+
+def test_topics_wave_as_a_number_and_unknown(base):
+    """wave=2025 said "no answers with content to 'noden' in lmb wave 2025"; the check runs before any fit."""
+    refused(base, lambda p: p.topics("noden", wave="1999"), "no wave '1999'")

@@ -714,6 +714,12 @@ class Project:
         from .queue import check_coder, human_rows, split_key
 
         name = check_coder(coder)
+        if isinstance(keys, str):  # one key, not its letters
+            keys = [keys]
+        if not isinstance(keys, (list, tuple)) and not hasattr(keys, "tolist"):  # a Series or array is fine
+            raise InputError(f"keys must be a list of answer keys, not {type(keys).__name__}")
+        if shown is not None and not isinstance(shown, dict):
+            raise InputError("shown must map each key to the themes the page showed, or be None")
         keys = list(dict.fromkeys(keys))  # a key selected twice is one decision, not two
         parsed = [split_key(k) for k in keys]
         confirmed, skipped, rows = 0, [], []
@@ -1120,10 +1126,13 @@ class Project:
                     embedder: str | None = None, views: bool = True,
                     progress: Progress | None = None) -> tuple[TopicResult, Codebook]:
         """Run topic discovery (``textmine topics``); returns the run and the codebook it was judged against."""
+        from .args import optional_wave
         from .topics import TopicSettings, discover_topics
 
+        wave = optional_wave(wave)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, codebook)
+            _check_wave(store, survey, wave)
             result = discover_topics(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
                                      settings=TopicSettings(mode=mode, views=views, max_topics=max_topics),
                                      nlp_settings=self.settings(), progress=progress)
