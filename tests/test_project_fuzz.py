@@ -291,3 +291,16 @@ def test_confirm_answers_keys_and_shown(project):
 def test_topics_wave_as_a_number_and_unknown(base):
     """wave=2025 said "no answers with content to 'noden' in lmb wave 2025"; the check runs before any fit."""
     refused(base, lambda p: p.topics("noden", wave="1999"), "no wave '1999'")
+
+
+@pytest.mark.parametrize("call", [
+    lambda p: p.report(p.path / "r.html", spec=5), lambda p: p.code("noden", codebook=5),
+    lambda p: p.code("noden", codebook={"themes": []}), lambda p: p.codebook("noden", codebook=5),
+    lambda p: p.write_comparison("lmb", ("2022", "2025"), None)])
+def test_paths_that_are_no_paths(base, call):
+    refused(base, call, "must be a file path")
+
+
+def test_code_history_key_of_another_question(base):
+    """The key's question silently replaced the one asked for."""
+    refused(base, lambda p: p.code_history("noden", key="lmb:2025:trots:118400228223"), "not an answer to")

@@ -161,7 +161,7 @@ class Project:
 
         if isinstance(codebook, Codebook):
             return open_question_survey(store, question, survey), codebook
-        return question_codebook(store, question, survey, codebook)
+        return question_codebook(store, question, survey, None if codebook is None else _path_arg(codebook, "codebook"))
 
     # --- ingest -------------------------------------------------------------------
 
@@ -1003,12 +1003,15 @@ class Project:
         to them: the code's columns (code_id, wave, respondent_id, theme, applies, coder, created_at, note,
         status, rank, audit) plus change_id, action (superseded, added, restored), from_theme,
         from_code_ids, moved_by, moved_at, change_kind; one row per code and change that touched it."""
+        from .errors import InputError
         from .questions import open_question_survey
         from .queue import split_key
 
         wave = rid = None
         if key is not None:
             s, wave, q, rid = split_key(key)
+            if q != question or (survey is not None and s != survey):
+                raise InputError(f"answer '{key}' is not an answer to {survey or s} '{question}'")
             survey, question = s, q
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
@@ -1280,7 +1283,9 @@ class Project:
         if compare_with is not None and not isinstance(compare_with, str):
             compare_with = optional_wave(compare_with)
         out = _path_arg(out, "out")
-        specs = [spec] if isinstance(spec, (str, Path)) else (list(spec) if spec else None)
+        if spec is not None and not isinstance(spec, (list, tuple)):
+            spec = [spec]  # one spec file
+        specs = [_path_arg(s, "spec") for s in spec] if spec else None
         with self.store() as store:
             return Path(write_report(store, out, survey, wave, compare_with, specs, progress=progress,
                                      prepare=prepare))
@@ -1411,6 +1416,7 @@ class Project:
         from .waves import compare_columns, compare_rows
 
         wave_a, wave_b = _two_waves(waves)
+        out = _path_arg(out, "out")
         rows, _notes = self.compare_results(survey, (wave_a, wave_b), question)
         return Path(write_text(Path(out), to_csv(compare_rows(rows, wave_a, wave_b),
                                                  compare_columns(wave_a, wave_b))))
