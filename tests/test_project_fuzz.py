@@ -304,3 +304,19 @@ def test_paths_that_are_no_paths(base, call):
 def test_code_history_key_of_another_question(base):
     """The key's question silently replaced the one asked for."""
     refused(base, lambda p: p.code_history("noden", key="lmb:2025:trots:118400228223"), "not an answer to")
+
+
+@pytest.mark.parametrize("call", [
+    lambda p: p.parse_key("lmb:2025:noden:\ud800"), lambda p: p.tally(survey="\ud800"),
+    lambda p: p.answer("lmb:2025:noden:\udc80")])
+def test_lone_surrogate_in_an_argument(base, call):
+    """A UnicodeEncodeError from SQLite before."""
+    err = refused(base, call, "invalid text")
+    str(err).encode("utf-8")
+
+
+def test_score_of_none():
+    from textmine.project import _texts
+
+    with pytest.raises(InputError, match="list of strings"):
+        _texts(None)

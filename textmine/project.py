@@ -115,10 +115,19 @@ class Project:
     @contextmanager
     def store(self, *, create: bool = False) -> Iterator[Store]:
         """The project's store, open for the duration of a ``with`` block (the one road to it)."""
+        from .errors import InputError
         from .store import Store
 
         with Store(self.path, create=create) as store:
-            yield store
+            try:
+                yield store
+            except UnicodeEncodeError as exc:
+                # half a surrogate pair in an argument (a key, a survey name) cannot reach SQLite; a write
+                # in progress was rolled back by its transaction
+                if "surrogate" not in str(exc.reason):
+                    raise
+                raise InputError("an argument holds invalid text (half a UTF-16 surrogate pair): "
+                                 f"{exc.object[:60].encode('utf-8', 'backslashreplace').decode('utf-8')!r}") from None
 
     def settings(self, n_process: int | None = None) -> NlpSettings:
         """The project's NLP settings (textmine.yaml in the project directory, else defaults)."""
@@ -1547,6 +1556,8 @@ def _texts(texts: Any) -> list[str]:
     from .args import lone_surrogate
     from .errors import InputError
 
+    if texts is None or not hasattr(texts, "__iter__"):
+        raise InputError(f"give the texts to score as a list of strings, not {texts!r}")
     items = [texts] if isinstance(texts, str) else list(texts)
     for i, text in enumerate(items):
         if not isinstance(text, str):
