@@ -728,7 +728,8 @@ def test_a_second_connection_in_a_thread_holding_the_lock(small_project: Path, m
 def test_review_export_of_an_unknown_wave_is_one_line(hostile: Path, tmp_path: Path):
     res = run("review", "export", "-p", hostile / "proj", "-q", "trots", "-o", tmp_path / "r.xlsx", "--wave", "1999")
     assert res.exit_code == 2  # was an AttributeError: an empty mask selected no columns
-    assert one_line(res) == "error: no codable answers to question 'trots' of survey 'hostile' wave 1999"
+    # since the Python facade checks wave filters (test_project_fuzz.py), the line names the waves there are
+    assert one_line(res).startswith("error: the project has no wave '1999' of survey 'hostile' (waves: ")
 
 
 def test_control_characters_in_answers_do_not_crash_workbooks(tmp_path: Path):

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from .args import lone_surrogate
 from .errors import InputError, yaml_error
 from .patterns import PatternProblem, SafePattern, check_pattern
 from .qdc import export_qdc, read_qdc
@@ -145,8 +146,8 @@ def validate_themes(themes: Sequence[Theme]) -> None:
         for key in ("label", "description", "keywords", "patterns", "examples"):
             value = getattr(t, key)
             for j, text in enumerate(value if isinstance(value, tuple) else (value,)):
-                if any(ord(c) < 32 and c != "\t" or ord(c) == 127 for c in text):
-                    raise ThemeProblem(f"theme '{t.id}': {key} holds control characters", i,
+                if any(ord(c) < 32 and c != "\t" or ord(c) == 127 for c in text) or lone_surrogate(text):
+                    raise ThemeProblem(f"theme '{t.id}': {key} holds control characters or invalid text", i,
                                        (key, j) if isinstance(value, tuple) else (key,))
         for j, k in enumerate(t.keywords):
             if ";" in k:  # ';' separates keywords in REFI-QDA descriptions

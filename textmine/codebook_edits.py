@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterable, Sequence
 import pandas as pd
 
 from .codebook import NON_ANSWER, OVERIG, SPECIAL_CODES, Codebook, Theme, _from_yaml, slugify
+from .args import lone_surrogate
 from .errors import InputError
 
 KINDS = ("add", "edit", "rename", "merge", "split", "retire", "undo")
@@ -96,8 +97,8 @@ def check_who(who: Any) -> str:
         raise InputError("who makes this change? give a name ('who')")
     if len(name) > MAX_WHO:
         raise InputError(f"the name is longer than {MAX_WHO} characters")
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise InputError("the name holds control characters")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name) or lone_surrogate(name):
+        raise InputError("the name holds control characters or invalid text")
     return name
 
 

@@ -29,6 +29,7 @@ Rules (the README's "Two coders" section says the same):
 from __future__ import annotations
 
 import math
+import numbers
 import random
 import secrets
 from typing import Any, Sequence
@@ -51,11 +52,11 @@ def sample_size(population: int, size: Any = None, share: Any = None) -> int:
     if (size is None) == (share is None):
         raise InputError("give the sample's size (answers) or its share (0-1), one of the two")
     if size is not None:
-        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:  # numpy ints too
             raise InputError(f"the sample's size must be a whole number of answers, 1 or more (not {str(size)[:30]})")
-        n = size
+        n = int(size)
     else:
-        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 1:
+        if isinstance(share, bool) or not isinstance(share, numbers.Real) or not 0 < share <= 1:
             raise InputError(f"the sample's share must be a number above 0 and at most 1 (not {str(share)[:30]})")
         n = math.ceil(share * population)
     if population == 0:
@@ -69,9 +70,9 @@ def check_seed(seed: Any) -> int:
     """The seed given (a whole number 0..2^31-1), or a random one when None."""
     if seed is None:
         return secrets.randbelow(MAX_SEED)
-    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= MAX_SEED:
         raise InputError(f"the seed must be a whole number from 0 to {MAX_SEED}")
-    return seed
+    return int(seed)  # a numpy int would be stored as a blob
 
 
 def draw(keys: Sequence[tuple[str, str]], n: int, seed: int) -> list[tuple[str, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from itertools import repeat
+from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -64,6 +65,8 @@ def read_table(path: "str | Path | pd.DataFrame", sheet: str | None = None, head
     if is_frame(path):
         records = frame_records(path)
         path = Path(records.file)
+    elif not isinstance(path, (str, PathLike)):  # a Series, a list, None: from a notebook
+        raise InputError(f"expected a file path or a pandas DataFrame, not a {type(path).__name__}")
     else:
         path = Path(path)
         records = read_records(path, sheet)
@@ -451,7 +454,9 @@ def ingest(export: "str | Path | pd.DataFrame", schema: Schema, project_dir: str
            population: int | None = None) -> tuple[SaveReport, WaveData]:
     """Read, validate and store one wave (a file, or a pandas DataFrame read as one).
     Nothing is written unless everything is valid."""
-    wave = str(wave).strip()
+    from .args import wave_label, whole_number
+
+    wave = wave_label(wave).strip()
     if not wave:
         raise InputError("the wave label is empty")
     if ":" in wave:  # an answer's key in the workbench is survey:wave:question:respondent
@@ -460,8 +465,8 @@ def ingest(export: "str | Path | pd.DataFrame", schema: Schema, project_dir: str
     if any(ord(c) < 32 or ord(c) == 127 for c in wave) or len(wave) > 60:
         # a label is shown in every table, file name and report heading
         raise InputError(f"the wave label {wave[:60]!r} must be one line of at most 60 characters, e.g. '2026'")
-    if population is not None and population <= 0:
-        raise InputError(f"--population must be a positive whole number, not {population}")
+    if population is not None:
+        population = whole_number(population, "--population")
     table = read_table(export, sheet, schema.header_rows)
     data = validate(table, schema)
     where = "--population" if population is not None else "the schema's population"

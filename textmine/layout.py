@@ -136,8 +136,10 @@ def frame_records(frame: Any, name: str = FRAME_NAME) -> Records:
         raise InputError("the DataFrame has no columns", file=name)
     rows = [[str(c) for c in frame.columns]]
     numbers = [1]
+    _check_cells(rows[0], rows[0], 1, name)
     for i, rec in enumerate(frame.itertuples(index=False, name=None)):
         cells = [text(v) for v in rec]
+        _check_cells(cells, rows[0], i + 2, name)
         if any(c.strip() for c in cells):  # blank rows are skipped, as in a file, keeping the numbering
             rows.append(cells)
             numbers.append(i + 2)
@@ -145,6 +147,23 @@ def frame_records(frame: Any, name: str = FRAME_NAME) -> Records:
     for cells in rows:
         digest.update("\x1f".join(cells).encode("utf-8", "surrogatepass") + b"\x1e")
     return Records(name, rows, numbers, sha256=digest.hexdigest())
+
+
+def _check_cells(cells: list[str], header: list[str], row: int, name: str) -> None:
+    """A frame's cells as a file's: longer than a CSV cell may be is refused (the text pipeline
+    would fail on it later), and so is a lone surrogate (half a UTF-16 pair, e.g. from text decoded
+    with errors="surrogateescape"), which cannot be stored: an InputError naming the cell."""
+    from .args import lone_surrogate
+
+    for cell, column in zip(cells, header):
+        if len(cell) > CSV_CELL_LIMIT:
+            raise InputError(f"a cell holds {len(cell):,} characters, more than the {CSV_CELL_LIMIT:,} a CSV cell "
+                             "may hold; no answer is that long: shorten it", file=name, row=row,
+                             column=column.encode("utf-8", "backslashreplace").decode("utf-8"))
+        if lone_surrogate(cell):
+            shown = cell.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise InputError(f"the cell holds a lone surrogate, not valid text: {shown[:60]!r}", file=name, row=row,
+                             column=column.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 def _drop_titles(records: Records) -> None:

@@ -93,6 +93,13 @@ class Project:
 
     def __init__(self, path: str | Path, *, create: bool = True) -> None:
         """Open the project in directory ``path``, creating it when missing (``create=False``: not now)."""
+        from os import PathLike
+
+        from .errors import InputError
+
+        # Path(None) is a TypeError and Path("") the current folder: neither is what was meant.
+        if not isinstance(path, (str, PathLike)) or not str(path).strip():
+            raise InputError(f"the project is a folder path, not {path!r}")
         self.path = Path(path)
         if create:
             from .store import Store
@@ -108,10 +115,19 @@ class Project:
     @contextmanager
     def store(self, *, create: bool = False) -> Iterator[Store]:
         """The project's store, open for the duration of a ``with`` block (the one road to it)."""
+        from .errors import InputError
         from .store import Store
 
         with Store(self.path, create=create) as store:
-            yield store
+            try:
+                yield store
+            except UnicodeEncodeError as exc:
+                # half a surrogate pair in an argument (a key, a survey name) cannot reach SQLite; a write
+                # in progress was rolled back by its transaction
+                if "surrogate" not in str(exc.reason):
+                    raise
+                raise InputError("an argument holds invalid text (half a UTF-16 surrogate pair): "
+                                 f"{exc.object[:60].encode('utf-8', 'backslashreplace').decode('utf-8')!r}") from None
 
     def settings(self, n_process: int | None = None) -> NlpSettings:
         """The project's NLP settings (textmine.yaml in the project directory, else defaults)."""
@@ -135,8 +151,12 @@ class Project:
         survey, question, type, label, one row each."""
         import pandas as pd
 
+        from .errors import InputError
+
         rows: dict[tuple[str, str], dict[str, Any]] = {}
         with self.store() as store:
+            if survey is not None and not store.waves(survey):
+                raise InputError(f"the project has no survey '{survey}'", file=self.path)
             for info in store.waves(survey):
                 for q in info.schema.questions:
                     rows[(info.survey, q.id)] = {"survey": info.survey, "question": q.id, "type": q.type,
@@ -150,7 +170,7 @@ class Project:
 
         if isinstance(codebook, Codebook):
             return open_question_survey(store, question, survey), codebook
-        return question_codebook(store, question, survey, codebook)
+        return question_codebook(store, question, survey, None if codebook is None else _path_arg(codebook, "codebook"))
 
     # --- ingest -------------------------------------------------------------------
 
@@ -175,7 +195,7 @@ class Project:
         from .ingest import ingest
         from .schema import Schema, load_schema
 
-        loaded = schema if isinstance(schema, Schema) else load_schema(schema)
+        loaded = schema if isinstance(schema, Schema) else load_schema(_path_arg(schema, "schema"))
         saved, data = ingest(source, loaded, self.path, wave, replace=replace, sheet=sheet, population=population)
         report = IngestReport(saved.survey, saved.wave, saved.respondents, saved.open_answers, saved.replaced,
                               saved.kept_human_codes, saved.stale_human_codes, data.responses, data.excluded,
@@ -190,10 +210,11 @@ class Project:
     def tally_results(self, survey: str | None = None, wave: str | None = None, by: str | None = None,
                       question: str | None = None) -> list[dict[str, Any]]:
         """The tallies as ``textmine tally --format json`` writes them: one dict per survey wave."""
+        from .args import optional_wave
         from .tally import tally
 
         with self.store() as store:
-            return tally(store, survey, wave, question, by)
+            return tally(store, survey, optional_wave(wave), question, by)
 
     def tally(self, survey: str | None = None, wave: str | None = None, by: str | None = None,
               question: str | None = None) -> pd.DataFrame:
@@ -265,8 +286,10 @@ class Project:
         Returns the run: ``answers`` (one dict per answer), ``pipeline``, ``processed``, ``cached``
         and ``warnings``. Answers not cleaned yet are announced on the "textmine" logger (INFO).
         """
+        from .args import optional_wave
         from .clean import clean_project
 
+        wave = optional_wave(wave)
         what = " ".join(x for x in (survey, wave, f"'{question}'" if question else None) if x) or "the project"
 
         def announce(done: int, total: int) -> None:
@@ -277,6 +300,7 @@ class Project:
                 progress(done, total)
 
         with self.store() as store:
+            _check_wave(store, survey, wave)
             return clean_project(store, survey=survey, wave=wave, question=question,
                                  settings=self.settings(n_process), progress=announce)
 
@@ -315,10 +339,13 @@ class Project:
         respondent id column, a theme column (``overig``: coded with no theme), optional coder
         and wave columns; one row per answer x theme. Checked whole before anything is stored.
         Returns the number of codes stored (importing twice stores nothing new)."""
+        from .args import optional_wave
         from .codes import import_training_codes
 
+        wave = optional_wave(wave)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, codebook)
+            _check_wave(store, survey, wave)
             n = import_training_codes(store, book, survey, question, train, wave)
         log.info("imported %d human codes for %s '%s'", n, survey, question)
         return n
@@ -331,10 +358,13 @@ class Project:
         Returns the run (``answers``: respondent_id, wave, text, redacted_text, themes in the
         coder's order, scores, source; plus provenance and warnings). Machine codes are stored;
         human codes always win; the fitted coder is saved (see ``coder``)."""
+        from .args import optional_wave
         from .coding import code_question
 
+        wave = optional_wave(wave)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, codebook)
+            _check_wave(store, survey, wave)
             log.info("coding the answers of %s '%s' with codebook %s", survey, question, book.hash)
             return code_question(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
                                  settings=self.settings(), progress=progress)
@@ -412,10 +442,16 @@ class Project:
                       codebook: Codebook | str | Path | None = None) -> tuple[Path, int]:
         """Write a review workbook (.xlsx): least certain answers first, ja/nee per theme.
         Returns the path and the number of answers in it."""
+        from .args import optional_wave
+        from .errors import InputError
         from .review import export_review
 
+        wave = optional_wave(wave)
+        if _path_arg(out, "out").suffix.lower() != ".xlsx":
+            raise InputError("the review workbook is written as .xlsx", file=out)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, codebook)
+            _check_wave(store, survey, wave)
             n = export_review(store, book, survey, question, out, wave)
         return Path(out), n
 
@@ -426,7 +462,7 @@ class Project:
         from .questions import resolve_codebook
         from .review import import_review, workbook_question
 
-        survey, question = workbook_question(workbook)
+        survey, question = workbook_question(_path_arg(workbook, "workbook"))
         with self.store() as store:
             book = codebook if isinstance(codebook, Codebook) else resolve_codebook(store, survey, question, codebook)
             return import_review(store, book, workbook, coder)
@@ -513,7 +549,7 @@ class Project:
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, None)
             held = set()
-            for k in skip:
+            for k in [skip] if isinstance(skip, str) else (skip or ()):  # one key, or None: nothing skipped
                 s, w, q, r = split_key(k)
                 if (s, q) == (survey, question):
                     held.add((w, r))
@@ -611,6 +647,8 @@ class Project:
             chosen = check_themes(themes, book)
             current = store.answer_codes(survey, wave, question, rid)
             if shown is not None:
+                if not isinstance(shown, dict):
+                    raise InputError("shown must be the human code the page showed, {themes, coder}, or None")
                 self._check_shown(store, book, key, current, shown)
             had_non_answer = bool(((current["source"] == "human") & (current["theme"] == NON_ANSWER)
                                    & (current["applies"] == 1)).any())
@@ -646,7 +684,7 @@ class Project:
         name = check_coder(coder)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, None)
-            codes = store.coder_decisions(survey, question, name, max(0, int(limit)))
+            codes = store.coder_decisions(survey, question, name, _limit(limit))
         if codes.empty:
             return []
         current = current_themes(codes)
@@ -693,6 +731,12 @@ class Project:
         from .queue import check_coder, human_rows, split_key
 
         name = check_coder(coder)
+        if isinstance(keys, str):  # one key, not its letters
+            keys = [keys]
+        if not isinstance(keys, (list, tuple)) and not hasattr(keys, "tolist"):  # a Series or array is fine
+            raise InputError(f"keys must be a list of answer keys, not {type(keys).__name__}")
+        if shown is not None and not isinstance(shown, dict):
+            raise InputError("shown must map each key to the themes the page showed, or be None")
         keys = list(dict.fromkeys(keys))  # a key selected twice is one decision, not two
         parsed = [split_key(k) for k in keys]
         confirmed, skipped, rows = 0, [], []
@@ -816,7 +860,7 @@ class Project:
             survey = open_question_survey(store, question, survey)
             found = store.codebook_yaml(survey, question)
             current = found[0] if found else 0
-            if version is not None and version != current:
+            if version is not None and _version(version) != current:
                 raise InputError(f"the codebook of {survey} '{question}' changed meanwhile (now version {current}, "
                                  f"not {version}): reload it and try again")
             before = snapshot(resolve_codebook(store, survey, question, stored=found is not None), survey, question)
@@ -918,7 +962,7 @@ class Project:
             survey = open_question_survey(store, question, survey)
             found = store.codebook_yaml(survey, question)
             current = found[0] if found else 0
-            if version is not None and version != current:
+            if version is not None and _version(version) != current:
                 raise InputError(f"the codebook of {survey} '{question}' changed meanwhile (now version {current}, "
                                  f"not {version}): reload it and try again")
             done = store.undo_codebook_change(survey, question, expected_version=current, who=name, check=check_undo)
@@ -954,6 +998,7 @@ class Project:
 
         if version is None:
             return self.codebook(question, survey)[1]
+        version = _version(version)
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
             found = store.codebook_yaml(survey, question, int(version))
@@ -967,19 +1012,23 @@ class Project:
                         version: int | None = None) -> Path:
         """Write the question's codebook (``version``: default the current one) to ``out``: .yaml, or
         .qdc for NVivo, ATLAS.ti, MAXQDA, QualCoder. Returns the written path."""
-        return self.codebook_version(question, version, survey).save(out)
+        # None would save over the codebook's own file (the bundled one, or a colleague's)
+        return self.codebook_version(question, version, survey).save(_path_arg(out, "out"))
 
     def code_history(self, question: str, survey: str | None = None, key: str | None = None) -> pd.DataFrame:
         """The question's human codes of every status (``key``: one answer's) with what codebook changes did
         to them: the code's columns (code_id, wave, respondent_id, theme, applies, coder, created_at, note,
         status, rank, audit) plus change_id, action (superseded, added, restored), from_theme,
         from_code_ids, moved_by, moved_at, change_kind; one row per code and change that touched it."""
+        from .errors import InputError
         from .questions import open_question_survey
         from .queue import split_key
 
         wave = rid = None
         if key is not None:
             s, wave, q, rid = split_key(key)
+            if q != question or (survey is not None and s != survey):
+                raise InputError(f"answer '{key}' is not an answer to {survey or s} '{question}'")
             survey, question = s, q
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
@@ -1097,10 +1146,13 @@ class Project:
                     embedder: str | None = None, views: bool = True,
                     progress: Progress | None = None) -> tuple[TopicResult, Codebook]:
         """Run topic discovery (``textmine topics``); returns the run and the codebook it was judged against."""
+        from .args import optional_wave
         from .topics import TopicSettings, discover_topics
 
+        wave = optional_wave(wave)
         with self.store() as store:
             survey, book = self._codebook(store, question, survey, codebook)
+            _check_wave(store, survey, wave)
             result = discover_topics(store, question, survey=survey, wave=wave, codebook=book, embedder=embedder,
                                      settings=TopicSettings(mode=mode, views=views, max_topics=max_topics),
                                      nlp_settings=self.settings(), progress=progress)
@@ -1241,9 +1293,16 @@ class Project:
         ``prepare``: clean and code what is missing first (each step announced on stderr);
         without it, missing steps are an InputError naming the command that makes them, and
         nothing is written (reading never writes behind your back)."""
+        from .args import optional_wave
         from .report import write_report
 
-        specs = [spec] if isinstance(spec, (str, Path)) else (list(spec) if spec else None)
+        wave = optional_wave(wave)
+        if compare_with is not None and not isinstance(compare_with, str):
+            compare_with = optional_wave(compare_with)
+        out = _path_arg(out, "out")
+        if spec is not None and not isinstance(spec, (list, tuple)):
+            spec = [spec]  # one spec file
+        specs = [_path_arg(s, "spec") for s in spec] if spec else None
         with self.store() as store:
             return Path(write_report(store, out, survey, wave, compare_with, specs, progress=progress,
                                      prepare=prepare))
@@ -1261,14 +1320,17 @@ class Project:
         Returns its report (rows, stored, unchanged, skipped). ``prepare`` given (True or False):
         the catalogue of ``wave`` is about to be built, and nothing is stored when it cannot be
         (an unknown wave; without prepare, answers not cleaned or coded yet)."""
+        from .args import optional_wave
         from .catalogue import check_catalogue, import_curation
         from .questions import open_question_survey
 
+        wave = optional_wave(wave)
         with self.store() as store:
             survey = open_question_survey(store, question, survey)
             check = None if prepare is None else \
                 (lambda: check_catalogue(store, survey, question, wave, prepare=bool(prepare)))
-            return import_curation(store, workbook, survey=survey, question=question, before_storing=check)
+            return import_curation(store, _path_arg(workbook, "workbook"), survey=survey, question=question,
+                                   before_storing=check)
 
     def catalogue_practices(self, question: str, survey: str | None = None, wave: str | None = None, *,
                             prepare: bool = False, progress: Progress | None = None) -> list[dict[str, Any]]:
@@ -1276,8 +1338,10 @@ class Project:
         ``prepare``: clean and code what is missing first (each step announced on stderr);
         without it, missing steps are an InputError naming the command that makes them, and
         nothing is written."""
+        from .args import optional_wave
         from .catalogue import build_catalogue
 
+        wave = optional_wave(wave)
         survey = self.survey_of(question, survey)
         with self.store() as store:
             return build_catalogue(store, survey, question, wave, progress=progress, prepare=prepare)
@@ -1294,7 +1358,7 @@ class Project:
         nothing is written."""
         from .catalogue import check_suffix, write_catalogue
 
-        check_suffix(out)
+        check_suffix(_path_arg(out, "out"))
         if curation:
             self.import_curation(curation, question, survey, wave=wave, prepare=prepare)
         practices = self.catalogue_practices(question, survey, wave, prepare=prepare, progress=progress)
@@ -1302,8 +1366,10 @@ class Project:
 
     def check_qdpx(self, out: str | Path, *, survey: str | None = None, wave: str | None = None) -> None:
         """InputError for a bad .qdpx target or a selection with no waves (before any work)."""
+        from .args import optional_wave
         from .qdpx import check_export
 
+        wave = optional_wave(wave)
         with self.store() as store:
             check_export(store, out, survey=survey, wave=wave)
 
@@ -1311,8 +1377,10 @@ class Project:
                            wave: str | None = None, prepare: bool = False,
                            progress: Progress | None = None) -> QdpxReport:
         """Write a REFI-QDA project (``textmine export qdpx``) and return what it holds."""
+        from .args import optional_wave
         from .qdpx import export_qdpx
 
+        wave = optional_wave(wave)
         with self.store() as store:
             return export_qdpx(store, out, survey=survey, wave=wave, redacted=redacted, settings=self.settings(),
                                progress=progress, prepare=prepare)
@@ -1325,7 +1393,7 @@ class Project:
         answers, which QDA users expect; the file then holds personal data). Returns the path.
         ``prepare``: clean what is missing first (announced on stderr); without it, answers not
         cleaned yet are an InputError and nothing is written. The export never codes."""
-        report = self.export_qdpx_report(out, redacted=redacted, survey=survey, wave=wave, prepare=prepare)
+        report = self.export_qdpx_report(_path_arg(out, "out"), redacted=redacted, survey=survey, wave=wave, prepare=prepare)
         return Path(report.path)
 
     # --- publishing from the workbench --------------------------------------------------------
@@ -1373,6 +1441,7 @@ class Project:
         from .waves import compare_columns, compare_rows
 
         wave_a, wave_b = _two_waves(waves)
+        out = _path_arg(out, "out")
         rows, _notes = self.compare_results(survey, (wave_a, wave_b), question)
         return Path(write_text(Path(out), to_csv(compare_rows(rows, wave_a, wave_b),
                                                  compare_columns(wave_a, wave_b))))
@@ -1414,7 +1483,7 @@ class SavedCoder:
         from .nlp.answers import doc_to_answer
         from .nlp.loader import load_pipeline
 
-        texts = [str(t) for t in texts]
+        texts = _texts(texts)
         settings = self.settings or NlpSettings()
         nlp, _info = load_pipeline(settings.pipeline, config=component_config(settings))
         cleaned = [doc_to_answer(doc, t).to_dict() for doc, t in zip(nlp.pipe(texts), texts)]
@@ -1479,9 +1548,70 @@ def _keyword_matcher(book: Codebook) -> Any:
 def _two_waves(waves: Sequence[str]) -> tuple[str, str]:
     from .errors import InputError
 
-    if isinstance(waves, str) or len(waves) != 2:
+    from .args import wave_label
+
+    if isinstance(waves, str) or not hasattr(waves, "__len__") or len(waves) != 2:
         raise InputError(f"compare needs two waves (A, B), not {waves!r}")
-    return str(waves[0]), str(waves[1])
+    return wave_label(waves[0]), wave_label(waves[1])
+
+
+def _path_arg(out: Any, what: str) -> Path:
+    """A file path argument; InputError for None, a number or an empty text (not a TypeError)."""
+    from os import PathLike
+
+    from .errors import InputError
+
+    if not isinstance(out, (str, PathLike)) or not str(out).strip():
+        raise InputError(f"'{what}' must be a file path, not {out!r}")
+    return Path(out)
+
+
+def _texts(texts: Any) -> list[str]:
+    """The texts ``SavedCoder.score`` scores: one text is a list of one (not its letters); None, NaN
+    or a number is no text; half a surrogate pair cannot be cleaned."""
+    from .args import lone_surrogate
+    from .errors import InputError
+
+    if texts is None or not hasattr(texts, "__iter__"):
+        raise InputError(f"give the texts to score as a list of strings, not {texts!r}")
+    items = [texts] if isinstance(texts, str) else list(texts)
+    for i, text in enumerate(items):
+        if not isinstance(text, str):
+            raise InputError(f"text {i + 1} is not text but {text!r}: give the texts as strings")
+        if lone_surrogate(text):
+            raise InputError(f"text {i + 1} holds a lone surrogate, not valid text")
+    return items
+
+
+def _check_wave(store: Store, survey: str | None, wave: str | None) -> None:
+    """InputError for a wave filter the project (or survey) does not have: a typo is not an empty result."""
+    from .errors import InputError
+
+    if wave is None:
+        return
+    known = sorted({w.wave for w in store.waves(survey)})
+    if wave not in known:
+        raise InputError(f"the project has no wave '{wave}'" + (f" of survey '{survey}'" if survey else "")
+                         + f" (waves: {', '.join(known) or 'none'})")
+
+
+def _version(version: Any) -> int:
+    """A codebook version as given (3, "3"); InputError when it is no whole number."""
+    from .args import whole_number
+
+    try:
+        version = int(version) if isinstance(version, str) else version
+    except ValueError:
+        pass
+    return whole_number(version, "a codebook version", minimum=0)
+
+
+def _limit(limit: Any) -> int:
+    """How many decisions ``recent_codes`` lists (negative: none)."""
+    from .args import whole_number
+
+    return whole_number(max(limit, 0) if isinstance(limit, int) and not isinstance(limit, bool) else limit,
+                        "limit", minimum=0)
 
 
 def _ci(interval: Any) -> tuple[Any, Any]:
@@ -1508,6 +1638,13 @@ def _groups(entry: dict[str, Any], base: dict[str, Any]) -> list[tuple[dict[str,
     return pairs
 
 
+def _typed(frame: pd.DataFrame, numbers: dict[str, str], objects: Sequence[str] = ()) -> pd.DataFrame:
+    """``numbers``' dtypes, and when empty the text dtype pandas infers for the other columns of a full
+    frame: an empty result has the dtypes of a full one (not object throughout)."""
+    text = {c: "str" for c in frame.columns if c not in numbers and c not in objects} if frame.empty else {}
+    return frame.astype({**numbers, **text})
+
+
 def tally_frame(results: list[dict[str, Any]]) -> pd.DataFrame:
     """``Project.tally``'s frame from ``tally_results``."""
     import pandas as pd
@@ -1519,7 +1656,9 @@ def tally_frame(results: list[dict[str, Any]]) -> pd.DataFrame:
             for item, b in _groups(entry, base):
                 rows += _option_rows(item, b)
     frame = pd.DataFrame(rows, columns=TALLY_COLUMNS)
-    return frame.astype({"count": "int64"}) if len(frame) else frame
+    # when full, pandas infers these from the figures (an empty percent is NaN); when empty, the same dtypes
+    inferred = {"base": "int64", "percent": "float64", "ci_low": "float64", "ci_high": "float64"} if frame.empty else {}
+    return _typed(frame, {"count": "int64", **inferred}, objects=("by", "group"))
 
 
 def summary_frame(results: list[dict[str, Any]], waves: bool = True) -> pd.DataFrame:
@@ -1561,7 +1700,7 @@ def code_frame(result: CodingResult) -> pd.DataFrame:
                          "score": a["scores"].get(theme), "rank": rank, "source": a["source"],
                          "survey": result.survey, "question": result.question, "status": a["status"]})
     frame = pd.DataFrame(rows, columns=CODE_COLUMNS)
-    frame = frame.astype({"score": "float64", "rank": "int64"}) if len(frame) else frame
+    frame = _typed(frame, {"score": "float64", "rank": "int64"})
     # auto-coding (textmine.gate): how many more human codes before anything can be auto
     frame.attrs.update(auto_needed=result.auto_needed, auto_line=result.gate_line())
     return frame

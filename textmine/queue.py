@@ -26,6 +26,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from .codebook import NON_ANSWER, OVERIG, Codebook
+from .args import lone_surrogate
 from .errors import InputError
 
 ORDERS = ("uncertain", "audit")
@@ -222,8 +223,8 @@ def check_coder(coder: Any) -> str:
         raise InputError("who is coding? give the coder's name")
     if len(name) > MAX_CODER:
         raise InputError(f"the coder's name is longer than {MAX_CODER} characters")
-    if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise InputError("the coder's name holds control characters")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name) or lone_surrogate(name):
+        raise InputError("the coder's name holds control characters or invalid text")
     return name
 
 

@@ -247,7 +247,10 @@ class Store:
                                  file=self.dir)
             if self.dir.exists() and not self.dir.is_dir():
                 raise InputError("project path exists and is not a directory", file=self.dir)
-            self.dir.mkdir(parents=True, exist_ok=True)
+            try:
+                self.dir.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:  # below a file, no permission, a read-only disk
+                raise InputError(f"cannot make the project folder: {exc.strerror or exc}", file=self.dir) from None
         # Autocommit mode: transactions are explicit (see ``transaction``). Every
         # statement waits up to lock_wait() for a colleague's write to finish.
         self.db = sqlite3.connect(self.path, isolation_level=None, timeout=lock_wait())
