@@ -210,6 +210,13 @@ def test_deleted_prefill_sheet_is_refused(setup):
     _refused(project, codebook, path, "'_voorinvulling'", "export a new review workbook")
 
 
+def test_every_answer_row_deleted_is_refused_not_imported_as_zero(setup):
+    """'0 of 0 imported', exit 0, read as success when staff had cleared the sheet by mistake."""
+    project, codebook, path = _exported(setup)
+    _change(path, lambda wb, ws, h: ws.delete_rows(2, ws.max_row))
+    _refused(project, codebook, path, "no answer rows left", "exported with")
+
+
 @pytest.mark.parametrize("how", ["renamed", "deleted"])
 def test_renamed_or_deleted_theme_column_is_an_error(setup, how: str):
     project, codebook, path = _exported(setup)

@@ -239,6 +239,9 @@ def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str
                                  row=n, column=theme_header[t])
         reviewed.append((n, parts, cells[col[HASH]].strip(), cells[col[TEXT]], calls, comment))
     report.rows = len(seen)
+    if not seen and prefill:  # every answer row deleted: "0 of 0 imported" read as success
+        raise InputError(f"the review sheet has no answer rows left (the workbook was exported with {len(prefill)}): "
+                         "nothing imported; export a new workbook if rows were deleted by mistake", file=path)
     if keyless:
         report.warnings.append(f"{_rows(keyless)} without a key ({KEY}) not imported: rows added by hand cannot be "
                                "matched to an answer")
