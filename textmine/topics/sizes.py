@@ -66,4 +66,4 @@ def resolve_max_topics(spec: Any, n: int) -> int | None:
         return target_topics(n)
     if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool) and spec >= 1:
         return int(spec)
-    raise InputError(f"max_topics must be 'auto', a whole number >= 1 or None, not '{spec}'")
+    raise InputError(f"max_topics must be 'auto', a whole number >= 1, or None or 0 (no reduction), not '{spec}'")
