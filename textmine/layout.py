@@ -92,8 +92,8 @@ def read_records(path: str | Path, sheet: str | None = None) -> Records:
         records = _read_sav(path)
     elif data[:4] == b"PK\x03\x04":
         raise InputError("this is an Excel workbook (XLSX) with a .csv name: rename it to .xlsx", file=path)
-    elif not_xlsx_inside(data[:65536]):
-        raise InputError(not_xlsx_inside(data[:65536]), file=path)
+    elif problem := not_xlsx_inside(data[:65536]):
+        raise InputError(problem, file=path)
     else:
         records = _read_csv(path, data)
     records.sha256 = hashlib.sha256(data).hexdigest()
@@ -155,15 +155,16 @@ def _check_cells(cells: list[str], header: list[str], row: int, name: str) -> No
     with errors="surrogateescape"), which cannot be stored: an InputError naming the cell."""
     from .args import lone_surrogate
 
+    def shown(text: str) -> str:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
     for cell, column in zip(cells, header):
         if len(cell) > CSV_CELL_LIMIT:
             raise InputError(f"a cell holds {len(cell):,} characters, more than the {CSV_CELL_LIMIT:,} a CSV cell "
-                             "may hold; no answer is that long: shorten it", file=name, row=row,
-                             column=column.encode("utf-8", "backslashreplace").decode("utf-8"))
+                             "may hold; no answer is that long: shorten it", file=name, row=row, column=shown(column))
         if lone_surrogate(cell):
-            shown = cell.encode("utf-8", "backslashreplace").decode("utf-8")
-            raise InputError(f"the cell holds a lone surrogate, not valid text: {shown[:60]!r}", file=name, row=row,
-                             column=column.encode("utf-8", "backslashreplace").decode("utf-8"))
+            raise InputError(f"the cell holds a lone surrogate, not valid text: {shown(cell)[:60]!r}", file=name,
+                             row=row, column=shown(column))
 
 
 def _drop_titles(records: Records) -> None:

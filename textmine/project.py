@@ -261,6 +261,14 @@ class Project:
             return (compare_waves(store, survey, wave_a, wave_b, question),
                     left_out_notes(store, survey, [wave_a, wave_b]))
 
+    def check_compare(self, survey: str, waves: Sequence[str]) -> None:
+        """InputError when ``survey`` does not have both ``waves`` (before any work)."""
+        from .waves import resolve_waves
+
+        wave_a, wave_b = _two_waves(waves)
+        with self.store() as store:
+            resolve_waves(store, survey, wave_a, wave_b)
+
     def compare(self, survey: str, waves: Sequence[str], question: str | None = None) -> pd.DataFrame:
         """Compare two waves (A, B): per option or theme both shares with 95% CI, the difference
         (B - A), a z or Fisher test, Holm-adjusted per question.

@@ -98,7 +98,8 @@ def _wave_share(count: int | None, n: int | None, population: int | None,
             "ci95": ci if ci is not None else wilson(count, n, population)}
 
 
-def _resolve(store: Store, survey: str, wave_a: str, wave_b: str) -> tuple[WaveInfo, WaveInfo]:
+def resolve_waves(store: Store, survey: str, wave_a: str, wave_b: str) -> tuple[WaveInfo, WaveInfo]:
+    """The two waves of a comparison; InputError naming an unknown survey or wave, or the same wave twice."""
     infos = store.waves(survey)
     if not infos:
         surveys = sorted({w.survey for w in store.waves()})
@@ -296,7 +297,7 @@ def compare_waves(store: Store, survey: str, wave_a: str, wave_b: str,
     within the question), significant (p_adjusted < 0.05), and a note when
     something could not be compared (e.g. an open question without codes).
     """
-    info_a, info_b = _resolve(store, survey, wave_a, wave_b)
+    info_a, info_b = resolve_waves(store, survey, wave_a, wave_b)
     pairs = _questions(info_a, info_b, question)
     tallies = {}
     if any(b.type != "open" for _, b in pairs):  # tally's own counts, bases and intervals

@@ -32,7 +32,7 @@ from starlette.staticfiles import StaticFiles
 from ..errors import InputError
 from .publish import publish_routes
 from .codebook import codebook_routes
-from .inputs import form_fields, utf8, whole_number
+from .inputs import form_fields, is_whole_number, utf8
 from .security import AUTH_COOKIE, Guard, auth_cookie_value
 from .topics import TopicRuns, topic_routes
 from .workers import quiet_retrain_worker
@@ -257,7 +257,7 @@ def create_app(project_dir: str | Path, token: str | None = None, *, host: str =
         themes = [{"id": t.id, "label": t.label} for t in book]
         matching = sort_rows(filter_rows(rows, f), f["sort"], f["dir"])
         pages = max(1, -(-len(matching) // GRID_PAGE))
-        at = min(max(1, int(q.get("page", "1")) if whole_number(q.get("page", "1")) else 1), pages)
+        at = min(max(1, int(q.get("page", "1")) if is_whole_number(q.get("page", "1")) else 1), pages)
         shown = matching[(at - 1) * GRID_PAGE: at * GRID_PAGE]
         base = {k: v for k, v in f.items() if v and k not in ("sort", "dir")}
         here_q = urlencode({**base, "sort": f["sort"], "dir": f["dir"], "page": at})

@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import InputError
-from .inputs import form_fields, utf8, whole_number
+from .inputs import form_fields, is_whole_number, utf8
 
 ACTIONS = ("add", "edit", "merge", "split", "retire", "undo")
 FIELD_LABELS = {"label": "naam", "description": "omschrijving", "keywords": "trefwoorden", "patterns": "patronen",
@@ -71,7 +71,7 @@ def _version(value: Any) -> int | None:
     """The version a change was made on (None: not given); InputError when it is not a number."""
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not (isinstance(value, int) or whole_number(value)):
+    if isinstance(value, bool) or not (isinstance(value, int) or is_whole_number(value)):
         raise InputError(f"'version' must be a whole number, not '{str(value)[:40]}'")
     return int(value)
 
@@ -156,7 +156,7 @@ def codebook_routes(bench: Any, page: Callable[..., Response], coder_of: Callabl
     def codebook_page(request: Request) -> Response:
         survey, question = request.path_params["survey"], request.path_params["question"]
         done = request.query_params.get("done")
-        return render(request, survey, question, done=done if whole_number(done) else None)
+        return render(request, survey, question, done=done if is_whole_number(done) else None)
 
     async def form_post(request: Request) -> Response:
         form = {k: v[0] for k, v in form_fields(await request.body(), keep_blank_values=True).items()}

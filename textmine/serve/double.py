@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import InputError
-from .inputs import form_fields, utf8, whole_number
+from .inputs import form_fields, is_whole_number, utf8
 
 SPECIAL_LABELS = {"overig": "Overig (geen thema)", "non_answer": "Geen antwoord"}
 
@@ -81,7 +81,7 @@ def routes(bench: Any, page: Callable[..., Response], coder_of: Callable[[Reques
     def start_from_form(request: Request, form: dict[str, list[str]]) -> Response:
         survey, question = request.path_params["survey"], request.path_params["question"]
         seed_text = (form.get("seed") or [""])[0].strip()
-        if seed_text and not whole_number(seed_text):
+        if seed_text and not is_whole_number(seed_text):
             raise InputError(f"the seed must be a whole number, not '{seed_text[:30]}'")
         project.start_double_coding(question, survey, **parse_size((form.get("size") or [""])[0]),
                                     seed=int(seed_text) if seed_text else None, coder=coder_of(request))

@@ -13,7 +13,7 @@ from ..errors import InputError
 MAX_DIGITS = 18  # fits SQLite's integer; a version, a topic number or a page is never that long
 
 
-def whole_number(text: object) -> bool:
+def is_whole_number(text: object) -> bool:
     """Whether ``text`` is a whole number ``int()`` takes: ASCII digits only, 1 to 18 of them."""
     return isinstance(text, str) and 0 < len(text) <= MAX_DIGITS and text.isascii() and text.isdigit()
 

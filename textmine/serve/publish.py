@@ -24,7 +24,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 
 from ..errors import InputError
-from .inputs import utf8, whole_number
+from .inputs import is_whole_number, utf8
 
 log = logging.getLogger("textmine.serve")
 
@@ -172,12 +172,7 @@ def check_job(project: Any, kind: str, params: dict[str, Any]) -> None:
     if kind == "catalogue":
         project.survey_of(params["question"], params["survey"])
     if kind == "compare":
-        waves = project.waves()
-        have = set(waves.wave[waves.survey == params["survey"]])
-        missing = [w for w in params["waves"] if w not in have]
-        if missing:
-            raise InputError(f"survey '{params['survey']}' has no wave '{missing[0]}' (waves: "
-                             f"{', '.join(sorted(have))})")
+        project.check_compare(params["survey"], params["waves"])
 
 
 def run_job(project: Any, kind: str, params: dict[str, Any], progress: Callable[..., None]) -> Path:
@@ -424,7 +419,7 @@ def publish_routes(bench: Any, page: Callable[..., HTMLResponse],
         if not wave:
             raise InputError("'wave' is missing: the wave label, e.g. 2026")
         population = q.get("population", "").strip()
-        if population and not whole_number(population):
+        if population and not is_whole_number(population):
             raise InputError(f"population must be a whole number, not '{population}'")
         size = request.headers.get("content-length", "")
         if size.isascii() and size.isdigit() and int(size[:20]) > MAX_UPLOAD:

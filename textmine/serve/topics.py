@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..errors import InputError
-from .inputs import form_fields, utf8, whole_number
+from .inputs import form_fields, is_whole_number, utf8
 
 log = logging.getLogger("textmine.serve")
 
@@ -135,7 +135,7 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
 
     def act(survey: str, question: str, topic: str, action: str, body: dict[str, Any], who: Any
             ) -> dict[str, Any]:
-        if not whole_number(topic):
+        if not is_whole_number(topic):
             raise InputError(f"topic must be a topic number, not '{topic[:40]}'")
         if not isinstance(who, str) or not who.strip():
             raise InputError("'who' is missing: the name of the person making the change")
@@ -143,7 +143,7 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
         if version is not None and not isinstance(version, int):
             raise InputError("'version' must be the codebook version number the change was made on")
         run = body.get("run")  # the run the page showed: a newer one numbers its topics anew
-        if isinstance(run, str) and whole_number(run):
+        if isinstance(run, str) and is_whole_number(run):
             run = int(run)
         if run is not None and (isinstance(run, bool) or not isinstance(run, int)):
             raise InputError("'run' must be the number of the topics run the topic was seen in")
@@ -208,7 +208,7 @@ def topic_routes(runs: TopicRuns, bench: Any, page: Callable[..., Response],
     def topics_page(request: Request) -> Response:
         survey, question = request.path_params["survey"], request.path_params["question"]
         done = request.query_params.get("done")
-        return topics_view(request, survey, question, done=done if whole_number(done) else None)
+        return topics_view(request, survey, question, done=done if is_whole_number(done) else None)
 
     def topics_view(request: Request, survey: str, question: str, error: str | None = None,
                     done: str | None = None, status: int = 200) -> Response:
