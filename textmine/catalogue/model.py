@@ -295,7 +295,6 @@ def _link(store: Store, practices: list[dict[str, Any]], texts: dict[tuple[str, 
                 for j in sorted(similar + shared, key=lambda j: (-sims[j], j))]
 
 
-
 def check_catalogue(store: Store, survey: str | None, question: str, wave: str | None = None, *,
                     prepare: bool = False) -> None:
     """InputError when ``build_catalogue`` would stop: an unknown wave, a missing codebook and,
@@ -322,6 +321,7 @@ def _checked(store: Store, survey: str | None, question: str, wave: str | None, 
     codebook = codebook or resolve_codebook(store, survey, question)
     settings = settings if settings is not None else load_config(store.dir).nlp
     return survey, codebook, settings
+
 
 def summary(practices: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per theme (catalogue order): practices under it as main theme, cross-listed, highlighted, excluded."""
