@@ -379,6 +379,37 @@ def test_a_cover_sheet_before_the_answers_names_the_other_sheets(tmp_path: Path,
     assert "'Info'" in message and f"'{answers_sheet}'" in message and "--sheet" in message, message
 
 
+def _chart_first(wb):
+    """A chart sheet in front of the answers, as Excel's "Move chart > New sheet" puts it."""
+    from openpyxl.chart import BarChart, Reference
+
+    ws = wb.worksheets[0]
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=1, min_row=1, max_row=3))
+    wb.create_chartsheet("Grafiek", 0).add_chart(chart)
+
+
+def test_a_chart_sheet_in_front_is_skipped_and_errors_name_the_sheet_read(tmp_path: Path, fixture_schema: Path,
+                                                                          cli):
+    """The answers are read from the first table; an error's hint said "read the first sheet,
+    'Grafiek'", the chart, while the answers were read from the sheet after it."""
+    export = _excel_export(tmp_path, _chart_first)
+    result = cli("ingest", export, "-p", tmp_path / "p", "-s", fixture_schema, "-w", "1")
+    assert result.exit_code == 0, result.output
+
+    def chart_and_cover(wb):
+        _chart_first(wb)
+        ws = wb.create_sheet("Info", 1)
+        ws["A1"] = "Bevraging 2025"
+    export = _excel_export(tmp_path, chart_and_cover)
+    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "q", "-s", fixture_schema, "-w", "1"))
+    assert "read the first sheet that is not a chart, 'Info'" in message and "'Grafiek' (a chart)" in message, message
+    assert not (tmp_path / "q").exists()
+    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "q", "-s", fixture_schema, "-w", "1",
+                                   "--sheet", "Grafiek"))
+    assert "sheet 'Grafiek' is a chart, not a table" in message, message
+
+
 # --- review workbooks typed into ----------------------------------------------------------
 
 def test_ja_with_an_invisible_character_pasted_in_is_read_as_ja(tmp_path: Path):

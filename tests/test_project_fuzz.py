@@ -320,3 +320,29 @@ def test_score_of_none():
 
     with pytest.raises(InputError, match="list of strings"):
         _texts(None)
+
+
+def test_a_sheet_given_by_position_is_read_as_pandas_reads_it(tmp_path):
+    """``sheet=0`` was looked up as a sheet *named* "0"; pandas users pass positions."""
+    import openpyxl
+
+    frame = read_export("2025")
+    wb = openpyxl.Workbook()
+    wb.active.title = "Info"
+    wb.active["A1"] = "Bevraging 2025: de antwoorden staan op het tweede blad"
+    ws = wb.create_sheet("Antwoorden")
+    ws.append(list(frame.columns))
+    for row in frame.itertuples(index=False):
+        ws.append(list(row))
+    wb.save(tmp_path / "export.xlsx")
+    by_position = Project(tmp_path / "a").ingest(tmp_path / "export.xlsx", LMB, "2025", sheet=1)
+    by_name = Project(tmp_path / "b").ingest(tmp_path / "export.xlsx", LMB, "2025", sheet="Antwoorden")
+    assert by_position.respondents == by_name.respondents == len(frame)
+    project = Project(tmp_path / "c")
+    for sheet, match in ((2, r"no sheet 2 \(sheets: 0 'Info', 1 'Antwoorden'\)"),
+                         (-1, r"sheet must be a sheet name or a position from 0"),
+                         (True, r"sheet must be a sheet name or a position from 0"),
+                         (1.0, r"sheet must be a sheet name or a position from 0")):
+        with pytest.raises(InputError, match=match):
+            project.ingest(tmp_path / "export.xlsx", LMB, "2025", sheet=sheet)
+    assert project.waves().empty

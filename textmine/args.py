@@ -38,6 +38,16 @@ def whole_number(value: Any, what: str, minimum: int = 1) -> int:
     raise InputError(f"{what} must be {kind}, not {value!r}")
 
 
+def sheet_ref(sheet: Any) -> str | int | None:
+    """An XLSX sheet: its name, or its position from 0 as pandas' ``sheet_name`` counts (numpy
+    ints too); None is the first sheet. True, 1.0, -1 or a list are an InputError."""
+    if sheet is None or isinstance(sheet, str):
+        return sheet
+    if isinstance(sheet, numbers.Integral) and not isinstance(sheet, bool) and int(sheet) >= 0:
+        return int(sheet)
+    raise InputError(f"sheet must be a sheet name or a position from 0 (the first sheet), not {sheet!r}")
+
+
 def lone_surrogate(text: str) -> bool:
     """Text holding half of a UTF-16 surrogate pair: it cannot be stored (nor written as UTF-8)."""
     if text.isascii():  # the common case, cheap

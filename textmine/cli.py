@@ -167,7 +167,7 @@ def ingest_cmd(
     schema: Path = typer.Option(..., "--schema", "-s", help="Survey schema (YAML)."),
     wave: str = typer.Option(..., "--wave", "-w", help="Wave label, e.g. 2025."),
     replace: bool = typer.Option(False, "--replace", help="Replace the wave if it is already in the project."),
-    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name (default: the first)."),
+    sheet: Optional[str] = typer.Option(None, "--sheet", help="XLSX sheet name (default: the first sheet that is not a chart)."),
     population: Optional[int] = typer.Option(None, "--population",
                                              help="Units in the population for this wave (default: the schema's)."),
 ) -> None:

@@ -56,7 +56,7 @@ class Table:
 
 # --- reading ------------------------------------------------------------------
 
-def read_table(path: "str | Path | pd.DataFrame", sheet: str | None = None, header_rows: int = 1) -> Table:
+def read_table(path: "str | Path | pd.DataFrame", sheet: str | int | None = None, header_rows: int = 1) -> Table:
     """Read a CSV, XLSX or SPSS file into a Table whose first ``header_rows`` non-blank
     rows are headers (an SPSS file has one), or raise InputError.
 
@@ -450,7 +450,7 @@ def _is_chosen(q: Question, option: str, cell: str) -> bool:
 
 
 def ingest(export: "str | Path | pd.DataFrame", schema: Schema, project_dir: str | Path, wave: str, *,
-           replace: bool = False, sheet: str | None = None,
+           replace: bool = False, sheet: str | int | None = None,
            population: int | None = None) -> tuple[SaveReport, WaveData]:
     """Read, validate and store one wave (a file, or a pandas DataFrame read as one).
     Nothing is written unless everything is valid."""

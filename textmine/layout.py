@@ -71,7 +71,7 @@ class ColumnHead:
 
 # --- reading ------------------------------------------------------------------------
 
-def read_records(path: str | Path, sheet: str | None = None) -> Records:
+def read_records(path: str | Path, sheet: str | int | None = None) -> Records:
     """Read a CSV, XLSX or SPSS file's non-blank records as text, or raise InputError."""
     import hashlib
 
@@ -373,7 +373,7 @@ def _oversized_cell(path: Path, text: str, delimiter: str, header: list[str]) ->
     return InputError(f"a cell is longer than the {CSV_CELL_LIMIT:,} characters a CSV cell may hold", file=path)
 
 
-def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Records:
+def _read_xlsx(path: Path, data: bytes, sheet: str | int | None) -> Records:
     from .workbook import open_workbook  # imports openpyxl: CSV users never pay for it
 
     rows: list[list[str]] = []
@@ -383,13 +383,16 @@ def _read_xlsx(path: Path, data: bytes, sheet: str | None) -> Records:
             if any(c.strip() for c in cells):
                 rows.append(cells)
                 numbers.append(excel_row)
-        names, merged = wb.sheetnames, sum(wb.merged.values(), [])
+        names, merged, read = wb.sheetnames, sum(wb.merged.values(), []), wb.first_table
+        others = [f"'{n}'" + (" (a chart)" if wb.is_chart(n) else "") for n in names if n != read]
     hint = ""
-    if sheet is None and len(names) > 1:  # a cover sheet in front of the answers is a common edit
-        hint = (f" (read the first sheet, '{names[0]}'; the workbook also has "
-                f"{', '.join(repr(n) for n in names[1:6])}: choose one with --sheet NAME)")
+    if sheet is None and others:  # a cover sheet in front of the answers is a common edit
+        which = "the first sheet" if names[0] == read else "the first sheet that is not a chart"
+        hint = (f" (read {which}, '{read}'; the workbook also has "
+                f"{', '.join(others[:5])}: choose one with --sheet NAME)")
     if not rows:
-        raise InputError(("the first sheet is empty" + hint) if sheet is None else f"sheet '{sheet}' is empty",
+        shown = f"'{sheet}'" if isinstance(sheet, str) else f"{sheet} ('{names[sheet]}')"
+        raise InputError(("the first sheet is empty" + hint) if sheet is None else f"sheet {shown} is empty",
                          file=path)
     return Records(str(path), rows, numbers, merged=merged, sheet_hint=hint)
 

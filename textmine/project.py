@@ -175,7 +175,8 @@ class Project:
     # --- ingest -------------------------------------------------------------------
 
     def ingest(self, source: str | Path | pd.DataFrame, schema: str | Path | Schema, wave: str, *,
-               replace: bool = False, population: int | None = None, sheet: str | None = None) -> IngestReport:
+               replace: bool = False, population: int | None = None, sheet: str | int | None = None
+               ) -> IngestReport:
         """Read a survey export into the project (all or nothing).
 
         source      the export: a .csv, .xlsx or .sav file, or a pandas DataFrame whose column
@@ -188,13 +189,17 @@ class Project:
         replace     replace the wave if it is already in the project (human codes on unchanged
                     answers are kept)
         population  units in the population for this wave (default: the schema's)
-        sheet       XLSX sheet name (default: the first)
+        sheet       XLSX sheet: its name, or its position from 0 as pandas counts (default: the
+                    first sheet that is not a chart)
 
         Raises ``InputError`` (one line: file, row, column) and then stores nothing.
         """
         from .ingest import ingest
         from .schema import Schema, load_schema
 
+        from .args import sheet_ref
+
+        sheet = sheet_ref(sheet)
         loaded = schema if isinstance(schema, Schema) else load_schema(_path_arg(schema, "schema"))
         saved, data = ingest(source, loaded, self.path, wave, replace=replace, sheet=sheet, population=population)
         report = IngestReport(saved.survey, saved.wave, saved.respondents, saved.open_answers, saved.replaced,

@@ -116,11 +116,20 @@ class Workbook:
     def sheetnames(self) -> list[str]:
         return list(self._book.sheetnames)
 
-    def rows(self, sheet: str | None = None, *, header: bool = True) -> Iterator[Row]:
+    @property
+    def first_table(self) -> str | None:
+        """The name of the sheet read when none is named: the first that is not a chart."""
+        return self._book.worksheets[0].title if self._book.worksheets else None
+
+    def is_chart(self, name: str) -> bool:
+        return not hasattr(self._book[name], "_get_source")
+
+    def rows(self, sheet: str | int | None = None, *, header: bool = True) -> Iterator[Row]:
         """The sheet's rows that hold a value, in file order, as ``(row number, text cells)``.
 
-        ``sheet``: a sheet name (default: the first sheet). ``header``: the first row
-        names the columns, so an error names the column by its header.
+        ``sheet``: a sheet name, or its position from 0 as pandas counts (default: the first
+        sheet that is not a chart). ``header``: the first row names the columns, so an error
+        names the column by its header.
         """
         ws = self._sheet(sheet)
         names: list[str] | None = None if header else []
@@ -147,11 +156,17 @@ class Workbook:
         except _DAMAGED as exc:
             raise InputError(f"{self.kind} workbook is damaged or truncated: {exc}", file=self.file) from None
 
-    def _sheet(self, name: str | None) -> Any:
+    def _sheet(self, name: str | int | None) -> Any:
         if name is None:
             if not self._book.worksheets:
                 raise InputError(f"the {self.kind} workbook has no sheet", file=self.file)
             return self._book.worksheets[0]
+        if isinstance(name, int):
+            names = self._book.sheetnames
+            if not 0 <= name < len(names):
+                listed = ", ".join(f"{i} '{n}'" for i, n in enumerate(names[:10]))
+                raise InputError(f"no sheet {name} (sheets: {listed})", file=self.file)
+            name = names[name]
         if name not in self._book.sheetnames:
             raise InputError(f"no sheet '{name}' (sheets: {', '.join(self._book.sheetnames)})", file=self.file)
         ws = self._book[name]
