@@ -380,3 +380,23 @@ def test_control_characters_are_exported_visibly_and_imported_by_key(tmp_path: P
         human = store.codes("lmb", "2025", "trots", source="human")
     assert report.reviewed == 1 and set(human.respondent_id) == {"1"}
     assert set(human[human.applies == 1].theme) == {"financiele_steun", "beleid"}
+
+
+
+@pytest.mark.parametrize("name", ["<b>Anna</b>", "x" * 61])
+def test_a_coder_name_with_markup_or_too_long_on_the_info_sheet_is_refused(setup, name):
+    """The review workbook's coder name was stored as typed, while the workbench's coder page
+    refused the same name: one rule for both."""
+    project, codebook, tmp = setup
+    path = tmp / "review.xlsx"
+    with Store(project) as store:
+        export_review(store, codebook, "lmb", "trots", path)
+    edit(path, "1", "fairtrade", "ja", coder=name)
+    before = dump_db(project)
+    with Store(project) as store, pytest.raises(InputError, match=r"review\.xlsx: the coder's name .*"
+                                                                  r"\('Naam van de codeur' on the Info sheet\)"):
+        import_review(store, codebook, path)
+    assert dump_db(project) == before
+    edit(path, "1", "fairtrade", "ja", coder="  Els   D'Hondt ")
+    with Store(project) as store:
+        assert import_review(store, codebook, path).coder == "Els D'Hondt"

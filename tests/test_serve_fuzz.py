@@ -335,3 +335,28 @@ def test_another_sites_request_to_the_api_or_a_state_change_is_refused(served):
     assert c.get("/", headers={"sec-fetch-site": "cross-site"}).status_code == 200
     assert c.get("/api/questions", headers={"sec-fetch-site": "same-origin"}).status_code == 200
     assert c.get("/api/questions", headers={"sec-fetch-site": "none"}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["Els D'Hondt", "Els D\u2019Hondt", "Jan O'Brien-Vandamme"])
+def test_a_flemish_name_with_an_apostrophe_can_code_in_the_workbench(served, name):
+    """D'Hondt, D'hooghe, D'Haese: the coder page refused every name with an apostrophe, while
+    the API and the review workbook took them."""
+    c, project = served
+    res = form(c, "/coder", {"coder": name, "back": "/", "csrftoken": c.headers["X-CSRF-Token"]})
+    assert res.status_code == 303, res.text[:300]
+    key = project.next_answer("trots", "lmb", coder="Anna")["key"]
+    c.cookies.set("textmine_coder", res.cookies["textmine_coder"])
+    assert c.post("/api/codes", json={"key": key, "themes": ["beleid"]}).status_code == 200
+    assert project.answer(key)["coder"] == name
+
+
+@pytest.mark.parametrize("name", ["<b>Mallory</b>", 'Anna "de baas"', "Anna\x07", "x" * 61])
+def test_a_coder_name_the_coder_page_refuses_is_refused_by_the_api_too(served, name):
+    """One rule for a coder's name: the coder page refused markup characters and more than 60
+    characters, while the API (and the facade behind it) stored them."""
+    c, project = served
+    key = project.next_answer("trots", "lmb", coder="Anna")["key"]
+    before = dump_db(project.path)
+    res = c.post("/api/codes", json={"key": key, "themes": ["beleid"], "coder": name})
+    refused(res, "the coder's name")
+    assert dump_db(project.path) == before

@@ -35,7 +35,7 @@ ORDERS = ("uncertain", "audit")
 AUDIT_MIN = 30       # answers in an audit sample at least (all, when a question has fewer)
 AUDIT_SHARE = 0.10   # and at least this share of the question's answers
 AUDIT_MAX = 200      # but never more than this
-MAX_CODER = 100      # characters in a coder's name
+MAX_CODER = 60       # characters in a coder's name
 DEFAULT_THRESHOLD = 0.5
 LEASE_SECONDS = 600  # an answer given to a coder is not given to another for this long
 
@@ -217,7 +217,9 @@ def human_call(codes: pd.DataFrame, codebook: Codebook) -> tuple[list[str] | Non
 
 
 def check_coder(coder: Any) -> str:
-    """The coder's name, stripped; InputError when empty, too long or with control characters."""
+    """The coder's name, its white space collapsed; InputError when empty, too long, with control
+    characters or with < > " (no name has them; apostrophes are fine: D'Hondt). One rule for the
+    facade, the CLI, review workbooks and the workbench's coder page."""
     name = " ".join(coder.split()) if isinstance(coder, str) else ""
     if not name:
         raise InputError("who is coding? give the coder's name")
@@ -225,6 +227,8 @@ def check_coder(coder: Any) -> str:
         raise InputError(f"the coder's name is longer than {MAX_CODER} characters")
     if any(ord(c) < 32 or ord(c) == 127 for c in name) or lone_surrogate(name):
         raise InputError("the coder's name holds control characters or invalid text")
+    if any(c in '<>"' for c in name):
+        raise InputError('the coder\'s name holds < > or ": give the name only')
     return name
 
 

@@ -24,6 +24,7 @@ from .codes import current_themes
 from .errors import InputError
 from .atomic import atomic_path
 from .export import NO, YES, answer_key, excel_text, set_text_safe, write_info_sheet, write_staff_sheet
+from .queue import check_coder
 from .store import Store
 from .workbook import Workbook, choice_text, open_workbook
 
@@ -169,10 +170,16 @@ def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str
     path = Path(path)
     with open_workbook(path, "review", sheet=SHEET) as wb:
         info = _info(wb)
+        given = coder
         coder = coder or info.get(CODER_LABEL, "")
         if not coder:
             raise InputError(f"who coded this? fill in '{CODER_LABEL}' on the Info sheet or pass --coder NAME",
                              file=path)
+        try:
+            coder = check_coder(coder)  # the workbench's rule: one coder, one name
+        except InputError as exc:
+            raise InputError(exc.message + ("" if given else f" ('{CODER_LABEL}' on the Info sheet)"),
+                             file=path) from None
         if PREFILL_SHEET not in wb.sheetnames:
             raise InputError(f"the hidden sheet '{PREFILL_SHEET}' (what the machine pre-filled) was deleted, so "
                              "staff changes cannot be told from machine calls: nothing imported; export a new "
