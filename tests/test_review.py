@@ -353,6 +353,9 @@ def test_workbook_exported_before_the_prefill_named_its_themes(setup):
 
     def legacy(wb, ws, headers):
         wb["_voorinvulling"].delete_rows(1)
+        info = wb["Info"]  # nor did such a workbook carry the pre-fill's checksum
+        info.delete_rows(next(r for r in range(1, info.max_row + 1)
+                              if info.cell(row=r, column=1).value == "Controlegetal voorinvulling"))
         ws.cell(row=_row(ws, "2"), column=_theme(headers, "beleid"), value="ja")
 
     _change(path, legacy)
@@ -400,3 +403,42 @@ def test_a_coder_name_with_markup_or_too_long_on_the_info_sheet_is_refused(setup
     edit(path, "1", "fairtrade", "ja", coder="  Els   D'Hondt ")
     with Store(project) as store:
         assert import_review(store, codebook, path).coder == "Els D'Hondt"
+
+
+def test_a_changed_hidden_prefill_sheet_is_refused_not_trusted(setup):
+    """Staff who unhide every sheet and type into '_voorinvulling' change what the machine is said to
+    have pre-filled: a 'ja' typed there made the same 'ja' on the review sheet look untouched (and a
+    machine call could pass as a human one). The sheet now carries a checksum on the Info sheet."""
+    project, codebook, tmp = setup
+    path = tmp / "review.xlsx"
+    with Store(project) as store:
+        export_review(store, codebook, "lmb", "trots", path)
+    edit(path, "1", "evenementen", "ja")
+    wb = openpyxl.load_workbook(path)
+    pre = wb["_voorinvulling"]
+    column = [c.value for c in pre[1]].index("evenementen") + 1
+    row = next(r for r in range(2, pre.max_row + 1) if pre.cell(row=r, column=1).value.endswith("|1"))
+    assert pre.cell(row=row, column=column).value == "nee"
+    pre.cell(row=row, column=column).value = "ja"
+    wb.save(path)
+    before = dump_db(project)
+    with Store(project) as store, pytest.raises(InputError, match=r"review\.xlsx: the hidden sheet '_voorinvulling' "
+                                                                  r"was changed .*export a new review workbook"):
+        import_review(store, codebook, path)
+    assert dump_db(project) == before
+
+
+def test_a_workbook_exported_before_the_checksum_still_imports(setup):
+    project, codebook, tmp = setup
+    path = tmp / "review.xlsx"
+    with Store(project) as store:
+        export_review(store, codebook, "lmb", "trots", path)
+    wb = openpyxl.load_workbook(path)
+    info = wb["Info"]
+    for r in range(1, info.max_row + 1):
+        if info.cell(row=r, column=1).value == "Controlegetal voorinvulling":
+            info.cell(row=r, column=1).value = info.cell(row=r, column=2).value = None
+    wb.save(path)
+    edit(path, "1", "evenementen", "ja")
+    with Store(project) as store:
+        assert import_review(store, codebook, path).codes_added > 0

@@ -26,7 +26,7 @@ from .atomic import atomic_path
 from .export import NO, YES, answer_key, excel_text, set_text_safe, write_info_sheet, write_staff_sheet
 from .queue import check_coder
 from .store import Store
-from .workbook import Workbook, choice_text, open_workbook
+from .workbook import Workbook, cell_text, choice_text, open_workbook
 
 SHEET = "Beoordelen"
 PREFILL_SHEET = "_voorinvulling"
@@ -36,6 +36,7 @@ KEY, HASH, WAVE, RESPONDENT, UNIT, TEXT = ("Sleutel", "Teksthash", "Golf", "Resp
 CONFIDENCE, SOURCE, REVIEWED, COMMENT = ("Zekerheid machine", "Bron", "Beoordeeld", "Opmerking")
 _THEME_HEADER = re.compile(r"\(([a-z_][a-z0-9_]*)\)\s*$")
 CODER_LABEL = "Naam van de codeur"
+CHECKSUM_LABEL = "Controlegetal voorinvulling"  # of the hidden pre-fill sheet: a changed sheet is refused
 
 
 def review_rows(store: Store, codebook: Codebook, survey: str, question: str,
@@ -112,6 +113,7 @@ def export_review(store: Store, codebook: Codebook, survey: str, question: str, 
         for c, v in enumerate(values, start=1):
             set_text_safe(pre.cell(row=r, column=c), v)
     pre.sheet_state = "hidden"
+    written = [[cell_text(v) for v in values] for values in pre.iter_rows(values_only=True)]
 
     info = wb.create_sheet(INFO_SHEET)
     lines = [
@@ -119,6 +121,7 @@ def export_review(store: Store, codebook: Codebook, survey: str, question: str, 
         ("Codeboek", f"{codebook.title} (hash {codebook.hash})"),
         ("Aangemaakt", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         (CODER_LABEL, ""),
+        (CHECKSUM_LABEL, _checksum(written)),
         ("Werkwijze", "Vul je naam in bij 'Naam van de codeur'. Kijk de antwoorden na op het blad "
                       "'Beoordelen', bovenaan de antwoorden waarover de machine het minst zeker is. "
                       "Zet per thema 'ja' of 'nee'. Zet 'Beoordeeld' op 'ja' voor elk antwoord dat je "
@@ -186,6 +189,11 @@ def import_review(store: Store, codebook: Codebook, path: str | Path, coder: str
                              "review workbook and review in that one", file=path)
         rows = list(wb.rows(SHEET))
         prefill_rows = list(wb.rows(PREFILL_SHEET, header=False))
+    expected = info.get(CHECKSUM_LABEL)  # absent in workbooks exported before it was written
+    if expected and expected != _checksum([cells for _, cells in prefill_rows]):
+        raise InputError(f"the hidden sheet '{PREFILL_SHEET}' was changed (its checksum on the Info sheet no longer "
+                         "matches), so staff changes cannot be told from machine calls: nothing imported; "
+                         "export a new review workbook", file=path)
     if not rows:
         raise InputError("the review sheet is empty", file=path)
     report = ImportReport(coder=coder)
@@ -321,6 +329,20 @@ def _info(wb: Workbook) -> dict[str, str]:
         return {}
     return {cells[0].strip(): (cells[1].strip() if len(cells) > 1 else "")
             for _, cells in wb.rows(INFO_SHEET, header=False) if cells[0].strip()}
+
+
+def _checksum(rows: list[list[str]]) -> str:
+    """Of the pre-fill sheet's text cells, as read back (blank rows and trailing blanks dropped)."""
+    import hashlib
+
+    lines = []
+    for cells in rows:
+        cells = [c.strip() for c in cells]
+        while cells and not cells[-1]:
+            cells.pop()
+        if cells:
+            lines.append("\t".join(cells))
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
 
 
 def _prefill(rows: list[tuple[int, list[str]]], info: dict[str, str], codebook: Codebook, in_sheet: list[str],
