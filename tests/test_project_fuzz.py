@@ -346,3 +346,32 @@ def test_a_sheet_given_by_position_is_read_as_pandas_reads_it(tmp_path):
         with pytest.raises(InputError, match=match):
             project.ingest(tmp_path / "export.xlsx", LMB, "2025", sheet=sheet)
     assert project.waves().empty
+
+
+def test_replacing_a_wave_whose_respondent_ids_changed_form_is_refused_not_orphaning_human_codes(project):
+    """A re-export with another id format ('R_12' for '12') replaced the wave and made every human
+    code stale without a word: none of its respondents was in the new export."""
+    rid = project.answers("trots", "lmb", "2025").respondent_id.iloc[0]
+    project.save_answer_codes(f"lmb:2025:trots:{rid}", ["overig"], "Anna")
+    frame = read_export("2025")
+    renamed = frame.assign(**{"Respondent ID": "R_" + frame["Respondent ID"]})
+    before = dump_db(project.path)
+    with pytest.raises(InputError, match=r"<DataFrame>: none of the \d+ respondent ids of lmb wave '2025' is in "
+                                         r"this export \(before e\.g\. '[^)]+; now e\.g\. 'R_[^)]+\), so the human "
+                                         r"codes of 1 answer would no longer count: did the id column or its format change\? "):
+        project.ingest(renamed, LMB, "2025", replace=True)
+    assert dump_db(project.path) == before
+
+
+def test_replacing_a_wave_says_which_human_codes_lost_their_respondent(project):
+    """Respondents left out of a re-export (a withdrawal) still replace the wave; the report tells
+    codes whose respondent is gone from codes whose answer text changed."""
+    keys = [f"lmb:2025:trots:{rid}" for rid in project.answers("trots", "lmb", "2025").respondent_id.iloc[:2]]
+    for key, coder in zip(keys, ("Anna", "Bob")):
+        project.save_answer_codes(key, ["overig"], coder)
+    gone = keys[0].split(":")[-1]
+    frame = read_export("2025")
+    report = project.ingest(frame[frame["Respondent ID"] != gone], LMB, "2025", replace=True)
+    assert report.stale_human_codes == report.orphaned_human_codes == report.kept_human_codes > 0
+    assert any("the human codes of 1 answer are on respondents no longer in the export" in w
+               for w in report.warnings), report.warnings

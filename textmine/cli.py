@@ -179,8 +179,8 @@ def ingest_cmd(
                        f"{report.open_answers} open answers ({report.encoding or 'xlsx'}"
                        f"{', delimiter ' + repr(report.delimiter) if report.delimiter else ''})"))
     if report.replaced:
-        console.print(f"human codes kept: {report.kept_human_codes}; became stale (answer text changed, "
-                      f"kept in history): {report.stale_human_codes}")
+        console.print(f"human codes kept: {report.kept_human_codes}; became stale (answer text changed or "
+                      f"respondent gone, kept in history): {report.stale_human_codes}")
     if report.exclusions:
         console.print(line(f"left out {report.excluded} of {report.responses} responses in the export: "
                            + "; ".join(f"{e['count']} {e['why']} [{e['rule']}]" for e in report.exclusions)),

@@ -74,6 +74,7 @@ class IngestReport:
     source: str = ""            # file name, or "<DataFrame>"
     encoding: str | None = None  # CSV only
     delimiter: str | None = None  # CSV only
+    orphaned_human_codes: int = 0  # of the stale ones: their respondent's answer is no longer in the export
 
 
 class Project:
@@ -205,7 +206,13 @@ class Project:
         report = IngestReport(saved.survey, saved.wave, saved.respondents, saved.open_answers, saved.replaced,
                               saved.kept_human_codes, saved.stale_human_codes, data.responses, data.excluded,
                               data.exclusions, dict(data.unmatched_units), list(data.warnings),
-                              Path(data.table.file).name, data.table.encoding, data.table.delimiter)
+                              Path(data.table.file).name, data.table.encoding, data.table.delimiter,
+                              saved.orphaned_human_codes)
+        if saved.orphaned_answers:
+            n = saved.orphaned_answers
+            report.warnings.append(f"the human codes of {n} answer{'' if n == 1 else 's'} are on respondents no "
+                                   "longer in the export (or whose answer is now blank): kept in the history, no "
+                                   "longer counted")
         log.info("%s %s wave %s: %d respondents, %d open answers", "replaced" if saved.replaced else "ingested",
                  saved.survey, saved.wave, saved.respondents, saved.open_answers)
         return report

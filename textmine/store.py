@@ -233,6 +233,8 @@ class SaveReport:
     replaced: bool
     stale_human_codes: int = 0
     kept_human_codes: int = 0
+    orphaned_human_codes: int = 0  # of the stale ones: their respondent's answer is no longer in the export
+    orphaned_answers: int = 0      # ... the answers those codes are on
 
 
 class Store:
@@ -389,12 +391,15 @@ class Store:
         others stale (kept as history, never deleted).
         """
         s = schema.survey
+        respondents = list(respondents)
         with self.transaction() as db:
             exists = db.execute("SELECT 1 FROM waves WHERE survey=? AND wave=?", (s, wave)).fetchone()
             if exists and not replace:
                 raise InputError(f"wave '{wave}' of survey '{s}' is already in the project; "
                                  "use --replace to replace it (human codes of unchanged answers are kept)",
                                  file=self.dir)
+            if exists:
+                self._check_same_respondents(db, s, wave, [r[0] for r in respondents], source_file)
             for table in ("answers", "open_answers", "respondents", "waves"):
                 db.execute(f"DELETE FROM {table} WHERE survey=? AND wave=?", (s, wave))
             db.execute(
@@ -418,6 +423,11 @@ class Store:
                     AND o.wave=c.wave AND o.question=c.question
                     AND o.respondent_id=c.respondent_id AND o.text_hash=c.text_hash)"""
             stale = db.execute(f"SELECT count(*) {stale_sql} AND c.source='human'", (s, wave)).fetchone()[0]
+            orphaned, orphaned_answers = db.execute(
+                f"SELECT count(*), count(DISTINCT c.question || ':' || c.respondent_id) {stale_sql} "
+                "AND c.source='human' AND NOT EXISTS (SELECT 1 FROM open_answers o WHERE o.survey=c.survey "
+                "AND o.wave=c.wave AND o.question=c.question AND o.respondent_id=c.respondent_id)",
+                (s, wave)).fetchone()
             db.execute(f"UPDATE codes SET status='stale' WHERE code_id IN (SELECT c.code_id {stale_sql})",
                        (s, wave))
             kept = db.execute("SELECT count(*) FROM codes WHERE survey=? AND wave=? AND source='human' "
@@ -426,7 +436,29 @@ class Store:
                                 (s, wave)).fetchone()[0]
             n_open = db.execute("SELECT count(*) FROM open_answers WHERE survey=? AND wave=?",
                                 (s, wave)).fetchone()[0]
-        return SaveReport(s, wave, n_resp, n_open, bool(exists), stale, kept)
+        return SaveReport(s, wave, n_resp, n_open, bool(exists), stale, kept, orphaned, orphaned_answers)
+
+    @staticmethod
+    def _check_same_respondents(db: sqlite3.Connection, survey: str, wave: str, new_ids: list[str],
+                                source_file: str) -> None:
+        """A replace whose export shares no respondent id with the wave it replaces, while human
+        codes hang on that wave, is an InputError: the id column or its format changed ('R_12'
+        for '12'), and every human code would stop counting."""
+        old_ids = [r[0] for r in db.execute("SELECT respondent_id FROM respondents WHERE survey=? AND wave=? "
+                                            "ORDER BY rowid", (survey, wave))]
+        if not old_ids or not new_ids or set(old_ids) & set(new_ids):
+            return
+        coded = db.execute("SELECT count(DISTINCT question || ':' || respondent_id) FROM codes WHERE survey=? "
+                           "AND wave=? AND source='human' AND status='current'", (survey, wave)).fetchone()[0]
+        if coded:
+            def shown(ids: list[str]) -> str:
+                return ", ".join(repr(i[:20]) for i in ids[:2])
+            raise InputError(
+                f"none of the {len(old_ids)} respondent ids of {survey} wave '{wave}' is in this export (before "
+                f"e.g. {shown(old_ids)}; now e.g. {shown(new_ids)}), so the human codes of {coded} answer"
+                f"{'s' if coded != 1 else ''} would no longer count: did the id column or its format change? "
+                "Nothing stored; export with the ids used before, or ingest it as another wave",
+                file=source_file)
 
     def waves(self, survey: str | None = None, wave: str | None = None) -> list[WaveInfo]:
         rows = self.db.execute(
