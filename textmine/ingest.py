@@ -9,6 +9,7 @@ and header rows are read is ``layout``'s job; this module checks the answers.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from itertools import repeat
 from os import PathLike
@@ -30,6 +31,9 @@ if TYPE_CHECKING:
 
 # Cells of a multi-choice column that mean "not chosen" rather than "chosen".
 _NOT_CHOSEN = {"0", "nee", "no", "false", "onwaar", "niet gekozen", "not selected", "niet geselecteerd"}
+# An id as Excel shows a long number in a narrow column and saves it in CSV ('1.19E+10'):
+# rounded to a few digits, so distinct respondents share it or carry wrong ids.
+_SCIENTIFIC_ID = re.compile(r"^\d(?:[.,]\d+)?E\+\d+$", re.I)
 MAX_ERRORS = 1000  # stop collecting problems past this; one line is printed anyway
 WARN_VALUES = 5    # values named in a warning line; the rest are counted
 
@@ -298,6 +302,13 @@ def validate(table: Table, schema: Schema) -> WaveData:
             rid = cells[id_col].strip()
             if not rid:
                 problems.add(InputError("respondent id is empty", file=f, row=row,
+                                        column=column_ref_text(schema.id_column)))  # type: ignore[arg-type]
+                continue
+            if _SCIENTIFIC_ID.match(rid):
+                problems.add(InputError(f"respondent id '{rid}' is a number Excel rounded to scientific notation "
+                                        "(distinct respondents may now share an id): save the export again with "
+                                        "the id column formatted as Number without decimals, or as Text",
+                                        file=f, row=row,
                                         column=column_ref_text(schema.id_column)))  # type: ignore[arg-type]
                 continue
             if rid in seen:

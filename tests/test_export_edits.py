@@ -1,0 +1,88 @@
+"""Edits staff make to a real export before ingesting it, found by a sweep over the 8 real
+exports of ../shared/data/real_exports (see README "Exports edited by staff").
+
+Each edit either stores the same data as the export untouched, or is one line naming file,
+row and column, exit 2, nothing stored. The fixtures are our synthetic exports of each
+tool's layout (tests/fixtures/exports), edited here as Excel or a colleague would.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tm_testutil import FIXTURES
+
+EXPORTS = FIXTURES / "exports"
+
+
+def _rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def _write(path: Path, rows: list[list[str]], delimiter: str = ",") -> Path:
+    buf = io.StringIO(newline="")
+    csv.writer(buf, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8", newline="")
+    return path
+
+
+def _draft(cli, export: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "s.yaml"
+    result = cli("schema", "infer", export, "--survey", "s", "--out", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _one_line_exit_2(result) -> str:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    message = result.stderr.strip()
+    assert "\n" not in message, message
+    return message
+
+
+def _stored(project: Path) -> tuple[list, list, list]:
+    from textmine.store import Store
+
+    with Store(project) as store:
+        resp = sorted(store.respondents("s", "1").respondent_id)
+        answers = store.answers("s", "1")
+        cols = [c for c in ("question_id", "respondent_id", "option", "value") if c in answers.columns]
+        ans = sorted(map(tuple, answers[cols].astype(str).values.tolist()))
+        opened = store.open_answers("s", "1")
+        texts = sorted(zip(opened.question_id, opened.respondent_id, opened.text)) if len(opened) else []
+    return resp, ans, texts
+
+
+# --- ids Excel wrote in scientific notation -----------------------------------------------
+
+def test_ids_excel_wrote_in_scientific_notation_are_an_error_even_when_they_stay_distinct(tmp_path: Path, cli):
+    """Excel shows an 11-digit SurveyMonkey id as 1.19E+10 and saves it so in CSV: distinct
+    respondents then share an id or, with few respondents, keep distinct but wrong ids. Three
+    respondents whose rounded ids stayed distinct were stored as '1.19E+10', '1.20E+10' ..."""
+    rows = _rows(EXPORTS / "surveymonkey_2row.csv")
+    schema = _draft(cli, EXPORTS / "surveymonkey_2row.csv", tmp_path)
+    rows = rows[:2] + rows[2:5]
+    for k, r in enumerate(rows[2:]):
+        r[0] = f"{int(r[0]) + k * 10 ** 8:.2E}"
+    assert len({r[0] for r in rows[2:]}) == 3  # distinct: no duplicate-id error to catch it
+    export = _write(tmp_path / "excel.csv", rows)
+    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    assert 'excel.csv, row 3, column "Respondent ID"' in message, message
+    assert "1.19E+10" in message and "scientific notation" in message, message
+    assert not (tmp_path / "p").exists()
+
+
+def test_ids_written_out_in_full_still_read(tmp_path: Path, cli):
+    from textmine.ingest import read_table, validate
+    from textmine.schema import load_schema
+
+    rows = _rows(EXPORTS / "surveymonkey_2row.csv")
+    rows[2][0] = "1E3"  # not Excel's rounding (no decimals): e.g. a code a tool made up
+    schema = load_schema(_draft(cli, EXPORTS / "surveymonkey_2row.csv", tmp_path))
+    data = validate(read_table(_write(tmp_path / "e.csv", rows), None, 2), schema)
+    assert "1E3" in {r[0] for r in data.respondents}
