@@ -86,3 +86,37 @@ def test_ids_written_out_in_full_still_read(tmp_path: Path, cli):
     schema = load_schema(_draft(cli, EXPORTS / "surveymonkey_2row.csv", tmp_path))
     data = validate(read_table(_write(tmp_path / "e.csv", rows), None, 2), schema)
     assert "1E3" in {r[0] for r in data.respondents}
+
+
+# --- a total row added at the bottom ------------------------------------------------------
+
+@pytest.mark.parametrize("fixture", ["surveymonkey_2row.csv", "googleforms.csv", "surveygizmo.csv"])
+@pytest.mark.parametrize("label", ["Totaal", "Total:", "gemiddelde"])
+def test_a_total_row_at_the_bottom_is_an_error_not_a_respondent(tmp_path: Path, cli, fixture: str, label: str):
+    """'Totaal' typed in column A under the answers (Excel's total row) was stored as one more
+    respondent (id 'Totaal', or its row number); with counts under a Status column it was
+    silently counted among the excluded responses."""
+    rows = _rows(EXPORTS / fixture)
+    schema = _draft(cli, EXPORTS / fixture, tmp_path)
+    width = len(rows[0])
+    total = [label] + [""] * (width - 1)
+    export = _write(tmp_path / "totaal.csv", rows + [total])
+    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    assert f"totaal.csv, row {len(rows) + 1}, column \"{rows[0][0]}\"" in message, message
+    assert "total row" in message and label in message, message
+    assert not (tmp_path / "p").exists()
+    # counts under every column, as Excel's COUNTA would put there
+    counts = [label] + [str(sum(1 for r in rows[1:] if r[i].strip())) for i in range(1, width)]
+    export = _write(tmp_path / "totaal.csv", rows + [counts])
+    assert "total row" in _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_respondent_whose_first_answer_is_a_total_word_elsewhere_still_reads(tmp_path: Path, cli):
+    """Only column A (and the id column) is looked at: an answer 'Totaal' elsewhere is an answer."""
+    rows = _rows(EXPORTS / "googleforms.csv")
+    rows[1][2] = "Totaal"
+    schema = _draft(cli, EXPORTS / "googleforms.csv", tmp_path)
+    export = _write(tmp_path / "g.csv", rows)
+    result = cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1")
+    assert result.exit_code == 0, result.output

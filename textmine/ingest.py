@@ -34,6 +34,9 @@ _NOT_CHOSEN = {"0", "nee", "no", "false", "onwaar", "niet gekozen", "not selecte
 # An id as Excel shows a long number in a narrow column and saves it in CSV ('1.19E+10'):
 # rounded to a few digits, so distinct respondents share it or carry wrong ids.
 _SCIENTIFIC_ID = re.compile(r"^\d(?:[.,]\d+)?E\+\d+$", re.I)
+# Column A (or the id cell) of a row staff added under the answers: Excel's total row.
+_TOTAL_LABEL = re.compile(r"^(totaal|totalen|subtotaal|eindtotaal|total|totals|subtotal|grand total|som|sum|"
+                          r"gemiddelde|gemiddeld|average|mean|aantal|count)\s*:?$", re.I)
 MAX_ERRORS = 1000  # stop collecting problems past this; one line is printed anyway
 WARN_VALUES = 5    # values named in a warning line; the rest are counted
 
@@ -246,6 +249,18 @@ def _check_header_like_rows(table: Table, id_col: int | None) -> None:
             raise InputError(f"row {row} looks like a header row ({why}): {fix}", file=f, row=row)
 
 
+def _check_total_rows(table: Table, id_col: int | None) -> None:
+    """A row labelled 'Totaal', 'Gemiddelde' ... in column A or the id column is a total row
+    staff added, never a respondent (nor a response a filter leaves out)."""
+    where = [0] if id_col in (None, 0) else [0, id_col]
+    for cells, row in zip(table.rows, table.row_numbers):
+        for i in where:
+            if _TOTAL_LABEL.match(cells[i].strip()):
+                raise InputError(f"row {row} looks like a total row ('{cells[i].strip()}'), not a respondent: "
+                                 "remove it (textmine tally counts the answers)", file=table.file, row=row,
+                                 column=table.headers[i] or f"position {i + 1}")
+
+
 def _include_filter(table: Table, rules: list[IncludeRule], columns: _Columns) -> tuple[list[bool], list[dict]]:
     """Which rows the schema's include rules keep, and per rule how many it left out."""
     resolved = [(r, columns(r.column, f"the include rule's column \"{column_ref_text(r.column)}\"")) for r in rules]
@@ -285,6 +300,7 @@ def validate(table: Table, schema: Schema) -> WaveData:
         shown = q.column if isinstance(q.column, str) else col.name(cols[0][1])
         q_cols.append((q, cols, shown, q.in_one_cell))
     _check_header_like_rows(table, id_col)
+    _check_total_rows(table, id_col)
     keep, exclusions = _include_filter(table, schema.include, col) if schema.include else (repeat(True), [])
 
     problems = _Problems()
