@@ -51,10 +51,9 @@ def _stored(project: Path) -> tuple[list, list, list]:
     with Store(project) as store:
         resp = sorted(store.respondents("s", "1").respondent_id)
         answers = store.answers("s", "1")
-        cols = [c for c in ("question_id", "respondent_id", "option", "value") if c in answers.columns]
-        ans = sorted(map(tuple, answers[cols].astype(str).values.tolist()))
+        ans = sorted(map(tuple, answers[["question", "respondent_id", "option", "value"]].astype(str).values.tolist()))
         opened = store.open_answers("s", "1")
-        texts = sorted(zip(opened.question_id, opened.respondent_id, opened.text)) if len(opened) else []
+        texts = sorted(zip(opened.question, opened.respondent_id, opened.text))
     return resp, ans, texts
 
 
@@ -120,3 +119,46 @@ def test_a_respondent_whose_first_answer_is_a_total_word_elsewhere_still_reads(t
     export = _write(tmp_path / "g.csv", rows)
     result = cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1")
     assert result.exit_code == 0, result.output
+
+
+# --- a checkbox cell split over columns ----------------------------------------------------
+
+def _split_over_columns(rows: list[list[str]], column: int, separator: str) -> list[list[str]]:
+    """Excel's Text to Columns on one column, into blank columns inserted to its right."""
+    pieces = [[r[column]] if k == 0 else r[column].split(separator) for k, r in enumerate(rows)]
+    wide = max(len(p) for p in pieces)
+    return [r[:column] + p + [""] * (wide - len(p)) + r[column + 1:] for r, p in zip(rows, pieces)]
+
+
+@pytest.mark.parametrize("fixture, separator", [("googleforms.csv", ", "), ("surveygizmo.csv", ";")])
+def test_checkbox_cells_split_over_columns_are_an_error_not_a_first_choice_only(tmp_path: Path, cli, fixture: str,
+                                                                                 separator: str):
+    """Text to Columns on a joined checkbox column left only each respondent's first choice
+    where the schema looks: the other choices were silently lost (SurveyGizmo Jupyter UX:
+    4540 of 7037 choices kept)."""
+    rows = _rows(EXPORTS / fixture)
+    column = next(i for i, h in enumerate(rows[0]) if h.startswith("Via welke kanalen"))
+    schema = _draft(cli, EXPORTS / fixture, tmp_path)
+    split = _split_over_columns(rows, column, separator)
+    options = {"Website", "Infoblad", "Sociale media", "Nieuwsbrief, digitaal en op papier"}
+    first = next(k for k, r in enumerate(split) if k and r[column + 1].strip() in options)
+    export = _write(tmp_path / "split.csv", split)
+    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    assert f'split.csv, row {first + 1}, column "{rows[0][column]}"' in message, message
+    assert f"column {column + 2} (no header)" in message and "Text to Columns" in message, message
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_blank_column_beside_a_checkbox_column_still_reads(tmp_path: Path, cli):
+    """A blank column inserted beside the checkbox column, or a notes column there, holds no
+    option: the export reads as before."""
+    rows = _rows(EXPORTS / "googleforms.csv")
+    column = next(i for i, h in enumerate(rows[0]) if h.startswith("Via welke kanalen"))
+    schema = _draft(cli, EXPORTS / "googleforms.csv", tmp_path)
+    notes = [r[:column + 1] + ["" if k == 0 else ("nagekeken" if k % 3 else "")] + r[column + 1:]
+             for k, r in enumerate(rows)]
+    for name, variant in (("orig", rows), ("notes", notes)):
+        result = cli("ingest", _write(tmp_path / f"{name}.csv", variant), "-p", tmp_path / name, "-s", schema,
+                     "-w", "1")
+        assert result.exit_code == 0, result.output
+    assert _stored(tmp_path / "notes") == _stored(tmp_path / "orig")

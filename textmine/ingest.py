@@ -261,6 +261,29 @@ def _check_total_rows(table: Table, id_col: int | None) -> None:
                                  column=table.headers[i] or f"position {i + 1}")
 
 
+def _check_split_cells(table: Table, q_cols: list, columns: _Columns) -> None:
+    """A one-cell checkbox column whose choices were split over blank-headed columns to its
+    right (Excel's Text to Columns) is an error: only each first choice would be read."""
+    for q, cols, shown, one_cell in q_cols:
+        if not one_cell:
+            continue
+        c = cols[0][1]
+        j = c + 1
+        while j < len(table.headers) and not table.headers[j].strip() and j not in columns.used:
+            for cells, row in zip(table.rows, table.row_numbers):
+                value = cells[j].strip()
+                if value and q.match_option(value) is not None:
+                    raise InputError(f"column {j + 1} (no header) holds '{_clip(value)}', an option of multi "
+                                     f"question '{q.id}' beside it: were its answers split over columns (Excel's "
+                                     f"Text to Columns)? Join them again in one cell with '{q.separator}'",
+                                     file=table.file, row=row, column=shown)
+            j += 1
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _include_filter(table: Table, rules: list[IncludeRule], columns: _Columns) -> tuple[list[bool], list[dict]]:
     """Which rows the schema's include rules keep, and per rule how many it left out."""
     resolved = [(r, columns(r.column, f"the include rule's column \"{column_ref_text(r.column)}\"")) for r in rules]
@@ -301,6 +324,7 @@ def validate(table: Table, schema: Schema) -> WaveData:
         q_cols.append((q, cols, shown, q.in_one_cell))
     _check_header_like_rows(table, id_col)
     _check_total_rows(table, id_col)
+    _check_split_cells(table, q_cols, col)
     keep, exclusions = _include_filter(table, schema.include, col) if schema.include else (repeat(True), [])
 
     problems = _Problems()
