@@ -162,3 +162,24 @@ def test_a_blank_column_beside_a_checkbox_column_still_reads(tmp_path: Path, cli
                      "-w", "1")
         assert result.exit_code == 0, result.output
     assert _stored(tmp_path / "notes") == _stored(tmp_path / "orig")
+
+
+# --- an empty column inserted between ---------------------------------------------------------
+
+@pytest.mark.parametrize("fixture", ["surveymonkey_2row.csv", "surveymonkey_3row_codes.csv", "qualtrics_text.csv",
+                                     "googleforms.csv"])
+def test_an_empty_column_inserted_anywhere_stores_the_same_data(tmp_path: Path, cli, fixture: str):
+    """An empty column inserted inside a SurveyMonkey question's columns took the question text
+    from its left: the question's header then appeared twice and the export was refused
+    (OSPO 2023: 'column header appears more than once (positions 246, 247)', column "q30")."""
+    rows = _rows(EXPORTS / fixture)
+    schema = _draft(cli, EXPORTS / fixture, tmp_path)
+    result = cli("ingest", EXPORTS / fixture, "-p", tmp_path / "orig", "-s", schema, "-w", "1")
+    assert result.exit_code == 0, result.output
+    want = _stored(tmp_path / "orig")
+    for at in range(1, len(rows[0])):
+        variant = [r[:at] + [""] + r[at:] for r in rows]
+        export = _write(tmp_path / f"col{at}.csv", variant)
+        result = cli("ingest", export, "-p", tmp_path / f"p{at}", "-s", schema, "-w", "1")
+        assert result.exit_code == 0, (at, result.output)
+        assert _stored(tmp_path / f"p{at}") == want, at

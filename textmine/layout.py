@@ -566,6 +566,10 @@ def header_names(header_cells: list[list[str]]) -> list[ColumnHead]:
     last = kept[-1]
     heads = []
     for i in range(width):
+        if not any(r[i] for r in kept):
+            # blank in every header row: a column staff inserted, not part of the question on its left
+            heads.append(ColumnHead(i + 1, "", ""))
+            continue
         texts = [r[i] for r in top if r[i]]
         sub = last[i]
         first = texts[0] if texts else ""
