@@ -183,3 +183,69 @@ def test_an_empty_column_inserted_anywhere_stores_the_same_data(tmp_path: Path, 
         result = cli("ingest", export, "-p", tmp_path / f"p{at}", "-s", schema, "-w", "1")
         assert result.exit_code == 0, (at, result.output)
         assert _stored(tmp_path / f"p{at}") == want, at
+
+
+# --- a column inserted or deleted before a column the schema names by position ----------------
+
+def _repeated_header_export(tmp_path: Path) -> Path:
+    """A SurveyMonkey-like export whose two questions each have an 'Other (please specify)'
+    column under a blank question cell: the same header twice, so a draft names them by position."""
+    rows = [["Respondent ID", "Collector ID", "Which channels?", "", "", "Which channels?", "", "", "Role?",
+             "Why?"],
+            ["", "", "Website", "Newsletter", "Other (please specify)", "Schools", "NGOs",
+             "Other (please specify)", "Response", "Open-Ended Response"]]
+    for k in range(12):
+        rows.append([str(11873420000 + k), "431207755", "Website" if k % 2 else "", "Newsletter" if k % 3 else "",
+                     f"radio {k}" if k % 4 == 0 else "", "Schools" if k % 2 == 0 else "", "NGOs" if k % 5 else "",
+                     f"sports club {k}" if k % 3 == 0 else "", "staff" if k % 2 else "volunteer", f"because {k}"])
+    return _write(tmp_path / "repeated.csv", rows)
+
+
+@pytest.mark.parametrize("edit", ["insert", "delete"])
+def test_a_position_shifted_by_an_inserted_or_deleted_column_is_an_error(tmp_path: Path, cli, edit: str):
+    """A draft names a repeated header ('Other (please specify)') by position; a column inserted
+    or deleted before it then pointed the schema at another column: the 'other' texts of one
+    question were read from another, or the message was 'column 8 is used by both ...'."""
+    export = _repeated_header_export(tmp_path)
+    schema = _draft(cli, export, tmp_path)
+    text = schema.read_text(encoding="utf-8")
+    assert "position: 5" in text and "position: 8" in text, text
+    rows = _rows(export)
+    at = 1  # after the id: 'Collector ID' is used by no question
+    edited = [r[:at] + [""] + r[at:] for r in rows] if edit == "insert" else [r[:at] + r[at + 1:] for r in rows]
+    message = _one_line_exit_2(cli("ingest", _write(tmp_path / "edited.csv", edited), "-p", tmp_path / "p",
+                                   "-s", schema, "-w", "1"))
+    assert 'edited.csv, row 1, column "position 5"' in message, message
+    assert "Which channels? - Other (please specify)" in message and "inserted or deleted" in message, message
+    assert not (tmp_path / "p").exists()
+
+
+def test_positions_without_a_header_in_the_schema_read_as_before(tmp_path: Path, cli):
+    export = _repeated_header_export(tmp_path)
+    schema = _draft(cli, export, tmp_path)
+    plain = tmp_path / "plain.yaml"
+    text = schema.read_text(encoding="utf-8")
+    import re
+
+    plain.write_text(re.sub(r"\n\s+header: [^\n]*", "", text), encoding="utf-8")
+    assert "position: 5" in text and not re.search(r"\n\s+header: ", plain.read_text(encoding="utf-8"))
+    for name, s in (("draft", schema), ("plain", plain)):
+        assert cli("ingest", export, "-p", tmp_path / name, "-s", s, "-w", "1").exit_code == 0
+    assert _stored(tmp_path / "plain") == _stored(tmp_path / "draft")
+
+
+@pytest.mark.parametrize("header, error", [("''", None), ("", None), ("Comment", None),
+                                           ("[a, b]", "'header' is the header text expected")])
+def test_the_header_of_a_position_is_checked_by_schema_check(tmp_path: Path, header: str, error: str | None):
+    from textmine.errors import InputError
+    from textmine.schema import load_schema
+
+    path = tmp_path / "s.yaml"
+    path.write_text(f"survey: s\nquestions:\n  - id: a\n    type: open\n    column: {{position: 3, header: {header}}}\n",
+                    encoding="utf-8")
+    if error:
+        with pytest.raises(InputError, match=error):
+            load_schema(path)
+        return
+    ref = load_schema(path).questions[0].column
+    assert ref == 3 and ref.header == ("Comment" if header == "Comment" else "")

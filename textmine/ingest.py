@@ -202,6 +202,15 @@ class _Columns:
                 raise InputError(f"{what}: position {ref} is past the export's last column "
                                  f"({len(t.headers)})", file=f, row=1)
             i = ref - 1
+            expected = getattr(ref, "header", None)
+            if expected is not None and header_key(t.headers[i]) != header_key(expected):
+                found_at = [p + 1 for p in self.positions.get(header_key(expected), [])] if expected.strip() else []
+                hint = f" (it is now at {', '.join(map(str, found_at[:4]))})" if found_at else ""
+                shown = f'"{t.headers[i]}"' if t.headers[i].strip() else "no header"
+                wanted = f'"{expected}"' if expected.strip() else "a blank header"
+                raise InputError(f"{what}: position {int(ref)} has {shown}, not {wanted} as the schema says{hint}: "
+                                 "was a column inserted or deleted before it? Correct the position in the schema",
+                                 file=f, row=1, column=column_ref_text(ref))
         else:
             found = self.positions.get(header_key(ref), [])
             if not found:
