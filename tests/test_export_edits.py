@@ -249,3 +249,21 @@ def test_the_header_of_a_position_is_checked_by_schema_check(tmp_path: Path, hea
         return
     ref = load_schema(path).questions[0].column
     assert ref == 3 and ref.header == ("Comment" if header == "Comment" else "")
+
+
+# --- a header row doubled or removed -------------------------------------------------------------
+
+@pytest.mark.parametrize("fixture", ["surveymonkey_2row.csv", "surveymonkey_3row_codes.csv", "qualtrics_text.csv"])
+def test_the_last_header_row_pasted_twice_is_named_as_a_header_row(tmp_path: Path, cli, fixture: str):
+    """SurveyMonkey's option-name row pasted twice was refused as 'respondent id is empty':
+    true, but it sends staff looking for a respondent."""
+    rows = _rows(EXPORTS / fixture)
+    schema = _draft(cli, EXPORTS / fixture, tmp_path)
+    from textmine.schema import load_schema
+
+    n = load_schema(schema).header_rows
+    doubled = rows[:n] + [rows[n - 1]] + rows[n:]
+    message = _one_line_exit_2(cli("ingest", _write(tmp_path / "d.csv", doubled), "-p", tmp_path / "p", "-s", schema,
+                                   "-w", "1"))
+    assert f"d.csv, row {n + 1}" in message and "looks like a header row" in message, message
+    assert not (tmp_path / "p").exists()

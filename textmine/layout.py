@@ -621,6 +621,10 @@ def header_like(cells: Sequence[str], heads: Sequence[ColumnHead], id_position: 
             markers += 1
         elif (head.name or head.label) and loose_key(cell) in {loose_key(head.name), loose_key(head.label)}:
             repeats += 1
+        elif id_position is not None and head.option and loose_key(cell) == loose_key(head.option):
+            # the option-name row pasted again (its id cell is blank); a respondent's ticked
+            # options repeat them too, but a respondent has an id
+            repeats += 1
     if imports >= 2 and 2 * imports >= filled:
         return f"{imports} cells are Qualtrics ImportIds"
     if repeats + markers >= 3 and repeats + markers >= share * filled:
