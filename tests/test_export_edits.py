@@ -267,3 +267,44 @@ def test_the_last_header_row_pasted_twice_is_named_as_a_header_row(tmp_path: Pat
                                    "-w", "1"))
     assert f"d.csv, row {n + 1}" in message and "looks like a header row" in message, message
     assert not (tmp_path / "p").exists()
+
+
+# --- the same responses pasted twice (no id column) --------------------------------------------------
+
+@pytest.mark.parametrize("fixture", ["googleforms.csv"])
+def test_responses_pasted_twice_without_an_id_column_are_an_error(tmp_path: Path, cli, fixture: str):
+    """A Google Forms sheet downloaded on Monday and again on Friday, Friday's rows pasted under
+    Monday's: with no id column the row number is the id, so every Monday respondent was stored
+    twice (OSPO-style duplicates get 'respondent id ... also on row', these did not)."""
+    rows = _rows(EXPORTS / fixture)
+    schema = _draft(cli, EXPORTS / fixture, tmp_path)
+    assert "\nid_column:" not in schema.read_text(encoding="utf-8")
+    export = _write(tmp_path / "twice.csv", rows + rows[1:4])
+    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    assert f"twice.csv, row {len(rows) + 1}" in message and "row 2" in message, message
+    assert "same" in message and "twice" in message, message
+    assert not (tmp_path / "p").exists()
+
+
+def test_two_respondents_with_the_same_answers_but_another_timestamp_both_count(tmp_path: Path, cli):
+    rows = _rows(EXPORTS / "googleforms.csv")
+    schema = _draft(cli, EXPORTS / "googleforms.csv", tmp_path)
+    again = rows[1][:]
+    again[0] = again[0].replace(":17", ":18")
+    export = _write(tmp_path / "g.csv", rows + [again])
+    result = cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1")
+    assert result.exit_code == 0, result.output
+
+
+def test_answers_typed_in_by_hand_may_repeat_without_an_id(tmp_path: Path):
+    """Paper forms typed in, one row each, no other column: two alike respondents are two."""
+    from textmine.ingest import read_table, validate
+    from textmine.schema import Schema
+
+    export = _write(tmp_path / "paper.csv", [["Vraag 1", "Vraag 2", "Opmerking"], ["Ja", "Eens", "goed"],
+                                             ["Ja", "Eens", "goed"]], delimiter=";")
+    schema = Schema.from_dict({"survey": "s", "questions": [
+        {"id": "v1", "column": "Vraag 1", "type": "single", "options": ["Ja", "Nee"]},
+        {"id": "v2", "column": "Vraag 2", "type": "single", "options": ["Eens", "Oneens"]},
+        {"id": "op", "column": "Opmerking", "type": "open"}]}, "s.yaml")
+    assert len(validate(read_table(export), schema).respondents) == 2

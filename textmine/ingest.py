@@ -342,9 +342,24 @@ def validate(table: Table, schema: Schema) -> WaveData:
     unit_cache: dict[str, UnitMatch] = {}
     memos: dict[str, dict] = {q.id: {} for q in schema.questions}
     others: dict[str, dict[str, list]] = {q.id: {} for q in schema.questions if q.in_one_cell}
+    rows_seen: dict[tuple[str, ...], int] = {}
+    answer_cols = sorted({i for _q, cols, _s, _o in q_cols for _opt, i in cols})
+    other_cols = [i for i in range(len(table.headers)) if i not in col.used]  # timestamp, e-mail ...
     for cells, row, kept in zip(table.rows, table.row_numbers, keep):
         if not kept:
             continue
+        if id_col is None and any(cells[i].strip() for i in answer_cols) and any(cells[i].strip() for i in other_cols):
+            # No id: the row number is the id, so a response pasted twice (two downloads of a
+            # Google Form joined) would count twice. Identical in every cell, answers and a
+            # timestamp or the like, is no coincidence (blank partial responses, or answers
+            # typed in by hand without any other column, may well be).
+            whole = tuple(c.strip() for c in cells)
+            first = rows_seen.setdefault(whole, row)
+            if first != row:
+                problems.add(InputError(f"row {row} is the same as row {first} in every cell: the same response "
+                                        "pasted twice (two downloads joined?)? Remove one", file=f, row=row,
+                                        column=table.headers[0] or "position 1"))
+                continue
         if id_col is None:
             rid = str(row)  # no id column: the spreadsheet row is the respondent's id
         else:
