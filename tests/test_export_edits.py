@@ -308,3 +308,22 @@ def test_answers_typed_in_by_hand_may_repeat_without_an_id(tmp_path: Path):
         {"id": "v2", "column": "Vraag 2", "type": "single", "options": ["Eens", "Oneens"]},
         {"id": "op", "column": "Opmerking", "type": "open"}]}, "s.yaml")
     assert len(validate(read_table(export), schema).respondents) == 2
+
+
+# --- option ranges Excel turned into dates -------------------------------------------------------
+
+@pytest.mark.parametrize("cell", ["Feb-50", "10-Jan", "1-okt", "mrt-50"])
+def test_a_range_option_excel_turned_into_a_date_says_so(tmp_path: Path, cell: str):
+    """OSPO 2018's '2-50' employees, opened and saved by Excel, reads 'Feb-50': the error named
+    the cell but not why; staff looked for a typo."""
+    from textmine.errors import InputError
+    from textmine.ingest import read_table, validate
+    from textmine.schema import Schema
+
+    export = _write(tmp_path / "x.csv", [["Respondent ID", "How many people work there?"], ["1", "51-250"],
+                                         ["2", cell]])
+    schema = Schema.from_dict({"survey": "s", "id_column": "Respondent ID", "questions": [
+        {"id": "size", "column": "How many people work there?", "type": "single",
+         "options": ["1-10", "2-50", "51-250"]}]}, "s.yaml")
+    with pytest.raises(InputError, match=rf"x.csv, row 3, .*'{cell}' is not an option.*Excel turned .* into a date"):
+        validate(read_table(export), schema)

@@ -37,6 +37,10 @@ _SCIENTIFIC_ID = re.compile(r"^\d(?:[.,]\d+)?E\+\d+$", re.I)
 # Column A (or the id cell) of a row staff added under the answers: Excel's total row.
 _TOTAL_LABEL = re.compile(r"^(totaal|totalen|subtotaal|eindtotaal|total|totals|subtotal|grand total|som|sum|"
                           r"gemiddelde|gemiddeld|average|mean|aantal|count)\s*:?$", re.I)
+# A range option ('2-50', '1-10') Excel read as a date and saved as one ('Feb-50', '10-Jan',
+# Dutch '1-okt', 'mrt-50').
+_EXCEL_DATE = re.compile(r"^(\d{1,2}-[A-Za-z]{3,4}\.?|[A-Za-z]{3,4}\.?-\d{2})$")
+_RANGE = re.compile(r"^\s*\d+\s*-\s*\d+\s*$")
 MAX_ERRORS = 1000  # stop collecting problems past this; one line is printed anyway
 WARN_VALUES = 5    # values named in a warning line; the rest are counted
 
@@ -508,7 +512,10 @@ def _read_answer(q: Question, cols: list[tuple[str, int]], cells: list[str], rid
         option = memo[stripped]
         if option is None:
             shown = ", ".join(q.all_options[:8]) + (", ..." if len(q.all_options) > 8 else "")
-            problems.add(InputError(f"'{stripped}' is not an option of '{q.id}' ({shown})",
+            ranges = [o for o in q.all_options if _RANGE.match(o)]
+            hint = (f": Excel turned a range such as '{ranges[0]}' into a date? Export again and open the CSV "
+                    "with the column as Text" if ranges and _EXCEL_DATE.match(stripped) else "")
+            problems.add(InputError(f"'{stripped}' is not an option of '{q.id}' ({shown}){hint}",
                                     file=f, row=row, column=column))
         else:
             data.answers.append((q.id, rid, "", option, None))
