@@ -241,8 +241,8 @@ def test_the_header_of_a_position_is_checked_by_schema_check(tmp_path: Path, hea
     from textmine.schema import load_schema
 
     path = tmp_path / "s.yaml"
-    path.write_text(f"survey: s\nquestions:\n  - id: a\n    type: open\n    column: {{position: 3, header: {header}}}\n",
-                    encoding="utf-8")
+    path.write_text("survey: s\nquestions:\n  - id: a\n    type: open\n"
+                    f"    column: {{position: 3, header: {header}}}\n", encoding="utf-8")
     if error:
         with pytest.raises(InputError, match=error):
             load_schema(path)
@@ -327,3 +327,19 @@ def test_a_range_option_excel_turned_into_a_date_says_so(tmp_path: Path, cell: s
          "options": ["1-10", "2-50", "51-250"]}]}, "s.yaml")
     with pytest.raises(InputError, match=rf"x.csv, row 3, .*'{cell}' is not an option.*Excel turned .* into a date"):
         validate(read_table(export), schema)
+
+
+@pytest.mark.parametrize("fixture", ["surveymonkey_2row.csv", "surveymonkey_3row_codes.csv", "qualtrics_text.csv"])
+def test_a_header_row_removed_says_the_schema_counts_more_header_rows(tmp_path: Path, cli, fixture: str):
+    """With SurveyMonkey's option row deleted the first respondent was read as a header row and
+    the error was 'the id column is not in the export (did you mean "Respondent ID - 11873420000"?)'."""
+    from textmine.schema import load_schema
+
+    rows = _rows(EXPORTS / fixture)
+    schema = _draft(cli, EXPORTS / fixture, tmp_path)
+    n = load_schema(schema).header_rows
+    export = _write(tmp_path / "cut.csv", rows[:n - 1] + rows[n:])
+    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    assert "cut.csv, row 1" in message and f"header_rows: {n}" in message, message
+    assert f"row {n} looks like answers" in message, message
+    assert not (tmp_path / "p").exists()

@@ -220,6 +220,10 @@ class _Columns:
             if not found:
                 hits = process.extract(ref, t.headers, limit=1, score_cutoff=60)
                 hint = f" (did you mean \"{hits[0][0]}\"?)" if hits else ""
+                if t.detected_header_rows < t.header_rows:
+                    # the names were made of a respondent's cells: a header row was deleted
+                    hint += (f"; the schema says header_rows: {t.header_rows}, but row {t.header_rows} looks like "
+                             "answers: was a header row deleted? Export again")
                 raise InputError(f"{what} is not in the export{hint}{t.sheet_hint}", file=f, row=1, column=ref)
             if len(found) > 1:
                 where = ", ".join(str(p + 1) for p in found[:6])
