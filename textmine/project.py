@@ -195,10 +195,9 @@ class Project:
 
         Raises ``InputError`` (one line: file, row, column) and then stores nothing.
         """
+        from .args import sheet_ref
         from .ingest import ingest
         from .schema import Schema, load_schema
-
-        from .args import sheet_ref
 
         sheet = sheet_ref(sheet)
         loaded = schema if isinstance(schema, Schema) else load_schema(_path_arg(schema, "schema"))

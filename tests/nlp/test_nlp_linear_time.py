@@ -80,12 +80,18 @@ def _best(fn: Callable[[], object], repeat: int) -> float:
 def _check(fn: Callable[[str], object], unit: str, repeat_normal: int = 20) -> None:
     normal = _normal_answer()
     fn(normal)  # warm caches (gazetteers, stop words) before timing
-    per_char = _best(lambda: fn(normal), repeat_normal) / len(normal)
     text = _text(unit)
-    spent = _best(lambda: fn(text), 2)
-    allowed = MAX_RATIO * per_char * len(text)
-    assert spent <= allowed, f"{len(text)} characters took {spent:.2f} s, {spent / (per_char * len(text)):.0f}x " \
-                             f"a normal answer's time per character (allowed {MAX_RATIO:.0f}x)"
+    # Measured twice at most: a burst of load from other programs during one measurement slows the
+    # long text alone (a 20x margin is not always enough on a shared 2-core machine); code that is
+    # not linear is far over the margin both times.
+    for attempt in range(2):
+        per_char = _best(lambda: fn(normal), repeat_normal) / len(normal)
+        spent = _best(lambda: fn(text), 2)
+        allowed = MAX_RATIO * per_char * len(text)
+        if spent <= allowed:
+            return
+    raise AssertionError(f"{len(text)} characters took {spent:.2f} s, {spent / (per_char * len(text)):.0f}x a "
+                         f"normal answer's time per character (allowed {MAX_RATIO:.0f}x), twice")
 
 
 @pytest.mark.parametrize("family", list(FAMILIES))
