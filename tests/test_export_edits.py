@@ -202,17 +202,32 @@ def _repeated_header_export(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("edit", ["insert", "delete"])
-def test_a_position_shifted_by_an_inserted_or_deleted_column_is_an_error(tmp_path: Path, cli, edit: str):
+def test_positions_follow_their_header_when_a_column_is_inserted_or_deleted_before(tmp_path: Path, cli, edit: str):
     """A draft names a repeated header ('Other (please specify)') by position; a column inserted
-    or deleted before it then pointed the schema at another column: the 'other' texts of one
-    question were read from another, or the message was 'column 8 is used by both ...'."""
+    or deleted before it pointed the schema at another column: the 'other' texts of one question
+    were read from another, or the message was 'column 5 is used by both ...' (OSPO 2018 and
+    2023: every column inserted or deleted before column 125/302 refused the export)."""
     export = _repeated_header_export(tmp_path)
     schema = _draft(cli, export, tmp_path)
     text = schema.read_text(encoding="utf-8")
     assert "position: 5" in text and "position: 8" in text, text
+    assert cli("ingest", export, "-p", tmp_path / "orig", "-s", schema, "-w", "1").exit_code == 0
     rows = _rows(export)
     at = 1  # after the id: 'Collector ID' is used by no question
     edited = [r[:at] + [""] + r[at:] for r in rows] if edit == "insert" else [r[:at] + r[at + 1:] for r in rows]
+    result = cli("ingest", _write(tmp_path / "edited.csv", edited), "-p", tmp_path / "p", "-s", schema, "-w", "1")
+    assert result.exit_code == 0, result.output
+    assert "moved" in result.output and "position 5 from column" in result.output, result.output
+    assert _stored(tmp_path / "p") == _stored(tmp_path / "orig")
+
+
+def test_a_position_whose_header_is_gone_is_an_error(tmp_path: Path, cli):
+    """One of the two 'Other (please specify)' columns deleted: which one the schema's positions
+    mean is no longer known, so the export is refused, naming the position."""
+    export = _repeated_header_export(tmp_path)
+    schema = _draft(cli, export, tmp_path)
+    rows = _rows(export)
+    edited = [r[:4] + r[5:] for r in rows]  # column 5, the first 'Other (please specify)'
     message = _one_line_exit_2(cli("ingest", _write(tmp_path / "edited.csv", edited), "-p", tmp_path / "p",
                                    "-s", schema, "-w", "1"))
     assert 'edited.csv, row 1, column "position 5"' in message, message

@@ -197,11 +197,33 @@ class _Columns:
         for i, h in enumerate(table.headers):
             self.positions.setdefault(header_key(h), []).append(i)
         self.used: dict[int, str] = {}
+        self.moved: dict[int, int] = {}  # schema position -> 0-based index, where its header moved
+        self.notes: list[str] = []
+
+    def follow(self, refs: list[ColumnRef]) -> None:
+        """Positions whose header moved with a column inserted or deleted before them: the k-th
+        position the schema gives a repeated header is read from the k-th column with that
+        header, when the schema and the export have as many of them (otherwise __call__ refuses)."""
+        groups: dict[str, set[int]] = {}
+        for ref in refs:
+            header = getattr(ref, "header", None)
+            if header and header.strip():
+                groups.setdefault(header_key(header), set()).add(int(ref))
+        for key, wanted in groups.items():
+            found = self.positions.get(key, [])
+            if len(found) == len(wanted) and [p - 1 for p in sorted(wanted)] != found:
+                moves = dict(zip(sorted(wanted), found))
+                self.moved.update(moves)
+                shown = ", ".join(f"{p} from column {i + 1}" for p, i in moves.items() if p - 1 != i)
+                self.notes.append(f"the columns headed \"{self.table.headers[found[0]]}\" moved (a column inserted or "
+                                  f"deleted before them?): position {shown}")
 
     def __call__(self, ref: ColumnRef, what: str, owner: str | None = None) -> int:
         """0-based index of the referenced column; ``owner`` claims it (two owners: error)."""
         t, f = self.table, self.table.file
-        if isinstance(ref, int):
+        if isinstance(ref, int) and int(ref) in self.moved:
+            i = self.moved[int(ref)]
+        elif isinstance(ref, int):
             if ref > len(t.headers):
                 raise InputError(f"{what}: position {ref} is past the export's last column "
                                  f"({len(t.headers)})", file=f, row=1)
@@ -327,6 +349,9 @@ def validate(table: Table, schema: Schema) -> WaveData:
     """Check every cell against the schema; raise the first problem (with a count of the rest)."""
     f = table.file
     col = _Columns(table)
+    refs = [c for q in schema.questions for c in (q.columns.values() if q.columns else [q.column])]
+    col.follow([r for r in (schema.id_column, schema.unit_column, *refs) if r is not None] +
+               [r.column for r in schema.include])
     id_col = col(schema.id_column, "the id column", "the id column") if schema.id_column is not None else None
     unit_col = col(schema.unit_column, "the unit column", "the unit column") \
         if schema.unit_column is not None else None
@@ -345,7 +370,7 @@ def validate(table: Table, schema: Schema) -> WaveData:
     keep, exclusions = _include_filter(table, schema.include, col) if schema.include else (repeat(True), [])
 
     problems = _Problems()
-    data = WaveData(schema, table, responses=len(table.rows), exclusions=exclusions)
+    data = WaveData(schema, table, responses=len(table.rows), exclusions=exclusions, warnings=list(col.notes))
     seen: dict[str, int] = {}
     unit_cache: dict[str, UnitMatch] = {}
     memos: dict[str, dict] = {q.id: {} for q in schema.questions}
