@@ -551,7 +551,8 @@ def _assign_refs(columns: list[Column], draft: Draft) -> None:
         if name and count[header_key(name)] == 1:
             c.ref = name
         else:
-            c.ref = {"position": c.position}
+            # the header too: ingest then refuses a position a column inserted before it shifted
+            c.ref = {"position": c.position, "header": " ".join(name.split())}
             if any(v.strip() for v in c.values):
                 what = "has no header" if not name else f'repeats the header "{" ".join(name.split())}"'
                 draft.warnings.append(f"column {c.position} {what}: the draft refers to it as "

@@ -9,6 +9,7 @@ and header rows are read is ``layout``'s job; this module checks the answers.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from itertools import repeat
 from os import PathLike
@@ -30,6 +31,16 @@ if TYPE_CHECKING:
 
 # Cells of a multi-choice column that mean "not chosen" rather than "chosen".
 _NOT_CHOSEN = {"0", "nee", "no", "false", "onwaar", "niet gekozen", "not selected", "niet geselecteerd"}
+# An id as Excel shows a long number in a narrow column and saves it in CSV ('1.19E+10'):
+# rounded to a few digits, so distinct respondents share it or carry wrong ids.
+_SCIENTIFIC_ID = re.compile(r"^\d(?:[.,]\d+)?E\+\d+$", re.I)
+# Column A (or the id cell) of a row staff added under the answers: Excel's total row.
+_TOTAL_LABEL = re.compile(r"^(totaal|totalen|subtotaal|eindtotaal|total|totals|subtotal|grand total|som|sum|"
+                          r"gemiddelde|gemiddeld|average|mean|aantal|count)\s*:?$", re.I)
+# A range option ('2-50', '1-10') Excel read as a date and saved as one ('Feb-50', '10-Jan',
+# Dutch '1-okt', 'mrt-50').
+_EXCEL_DATE = re.compile(r"^(\d{1,2}-[A-Za-z]{3,4}\.?|[A-Za-z]{3,4}\.?-\d{2})$")
+_RANGE = re.compile(r"^\s*\d+\s*-\s*\d+\s*$")
 MAX_ERRORS = 1000  # stop collecting problems past this; one line is printed anyway
 WARN_VALUES = 5    # values named in a warning line; the rest are counted
 
@@ -186,20 +197,55 @@ class _Columns:
         for i, h in enumerate(table.headers):
             self.positions.setdefault(header_key(h), []).append(i)
         self.used: dict[int, str] = {}
+        self.moved: dict[int, int] = {}  # schema position -> 0-based index, where its header moved
+        self.notes: list[str] = []
+
+    def follow(self, refs: list[ColumnRef]) -> None:
+        """Positions whose header moved with a column inserted or deleted before them: the k-th
+        position the schema gives a repeated header is read from the k-th column with that
+        header, when the schema and the export have as many of them (otherwise __call__ refuses)."""
+        groups: dict[str, set[int]] = {}
+        for ref in refs:
+            header = getattr(ref, "header", None)
+            if header and header.strip():
+                groups.setdefault(header_key(header), set()).add(int(ref))
+        for key, wanted in groups.items():
+            found = self.positions.get(key, [])
+            if len(found) == len(wanted) and [p - 1 for p in sorted(wanted)] != found:
+                moves = dict(zip(sorted(wanted), found))
+                self.moved.update(moves)
+                shown = ", ".join(f"{p} from column {i + 1}" for p, i in moves.items() if p - 1 != i)
+                self.notes.append(f"the columns headed \"{self.table.headers[found[0]]}\" moved (a column inserted or "
+                                  f"deleted before them?): position {shown}")
 
     def __call__(self, ref: ColumnRef, what: str, owner: str | None = None) -> int:
         """0-based index of the referenced column; ``owner`` claims it (two owners: error)."""
         t, f = self.table, self.table.file
-        if isinstance(ref, int):
+        if isinstance(ref, int) and int(ref) in self.moved:
+            i = self.moved[int(ref)]
+        elif isinstance(ref, int):
             if ref > len(t.headers):
                 raise InputError(f"{what}: position {ref} is past the export's last column "
                                  f"({len(t.headers)})", file=f, row=1)
             i = ref - 1
+            expected = getattr(ref, "header", None)
+            if expected is not None and header_key(t.headers[i]) != header_key(expected):
+                found_at = [p + 1 for p in self.positions.get(header_key(expected), [])] if expected.strip() else []
+                hint = f" (it is now at {', '.join(map(str, found_at[:4]))})" if found_at else ""
+                shown = f'"{t.headers[i]}"' if t.headers[i].strip() else "no header"
+                wanted = f'"{expected}"' if expected.strip() else "a blank header"
+                raise InputError(f"{what}: position {int(ref)} has {shown}, not {wanted} as the schema says{hint}: "
+                                 "was a column inserted or deleted before it? Correct the position in the schema",
+                                 file=f, row=1, column=column_ref_text(ref))
         else:
             found = self.positions.get(header_key(ref), [])
             if not found:
                 hits = process.extract(ref, t.headers, limit=1, score_cutoff=60)
                 hint = f" (did you mean \"{hits[0][0]}\"?)" if hits else ""
+                if t.detected_header_rows < t.header_rows:
+                    # the names were made of a respondent's cells: a header row was deleted
+                    hint += (f"; the schema says header_rows: {t.header_rows}, but row {t.header_rows} looks like "
+                             "answers: was a header row deleted? Export again")
                 raise InputError(f"{what} is not in the export{hint}{t.sheet_hint}", file=f, row=1, column=ref)
             if len(found) > 1:
                 where = ", ".join(str(p + 1) for p in found[:6])
@@ -242,6 +288,41 @@ def _check_header_like_rows(table: Table, id_col: int | None) -> None:
             raise InputError(f"row {row} looks like a header row ({why}): {fix}", file=f, row=row)
 
 
+def _check_total_rows(table: Table, id_col: int | None) -> None:
+    """A row labelled 'Totaal', 'Gemiddelde' ... in column A or the id column is a total row
+    staff added, never a respondent (nor a response a filter leaves out)."""
+    where = [0] if id_col in (None, 0) else [0, id_col]
+    for cells, row in zip(table.rows, table.row_numbers):
+        for i in where:
+            if _TOTAL_LABEL.match(cells[i].strip()):
+                raise InputError(f"row {row} looks like a total row ('{cells[i].strip()}'), not a respondent: "
+                                 "remove it (textmine tally counts the answers)", file=table.file, row=row,
+                                 column=table.headers[i] or f"position {i + 1}")
+
+
+def _check_split_cells(table: Table, q_cols: list, columns: _Columns) -> None:
+    """A one-cell checkbox column whose choices were split over blank-headed columns to its
+    right (Excel's Text to Columns) is an error: only each first choice would be read."""
+    for q, cols, shown, one_cell in q_cols:
+        if not one_cell:
+            continue
+        c = cols[0][1]
+        j = c + 1
+        while j < len(table.headers) and not table.headers[j].strip() and j not in columns.used:
+            for cells, row in zip(table.rows, table.row_numbers):
+                value = cells[j].strip()
+                if value and q.match_option(value) is not None:
+                    raise InputError(f"column {j + 1} (no header) holds '{_clip(value)}', an option of multi "
+                                     f"question '{q.id}' beside it: were its answers split over columns (Excel's "
+                                     f"Text to Columns)? Join them again in one cell with '{q.separator}'",
+                                     file=table.file, row=row, column=shown)
+            j += 1
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _include_filter(table: Table, rules: list[IncludeRule], columns: _Columns) -> tuple[list[bool], list[dict]]:
     """Which rows the schema's include rules keep, and per rule how many it left out."""
     resolved = [(r, columns(r.column, f"the include rule's column \"{column_ref_text(r.column)}\"")) for r in rules]
@@ -268,6 +349,9 @@ def validate(table: Table, schema: Schema) -> WaveData:
     """Check every cell against the schema; raise the first problem (with a count of the rest)."""
     f = table.file
     col = _Columns(table)
+    refs = [c for q in schema.questions for c in (q.columns.values() if q.columns else [q.column])]
+    col.follow([r for r in (schema.id_column, schema.unit_column, *refs) if r is not None] +
+               [r.column for r in schema.include])
     id_col = col(schema.id_column, "the id column", "the id column") if schema.id_column is not None else None
     unit_col = col(schema.unit_column, "the unit column", "the unit column") \
         if schema.unit_column is not None else None
@@ -281,23 +365,47 @@ def validate(table: Table, schema: Schema) -> WaveData:
         shown = q.column if isinstance(q.column, str) else col.name(cols[0][1])
         q_cols.append((q, cols, shown, q.in_one_cell))
     _check_header_like_rows(table, id_col)
+    _check_total_rows(table, id_col)
+    _check_split_cells(table, q_cols, col)
     keep, exclusions = _include_filter(table, schema.include, col) if schema.include else (repeat(True), [])
 
     problems = _Problems()
-    data = WaveData(schema, table, responses=len(table.rows), exclusions=exclusions)
+    data = WaveData(schema, table, responses=len(table.rows), exclusions=exclusions, warnings=list(col.notes))
     seen: dict[str, int] = {}
     unit_cache: dict[str, UnitMatch] = {}
     memos: dict[str, dict] = {q.id: {} for q in schema.questions}
     others: dict[str, dict[str, list]] = {q.id: {} for q in schema.questions if q.in_one_cell}
+    rows_seen: dict[tuple[str, ...], int] = {}
+    answer_cols = sorted({i for _q, cols, _s, _o in q_cols for _opt, i in cols})
+    other_cols = [i for i in range(len(table.headers)) if i not in col.used]  # timestamp, e-mail ...
     for cells, row, kept in zip(table.rows, table.row_numbers, keep):
         if not kept:
             continue
+        if id_col is None and any(cells[i].strip() for i in answer_cols) and any(cells[i].strip() for i in other_cols):
+            # No id: the row number is the id, so a response pasted twice (two downloads of a
+            # Google Form joined) would count twice. Identical in every cell, answers and a
+            # timestamp or the like, is no coincidence (blank partial responses, or answers
+            # typed in by hand without any other column, may well be).
+            whole = tuple(c.strip() for c in cells)
+            first = rows_seen.setdefault(whole, row)
+            if first != row:
+                problems.add(InputError(f"row {row} is the same as row {first} in every cell: the same response "
+                                        "pasted twice (two downloads joined?)? Remove one", file=f, row=row,
+                                        column=table.headers[0] or "position 1"))
+                continue
         if id_col is None:
             rid = str(row)  # no id column: the spreadsheet row is the respondent's id
         else:
             rid = cells[id_col].strip()
             if not rid:
                 problems.add(InputError("respondent id is empty", file=f, row=row,
+                                        column=column_ref_text(schema.id_column)))  # type: ignore[arg-type]
+                continue
+            if _SCIENTIFIC_ID.match(rid):
+                problems.add(InputError(f"respondent id '{rid}' is a number Excel rounded to scientific notation "
+                                        "(distinct respondents may now share an id): save the export again with "
+                                        "the id column formatted as Number without decimals, or as Text",
+                                        file=f, row=row,
                                         column=column_ref_text(schema.id_column)))  # type: ignore[arg-type]
                 continue
             if rid in seen:
@@ -433,7 +541,10 @@ def _read_answer(q: Question, cols: list[tuple[str, int]], cells: list[str], rid
         option = memo[stripped]
         if option is None:
             shown = ", ".join(q.all_options[:8]) + (", ..." if len(q.all_options) > 8 else "")
-            problems.add(InputError(f"'{stripped}' is not an option of '{q.id}' ({shown})",
+            ranges = [o for o in q.all_options if _RANGE.match(o)]
+            hint = (f": Excel turned a range such as '{ranges[0]}' into a date? Export again and open the CSV "
+                    "with the column as Text" if ranges and _EXCEL_DATE.match(stripped) else "")
+            problems.add(InputError(f"'{stripped}' is not an option of '{q.id}' ({shown}){hint}",
                                     file=f, row=row, column=column))
         else:
             data.answers.append((q.id, rid, "", option, None))

@@ -566,6 +566,10 @@ def header_names(header_cells: list[list[str]]) -> list[ColumnHead]:
     last = kept[-1]
     heads = []
     for i in range(width):
+        if not any(r[i] for r in kept):
+            # blank in every header row: a column staff inserted, not part of the question on its left
+            heads.append(ColumnHead(i + 1, "", ""))
+            continue
         texts = [r[i] for r in top if r[i]]
         sub = last[i]
         first = texts[0] if texts else ""
@@ -616,6 +620,10 @@ def header_like(cells: Sequence[str], heads: Sequence[ColumnHead], id_position: 
         elif _is_generic(cell):
             markers += 1
         elif (head.name or head.label) and loose_key(cell) in {loose_key(head.name), loose_key(head.label)}:
+            repeats += 1
+        elif id_position is not None and head.option and loose_key(cell) == loose_key(head.option):
+            # the option-name row pasted again (its id cell is blank); a respondent's ticked
+            # options repeat them too, but a respondent has an id
             repeats += 1
     if imports >= 2 and 2 * imports >= filled:
         return f"{imports} cells are Qualtrics ImportIds"

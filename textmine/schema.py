@@ -37,6 +37,22 @@ DEFAULT_OTHER = "Anders"
 ColumnRef = Union[str, int]
 
 
+class Position(int):
+    """A column position that also names the header expected there (``{position: N, header: H}``,
+    as drafts write it): a column staff insert or delete before it then shifts it onto another
+    header, which ingest refuses instead of reading the wrong column."""
+
+    header: str | None
+
+    def __new__(cls, position: int, header: str | None = None) -> "Position":
+        obj = super().__new__(cls, position)
+        obj.header = header
+        return obj
+
+    def __reduce__(self) -> tuple:
+        return (Position, (int(self), self.header))
+
+
 def option_key(value: str) -> str:
     """How options are compared: case, surrounding and repeated white space ignored."""
     return " ".join(str(value).split()).casefold()
@@ -50,7 +66,10 @@ def header_key(header: str) -> str:
 
 def column_ref_yaml(ref: ColumnRef) -> Any:
     """A column reference as the schema writes it: the header text or ``{"position": N}``."""
-    return {"position": ref} if isinstance(ref, int) else ref
+    if isinstance(ref, int):
+        header = getattr(ref, "header", None)
+        return {"position": int(ref)} if header is None else {"position": int(ref), "header": header}
+    return ref
 
 
 def column_ref_text(ref: ColumnRef) -> str:
@@ -327,22 +346,28 @@ def _build(data: Any, file: str, lines: dict[int, int]) -> Schema:
 
 
 def _column_ref(value: Any, what: str, fail: Any, obj: Any) -> ColumnRef:
-    """A header text, or ``{position: N}`` (N >= 1, or a column letter such as "L")."""
+    """A header text, or ``{position: N}`` (N >= 1, or a column letter such as "L"), optionally
+    with the ``header:`` expected at that position."""
     if isinstance(value, dict):
         where = value
-        if set(value) != {"position"}:
+        if "position" not in value or not set(value) <= {"position", "header"}:
             raise fail(f"{what}: a column is a header text or {{position: N}}, "
                        f"not a mapping with {', '.join(sorted(map(str, value)))}", where)
+        header = value.get("header")
+        if "header" in value and header is None:
+            header = ""  # 'header:' left empty: the column's header is blank
+        elif header is not None and not isinstance(header, str):
+            raise fail(f"{what}: 'header' is the header text expected at the position, not {header!r}", where)
         pos = value["position"]
         if isinstance(pos, str) and _LETTERS.match(pos.strip()):
             n = 0
             for ch in pos.strip().upper():
                 n = n * 26 + ord(ch) - 64
-            return n
+            return Position(n, header) if header is not None else n
         if isinstance(pos, bool) or not isinstance(pos, int) or pos < 1:
             raise fail(f"{what}: position must be a whole number from 1 (column A) or a column letter, "
                        f"not {pos!r}", where)
-        return pos
+        return Position(pos, header) if header is not None else pos
     if value is None or isinstance(value, (list, bool)) or not str(value).strip():
         raise fail(f"{what}: a column is a header text or {{position: N}}", obj)
     return str(value)
