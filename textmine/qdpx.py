@@ -294,14 +294,15 @@ def _user_name(source: str, coder: str) -> str:
 
 
 def _redacted_codebook(book: Codebook) -> Codebook:
-    """The codebook with its examples and descriptions redacted like the answers: staff paste
-    real answers in as examples, so a redacted export must not carry them as typed."""
+    """The codebook with its labels, examples and descriptions redacted like the answers: staff
+    paste real answers in as examples (and may name a contact person in a label), so a redacted
+    export must not carry them as typed."""
     from dataclasses import replace
 
     from .nlp.answers import redact_field
 
     return replace(book, themes=tuple(
-        replace(t, description=redact_field(t.description), examples=tuple(redact_field(e) for e in t.examples))
+        replace(t, label=redact_field(t.label), description=redact_field(t.description), examples=tuple(redact_field(e) for e in t.examples))
         for t in book.themes))
 
 

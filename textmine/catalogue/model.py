@@ -110,7 +110,7 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
             "text_hash": hashes[key], "municipality": municipality,
             "merged_into": merged_into, "unit": raw_unit, "province": province,
             "redacted_text": a["redacted_text"].strip(),
-            "themes": [{"id": t, "label": codebook.label_of(t), "order": order[t]} for t in theme_ids],
+            "themes": [{"id": t, "label": redact_field(codebook.label_of(t)), "order": order[t]} for t in theme_ids],
             "main_theme": theme_ids[0], "source": source,
             "status": status_of.get(key, "human" if source == "human" else "suggested"),
             "auto_precision": {t: auto_precision[t] for t in theme_ids if t in auto_precision}
