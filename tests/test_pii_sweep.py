@@ -200,3 +200,32 @@ def test_no_planted_personal_data_in_any_published_file(swept, needle):
         at = text.lower().find(needle.lower())
         context = text[max(0, at - 80):at + 80] if at >= 0 else ""
     assert not leaks, f"{needle!r} published in {leaks}; in {leaks[0]}: ...{context}..."
+
+
+# Shapes the pattern redactor takes, and ordinary text next to them that it must leave.
+SHAPES = [
+    ("Mail koen . dhondt @ telenet . be voor info.", "koen . dhondt @ telenet . be", "email"),
+    ("JAN @ GENT . BE", "JAN @ GENT . BE", "email"),
+    ("Het nummer 85.07.30-033.61 (check digits wrong) blijft geheim.", "85.07.30-033.61", "rrn"),
+]
+LEFT_ALONE = [
+    "Dat is alles . jan@gent.be . De markt",       # the e-mail only: not "alles", not "De"
+    "De vergadering van 12.05.2024 om 20.00 uur.",  # dates and times are no register numbers
+]
+
+
+@pytest.mark.parametrize("text, span, kind", SHAPES)
+def test_the_redactor_takes_these_shapes(text, span, kind):
+    from textmine.nlp.pii import find_pattern_pii
+
+    got = [(text[s:e], k) for s, e, k in find_pattern_pii(text)]
+    assert (span, kind) in got, got
+
+
+@pytest.mark.parametrize("text", LEFT_ALONE)
+def test_ordinary_text_beside_them_stays(text):
+    from textmine.nlp.pii import find_pattern_pii
+
+    got = [text[s:e] for s, e, _ in find_pattern_pii(text)]
+    assert all(" ." not in g and "De" not in g and "alles" not in g for g in got), got
+    assert got == (["jan@gent.be"] if "@" in text else []), got

@@ -18,7 +18,9 @@ iban       ``[IBAN]``              two letters, two check digits and 11-30
                                    mod-97 check, whatever the country and bank
                                    (python-stdnum does not know every bank)
 rrn        ``[RIJKSREGISTERNR]``   Belgian national register number, pattern,
-                                   validated with ``stdnum.be.nn``
+                                   validated with ``stdnum.be.nn``; written
+                                   out ("85.07.30-033.61") also when the
+                                   check digits are wrong
 phone      ``[TELEFOON]``          Belgian formats (+32 ..., 0032 ..., 04xx xx
                                    xx xx, 09/123.45.67, 03 123 45 67, ...)
                                    checked on digit count; other +country
@@ -85,9 +87,15 @@ _LOCAL_REV = re.compile(
     rf"[\w%+-]++(?:(?:\.|{_SP}++(?:tnup|tod|tniop){_SP}++"
     rf"|{_SP}*+[)\]}}>]{_SP}*+(?:tnup|tod|tniop|\.){_SP}*+[(\[{{<]{_SP}*+)[\w%+-]++)*+",
     re.IGNORECASE)
+# The same with " . " between words too ("koen . dhondt @ telenet . be"): only before an "@"
+# that has spaces around it, so "Dat is alles . jan@gent.be" does not take "alles".
+_LOCAL_REV_SPACED = re.compile(
+    rf"[\w%+-]++(?:(?:\.|{_SP}++(?:tnup|tod|tniop|\.){_SP}++"
+    rf"|{_SP}*+[)\]}}>]{_SP}*+(?:tnup|tod|tniop|\.){_SP}*+[(\[{{<]{_SP}*+)[\w%+-]++)*+",
+    re.IGNORECASE)
 # The domain after the "@": labels joined the same ways.
 _DOMAIN = re.compile(
-    rf"[\w-]++(?:(?:\.|{_SP}++(?:{_DOT_WORDS}){_SP}++"
+    rf"[\w-]++(?:(?:\.|{_SP}++(?:{_DOT_WORDS}|\.){_SP}++"
     rf"|{_SP}*+[(\[{{<]{_SP}*+(?:{_DOT_WORDS}|\.){_SP}*+[)\]}}>]{_SP}*+)[\w-]++)*+",
     re.IGNORECASE)
 _LABEL = re.compile(r"[\w-]++")
@@ -109,6 +117,9 @@ _HANDLE_PARTS = re.compile(r"[A-Z]++(?![a-z])|[A-Z]?[a-z]++")  # "jan_peeters", 
 # --- numbers -------------------------------------------------------------------------------
 IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
 RRN = re.compile(r"(?<![\d.])\d{2}[. ]?\d{2}[. ]?\d{2}[ .-]?\d{3}[ .-]?\d{2}(?![\d])")
+# "85.07.30-033.61", as the card prints it: a register number even when its check digits are
+# wrong (a typo of a real one still points at one person); bare digits must pass the check.
+RRN_WRITTEN = re.compile(r"\d{2}\.(?:[0-5]\d)\.[0-3]\d-\d{3}\.\d{2}")
 PHONE_BE = re.compile(
     # not inside a longer number: "85.07.30-033.29" holds "07.30-033.29"
     r"(?<![\w+])(?<!\d[./-])(?:(?:\+|00)\s?32[\s.]?(?:\(0\)\s?)?|\(0\d{1,3}\)\s?|0)"
@@ -190,13 +201,14 @@ def _find_emails(text: str) -> list[tuple[int, int]]:
             continue
         if rev is None:
             rev = text[::-1]
-        local = _LOCAL_REV.match(rev, len(text) - at.start())
+        raw = at.group(0)
+        marker = raw.strip().lower()
+        spelled_at = marker != "@"
+        spaced = not spelled_at and raw[0].isspace() and raw[-1].isspace()  # "koen . dhondt @ telenet . be"
+        local = (_LOCAL_REV_SPACED if spaced else _LOCAL_REV).match(rev, len(text) - at.start())
         domain = _DOMAIN.match(text, at.end())
         if local is None or domain is None:
             continue
-        marker = at.group(0).strip().lower()
-        spelled_at = marker != "@"
-        raw = at.group(0)
         if not spelled_at and raw[0].isspace() and not raw[-1].isspace():
             continue  # "volg @jan.peeters": a handle, not "volg" at "jan.peeters"
         labels = list(_LABEL.finditer(text, domain.start(), domain.end()))
@@ -206,7 +218,14 @@ def _find_emails(text: str) -> list[tuple[int, int]]:
         for k in range(len(labels) - 1, 0, -1):
             label = labels[k].group(0)
             between = text[labels[0].end():labels[k].start()]
-            spelled = spelled_at or bool(between.replace(".", "").strip(" \t")) or "(" in between or "[" in between
+            # " . " between labels is written out too: the top-level domain must be a known one,
+            # in lower case ("jan@gent.be . De markt" ends at "be")
+            sep = text[labels[k - 1].end():labels[k].start()]
+            spelled = (spelled_at or bool(between.replace(".", "").strip(" \t")) or "(" in between or "[" in between
+                       or any(c.isspace() for c in between))
+            if sep != "." and sep.strip(" \t") == "." and not (label.islower() or label.isupper()
+                                                               and labels[0].group(0).isupper()):
+                continue
             if label.isalpha() and len(label) >= 2 and (not spelled or label.lower() in KNOWN_TLDS):
                 end = labels[k].end()
                 break
@@ -300,7 +319,7 @@ def find_pattern_pii(text: str, lexicon: NameLexicon | None = None) -> list[tupl
         else:
             pos = m.start() + 1
     for m in RRN.finditer(text):
-        if free(m.start(), m.end()) and std_nn.is_valid(_digits(m.group(0))):
+        if free(m.start(), m.end()) and (std_nn.is_valid(_digits(m.group(0))) or RRN_WRITTEN.fullmatch(m.group(0))):
             claim(m.start(), m.end(), "rrn")
     for m in PHONE_BE.finditer(text):
         if free(m.start(), m.end()) and _valid_be_phone(m.group(0)):
