@@ -207,10 +207,17 @@ SHAPES = [
     ("Mail koen . dhondt @ telenet . be voor info.", "koen . dhondt @ telenet . be", "email"),
     ("JAN @ GENT . BE", "JAN @ GENT . BE", "email"),
     ("Het nummer 85.07.30-033.61 (check digits wrong) blijft geheim.", "85.07.30-033.61", "rrn"),
+    ("Afhalen in de Kerkstraat 12 bus 3, 9000 Gent.", "Kerkstraat 12 bus 3", "address"),
+    ("Afhalen: Sint-Pietersplein 5 in Gent.", "Sint-Pietersplein 5", "address"),
+    ("Adres: Kerkstraat 12/3, Gent", "Kerkstraat 12/3", "address"),
+    ("De bestelwagen 1-ABC-234 bracht de koffie.", "1-ABC-234", "plate"),
 ]
 LEFT_ALONE = [
     "Dat is alles . jan@gent.be . De markt",       # the e-mail only: not "alles", not "De"
     "De vergadering van 12.05.2024 om 20.00 uur.",  # dates and times are no register numbers
+    "Op de Kerstmarkt 12 december stonden we er.",   # a street word and a number, but a date
+    "Het Fietspad 3 km langer, de Wereldmarkt 2025.",
+    "Een code 1ABC234 of SDG-123 is geen nummerplaat.",
 ]
 
 

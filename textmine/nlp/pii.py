@@ -26,6 +26,14 @@ phone      ``[TELEFOON]``          Belgian formats (+32 ..., 0032 ..., 04xx xx
                                    checked on digit count; other +country
                                    numbers
 name       ``[NAAM]``              textmine.nlp.names (gazetteer + patterns)
+address    ``[ADRES]``             a street with a house number ("Kerkstraat
+                                   12 bus 3"): a capitalised word ending in
+                                   straat, laan, plein, ... and a number that
+                                   ends the clause or comes before "bus", "in",
+                                   a postcode (not "Kerstmarkt 12 december");
+                                   the postcode and municipality stay
+plate      ``[NUMMERPLAAT]``       a Belgian licence plate as issued since
+                                   2010: "1-ABC-234" (or with spaces)
 =========  ======================  ===========================================
 
 Every pattern runs in time linear in the length of the answer, whatever it
@@ -58,7 +66,7 @@ from textmine.nlp.language import detect_language, spacy_stop_words
 from textmine.nlp.names import NameFinder, NameLexicon
 from textmine.nlp.resources import gazetteer_dir
 
-PII_KINDS = ("email", "social", "iban", "rrn", "phone", "name")
+PII_KINDS = ("email", "social", "iban", "rrn", "phone", "name", "address", "plate")
 DEFAULT_PLACEHOLDERS = {
     "email": "[E-MAIL]",
     "social": "[ACCOUNT]",
@@ -66,6 +74,8 @@ DEFAULT_PLACEHOLDERS = {
     "iban": "[IBAN]",
     "rrn": "[RIJKSREGISTERNR]",
     "name": "[NAAM]",
+    "address": "[ADRES]",
+    "plate": "[NUMMERPLAAT]",
 }
 
 # --- e-mail ------------------------------------------------------------------------------
@@ -129,6 +139,24 @@ PHONE_BE = re.compile(
 # every possible way (that made "+1" and 30 digits take seconds).
 PHONE_INTL = re.compile(r"(?<![\w+])(?:\+|00)(?!32)[1-9]\d{0,2}(?:[ ./-]?+\(?+\d++\)?+){1,7}+(?![\w])")
 _NOT_DIGIT = re.compile(r"\D")
+
+# --- licence plates, street addresses -----------------------------------------------------------
+PLATE = re.compile(r"(?<![\w-])[1-9](?P<sep>[- ])[A-Z]{3}(?P=sep)\d{3}(?![\w-])")
+# A capitalised word (hyphenated parts too) and a house number (letter, box) that ends the clause
+# or comes before "bus", "in", "te" or a postcode; whether the word is a street is checked after.
+STREET = re.compile(
+    r"(?<![\w-])(?P<street>[A-Z][^\W\d_]*+(?:-[^\W\d_]++)*+)[^\S\n]++\d{1,3}+[a-zA-Z]?(?![\w%]|[.,:]\d)"
+    r"(?:[^\S\n]*+(?:,[^\S\n]*+)?(?:bus|bte\.?|b\.)[^\S\n]*+\d{1,4}+[a-zA-Z]?(?!\w)|/\d{1,4}+(?!\w))?"
+    r"(?=[^\S\n]*+(?:$|[,.;:)!?\n]|-[^\S\n]|(?:in|te)(?!\w)|\d{4}(?!\w)))")
+STREET_ENDINGS = ("straat", "laan", "lei", "plein", "steenweg", "weg", "dreef", "kaai", "dijk", "baan", "steeg",
+                  "singel", "vest", "markt", "berg", "wegel", "hof", "dries", "kouter", "pad", "park", "veld")
+
+
+def _is_street(word: str) -> bool:
+    """"Kerkstraat", "Sint-Pietersplein": a word ending in a street word with more in front
+    (not "Markt" or "Weg" alone)."""
+    lower = word.lower()
+    return any(lower.endswith(e) and len(lower) >= len(e) + 2 for e in STREET_ENDINGS)
 
 
 def _digits(text: str) -> str:
@@ -290,8 +318,8 @@ def _default_lexicon() -> NameLexicon:
 
 
 def find_pattern_pii(text: str, lexicon: NameLexicon | None = None) -> list[tuple[int, int, str]]:
-    """E-mail, social handles and profiles, IBAN, national register and phone numbers
-    as (start, end, kind). ``lexicon``: the names gazetteer (the shipped one if None)."""
+    """E-mail, social handles and profiles, IBAN, national register and phone numbers, licence
+    plates and street addresses as (start, end, kind). ``lexicon``: the names gazetteer (the shipped one if None)."""
     lexicon = lexicon or _default_lexicon()
     found: list[tuple[int, int, str]] = []
     taken = [False] * (len(text) + 1)
@@ -327,6 +355,12 @@ def find_pattern_pii(text: str, lexicon: NameLexicon | None = None) -> list[tupl
     for m in PHONE_INTL.finditer(text):
         if free(m.start(), m.end()) and 8 <= len(_digits(m.group(0))) <= 15:
             claim(m.start(), m.end(), "phone")
+    for m in PLATE.finditer(text):
+        if free(m.start(), m.end()):
+            claim(m.start(), m.end(), "plate")
+    for m in STREET.finditer(text):
+        if free(m.start(), m.end()) and _is_street(m.group("street")):
+            claim(m.start(), m.end(), "address")
     return sorted(found)
 
 
