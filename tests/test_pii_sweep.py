@@ -211,6 +211,9 @@ SHAPES = [
     ("Afhalen: Sint-Pietersplein 5 in Gent.", "Sint-Pietersplein 5", "address"),
     ("Adres: Kerkstraat 12/3, Gent", "Kerkstraat 12/3", "address"),
     ("De bestelwagen 1-ABC-234 bracht de koffie.", "1-ABC-234", "plate"),
+    ("Verslag: https://www.jeroenvermeulen.be/blog.", "https://www.jeroenvermeulen.be/blog", "social"),
+    ("Zie gent.be/team en https://www.gent.be/team/marieke-van-den-broeck.",
+     "https://www.gent.be/team/marieke-van-den-broeck", "social"),
 ]
 LEFT_ALONE = [
     "Dat is alles . jan@gent.be . De markt",       # the e-mail only: not "alles", not "De"
@@ -218,6 +221,7 @@ LEFT_ALONE = [
     "Op de Kerstmarkt 12 december stonden we er.",   # a street word and a number, but a date
     "Het Fietspad 3 km langer, de Wereldmarkt 2025.",
     "Een code 1ABC234 of SDG-123 is geen nummerplaat.",
+    "Zie www.oxfamfairtrade.be, https://www.11.be/acties en https://www.gent.be/samenleving-welzijn/wereldwijd.",
 ]
 
 

@@ -56,6 +56,7 @@ FAMILIES = {
     "spaced_dots": "a . b @ c . ",           # e-mail written with spaced dots
     "streets": "Kerkstraat 12 bus ",         # street addresses
     "plates": "1-ABC-",                      # licence plates
+    "web": "www.jeroen-",                    # web addresses checked for names
     "random": "".join(_rng.choice("a.@ 0+-_[]()'") for _ in range(997)),
 }
 

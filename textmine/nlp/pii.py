@@ -12,7 +12,10 @@ email      ``[E-MAIL]``            "jan@gemeente.be", also written out: "jan
 social     ``[ACCOUNT]``           a social-media handle or profile URL that
                                    holds a name: "@jan_peeters",
                                    "linkedin.com/in/jan-peeters-123",
-                                   "facebook.com/jan.peeters", x.com, ...
+                                   "facebook.com/jan.peeters", x.com, ...;
+                                   any web address spelling a first name and
+                                   a surname: "www.jeroenvermeulen.be",
+                                   "gent.be/team/marieke-van-den-broeck"
 iban       ``[IBAN]``              two letters, two check digits and 11-30
                                    letters or digits that pass the ISO 13616
                                    mod-97 check, whatever the country and bank
@@ -294,6 +297,36 @@ def _personal_handle(body: str, lexicon: NameLexicon) -> bool:
     return True
 
 
+# Any other web address; it is redacted when a host label or path segment spells a person's name.
+WEB_URL = re.compile(r"(?<![\w.@/-])(?:https?://|www\.)[^\s<>\"'()\[\]{}]++", re.IGNORECASE)
+_URL_PARTS = re.compile(r"[^/?#&=.:]++")
+_URL_WORDS = re.compile(r"[^\W\d_]++")
+_PARTICLES = frozenset("van de den der d le la vanden vande ver".split())
+
+
+def _names_a_person(part: str, lexicon: NameLexicon) -> bool:
+    """Does one host label or path segment spell a name: "marieke-van-den-broeck",
+    "jan_peeters", "jeroenvermeulen" (a first name run into a surname)? Words of organisations
+    ("gemeente", "fairtrade") make it no person's."""
+    words = [w.lower() for w in _URL_WORDS.findall(part)]
+    if not words or any(w in ORGANISATION_WORDS for w in words):
+        return False
+    for i, word in enumerate(words[:-1]):
+        first = lexicon.first_names.get(word.title())
+        if first is not None and len(word) >= 3 and not first.common_word:
+            after = words[i + 1]
+            if after in _PARTICLES or (len(after) >= 3 and lexicon.is_person_word(after)):
+                return True
+    if len(words) == 1 and len(words[0]) <= 40:
+        word = words[0]
+        for k in range(3, len(word) - 3):
+            first = lexicon.first_names.get(word[:k].title())
+            if first is not None and not first.common_word and lexicon.is_person_word(word[k:]) \
+                    and word[k:].title() not in lexicon.first_names:
+                return True
+    return False
+
+
 def _find_social(text: str, lexicon: NameLexicon, taken: list[bool]) -> list[tuple[int, int]]:
     found = []
     for m in PROFILE_URL.finditer(text):
@@ -304,6 +337,13 @@ def _find_social(text: str, lexicon: NameLexicon, taken: list[bool]) -> list[tup
             end = m.end()
             while end > m.start() and text[end - 1] in ".,;:!?-":
                 end -= 1
+            found.append((m.start(), end))
+    for m in WEB_URL.finditer(text):
+        end = m.end()
+        while end > m.start() and text[end - 1] in ".,;:!?-":
+            end -= 1
+        if not any(taken[m.start():end]) and all(e <= m.start() or s >= end for s, e in found) and any(
+                _names_a_person(p, lexicon) for p in _URL_PARTS.findall(text, m.start(), end)):
             found.append((m.start(), end))
     for m in HANDLE.finditer(text):
         body = m.group("body").rstrip(".")
