@@ -95,6 +95,18 @@ def match_unit(unit: str) -> UnitMatch:
     return UnitMatch(unit, None, suggestions)
 
 
+def plain_respondent_id(respondent_id: object) -> bool:
+    """Whether a respondent id may be published as it is: no letters (survey tools number their
+    respondents) and nothing the redactor takes (a phone number used as an id). An export may
+    use e-mail addresses or names as ids ("sofie.wouters@gent.be", "VanAckerTom")."""
+    text = str(respondent_id)
+    if any(c.isalpha() for c in text):
+        return False
+    from .nlp.pii import find_pattern_pii
+
+    return not find_pattern_pii(text)
+
+
 def respondent_name(municipality: object, unit: object, respondent_id: object) -> str:
     """What reports and exports call a respondent: the municipality, else the unit as typed,
     redacted (a respondent may type a name or an e-mail address there)."""
