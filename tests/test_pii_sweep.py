@@ -84,9 +84,10 @@ def published_texts(files: list[Path]) -> dict[str, str]:
 
 
 def found(needle: str, text: str) -> bool:
-    """A word as a whole word ("Maes", not "Maeseik"); anything else as typed, ignoring case."""
+    """A word as a whole word ("Maes", not "Maeseik"; but "_" and "-" end a word, so an HTML id
+    "p-lmb-2025-sofie_wouters_gent_be" holds "wouters"); anything else as typed, ignoring case."""
     if re.fullmatch(r"[\w-]+", needle):
-        return re.search(rf"(?<![\w-]){re.escape(needle)}(?![\w-])", text, re.IGNORECASE) is not None
+        return re.search(rf"(?<![^\W_]){re.escape(needle)}(?![^\W_])", text, re.IGNORECASE) is not None
     return needle.lower() in text.lower()
 
 
@@ -174,7 +175,9 @@ def swept(tmp_path_factory) -> dict:
                 time.sleep(0.2)
             assert job["state"] == "done", job
         for url in ("/publish", "/publish/catalogue/lmb/trots", "/api/catalogue/lmb/trots"):
-            pages[url] = c.get(url).text
+            # The curation page is staff's working tool, not a published file: a practice's
+            # respondent id is the key its choices carry (a data attribute, never shown as text)
+            pages[url] = re.sub(r'"respondent_id":"[^"]*"|data-respondent="[^"]*"', "", c.get(url).text)
     files = (sorted(out.iterdir()) + sorted((path / "output").iterdir())
              + sorted((path / "topics").glob("*.html")))
     texts = published_texts(files)
@@ -240,3 +243,46 @@ def test_ordinary_text_beside_them_stays(text):
     got = [text[s:e] for s, e, _ in find_pattern_pii(text)]
     assert all(" ." not in g and "De" not in g and "alles" not in g for g in got), got
     assert got == (["jan@gent.be"] if "@" in text else []), got
+
+
+def test_a_catalogue_workbook_key_hides_an_id_that_holds_personal_data_and_still_imports(swept, tmp_path):
+    """The curation workbook's key names such a respondent by "#" and a hash; importing the
+    workbook maps it back to the respondent."""
+    import openpyxl
+
+    from textmine import Project
+    from textmine.store import Store
+
+    path = tmp_path / "project"
+    shutil.copytree(swept["path"], path)
+    project = Project(path)
+    book = tmp_path / "catalogus.xlsx"
+    project.catalogue("trots", book, survey="lmb")
+    wb = openpyxl.load_workbook(book)
+    ws = wb.worksheets[0]
+    headers = [c.value for c in ws[1]]
+    key_col, title_col = headers.index("Sleutel") + 1, headers.index("Korte titel") + 1
+    keys = [ws.cell(r, key_col).value for r in range(2, ws.max_row + 1)]
+    hidden = [k for k in keys if k and k.split("|")[3].startswith("#")]
+    assert len(hidden) == 2 and not any("@" in k or "VanAcker" in k for k in keys), hidden
+    row = keys.index(hidden[0]) + 2
+    ws.cell(row, title_col).value = "Een nieuwe titel"
+    wb.save(book)
+    report = project.import_curation(book, "trots", "lmb")
+    assert report.stored >= 1 and not report.skipped, report
+    with Store(path) as store:
+        curated = store.curation("lmb", "trots")
+    titled = curated[curated.title == "Een nieuwe titel"]
+    assert list(titled.respondent_id) in (["sofie.wouters@gent.be"], ["VanAckerTom"]), curated
+
+
+def test_a_redacted_qdpx_numbers_respondents_whose_id_holds_personal_data(swept):
+    """Such an id is numbered in the case, its variable, its description and its GUIDs; plain
+    numeric ids (as survey tools write them) stay, so the file can be linked to the export."""
+    from textmine.qdpx import guid
+
+    qde = swept["texts"]["facade_redacted.qdpx:project.qde"]
+    assert "Respondent respondent 10 van de bevraging lmb" in qde
+    assert guid("case", "lmb", "2025", "sofie.wouters@gent.be") not in qde
+    plain = str(_export().loc[0, "Respondent ID"])
+    assert plain.isdigit() and f"Respondent {plain} van de bevraging lmb" in qde
