@@ -59,8 +59,9 @@ PLANTED = [
     "sofie.wouters", "Wouters", "Sofie", "VanAckerTom", "Lieve Maes", "Lieve", "Maes",
     # the codebook and the curation
     "Rik Goossens", "Goossens", "Hilde Wuyts", "Wuyts", "hilde.wuyts", "Bart Mertens", "Mertens",
-    "Nadia El Idrissi", "Idrissi",
+    "Nadia El Idrissi", "Idrissi", "Wim Lemmens", "Lemmens",
 ]
+SAMPLE_2022 = REPO / "data" / "sample" / "lmb_2022_SYNTHETIC.csv"
 CODEBOOK_PLANTS = {
     # a theme label, its description and an example pasted in from a real answer
     "label": "Stedenband (contact Rik Goossens)",
@@ -68,6 +69,7 @@ CODEBOOK_PLANTS = {
     "example": "Samen met schepen Bart Mertens organiseerden we een fairtrade ontbijt.",
 }
 CURATED_TITLE = "Ontbijt van Nadia El Idrissi"
+PROMOTED_TITLE = "Fietsen voor Afrika (trekker Wim Lemmens)"
 
 
 def published_texts(files: list[Path]) -> dict[str, str]:
@@ -126,10 +128,9 @@ def swept(tmp_path_factory) -> dict:
     export = root / "lmb_2025.csv"
     _export().to_csv(export, sep=";", index=False, encoding="utf-8")
     project = Project(path)
+    project.ingest(SAMPLE_2022, SCHEMA, "2022")  # an earlier wave: the report and the comparison compare
     project.ingest(export, SCHEMA, "2025")
     project.edit_theme("trots", "financiele_steun", _theme_changes(), who="Anna", survey="lmb")
-    for question in ("trots", "reden_geen_lmb", "wat_werkt", "noden"):  # the report needs every one coded
-        project.code(question, "lmb")
     out = root / "out"
     out.mkdir()
     runner = CliRunner()
@@ -138,8 +139,14 @@ def swept(tmp_path_factory) -> dict:
         res = runner.invoke(app, list(args))
         assert res.exit_code == 0, res.output
 
-    # topics: their views (HTML) are published as they are written
+    # topics: their views (HTML) are published as they are written; staff promote one to a theme
+    # under a title of their own that names a person
+    project.code("trots", "lmb")
     cli("topics", "-p", str(path), "--survey", "lmb", "--question", "trots")
+    topic = project.topic_run("trots", "lmb")["topics"][0]["id"]
+    project.promote_topic("trots", int(topic), who="Anna", label=PROMOTED_TITLE, survey="lmb")
+    for question in ("trots", "reden_geen_lmb", "wat_werkt", "noden"):  # the report needs every one coded
+        project.code(question, "lmb")
     # a short title staff typed for a practice, with a name in it
     practice = next(p for p in project.catalogue_practices("trots", "lmb")
                     if p["respondent_id"] == _export().loc[9, "Respondent ID"])
@@ -151,12 +158,15 @@ def swept(tmp_path_factory) -> dict:
     for ext in ("html", "md", "xlsx"):
         project.catalogue("trots", out / f"facade_catalogue.{ext}", survey="lmb")
     project.export_qdpx(out / "facade_redacted.qdpx", redacted=True, survey="lmb")
+    project.write_comparison("lmb", ["2022", "2025"], out / "facade_compare.csv")
     # the CLI
     cli("report", "-p", str(path), "-o", str(out / "cli_report.html"))
     for ext in ("html", "md", "xlsx"):
         cli("catalogue", "-p", str(path), "--survey", "lmb", "--question", "trots", "-o",
             str(out / f"cli_catalogue.{ext}"))
     cli("export", "qdpx", "-p", str(path), "-o", str(out / "cli_redacted.qdpx"), "--redacted")
+    cli("compare", "-p", str(path), "--survey", "lmb", "--waves", "2022", "2025", "--format", "csv",
+        "-o", str(out / "cli_compare.csv"))
     # the workbench: its publish jobs write into the project's output folder; its pages too
     pages = {}
     with TestClient(create_app(path, host="127.0.0.1", port=8765), base_url="http://127.0.0.1:8765",
@@ -167,7 +177,8 @@ def swept(tmp_path_factory) -> dict:
         for kind, body in (("report", {"survey": "lmb"}), ("qdpx", {"survey": "lmb"}),
                            ("catalogue", {"survey": "lmb", "question": "trots", "format": "html"}),
                            ("catalogue", {"survey": "lmb", "question": "trots", "format": "xlsx"}),
-                           ("catalogue", {"survey": "lmb", "question": "trots", "format": "md"})):
+                           ("catalogue", {"survey": "lmb", "question": "trots", "format": "md"}),
+                           ("compare", {"survey": "lmb", "waves": ["2022", "2025"]})):
             assert c.post(f"/api/publish/{kind}", json=body).status_code == 202
             deadline = time.monotonic() + 600  # a generous guard, not a timing check
             while (job := c.get("/api/publish/status").json()["jobs"][kind])["state"] == "running":
@@ -191,6 +202,7 @@ def test_every_publishing_path_wrote_its_files(swept):
     assert {"facade_report.html", "facade_catalogue.html", "facade_catalogue.md", "facade_catalogue.xlsx",
             "facade_redacted.qdpx", "cli_report.html", "cli_catalogue.html", "cli_catalogue.md",
             "cli_catalogue.xlsx", "cli_redacted.qdpx", "rapport_lmb.html", "lmb_geanonimiseerd.qdpx",
+            "facade_compare.csv", "cli_compare.csv", "vergelijking_lmb_2022_2025.csv",
             "catalogus_lmb_trots.html", "catalogus_lmb_trots.xlsx", "catalogus_lmb_trots.md"} <= names
     assert any(n.endswith(".html") and n.startswith("lmb_trots_") for n in names), names
 
@@ -286,3 +298,12 @@ def test_a_redacted_qdpx_numbers_respondents_whose_id_holds_personal_data(swept)
     assert guid("case", "lmb", "2025", "sofie.wouters@gent.be") not in qde
     plain = str(_export().loc[0, "Respondent ID"])
     assert plain.isdigit() and f"Respondent {plain} van de bevraging lmb" in qde
+
+
+def test_labels_naming_a_person_are_published_redacted_not_dropped(swept):
+    texts = swept["texts"]
+    label = "Stedenband (contact [NAAM])"
+    for name in ("facade_report.html", "cli_catalogue.html", "facade_compare.csv", "cli_compare.csv"):
+        assert label in texts[name], name
+    assert "Fietsen voor Afrika (trekker [NAAM])" in texts["facade_report.html"]
+    assert f'name="{label}"' in texts["facade_redacted.qdpx:project.qde"]
