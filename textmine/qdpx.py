@@ -307,7 +307,8 @@ def _redacted_codebook(book: Codebook) -> Codebook:
     from .nlp.answers import redact_field
 
     return replace(book, themes=tuple(
-        replace(t, label=redact_field(t.label), description=redact_field(t.description), examples=tuple(redact_field(e) for e in t.examples))
+        replace(t, label=redact_field(t.label), description=redact_field(t.description),
+                examples=tuple(redact_field(e) for e in t.examples))
         for t in book.themes))
 
 

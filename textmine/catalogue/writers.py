@@ -394,7 +394,8 @@ def _rows(practices: Iterable[dict[str, Any]], by_id: dict[str, dict[str, Any]])
     rows = []
     for p in practices:
         rows.append([
-            answer_key(p["survey"], p["wave"], p["question"], respondent_key(p["survey"], p["wave"], p["respondent_id"])),
+            answer_key(p["survey"], p["wave"], p["question"],
+                       respondent_key(p["survey"], p["wave"], p["respondent_id"])),
             p["text_hash"], p["wave"],
             _place(p) if p["municipality"] else "", p["province"] or "", p["themes"][0]["label"],
             "; ".join(t["label"] for t in p["themes"][1:]), p["redacted_text"],
