@@ -45,6 +45,7 @@ PLANTS = [
                     "https://www.gent.be/team/marieke-van-den-broeck."),
     (9, "sofie.wouters@gent.be", "Gent - contact Sofie Wouters", "Een fairtrade ontbijt met de scholen."),
     (10, "VanAckerTom", "Lieve Maes (Lokeren)", "De klimaatwandeling met de scholen trok 300 wandelaars."),
+    (11, "kris.vermeiren@skynet.be", "", "Een fairtrade ontbijt op het gemeentehuis met de wereldwinkel."),
 ]
 # What must never be found in a published file (case-insensitive; a word as a whole word).
 PLANTED = [
@@ -57,6 +58,7 @@ PLANTED = [
     "1-ABC-234", "ABC-234",
     "jeroenvermeulen", "Vermeulen", "marieke-van-den-broeck",
     "sofie.wouters", "Wouters", "Sofie", "VanAckerTom", "Lieve Maes", "Lieve", "Maes",
+    "kris.vermeiren", "Vermeiren", "skynet",
     # the codebook and the curation
     "Rik Goossens", "Goossens", "Hilde Wuyts", "Wuyts", "hilde.wuyts", "Bart Mertens", "Mertens",
     "Nadia El Idrissi", "Idrissi", "Wim Lemmens", "Lemmens",
@@ -276,7 +278,7 @@ def test_a_catalogue_workbook_key_hides_an_id_that_holds_personal_data_and_still
     key_col, title_col = headers.index("Sleutel") + 1, headers.index("Korte titel") + 1
     keys = [ws.cell(r, key_col).value for r in range(2, ws.max_row + 1)]
     hidden = [k for k in keys if k and k.split("|")[3].startswith("#")]
-    assert len(hidden) == 2 and not any("@" in k or "VanAcker" in k for k in keys), hidden
+    assert len(hidden) == 3 and not any("@" in k or "VanAcker" in k for k in keys), hidden
     row = keys.index(hidden[0]) + 2
     ws.cell(row, title_col).value = "Een nieuwe titel"
     wb.save(book)
@@ -307,3 +309,14 @@ def test_labels_naming_a_person_are_published_redacted_not_dropped(swept):
         assert label in texts[name], name
     assert "Fietsen voor Afrika (trekker [NAAM])" in texts["facade_report.html"]
     assert f'name="{label}"' in texts["facade_redacted.qdpx:project.qde"]
+
+
+def test_a_respondent_without_place_is_not_named_by_an_id_that_holds_personal_data(swept):
+    """Without municipality or unit the report names a respondent by the id, unless it may hold
+    personal data; the redacted .qdpx numbers it."""
+    from textmine.units import HIDDEN_RESPONDENT, respondent_name
+
+    assert respondent_name(None, "", "118400228223") == "respondent 118400228223"
+    assert respondent_name(None, "", "kris.vermeiren@skynet.be") == HIDDEN_RESPONDENT
+    assert f"— {HIDDEN_RESPONDENT}" in swept["texts"]["facade_report.html"]
+    assert 'name="respondent 12 (lmb 2025)"' in swept["texts"]["facade_redacted.qdpx:project.qde"]

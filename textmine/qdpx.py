@@ -456,7 +456,10 @@ def _case_name(r: Any, w: WaveInfo, several: bool, taken: set[str], published_id
     """The municipality (else the unit or respondent id); the wave added when the
     export has several, the respondent id when two cases would share a name.
     ``published_id``: the respondent id as the file may show it."""
-    base = respondent_name(r.municipality, r.unit, published_id)
+    place = any(isinstance(v, str) and v.strip() for v in (r.municipality, r.unit))
+    # a numbered id ("respondent 10") names the case itself when there is no place
+    base = respondent_name(r.municipality, r.unit, published_id) if place or published_id == str(r.respondent_id) \
+        else published_id
     name = f"{base} ({w.survey} {w.wave})" if several else str(base)
     if name in taken:
         name = f"{name} #{published_id}"

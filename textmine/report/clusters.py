@@ -33,7 +33,7 @@ def _all_waves(ctx: WaveContext, q: Question, progress: Progress | None = None) 
             rid = str(a["respondent_id"])
             out.setdefault(rid, []).append({"wave": a["wave"], "respondent_id": rid, "text": a["redacted_text"],
                                             "non_answer": NON_ANSWER in a["flags"],
-                                            "name": names.get((a["wave"], rid), f"respondent {rid}")})
+                                            "name": names.get((a["wave"], rid)) or respondent_name(None, None, rid)})
         ctx.cache[key] = out
     return ctx.cache[key]
 
