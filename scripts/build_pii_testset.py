@@ -31,7 +31,7 @@ TESTSET = ROOT / "data" / "pii_testset"
 SETS = {"answers_marked.txt": "answers.jsonl", "holdout_SPENT_marked.txt": "holdout_SPENT.jsonl",
         "issue11_marked.txt": "issue11.jsonl"}
 SEEDS = [("pii", 20250611), ("hold", 20250612), ("i11", 20250613)]
-KINDS = {"name", "email", "phone", "iban", "rrn", "social"}
+KINDS = {"name", "email", "phone", "iban", "rrn", "social", "address", "plate"}
 # a value may hold a single "]" ("jan [at] gemeente [dot] be"), not "]]"
 MARK = re.compile(r"\[\[(?P<kind>[a-z]+)(?::(?P<value>(?:[^\]]|\](?!\]))+))?\]\]|\{\{(?P<prot>[^}]+)\}\}")
 

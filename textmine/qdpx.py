@@ -48,7 +48,7 @@ from .codebook import Codebook
 from .errors import InputError
 from .qdc import add_code_tree, code_guid
 from .store import Store, WaveInfo
-from .units import respondent_name
+from .units import plain_respondent_id, respondent_name
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 SOURCES_DIR = "sources"
@@ -209,14 +209,18 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
         opens_of: dict[Any, list] = {}
         for a in store.open_answers(w.survey, w.wave).itertuples(index=False):
             opens_of.setdefault(a.respondent_id, []).append(a)
-        for r in respondents.itertuples(index=False):
+        for n, r in enumerate(respondents.itertuples(index=False), 1):
             rid = str(r.respondent_id)
-            name = _case_name(r, w, len(waves) > 1, case_names)
-            case = ET.SubElement(cases_el, "Case", {"guid": guid("case", w.survey, w.wave, rid), "name": _xml(name)})
+            # redacted: an id that may hold personal data (an e-mail address, a name) is numbered
+            # instead, everywhere in the file, its GUIDs included (a GUID of an e-mail address
+            # confirms a guess of it)
+            pid = rid if not redacted or plain_respondent_id(rid) else f"respondent {n}"
+            name = _case_name(r, w, len(waves) > 1, case_names, pid)
+            case = ET.SubElement(cases_el, "Case", {"guid": guid("case", w.survey, w.wave, pid), "name": _xml(name)})
             ET.SubElement(case, "Description").text = _xml(
-                f"Respondent {rid} van de bevraging {w.survey}, golf {w.wave}"
+                f"Respondent {pid} van de bevraging {w.survey}, golf {w.wave}"
                 + (f" ({r.municipality}, {r.province})" if r.municipality and r.province else ""))
-            facts = {"survey": w.survey, "wave": w.wave, **r._asdict()}
+            facts = {"survey": w.survey, "wave": w.wave, **r._asdict(), "respondent_id": pid}
             for var_name, column, _ in _META:
                 value = facts.get(column)
                 if value is not None and str(value) != "" and not pd.isna(value):
@@ -229,8 +233,9 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
             report.cases += 1
             for a in opens_of.get(rid, ()):
                 key = (w.survey, w.wave, a.question, rid)
+                published_key = (w.survey, w.wave, a.question, pid)
                 text = _normalise(texts[key] if redacted else a.text)  # never raw when redacted
-                source_guid = guid("source", *key)
+                source_guid = guid("source", *published_key)
                 ET.SubElement(case, "SourceRef", {"targetGUID": source_guid})
                 qlabel = open_qs[(w.survey, a.question)].label or a.question
                 src = ET.SubElement(sources_el, "TextSource", {
@@ -242,7 +247,7 @@ def build_project(store: Store, waves: list[WaveInfo], *, redacted: bool = False
                 report.sources += 1
                 source, applied = counted.get(key, ("machine", {}))
                 if key in by_answer and text:
-                    _selections(src, key, text, by_answer[key], source == "human", users, code_of, report)
+                    _selections(src, published_key, text, by_answer[key], source == "human", users, code_of, report)
                 _value(src, question_var, "Text", f"{w.survey}.{a.question}")
                 main = next((t for t in applied if (w.survey, a.question, t) in code_of), None)
                 if main is not None:  # the main theme textmine counts, as in the report and catalogue
@@ -294,14 +299,16 @@ def _user_name(source: str, coder: str) -> str:
 
 
 def _redacted_codebook(book: Codebook) -> Codebook:
-    """The codebook with its examples and descriptions redacted like the answers: staff paste
-    real answers in as examples, so a redacted export must not carry them as typed."""
+    """The codebook with its labels, examples and descriptions redacted like the answers: staff
+    paste real answers in as examples (and may name a contact person in a label), so a redacted
+    export must not carry them as typed."""
     from dataclasses import replace
 
     from .nlp.answers import redact_field
 
     return replace(book, themes=tuple(
-        replace(t, description=redact_field(t.description), examples=tuple(redact_field(e) for e in t.examples))
+        replace(t, label=redact_field(t.label), description=redact_field(t.description),
+                examples=tuple(redact_field(e) for e in t.examples))
         for t in book.themes))
 
 
@@ -445,13 +452,17 @@ def _selections(src: ET.Element, key: tuple, text: str, codes: list[tuple[str, s
         report.selections += 1
 
 
-def _case_name(r: Any, w: WaveInfo, several: bool, taken: set[str]) -> str:
+def _case_name(r: Any, w: WaveInfo, several: bool, taken: set[str], published_id: str) -> str:
     """The municipality (else the unit or respondent id); the wave added when the
-    export has several, the respondent id when two cases would share a name."""
-    base = respondent_name(r.municipality, r.unit, r.respondent_id)
+    export has several, the respondent id when two cases would share a name.
+    ``published_id``: the respondent id as the file may show it."""
+    place = any(isinstance(v, str) and v.strip() for v in (r.municipality, r.unit))
+    # a numbered id ("respondent 10") names the case itself when there is no place
+    base = respondent_name(r.municipality, r.unit, published_id) if place or published_id == str(r.respondent_id) \
+        else published_id
     name = f"{base} ({w.survey} {w.wave})" if several else str(base)
     if name in taken:
-        name = f"{name} #{r.respondent_id}"
+        name = f"{name} #{published_id}"
     taken.add(name)
     return name
 

@@ -95,13 +95,29 @@ def match_unit(unit: str) -> UnitMatch:
     return UnitMatch(unit, None, suggestions)
 
 
+HIDDEN_RESPONDENT = "respondent (id niet getoond)"  # a respondent without place whose id may hold personal data
+
+
+def plain_respondent_id(respondent_id: object) -> bool:
+    """Whether a respondent id may be published as it is: no letters (survey tools number their
+    respondents) and nothing the redactor takes (a phone number used as an id). An export may
+    use e-mail addresses or names as ids ("sofie.wouters@gent.be", "VanAckerTom")."""
+    text = str(respondent_id)
+    if any(c.isalpha() for c in text):
+        return False
+    from .nlp.pii import find_pattern_pii
+
+    return not find_pattern_pii(text)
+
+
 def respondent_name(municipality: object, unit: object, respondent_id: object) -> str:
     """What reports and exports call a respondent: the municipality, else the unit as typed,
-    redacted (a respondent may type a name or an e-mail address there)."""
+    redacted (a respondent may type a name or an e-mail address there), else the respondent id
+    when it holds no personal data (``plain_respondent_id``)."""
     if isinstance(municipality, str) and municipality.strip():
         return municipality
     if isinstance(unit, str) and unit.strip():
         from .nlp.answers import redact_field
 
         return redact_field(unit)
-    return f"respondent {respondent_id}"
+    return f"respondent {respondent_id}" if plain_respondent_id(respondent_id) else HIDDEN_RESPONDENT

@@ -208,7 +208,10 @@ def _codebook_labels(store: Store, survey: str, question: str) -> tuple[list[str
         book = resolve_codebook(store, survey, question)
     except InputError:
         return [], {}
-    return book.ids, {t.id: t.label for t in book}
+    from .nlp.answers import redact_field
+
+    # the comparison is published: labels redacted like the answers (a label may name a person)
+    return book.ids, {t.id: redact_field(t.label) for t in book}
 
 
 def _theme_rows(store: Store, q: Question, info_a: WaveInfo, info_b: WaveInfo,

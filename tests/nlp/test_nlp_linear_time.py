@@ -53,6 +53,10 @@ FAMILIES = {
     "parens": "(",                           # spaCy's tokenizer strips one prefix at a time
     "quotes": "'",
     "punctuation": "!?.,;",                  # answer_key's trailing punctuation
+    "spaced_dots": "a . b @ c . ",           # e-mail written with spaced dots
+    "streets": "Kerkstraat 12 bus ",         # street addresses
+    "plates": "1-ABC-",                      # licence plates
+    "web": "www.jeroen-",                    # web addresses checked for names
     "random": "".join(_rng.choice("a.@ 0+-_[]()'") for _ in range(997)),
 }
 

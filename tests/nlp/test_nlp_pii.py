@@ -60,7 +60,9 @@ def test_national_register_number_validated() -> None:
     for number in ("85.07.30-033.28", "85073003328", "850730-033-28", "850730 033 28"):
         assert kinds(f"RRN {number}.") == [(number, "rrn")], number
     assert kinds("born 2000: 00.01.01-001.05") == [("00.01.01-001.05", "rrn")]
-    assert find_pattern_pii("85.07.30-033.29") == []  # bad check digits, not a phone either
+    assert find_pattern_pii("85073003329") == []  # bare digits with bad check digits, not a phone either
+    # written out as the card prints it: a register number even with a typo in the check digits
+    assert kinds("RRN 85.07.30-033.29.") == [("85.07.30-033.29", "rrn")]
 
 
 def test_redact_placeholders() -> None:

@@ -23,6 +23,18 @@ from ..workbook import choice_text, open_workbook
 SHEET = "Catalogus"
 INFO_SHEET = "Info"
 KEY, HASH = "Sleutel", "Teksthash"
+
+
+def respondent_key(survey: str, wave: str, respondent_id: object) -> str:
+    """The respondent in a catalogue workbook's key: the id, or "#" and a hash of it when it may
+    hold personal data (an e-mail address or a name as id): the workbook is published too."""
+    import hashlib
+
+    from ..units import plain_respondent_id
+
+    if plain_respondent_id(respondent_id):
+        return str(respondent_id)
+    return "#" + hashlib.sha1("\x1f".join(map(str, (survey, wave, respondent_id))).encode("utf-8")).hexdigest()[:12]
 INCLUDE, TITLE, HIGHLIGHT = "Opnemen", "Korte titel", "In de kijker"
 MAX_TITLE = 120  # a heading, not a paragraph
 
@@ -114,6 +126,7 @@ def import_curation(store: Store, path: str | Path, *, survey: str | None = None
 
     current: dict[tuple[str, str], dict[tuple[str, str], str]] = {}
     stored: dict[tuple[str, str], dict[tuple[str, str], Any]] = {}
+    hashed: dict[tuple[str, str], dict[tuple[str, str], str]] = {}
     new = []
     for n, r in parsed:
         sq = (r["survey"], r["question"])
@@ -121,6 +134,10 @@ def import_curation(store: Store, path: str | Path, *, survey: str | None = None
             ans = store.open_answers(sq[0], None, sq[1])
             current[sq] = {(a.wave, a.respondent_id): a.text_hash for a in ans.itertuples()}
             stored[sq] = {(c.wave, c.respondent_id): c for c in store.curation(*sq).itertuples()}
+            keys = ((a.wave, a.respondent_id, respondent_key(sq[0], a.wave, a.respondent_id)) for a in ans.itertuples())
+            hashed[sq] = {(w, k): rid for w, rid, k in keys if k != str(rid)}
+        # "#..." stands for an id the workbook does not show
+        r["respondent_id"] = hashed[sq].get((r["wave"], r["respondent_id"]), r["respondent_id"])
         wr = (r["wave"], r["respondent_id"])
         now_hash = current[sq].get(wr)
         if now_hash is None:

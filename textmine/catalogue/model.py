@@ -39,11 +39,18 @@ PARTNER_LABELS = {"LAND": "countries", "STAD": "cities", "ORGANISATIE": "organis
 
 
 def anchor(survey: str, wave: str, respondent_id: str) -> str:
-    """An HTML id that is safe whatever the respondent id holds (and stays unique when cleaned)."""
+    """An HTML id that is safe whatever the respondent id holds (and stays unique when cleaned).
+    An id that may hold personal data (letters: an e-mail address or a name) is published as a
+    hash only: the catalogue's links carry the id."""
+    from ..units import plain_respondent_id
+
     parts = [str(p) for p in (survey, wave, respondent_id)]
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:8]
+    if not plain_respondent_id(respondent_id):
+        parts[2] = "id"
     safe = "p-" + "-".join(re.sub(r"[^A-Za-z0-9_]", "_", p) for p in parts)
-    if safe != "p-" + "-".join(parts):
-        safe += "-" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:8]
+    if safe != "p-" + "-".join(parts) or parts[2] == "id":
+        safe += "-" + digest
     return safe
 
 
@@ -110,7 +117,7 @@ def build_catalogue(store: Store, survey: str | None, question: str, wave: str |
             "text_hash": hashes[key], "municipality": municipality,
             "merged_into": merged_into, "unit": raw_unit, "province": province,
             "redacted_text": a["redacted_text"].strip(),
-            "themes": [{"id": t, "label": codebook.label_of(t), "order": order[t]} for t in theme_ids],
+            "themes": [{"id": t, "label": redact_field(codebook.label_of(t)), "order": order[t]} for t in theme_ids],
             "main_theme": theme_ids[0], "source": source,
             "status": status_of.get(key, "human" if source == "human" else "suggested"),
             "auto_precision": {t: auto_precision[t] for t in theme_ids if t in auto_precision}

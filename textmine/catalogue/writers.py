@@ -18,7 +18,7 @@ from ..version import __version__
 from ..atomic import atomic_path, write_text
 from ..errors import InputError
 from ..export import answer_key
-from .curation import (HASH, HIGHLIGHT, INCLUDE, INFO_SHEET, KEY, NO, SHEET, TITLE, YES)
+from .curation import (HASH, HIGHLIGHT, INCLUDE, INFO_SHEET, KEY, NO, SHEET, TITLE, YES, respondent_key)
 
 SUFFIXES = (".html", ".htm", ".md", ".xlsx")
 PRIVACY_NOTE = ("De antwoorden zijn geanonimiseerd: namen, e-mailadressen en telefoonnummers "
@@ -394,7 +394,9 @@ def _rows(practices: Iterable[dict[str, Any]], by_id: dict[str, dict[str, Any]])
     rows = []
     for p in practices:
         rows.append([
-            answer_key(p["survey"], p["wave"], p["question"], p["respondent_id"]), p["text_hash"], p["wave"],
+            answer_key(p["survey"], p["wave"], p["question"],
+                       respondent_key(p["survey"], p["wave"], p["respondent_id"])),
+            p["text_hash"], p["wave"],
             _place(p) if p["municipality"] else "", p["province"] or "", p["themes"][0]["label"],
             "; ".join(t["label"] for t in p["themes"][1:]), p["redacted_text"],
             ", ".join(p["countries"]), ", ".join(p["cities"]), ", ".join(p["organisations"]),

@@ -12,18 +12,31 @@ email      ``[E-MAIL]``            "jan@gemeente.be", also written out: "jan
 social     ``[ACCOUNT]``           a social-media handle or profile URL that
                                    holds a name: "@jan_peeters",
                                    "linkedin.com/in/jan-peeters-123",
-                                   "facebook.com/jan.peeters", x.com, ...
+                                   "facebook.com/jan.peeters", x.com, ...;
+                                   any web address spelling a first name and
+                                   a surname: "www.jeroenvermeulen.be",
+                                   "gent.be/team/marieke-van-den-broeck"
 iban       ``[IBAN]``              two letters, two check digits and 11-30
                                    letters or digits that pass the ISO 13616
                                    mod-97 check, whatever the country and bank
                                    (python-stdnum does not know every bank)
 rrn        ``[RIJKSREGISTERNR]``   Belgian national register number, pattern,
-                                   validated with ``stdnum.be.nn``
+                                   validated with ``stdnum.be.nn``; written
+                                   out ("85.07.30-033.61") also when the
+                                   check digits are wrong
 phone      ``[TELEFOON]``          Belgian formats (+32 ..., 0032 ..., 04xx xx
                                    xx xx, 09/123.45.67, 03 123 45 67, ...)
                                    checked on digit count; other +country
                                    numbers
 name       ``[NAAM]``              textmine.nlp.names (gazetteer + patterns)
+address    ``[ADRES]``             a street with a house number ("Kerkstraat
+                                   12 bus 3"): a capitalised word ending in
+                                   straat, laan, plein, ... and a number that
+                                   ends the clause or comes before "bus", "in",
+                                   a postcode (not "Kerstmarkt 12 december");
+                                   the postcode and municipality stay
+plate      ``[NUMMERPLAAT]``       a Belgian licence plate as issued since
+                                   2010: "1-ABC-234" (or with spaces)
 =========  ======================  ===========================================
 
 Every pattern runs in time linear in the length of the answer, whatever it
@@ -56,7 +69,7 @@ from textmine.nlp.language import detect_language, spacy_stop_words
 from textmine.nlp.names import NameFinder, NameLexicon
 from textmine.nlp.resources import gazetteer_dir
 
-PII_KINDS = ("email", "social", "iban", "rrn", "phone", "name")
+PII_KINDS = ("email", "social", "iban", "rrn", "phone", "name", "address", "plate")
 DEFAULT_PLACEHOLDERS = {
     "email": "[E-MAIL]",
     "social": "[ACCOUNT]",
@@ -64,6 +77,8 @@ DEFAULT_PLACEHOLDERS = {
     "iban": "[IBAN]",
     "rrn": "[RIJKSREGISTERNR]",
     "name": "[NAAM]",
+    "address": "[ADRES]",
+    "plate": "[NUMMERPLAAT]",
 }
 
 # --- e-mail ------------------------------------------------------------------------------
@@ -85,9 +100,15 @@ _LOCAL_REV = re.compile(
     rf"[\w%+-]++(?:(?:\.|{_SP}++(?:tnup|tod|tniop){_SP}++"
     rf"|{_SP}*+[)\]}}>]{_SP}*+(?:tnup|tod|tniop|\.){_SP}*+[(\[{{<]{_SP}*+)[\w%+-]++)*+",
     re.IGNORECASE)
+# The same with " . " between words too ("koen . dhondt @ telenet . be"): only before an "@"
+# that has spaces around it, so "Dat is alles . jan@gent.be" does not take "alles".
+_LOCAL_REV_SPACED = re.compile(
+    rf"[\w%+-]++(?:(?:\.|{_SP}++(?:tnup|tod|tniop|\.){_SP}++"
+    rf"|{_SP}*+[)\]}}>]{_SP}*+(?:tnup|tod|tniop|\.){_SP}*+[(\[{{<]{_SP}*+)[\w%+-]++)*+",
+    re.IGNORECASE)
 # The domain after the "@": labels joined the same ways.
 _DOMAIN = re.compile(
-    rf"[\w-]++(?:(?:\.|{_SP}++(?:{_DOT_WORDS}){_SP}++"
+    rf"[\w-]++(?:(?:\.|{_SP}++(?:{_DOT_WORDS}|\.){_SP}++"
     rf"|{_SP}*+[(\[{{<]{_SP}*+(?:{_DOT_WORDS}|\.){_SP}*+[)\]}}>]{_SP}*+)[\w-]++)*+",
     re.IGNORECASE)
 _LABEL = re.compile(r"[\w-]++")
@@ -109,6 +130,9 @@ _HANDLE_PARTS = re.compile(r"[A-Z]++(?![a-z])|[A-Z]?[a-z]++")  # "jan_peeters", 
 # --- numbers -------------------------------------------------------------------------------
 IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
 RRN = re.compile(r"(?<![\d.])\d{2}[. ]?\d{2}[. ]?\d{2}[ .-]?\d{3}[ .-]?\d{2}(?![\d])")
+# "85.07.30-033.61", as the card prints it: a register number even when its check digits are
+# wrong (a typo of a real one still points at one person); bare digits must pass the check.
+RRN_WRITTEN = re.compile(r"\d{2}\.(?:[0-5]\d)\.[0-3]\d-\d{3}\.\d{2}")
 PHONE_BE = re.compile(
     # not inside a longer number: "85.07.30-033.29" holds "07.30-033.29"
     r"(?<![\w+])(?<!\d[./-])(?:(?:\+|00)\s?32[\s.]?(?:\(0\)\s?)?|\(0\d{1,3}\)\s?|0)"
@@ -118,6 +142,24 @@ PHONE_BE = re.compile(
 # every possible way (that made "+1" and 30 digits take seconds).
 PHONE_INTL = re.compile(r"(?<![\w+])(?:\+|00)(?!32)[1-9]\d{0,2}(?:[ ./-]?+\(?+\d++\)?+){1,7}+(?![\w])")
 _NOT_DIGIT = re.compile(r"\D")
+
+# --- licence plates, street addresses -----------------------------------------------------------
+PLATE = re.compile(r"(?<![\w-])[1-9](?P<sep>[- ])[A-Z]{3}(?P=sep)\d{3}(?![\w-])")
+# A capitalised word (hyphenated parts too) and a house number (letter, box) that ends the clause
+# or comes before "bus", "in", "te" or a postcode; whether the word is a street is checked after.
+STREET = re.compile(
+    r"(?<![\w-])(?P<street>[A-Z][^\W\d_]*+(?:-[^\W\d_]++)*+)[^\S\n]++\d{1,3}+[a-zA-Z]?(?![\w%]|[.,:]\d)"
+    r"(?:[^\S\n]*+(?:,[^\S\n]*+)?(?:bus|bte\.?|b\.)[^\S\n]*+\d{1,4}+[a-zA-Z]?(?!\w)|/\d{1,4}+(?!\w))?"
+    r"(?=[^\S\n]*+(?:$|[,.;:)!?\n]|-[^\S\n]|(?:in|te)(?!\w)|\d{4}(?!\w)))")
+STREET_ENDINGS = ("straat", "laan", "lei", "plein", "steenweg", "weg", "dreef", "kaai", "dijk", "baan", "steeg",
+                  "singel", "vest", "markt", "berg", "wegel", "hof", "dries", "kouter", "pad", "park", "veld")
+
+
+def _is_street(word: str) -> bool:
+    """"Kerkstraat", "Sint-Pietersplein": a word ending in a street word with more in front
+    (not "Markt" or "Weg" alone)."""
+    lower = word.lower()
+    return any(lower.endswith(e) and len(lower) >= len(e) + 2 for e in STREET_ENDINGS)
 
 
 def _digits(text: str) -> str:
@@ -190,13 +232,14 @@ def _find_emails(text: str) -> list[tuple[int, int]]:
             continue
         if rev is None:
             rev = text[::-1]
-        local = _LOCAL_REV.match(rev, len(text) - at.start())
+        raw = at.group(0)
+        marker = raw.strip().lower()
+        spelled_at = marker != "@"
+        spaced = not spelled_at and raw[0].isspace() and raw[-1].isspace()  # "koen . dhondt @ telenet . be"
+        local = (_LOCAL_REV_SPACED if spaced else _LOCAL_REV).match(rev, len(text) - at.start())
         domain = _DOMAIN.match(text, at.end())
         if local is None or domain is None:
             continue
-        marker = at.group(0).strip().lower()
-        spelled_at = marker != "@"
-        raw = at.group(0)
         if not spelled_at and raw[0].isspace() and not raw[-1].isspace():
             continue  # "volg @jan.peeters": a handle, not "volg" at "jan.peeters"
         labels = list(_LABEL.finditer(text, domain.start(), domain.end()))
@@ -206,7 +249,14 @@ def _find_emails(text: str) -> list[tuple[int, int]]:
         for k in range(len(labels) - 1, 0, -1):
             label = labels[k].group(0)
             between = text[labels[0].end():labels[k].start()]
-            spelled = spelled_at or bool(between.replace(".", "").strip(" \t")) or "(" in between or "[" in between
+            # " . " between labels is written out too: the top-level domain must be a known one,
+            # in lower case ("jan@gent.be . De markt" ends at "be")
+            sep = text[labels[k - 1].end():labels[k].start()]
+            spelled = (spelled_at or bool(between.replace(".", "").strip(" \t")) or "(" in between or "[" in between
+                       or any(c.isspace() for c in between))
+            if sep != "." and sep.strip(" \t") == "." and not (label.islower() or label.isupper()
+                                                               and labels[0].group(0).isupper()):
+                continue
             if label.isalpha() and len(label) >= 2 and (not spelled or label.lower() in KNOWN_TLDS):
                 end = labels[k].end()
                 break
@@ -247,6 +297,36 @@ def _personal_handle(body: str, lexicon: NameLexicon) -> bool:
     return True
 
 
+# Any other web address; it is redacted when a host label or path segment spells a person's name.
+WEB_URL = re.compile(r"(?<![\w.@/-])(?:https?://|www\.)[^\s<>\"'()\[\]{}]++", re.IGNORECASE)
+_URL_PARTS = re.compile(r"[^/?#&=.:]++")
+_URL_WORDS = re.compile(r"[^\W\d_]++")
+_PARTICLES = frozenset("van de den der d le la vanden vande ver".split())
+
+
+def _names_a_person(part: str, lexicon: NameLexicon) -> bool:
+    """Does one host label or path segment spell a name: "marieke-van-den-broeck",
+    "jan_peeters", "jeroenvermeulen" (a first name run into a surname)? Words of organisations
+    ("gemeente", "fairtrade") make it no person's."""
+    words = [w.lower() for w in _URL_WORDS.findall(part)]
+    if not words or any(w in ORGANISATION_WORDS for w in words):
+        return False
+    for i, word in enumerate(words[:-1]):
+        first = lexicon.first_names.get(word.title())
+        if first is not None and len(word) >= 3 and not first.common_word:
+            after = words[i + 1]
+            if after in _PARTICLES or (len(after) >= 3 and lexicon.is_person_word(after)):
+                return True
+    if len(words) == 1 and len(words[0]) <= 40:
+        word = words[0]
+        for k in range(3, len(word) - 3):
+            first = lexicon.first_names.get(word[:k].title())
+            if first is not None and not first.common_word and lexicon.is_person_word(word[k:]) \
+                    and word[k:].title() not in lexicon.first_names:
+                return True
+    return False
+
+
 def _find_social(text: str, lexicon: NameLexicon, taken: list[bool]) -> list[tuple[int, int]]:
     found = []
     for m in PROFILE_URL.finditer(text):
@@ -257,6 +337,13 @@ def _find_social(text: str, lexicon: NameLexicon, taken: list[bool]) -> list[tup
             end = m.end()
             while end > m.start() and text[end - 1] in ".,;:!?-":
                 end -= 1
+            found.append((m.start(), end))
+    for m in WEB_URL.finditer(text):
+        end = m.end()
+        while end > m.start() and text[end - 1] in ".,;:!?-":
+            end -= 1
+        if not any(taken[m.start():end]) and all(e <= m.start() or s >= end for s, e in found) and any(
+                _names_a_person(p, lexicon) for p in _URL_PARTS.findall(text, m.start(), end)):
             found.append((m.start(), end))
     for m in HANDLE.finditer(text):
         body = m.group("body").rstrip(".")
@@ -271,8 +358,8 @@ def _default_lexicon() -> NameLexicon:
 
 
 def find_pattern_pii(text: str, lexicon: NameLexicon | None = None) -> list[tuple[int, int, str]]:
-    """E-mail, social handles and profiles, IBAN, national register and phone numbers
-    as (start, end, kind). ``lexicon``: the names gazetteer (the shipped one if None)."""
+    """E-mail, social handles and profiles, IBAN, national register and phone numbers, licence
+    plates and street addresses as (start, end, kind). ``lexicon``: the names gazetteer (the shipped one if None)."""
     lexicon = lexicon or _default_lexicon()
     found: list[tuple[int, int, str]] = []
     taken = [False] * (len(text) + 1)
@@ -300,7 +387,7 @@ def find_pattern_pii(text: str, lexicon: NameLexicon | None = None) -> list[tupl
         else:
             pos = m.start() + 1
     for m in RRN.finditer(text):
-        if free(m.start(), m.end()) and std_nn.is_valid(_digits(m.group(0))):
+        if free(m.start(), m.end()) and (std_nn.is_valid(_digits(m.group(0))) or RRN_WRITTEN.fullmatch(m.group(0))):
             claim(m.start(), m.end(), "rrn")
     for m in PHONE_BE.finditer(text):
         if free(m.start(), m.end()) and _valid_be_phone(m.group(0)):
@@ -308,6 +395,12 @@ def find_pattern_pii(text: str, lexicon: NameLexicon | None = None) -> list[tupl
     for m in PHONE_INTL.finditer(text):
         if free(m.start(), m.end()) and 8 <= len(_digits(m.group(0))) <= 15:
             claim(m.start(), m.end(), "phone")
+    for m in PLATE.finditer(text):
+        if free(m.start(), m.end()):
+            claim(m.start(), m.end(), "plate")
+    for m in STREET.finditer(text):
+        if free(m.start(), m.end()) and _is_street(m.group("street")):
+            claim(m.start(), m.end(), "address")
     return sorted(found)
 
 

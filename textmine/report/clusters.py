@@ -15,7 +15,7 @@ from ..schema import Question
 from ..units import respondent_name
 from .context import WaveContext
 from .evidence import Evidence
-from .opens import QUOTE_MAX, QUOTE_MIN, Progress, codebook_for, survey_cleaned
+from .opens import QUOTE_MAX, QUOTE_MIN, Progress, codebook_for, survey_cleaned, theme_label
 
 MAX_QUOTES = 3
 
@@ -33,7 +33,7 @@ def _all_waves(ctx: WaveContext, q: Question, progress: Progress | None = None) 
             rid = str(a["respondent_id"])
             out.setdefault(rid, []).append({"wave": a["wave"], "respondent_id": rid, "text": a["redacted_text"],
                                             "non_answer": NON_ANSWER in a["flags"],
-                                            "name": names.get((a["wave"], rid), f"respondent {rid}")})
+                                            "name": names.get((a["wave"], rid)) or respondent_name(None, None, rid)})
         ctx.cache[key] = out
     return ctx.cache[key]
 
@@ -52,7 +52,7 @@ def _closest_theme(ctx: WaveContext, q: Question, coverage: Any) -> tuple[str, f
         return None
     theme, value = max(coverage.items(), key=lambda kv: (kv[1], kv[0]))
     book = codebook_for(ctx, q)
-    label = book.label_of(theme) if book is not None and theme in book.ids else str(theme)
+    label = theme_label(book, theme) if book is not None and theme in book.ids else str(theme)
     return label, float(value)
 
 

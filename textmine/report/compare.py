@@ -8,7 +8,7 @@ from ..codebook import OVERIG
 from .closed import LIKERT_GROUPS, option_members, register_option
 from .context import WaveContext
 from .evidence import Evidence
-from .opens import Progress, codebook_for, coded_answers, register_theme
+from .opens import Progress, codebook_for, coded_answers, register_theme, theme_label
 
 
 def _evidence_for(ctx: WaveContext, evidence: Evidence, question: str, option: str,
@@ -23,7 +23,7 @@ def _evidence_for(ctx: WaveContext, evidence: Evidence, question: str, option: s
         if book is None or (option not in book.ids and option != OVERIG):
             return None
         rows = [r for r in coded_answers(ctx, q, book, progress) if option in r["themes"]]
-        return register_theme(ctx, evidence, q, option, book.label_of(option), rows)
+        return register_theme(ctx, evidence, q, option, theme_label(book, option), rows)
     members = option_members(ctx, q)
     if option in q.all_options:
         return register_option(ctx, evidence, q, option, members.get(option, []))
@@ -41,7 +41,7 @@ def labels(ctx: WaveContext, question: str, option: str) -> tuple[str, str]:
     if q.type == "open":
         book = codebook_for(ctx, q)
         if book is not None and (option in book.ids or option == OVERIG):
-            return q.label or q.id, book.label_of(option)
+            return q.label or q.id, theme_label(book, option)
     return q.label or q.id, LIKERT_GROUPS.get(option, option)
 
 

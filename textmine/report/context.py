@@ -46,7 +46,7 @@ class WaveContext:
         return self.store.answers(self.survey, self.wave)
 
     def name(self, respondent_id: str) -> str:
-        return self.names.get(str(respondent_id), f"respondent {respondent_id}")
+        return self.names.get(str(respondent_id)) or respondent_name(None, None, respondent_id)
 
 
 def wave_info(store: Store, survey: str, wave: str | None) -> WaveInfo:

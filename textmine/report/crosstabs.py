@@ -10,7 +10,7 @@ from ..tally import UNKNOWN_GROUP, tally_wave, unit_order
 from .closed import option_members
 from .context import WaveContext
 from .evidence import Evidence
-from .opens import Progress, codebook_for, coded_answers
+from .opens import Progress, codebook_for, coded_answers, theme_label
 from .spec import Crosstab
 
 BY_LABELS = {"province": "provincie", "size_class": "grootteklasse", "municipality": "gemeente"}
@@ -65,7 +65,7 @@ def _open_crosstab(ctx: WaveContext, evidence: Evidence, q: Question, groups: di
         out["columns"] = []
         return out
     rows = [r for r in coded_answers(ctx, q, book, progress) if r["themes"] != [NON_ANSWER]]
-    out["columns"] = [(t, book.label_of(t)) for t in book.ids]
+    out["columns"] = [(t, theme_label(book, t)) for t in book.ids]
     out["note"] = ("Meerdere thema's per antwoord mogelijk: percentages van de inhoudelijke antwoorden "
                    "in de groep.")
     for g, ids in groups.items():
@@ -75,7 +75,7 @@ def _open_crosstab(ctx: WaveContext, evidence: Evidence, q: Question, groups: di
             who = [r for r in in_group if t in r["themes"]]
             cells[t] = {"count": len(who), "percent": 100 * len(who) / len(in_group) if in_group else None,
                         "anchor": evidence.add((ctx.survey, ctx.wave, q.id, "x", out["by"], g, t),
-                                               f"{q.label or q.id}: {book.label_of(t)} — {out['by_label']} {g} "
+                                               f"{q.label or q.id}: {theme_label(book, t)} — {out['by_label']} {g} "
                                                f"({ctx.survey.upper()} {ctx.wave})",
                                                [(r["name"], r["text"]) for r in who], kind="answers")}
         out["rows"].append({"group": g, "base": len(in_group), "cells": cells})

@@ -137,7 +137,7 @@ def open_question(ctx: WaveContext, evidence: Evidence, q: Question, codebook: C
         members = [r for r in base_rows if tid in r["themes"]]
         if tid == OVERIG and not members:
             continue
-        label = codebook.label_of(tid)
+        label = theme_label(codebook, tid)
         anchor = register_theme(ctx, evidence, q, tid, label, members)
         themes.append({"id": tid, "label": label, "count": len(members),
                        "percent": 100 * len(members) / base if base else None,
@@ -146,7 +146,7 @@ def open_question(ctx: WaveContext, evidence: Evidence, q: Question, codebook: C
     non_answers = [r for r in rows if r["themes"] == [NON_ANSWER]]
     return {"question": q, "codebook": codebook, "answers": len(rows), "base": base, "themes": themes,
             "non_answers": len(non_answers),
-            "anchor_non_answers": register_theme(ctx, evidence, q, NON_ANSWER, codebook.label_of(NON_ANSWER),
+            "anchor_non_answers": register_theme(ctx, evidence, q, NON_ANSWER, theme_label(codebook, NON_ANSWER),
                                                  non_answers),
             "human": sum(r["source"] == "human" for r in rows),
             "machine": sum(r["source"] == "machine" for r in rows)}
@@ -158,6 +158,14 @@ def register_theme(ctx: WaveContext, evidence: Evidence, q: Question, theme: str
     return evidence.add((ctx.survey, ctx.wave, q.id, "theme", theme),
                         f"{q.label or q.id}: {label} ({ctx.survey.upper()} {ctx.wave})",
                         [(r["name"], r["text"]) for r in members], kind="answers")
+
+
+def theme_label(book: Codebook, theme: str) -> str:
+    """A theme's label as the report publishes it: redacted like the answers (staff may name a
+    contact person in a label, or promote a topic whose title holds a name)."""
+    from ..nlp.answers import redact_field
+
+    return redact_field(book.label_of(theme))
 
 
 def codebook_for(ctx: WaveContext, q: Question) -> Codebook | None:
