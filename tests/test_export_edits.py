@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tm_testutil import FIXTURES
+from tm_testutil import FIXTURES, one_line_exit_2
 
 EXPORTS = FIXTURES / "exports"
 
@@ -35,14 +35,6 @@ def _draft(cli, export: Path, tmp_path: Path) -> Path:
     result = cli("schema", "infer", export, "--survey", "s", "--out", out)
     assert result.exit_code == 0, result.output
     return out
-
-
-def _one_line_exit_2(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    message = result.stderr.strip()
-    assert "\n" not in message, message
-    return message
 
 
 def _stored(project: Path) -> tuple[list, list, list]:
@@ -70,7 +62,7 @@ def test_ids_excel_wrote_in_scientific_notation_are_an_error_even_when_they_stay
         r[0] = f"{int(r[0]) + k * 10 ** 8:.2E}"
     assert len({r[0] for r in rows[2:]}) == 3  # distinct: no duplicate-id error to catch it
     export = _write(tmp_path / "excel.csv", rows)
-    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    message = one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
     assert 'excel.csv, row 3, column "Respondent ID"' in message, message
     assert "1.19E+10" in message and "scientific notation" in message, message
     assert not (tmp_path / "p").exists()
@@ -100,14 +92,14 @@ def test_a_total_row_at_the_bottom_is_an_error_not_a_respondent(tmp_path: Path, 
     width = len(rows[0])
     total = [label] + [""] * (width - 1)
     export = _write(tmp_path / "totaal.csv", rows + [total])
-    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    message = one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
     assert f"totaal.csv, row {len(rows) + 1}, column \"{rows[0][0]}\"" in message, message
     assert "total row" in message and label in message, message
     assert not (tmp_path / "p").exists()
     # counts under every column, as Excel's COUNTA would put there
     counts = [label] + [str(sum(1 for r in rows[1:] if r[i].strip())) for i in range(1, width)]
     export = _write(tmp_path / "totaal.csv", rows + [counts])
-    assert "total row" in _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    assert "total row" in one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
     assert not (tmp_path / "p").exists()
 
 
@@ -143,7 +135,7 @@ def test_checkbox_cells_split_over_columns_are_an_error_not_a_first_choice_only(
     options = {"Website", "Infoblad", "Sociale media", "Nieuwsbrief, digitaal en op papier"}
     first = next(k for k, r in enumerate(split) if k and r[column + 1].strip() in options)
     export = _write(tmp_path / "split.csv", split)
-    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    message = one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
     assert f'split.csv, row {first + 1}, column "{rows[0][column]}"' in message, message
     assert f"column {column + 2} (no header)" in message and "Text to Columns" in message, message
     assert not (tmp_path / "p").exists()
@@ -228,7 +220,7 @@ def test_a_position_whose_header_is_gone_is_an_error(tmp_path: Path, cli):
     schema = _draft(cli, export, tmp_path)
     rows = _rows(export)
     edited = [r[:4] + r[5:] for r in rows]  # column 5, the first 'Other (please specify)'
-    message = _one_line_exit_2(cli("ingest", _write(tmp_path / "edited.csv", edited), "-p", tmp_path / "p",
+    message = one_line_exit_2(cli("ingest", _write(tmp_path / "edited.csv", edited), "-p", tmp_path / "p",
                                    "-s", schema, "-w", "1"))
     assert 'edited.csv, row 1, column "position 5"' in message, message
     assert "Which channels? - Other (please specify)" in message and "inserted or deleted" in message, message
@@ -278,7 +270,7 @@ def test_the_last_header_row_pasted_twice_is_named_as_a_header_row(tmp_path: Pat
 
     n = load_schema(schema).header_rows
     doubled = rows[:n] + [rows[n - 1]] + rows[n:]
-    message = _one_line_exit_2(cli("ingest", _write(tmp_path / "d.csv", doubled), "-p", tmp_path / "p", "-s", schema,
+    message = one_line_exit_2(cli("ingest", _write(tmp_path / "d.csv", doubled), "-p", tmp_path / "p", "-s", schema,
                                    "-w", "1"))
     assert f"d.csv, row {n + 1}" in message and "looks like a header row" in message, message
     assert not (tmp_path / "p").exists()
@@ -295,7 +287,7 @@ def test_responses_pasted_twice_without_an_id_column_are_an_error(tmp_path: Path
     schema = _draft(cli, EXPORTS / fixture, tmp_path)
     assert "\nid_column:" not in schema.read_text(encoding="utf-8")
     export = _write(tmp_path / "twice.csv", rows + rows[1:4])
-    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    message = one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
     assert f"twice.csv, row {len(rows) + 1}" in message and "row 2" in message, message
     assert "same" in message and "twice" in message, message
     assert not (tmp_path / "p").exists()
@@ -354,7 +346,7 @@ def test_a_header_row_removed_says_the_schema_counts_more_header_rows(tmp_path: 
     schema = _draft(cli, EXPORTS / fixture, tmp_path)
     n = load_schema(schema).header_rows
     export = _write(tmp_path / "cut.csv", rows[:n - 1] + rows[n:])
-    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
+    message = one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", schema, "-w", "1"))
     assert "cut.csv, row 1" in message and f"header_rows: {n}" in message, message
     assert f"row {n} looks like answers" in message, message
     assert not (tmp_path / "p").exists()

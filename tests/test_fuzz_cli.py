@@ -11,18 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tm_testutil import FIXTURES, dump_db
+from tm_testutil import FIXTURES, dump_db, one_line_exit_2
 from textmine.store import Store
 
 VALID = FIXTURES / "valid"
-
-
-def _one_line_exit_2(result) -> str:
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    message = result.stderr.strip()
-    assert "\n" not in message, message
-    return message
 
 
 def _open_texts(project: Path) -> dict[str, str]:
@@ -63,7 +55,7 @@ def test_utf8_file_with_one_cell_in_another_encoding_is_an_error_not_garbled(tmp
     data += b"\nR9;Gent;Ja;;;Eens;1;" + "Café de wereld".encode("cp1252") + b"\n"
     (tmp_path / "mixed.csv").write_bytes(data)
     result = cli("ingest", tmp_path / "mixed.csv", "-p", tmp_path / "p", "-s", fixture_schema, "-w", "1")
-    message = _one_line_exit_2(result)
+    message = one_line_exit_2(result)
     assert "mixed.csv, row 6, column \"Trots\"" in message, message
     assert "UTF-8" in message and "Caf\\xe9 de wereld" in message, message
     assert not (tmp_path / "p").exists()
@@ -112,7 +104,7 @@ def test_a_password_protected_workbook_says_so(tmp_path: Path, fixture_schema: P
             "review": ("review", "import", PASSWORD, "-p", sample_project, "--coder", "an"),
             "catalogue": ("catalogue", "-p", sample_project, "-q", "trots", "--curation", PASSWORD,
                           "-o", tmp_path / "c.html")}[command]
-    message = _one_line_exit_2(cli(*args))
+    message = one_line_exit_2(cli(*args))
     assert "password.xlsx" in message and "password" in message.split("password.xlsx", 1)[1], message
     assert "damaged" not in message, message
     assert dump_db(sample_project) == before
@@ -121,7 +113,7 @@ def test_a_password_protected_workbook_says_so(tmp_path: Path, fixture_schema: P
 @pytest.mark.parametrize("name", ["old.xlsx", "old.csv"])
 def test_an_old_xls_under_another_name_says_so(tmp_path: Path, fixture_schema: Path, cli, name: str):
     (tmp_path / name).write_bytes((FIXTURES / "bad" / "old_excel.xls").read_bytes())
-    message = _one_line_exit_2(cli("ingest", tmp_path / name, "-p", tmp_path / "p", "-s", fixture_schema,
+    message = one_line_exit_2(cli("ingest", tmp_path / name, "-p", tmp_path / "p", "-s", fixture_schema,
                                    "-w", "1"))
     assert name in message and ".xls" in message.split(name, 1)[1] and "damaged" not in message, message
     assert not (tmp_path / "p").exists()
@@ -154,7 +146,7 @@ def test_a_key_repeated_in_a_schema_is_an_error_naming_its_line(tmp_path: Path, 
     half edited read another column than the one staff saw first."""
     text = SCHEMA.replace(repeat, repeat + repeat.replace("VTE voor LMB", "Trots").replace("285", "300"), 1)
     (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
-    message = _one_line_exit_2(cli("schema", "check", tmp_path / "s.yaml"))
+    message = one_line_exit_2(cli("schema", "check", tmp_path / "s.yaml"))
     assert f"s.yaml, row {row}:" in message and "repeated" in message, message
 
 
@@ -169,7 +161,7 @@ def test_schema_mistakes_that_refused_every_answer_are_caught_by_schema_check(tm
     """'schema check' said ok, then ingest refused answers that were right ('0.5 is outside
     40..0', ''Nee' is not an option (Ja, None)') or a NaN bound let every number through."""
     (tmp_path / "s.yaml").write_text(SCHEMA.replace(old, new), encoding="utf-8")
-    text = _one_line_exit_2(cli("schema", "check", tmp_path / "s.yaml"))
+    text = one_line_exit_2(cli("schema", "check", tmp_path / "s.yaml"))
     assert "s.yaml, row " in text and message in text, text
 
 
@@ -181,7 +173,7 @@ CODEBOOK = (Path(__file__).parent.parent / "data" / "codebooks" / "lmb_trots.yam
 def test_a_codebook_saved_as_windows_1252_names_the_line(tmp_path: Path, cli):
     """Was 'not UTF-8 text (byte 480)': staff cannot find byte 480 in an editor."""
     (tmp_path / "c.yaml").write_bytes(CODEBOOK.encode("cp1252"))
-    message = _one_line_exit_2(cli("codebook", "check", tmp_path / "c.yaml"))
+    message = one_line_exit_2(cli("codebook", "check", tmp_path / "c.yaml"))
     line = next(i for i, t in enumerate(CODEBOOK.splitlines(), 1) if not t.isascii())
     assert f"c.yaml, row {line}:" in message and "UTF-8" in message, message
 
@@ -220,7 +212,7 @@ def test_code_with_train_and_a_mistyped_embedder_stores_no_human_codes(sample_20
     rid = str(_open_texts_any(sample_2025)[0])
     (tmp_path / "train.csv").write_text(f"respondent id;theme\n{rid};beleid\n", encoding="utf-8")
     before = dump_db(sample_2025)
-    message = _one_line_exit_2(cli("code", "-p", sample_2025, "-q", "trots", "--train", tmp_path / "train.csv",
+    message = one_line_exit_2(cli("code", "-p", sample_2025, "-q", "trots", "--train", tmp_path / "train.csv",
                                    "--embedder", "e5int8"))
     assert "unknown embedding backend 'e5int8'" in message, message
     assert dump_db(sample_2025) == before
@@ -273,7 +265,7 @@ def test_catalogue_that_cannot_be_built_stores_no_curation(curation_setup, cli, 
 
     project, workbook = curation_setup
     before = dump_db(project)
-    text = _one_line_exit_2(cli("catalogue", "-p", project, "-q", "trots", "--curation", workbook,
+    text = one_line_exit_2(cli("catalogue", "-p", project, "-q", "trots", "--curation", workbook,
                                 "-o", tmp_path / "c.html", *extra))
     assert message in text, text
     assert dump_db(project) == before
@@ -317,7 +309,7 @@ def test_a_csv_cut_off_in_its_last_row_is_an_error_not_a_respondent_with_blanks(
     respondent whose later answers were blank, and the rest of the file was silently missing."""
     text = (VALID / "utf8_no_bom_semicolon.csv").read_text(encoding="utf-8").rstrip("\r\n")
     (tmp_path / "cut.csv").write_text(text + "\nR9;Gent;Ja;Web", encoding="utf-8")
-    message = _one_line_exit_2(cli("ingest", tmp_path / "cut.csv", "-p", tmp_path / "p", "-s", fixture_schema,
+    message = one_line_exit_2(cli("ingest", tmp_path / "cut.csv", "-p", tmp_path / "p", "-s", fixture_schema,
                                    "-w", "1"))
     assert 'cut.csv, row 6, column "Kanalen - Website"' in message and "cut short" in message, message
     assert not (tmp_path / "p").exists()
@@ -349,7 +341,7 @@ def test_municipality_cells_merged_down_rows_are_an_error_not_blank_units(tmp_pa
         ws = wb.worksheets[0]
         ws["B3"] = ws["B2"].value
         ws.merge_cells("B2:B3")
-    message = _one_line_exit_2(cli("ingest", _excel_export(tmp_path, merge), "-p", tmp_path / "p",
+    message = one_line_exit_2(cli("ingest", _excel_export(tmp_path, merge), "-p", tmp_path / "p",
                                    "-s", fixture_schema, "-w", "1"))
     assert 'e.xlsx, row 3, column "Gemeente"' in message and "B2:B3" in message and "merged" in message, message
     assert not (tmp_path / "p").exists()
@@ -375,7 +367,7 @@ def test_a_cover_sheet_before_the_answers_names_the_other_sheets(tmp_path: Path,
         ws["A1"], ws["A2"] = "Bevraging 2025", "Antwoorden: zie het volgende blad"
     export = _excel_export(tmp_path, cover)
     answers_sheet = __import__("openpyxl").load_workbook(export).sheetnames[1]
-    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", fixture_schema, "-w", "1"))
+    message = one_line_exit_2(cli("ingest", export, "-p", tmp_path / "p", "-s", fixture_schema, "-w", "1"))
     assert "'Info'" in message and f"'{answers_sheet}'" in message and "--sheet" in message, message
 
 
@@ -402,10 +394,10 @@ def test_a_chart_sheet_in_front_is_skipped_and_errors_name_the_sheet_read(tmp_pa
         ws = wb.create_sheet("Info", 1)
         ws["A1"] = "Bevraging 2025"
     export = _excel_export(tmp_path, chart_and_cover)
-    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "q", "-s", fixture_schema, "-w", "1"))
+    message = one_line_exit_2(cli("ingest", export, "-p", tmp_path / "q", "-s", fixture_schema, "-w", "1"))
     assert "read the first sheet that is not a chart, 'Info'" in message and "'Grafiek' (a chart)" in message, message
     assert not (tmp_path / "q").exists()
-    message = _one_line_exit_2(cli("ingest", export, "-p", tmp_path / "q", "-s", fixture_schema, "-w", "1",
+    message = one_line_exit_2(cli("ingest", export, "-p", tmp_path / "q", "-s", fixture_schema, "-w", "1",
                                    "--sheet", "Grafiek"))
     assert "sheet 'Grafiek' is a chart, not a table" in message, message
 
@@ -500,7 +492,7 @@ def test_adding_a_theme_to_a_codebook_written_otherwise_still_saves_it_whole(tmp
 def test_converting_a_codebook_onto_itself_is_refused(tmp_path: Path, cli):
     """'codebook convert c.yaml c.yaml' rewrote the file in place, dropping its comments."""
     (tmp_path / "c.yaml").write_text(CODEBOOK, encoding="utf-8")
-    message = _one_line_exit_2(cli("codebook", "convert", tmp_path / "c.yaml", tmp_path / "c.yaml"))
+    message = one_line_exit_2(cli("codebook", "convert", tmp_path / "c.yaml", tmp_path / "c.yaml"))
     assert "c.yaml" in message and "itself" in message, message
     assert (tmp_path / "c.yaml").read_text(encoding="utf-8") == CODEBOOK
 
@@ -510,7 +502,7 @@ def test_coding_with_the_codebook_of_another_question_is_refused(sample_2025: Pa
     themes of 'noden' and stored them, though the file says 'question: noden'."""
     repo = Path(__file__).parent.parent
     before = dump_db(sample_2025)
-    message = _one_line_exit_2(cli("code", "-p", sample_2025, "-q", "trots", "--codebook",
+    message = one_line_exit_2(cli("code", "-p", sample_2025, "-q", "trots", "--codebook",
                                    repo / "data" / "codebooks" / "lmb_noden.yaml"))
     assert "lmb_noden.yaml" in message and "'noden'" in message and "'trots'" in message, message
     assert dump_db(sample_2025) == before
@@ -532,7 +524,7 @@ def test_a_theme_label_that_is_a_list_or_yes_is_an_error_naming_its_line(tmp_pat
     # stored as the text "['Beleid', 'Steun']" or "True" before
     (tmp_path / "c.yaml").write_text(f"themes:\n  - id: a\n    label: Ander\n  - id: beleid\n    label: {label}\n",
                                      encoding="utf-8")
-    message = _one_line_exit_2(cli("codebook", "check", tmp_path / "c.yaml"))
+    message = one_line_exit_2(cli("codebook", "check", tmp_path / "c.yaml"))
     assert "c.yaml, row 5" in message and said in message  # the label line, message
 
 
@@ -541,7 +533,7 @@ def test_a_pattern_that_matches_an_empty_text_is_refused(tmp_path: Path, cli, pa
     # it would code every answer with the theme
     (tmp_path / "c.yaml").write_text(f"themes:\n  - id: a\n    label: A\n    patterns: ['{pattern}']\n",
                                      encoding="utf-8")
-    message = _one_line_exit_2(cli("codebook", "check", tmp_path / "c.yaml"))
+    message = one_line_exit_2(cli("codebook", "check", tmp_path / "c.yaml"))
     assert "c.yaml, row" in message and "matches an empty text" in message, message
     (tmp_path / "ok.yaml").write_text("themes:\n  - id: a\n    label: A\n    patterns: ['.+gros', 'x+']\n",
                                       encoding="utf-8")

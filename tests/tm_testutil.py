@@ -104,3 +104,11 @@ def store_version(store) -> str:
     """The version a project's database says it has (after opening: migrated)."""
     return store.db.execute("SELECT value FROM meta WHERE key='store_version'").fetchone()[0]
 
+
+def one_line_exit_2(result) -> str:
+    """The CLI's refusal of bad input: exit 2, no traceback, one line on stderr (returned)."""
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    message = result.stderr.strip()
+    assert "\n" not in message, message
+    return message
