@@ -13,15 +13,13 @@ the digits of a number.
 from __future__ import annotations
 
 import csv
-import html
 import json
 import re
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from tm_testutil import REPO
+from tm_testutil import REPO, published_texts
 
 # (respondent id, unit as typed, answer). Units that are no municipality are published as typed.
 RESPONDENTS = [
@@ -84,21 +82,6 @@ questions:
 """
 
 
-def _published_texts(root: Path, files: list[Path]) -> dict[str, str]:
-    """Every published file's text, zips (.qdpx, .xlsx) member by member; entities unescaped."""
-    out: dict[str, str] = {}
-    for path in files:
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as z:
-                for name in z.namelist():
-                    out[f"{path.name}:{name}"] = html.unescape(z.read(name).decode("utf-8", "replace"))
-        elif path.suffix == ".json":
-            out[path.name] = json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False)
-        else:
-            out[path.name] = html.unescape(path.read_text(encoding="utf-8"))
-    return out
-
-
 def _found(needle: str, text: str) -> bool:
     if re.fullmatch(r"[\w-]+", needle):  # a word: as a whole word ("Griet", not "Grietje")
         return re.search(rf"(?<![\w-]){re.escape(needle)}(?![\w-])", text, re.IGNORECASE) is not None
@@ -148,7 +131,7 @@ def published(tmp_path_factory) -> dict:
         res = runner.invoke(app, args)
         assert res.exit_code == 0, res.output
     files = sorted(out.iterdir()) + sorted((project / "topics").glob("*.html"))
-    return {"project": project, "files": files, "texts": _published_texts(root, files), "clusters": result.clusters,
+    return {"project": project, "files": files, "texts": published_texts(files), "clusters": result.clusters,
             "practices": practices}
 
 

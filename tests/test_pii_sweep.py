@@ -14,11 +14,9 @@ of it. ``tests/test_pii_published.py`` covers the forms of issue 11; this file t
 from __future__ import annotations
 
 import html
-import json
 import re
 import shutil
 import time
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +24,7 @@ import pytest
 import yaml
 
 from serve_project import SAMPLE, SCHEMA, trots_column
-from tm_testutil import REPO
+from tm_testutil import REPO, published_texts
 
 # (row of the sample, respondent id or None to keep it, unit as typed or None to keep it, trots answer)
 PLANTS = [
@@ -72,19 +70,6 @@ CODEBOOK_PLANTS = {
 }
 CURATED_TITLE = "Ontbijt van Nadia El Idrissi"
 PROMOTED_TITLE = "Fietsen voor Afrika (trekker Wim Lemmens)"
-
-
-def published_texts(files: list[Path]) -> dict[str, str]:
-    """Every file's text, zips (.qdpx, .xlsx) member by member; entities unescaped."""
-    out: dict[str, str] = {}
-    for path in files:
-        if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as z:
-                for name in z.namelist():
-                    out[f"{path.name}:{name}"] = html.unescape(z.read(name).decode("utf-8", "replace"))
-        else:
-            out[path.name] = html.unescape(path.read_text(encoding="utf-8", errors="replace"))
-    return out
 
 
 def found(needle: str, text: str) -> bool:

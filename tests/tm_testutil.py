@@ -112,3 +112,23 @@ def one_line_exit_2(result) -> str:
     message = result.stderr.strip()
     assert "\n" not in message, message
     return message
+
+
+def published_texts(files: list[Path]) -> dict[str, str]:
+    """Every published file's text, zips (.qdpx, .xlsx) member by member, JSON with its escapes
+    decoded, entities unescaped: what a search for personal data must look through."""
+    import html
+    import json
+    import zipfile
+
+    out: dict[str, str] = {}
+    for path in files:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                for name in z.namelist():
+                    out[f"{path.name}:{name}"] = html.unescape(z.read(name).decode("utf-8", "replace"))
+        elif path.suffix == ".json":
+            out[path.name] = json.dumps(json.loads(path.read_text(encoding="utf-8")), ensure_ascii=False)
+        else:
+            out[path.name] = html.unescape(path.read_text(encoding="utf-8", errors="replace"))
+    return out
